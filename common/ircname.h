@@ -1,0 +1,36 @@
+/* ircname: nickname and channel-name rules, rfc1459 case mapping, masks.
+ *
+ * Case mapping is rfc1459: A-Z map to a-z and []\~ to {}|^ (the names that
+ * are equal under it are the same nick or channel). */
+#ifndef PARLEY_IRCNAME_H
+#define PARLEY_IRCNAME_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#define NICK_LEN_MAX 30
+#define CHANNEL_LEN_MAX 50
+
+/* Lowercases one byte under rfc1459. */
+char ircname_fold_char(char c);
+
+/* Writes the folded form of src into dst (cap bytes, NUL-terminated).
+ * Returns the length, or -1 if it does not fit. */
+int ircname_fold(char *dst, size_t cap, const char *src);
+
+/* Compares two names under rfc1459 (like strcmp's sign). */
+int ircname_cmp(const char *a, const char *b);
+
+/* Valid nickname: 1..NICK_LEN_MAX bytes; first a letter or one of []\`_^{|};
+ * then letters, digits, those specials or '-'. */
+bool ircname_nick_valid(const char *nick);
+
+/* Valid channel name: '#' then 1..CHANNEL_LEN_MAX-1 bytes, none of which is
+ * space, comma, BEL, NUL, CR, LF or ':'; whole name valid UTF-8. */
+bool ircname_channel_valid(const char *name);
+
+/* Matches a mask with '*' and '?' wildcards against text, case-insensitively
+ * under rfc1459 (used for bans, WHO masks and LIST). */
+bool ircname_mask_match(const char *mask, const char *text);
+
+#endif

@@ -1,0 +1,48 @@
+/* linebuf: framing of a byte stream into lines.
+ *
+ * One read() is never one line: bytes are appended to a bounded buffer and
+ * complete lines are taken out as they appear. A line ends in LF; a CR right
+ * before the LF is dropped. A line longer than max_line bytes (not counting
+ * its terminator) is reported once as LINEBUF_TOO_LONG and every byte up to and
+ * including its LF is discarded, so the stream stays in step.
+ * No I/O happens here: the caller reads into linebuf_space() and commits. */
+#ifndef PARLEY_LINEBUF_H
+#define PARLEY_LINEBUF_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct linebuf {
+	char *data;      /* max_line + 2 bytes of storage */
+	size_t max_line; /* longest line accepted, without CR LF */
+	size_t start;    /* first unconsumed byte */
+	size_t len;      /* bytes stored after start */
+	bool discarding; /* inside an overlong line, dropping until LF */
+};
+
+enum linebuf_status {
+	LINEBUF_NONE,     /* no complete line yet */
+	LINEBUF_LINE,     /* *line/*len hold one line, NUL-terminated in place */
+	LINEBUF_TOO_LONG, /* an overlong line was seen; its rest will be dropped */
+};
+
+void linebuf_init(struct linebuf *lb, size_t max_line);
+void linebuf_free(struct linebuf *lb);
+
+/* Where the next read() may write, and how many bytes fit (always > 0 after
+ * linebuf_next() has returned LINEBUF_NONE). */
+char *linebuf_space(struct linebuf *lb, size_t *avail);
+
+/* Records that n bytes were written at linebuf_space(). */
+void linebuf_commit(struct linebuf *lb, size_t n);
+
+/* Takes the next line out. The returned line stays valid until the next call
+ * to linebuf_space() or linebuf_next(). The line may contain NUL bytes: len is
+ * authoritative. */
+enum linebuf_status linebuf_next(struct linebuf *lb, char **line, size_t *len);
+
+/* True when bytes of an unfinished line are held (used to notice a peer that
+ * disconnects mid-line). */
+bool linebuf_pending(const struct linebuf *lb);
+
+#endif

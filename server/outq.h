@@ -1,0 +1,45 @@
+/* outq: a connection's outbound queue of shared message buffers (no I/O).
+ *
+ * A FIFO of msgbuf references plus how far into the head buffer has been
+ * sent. The owner locks it; the queue itself is plain data. The caller sends
+ * with writev() over outq_iov() and reports progress with outq_consume(). */
+#ifndef PARLEY_OUTQ_H
+#define PARLEY_OUTQ_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/uio.h>
+
+#include "msgbuf.h"
+
+struct outq {
+	struct msgbuf **items; /* ring of capacity cap (a power of two, or 0) */
+	size_t cap;
+	size_t head;   /* index of the oldest item */
+	size_t count;  /* items held */
+	size_t offset; /* bytes of the head item already sent */
+	size_t bytes;  /* unsent bytes over all items */
+};
+
+void outq_init(struct outq *q);
+/* Drops every reference held. */
+void outq_free(struct outq *q);
+
+bool outq_empty(const struct outq *q);
+size_t outq_bytes(const struct outq *q);
+
+/* Appends buf, taking a new reference to it. */
+void outq_push(struct outq *q, struct msgbuf *buf);
+
+/* Appends the bytes of buf from offset skip on (for a write-through that
+ * sent only part of buf). Takes a new reference. */
+void outq_push_partial(struct outq *q, struct msgbuf *buf, size_t skip);
+
+/* Fills up to max iovecs with unsent data from the head on; returns how many. */
+int outq_iov(const struct outq *q, struct iovec *iov, int max);
+
+/* Marks n bytes as sent, dropping buffers that are finished. n must not
+ * exceed outq_bytes(). */
+void outq_consume(struct outq *q, size_t n);
+
+#endif
