@@ -22,7 +22,7 @@ struct linebuf {
 
 enum linebuf_status {
 	LINEBUF_NONE,     /* no complete line yet */
-	LINEBUF_LINE,     /* *line/*len hold one line, NUL-terminated in place */
+	LINEBUF_LINE,     /* *line and *len hold one line, NUL-terminated in place */
 	LINEBUF_TOO_LONG, /* an overlong line was seen; its rest will be dropped */
 };
 
