@@ -1,0 +1,115 @@
+/* linebuf: framing of a byte stream into LF-terminated lines. */
+#include "linebuf.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "xalloc.h"
+
+/* Storage holds a maximal line plus its CR LF, so a line that fits always fits
+ * whole and a full buffer without LF is necessarily an overlong line. */
+static size_t linebuf_cap(const struct linebuf *lb)
+{
+	return lb->max_line + 2;
+}
+
+/* Sets up an empty buffer for lines of up to max_line bytes. */
+void linebuf_init(struct linebuf *lb, size_t max_line)
+{
+	lb->max_line = max_line;
+	lb->data = xmalloc(max_line + 2);
+	lb->start = 0;
+	lb->len = 0;
+	lb->discarding = false;
+}
+
+/* Releases the storage; the struct may be initialised again afterwards. */
+void linebuf_free(struct linebuf *lb)
+{
+	free(lb->data);
+	lb->data = NULL;
+	lb->start = 0;
+	lb->len = 0;
+	lb->discarding = false;
+}
+
+/* Moves held bytes to the front first, so every free byte is usable by a read. */
+char *linebuf_space(struct linebuf *lb, size_t *avail)
+{
+	if (lb->start > 0) {
+		if (lb->len > 0)
+			memmove(lb->data, lb->data + lb->start, lb->len);
+		lb->start = 0;
+	}
+	*avail = linebuf_cap(lb) - lb->len;
+	return lb->data + lb->len;
+}
+
+/* Accounts for bytes a read() placed at linebuf_space(). */
+void linebuf_commit(struct linebuf *lb, size_t n)
+{
+	size_t room = linebuf_cap(lb) - lb->start - lb->len;
+
+	/* A caller overstating n would make us read past the buffer. */
+	if (n > room)
+		n = room;
+	lb->len += n;
+}
+
+/* Drops the first n held bytes. */
+static void linebuf_drop(struct linebuf *lb, size_t n)
+{
+	lb->start += n;
+	lb->len -= n;
+	if (lb->len == 0)
+		lb->start = 0;
+}
+
+/* Finds the next complete line, skipping the tail of an overlong one first. */
+enum linebuf_status linebuf_next(struct linebuf *lb, char **line, size_t *len)
+{
+	char *base, *lf;
+	size_t n;
+
+	for (;;) {
+		base = lb->data + lb->start;
+		lf = lb->len ? memchr(base, '\n', lb->len) : NULL;
+
+		if (lb->discarding) {
+			if (!lf) {
+				linebuf_drop(lb, lb->len);
+				return LINEBUF_NONE;
+			}
+			linebuf_drop(lb, (size_t)(lf - base) + 1);
+			lb->discarding = false;
+			continue;
+		}
+
+		if (!lf) {
+			if (lb->len < linebuf_cap(lb))
+				return LINEBUF_NONE;
+			/* Full without LF: too long whatever comes next. Its
+			 * bytes go now; the rest is dropped as it arrives. */
+			linebuf_drop(lb, lb->len);
+			lb->discarding = true;
+			return LINEBUF_TOO_LONG;
+		}
+
+		n = (size_t)(lf - base);
+		linebuf_drop(lb, n + 1);
+		if (n > 0 && base[n - 1] == '\r')
+			n--;
+		if (n > lb->max_line)
+			return LINEBUF_TOO_LONG; /* its LF is already consumed */
+		base[n] = '\0';
+		*line = base;
+		*len = n;
+		return LINEBUF_LINE;
+	}
+}
+
+/* An overlong line being skipped is unfinished too, though its bytes are gone. */
+bool linebuf_pending(const struct linebuf *lb)
+{
+	return lb->len > 0 || lb->discarding;
+}
