@@ -1,0 +1,111 @@
+/* Unit tests for common/tokenbucket, driven by a fake clock. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "tokenbucket.h"
+
+/* A fresh bucket allows exactly burst messages at once. */
+static void test_starts_full(void **state)
+{
+	struct tokenbucket tb;
+	long long now = 1000000;
+
+	(void)state;
+	tokenbucket_init(&tb, 1.0, 5.0, now);
+	for (int i = 0; i < 5; i++) {
+		assert_int_equal(tokenbucket_wait_ms(&tb, now), 0);
+		assert_true(tokenbucket_take(&tb, now));
+	}
+	assert_false(tokenbucket_take(&tb, now));
+	assert_int_equal(tokenbucket_wait_ms(&tb, now), 1000);
+}
+
+/* Tokens come back at the rate, and waiting wait_ms() is always enough. */
+static void test_refill(void **state)
+{
+	struct tokenbucket tb, copy;
+	long long now = 0;
+	long long w;
+
+	(void)state;
+	tokenbucket_init(&tb, 2.0, 3.0, now); /* one token per 500 ms */
+	for (int i = 0; i < 3; i++)
+		assert_true(tokenbucket_take(&tb, now));
+	assert_false(tokenbucket_take(&tb, now));
+	now += 499;
+	assert_false(tokenbucket_take(&tb, now));
+	assert_int_equal(tokenbucket_wait_ms(&tb, now), 1);
+	now += 1;
+	assert_true(tokenbucket_take(&tb, now));
+	assert_false(tokenbucket_take(&tb, now));
+
+	/* Odd rates: wait_ms must never undershoot. */
+	tokenbucket_init(&tb, 3.0, 1.0, now);
+	for (int i = 0; i < 1000; i++) {
+		assert_true(tokenbucket_take(&tb, now));
+		w = tokenbucket_wait_ms(&tb, now);
+		assert_true(w >= 333 && w <= 334);
+		copy = tb; /* one millisecond early is too early */
+		assert_false(tokenbucket_take(&copy, now + w - 1));
+		now += w;
+	}
+}
+
+/* Idle time never fills the bucket above burst. */
+static void test_capped(void **state)
+{
+	struct tokenbucket tb;
+	long long now = 50;
+	int taken = 0;
+
+	(void)state;
+	tokenbucket_init(&tb, 10.0, 4.0, now);
+	now += 3600 * 1000LL;
+	while (tokenbucket_take(&tb, now))
+		taken++;
+	assert_int_equal(taken, 4);
+}
+
+/* A clock that steps back adds nothing and breaks nothing. */
+static void test_clock_backwards(void **state)
+{
+	struct tokenbucket tb;
+
+	(void)state;
+	tokenbucket_init(&tb, 1.0, 1.0, 10000);
+	assert_true(tokenbucket_take(&tb, 10000));
+	assert_false(tokenbucket_take(&tb, 5000));
+	assert_true(tokenbucket_wait_ms(&tb, 5000) > 0);
+	assert_true(tokenbucket_take(&tb, 11000));
+}
+
+/* A sustained flood is held to the rate. */
+static void test_sustained(void **state)
+{
+	struct tokenbucket tb;
+	long long now = 0;
+	int taken = 0;
+
+	(void)state;
+	tokenbucket_init(&tb, 1.0, 10.0, now);
+	for (now = 0; now <= 60000; now += 10) {
+		if (tokenbucket_take(&tb, now))
+			taken++;
+	}
+	assert_int_equal(taken, 10 + 60);
+}
+
+/* Runs this module's tests. */
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_starts_full), cmocka_unit_test(test_refill),
+	    cmocka_unit_test(test_capped),      cmocka_unit_test(test_clock_backwards),
+	    cmocka_unit_test(test_sustained),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
