@@ -1,0 +1,68 @@
+#!/usr/bin/env python3
+"""Ordering (concurrency): many members of one room send at once; every
+member must see the same sequence of room messages (its own included, via
+echo-message), and each sender's messages in the order sent."""
+
+import re
+
+from harness import ServerTestCase, main, run_threads, scaled
+
+
+class Ordering(ServerTestCase):
+
+    def test_same_order_for_everyone(self):
+        n_clients = 25
+        n_msgs = scaled(40, minimum=10)
+        clients = [self.irc("m%02d" % i, caps=["echo-message"]) for i in range(n_clients)]
+        for c in clients:
+            c.join("#order")
+        for c in clients:
+            c.wait_lines(lambda ls: sum(" JOIN " in l for l in ls) >= n_clients,
+                         "JOIN of all %d members" % n_clients)
+        for c in clients:
+            c.drain()
+
+        def sender(c):
+            def run():
+                for i in range(n_msgs):
+                    c.privmsg("#order", "%s seq %d" % (c.nick, i))
+            return run
+
+        run_threads([sender(c) for c in clients], timeout=90)
+        total = n_clients * n_msgs
+        rx = re.compile(r"^:(m\d\d)!\S+ PRIVMSG #order :(m\d\d) seq (\d+)$")
+
+        def room_msgs(lines):
+            return [l for l in lines if " PRIVMSG #order :" in l]
+
+        for c in clients:
+            c.wait_lines(lambda ls: len(room_msgs(ls)) >= total,
+                         "%d room messages (all senders, own included)" % total,
+                         timeout=60)
+        sequences = []
+        for c in clients:
+            c.sync()
+            seq = []
+            per_sender = {}
+            for line in room_msgs(c.received):
+                m = rx.match(line)
+                self.assertIsNotNone(m, "%s: malformed line %r" % (c.nick, line))
+                self.assertEqual(m.group(1), m.group(2), "source/text mismatch: %r" % line)
+                seq.append((m.group(1), int(m.group(3))))
+                per_sender.setdefault(m.group(1), []).append(int(m.group(3)))
+            self.assertEqual(len(seq), total, "%s received %d room messages, expected %d" %
+                             (c.nick, len(seq), total))
+            for s in clients:
+                self.assertEqual(per_sender.get(s.nick), list(range(n_msgs)),
+                                 "%s: %s's messages lost, duplicated or out of order" %
+                                 (c.nick, s.nick))
+            sequences.append(seq)
+        for c, seq in zip(clients[1:], sequences[1:]):
+            if seq != sequences[0]:
+                i = next(k for k in range(total) if seq[k] != sequences[0][k])
+                self.fail("%s and %s saw different orders; first difference at #%d: "
+                          "%r vs %r" % (clients[0].nick, c.nick, i, sequences[0][i], seq[i]))
+
+
+if __name__ == "__main__":
+    main()
