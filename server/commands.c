@@ -1,0 +1,630 @@
+/* commands: line intake, the IRC command table, registration, messaging,
+ * nick changes and leaving. Channel commands are in cmd_channel.c, queries in
+ * cmd_query.c, plain mode in plain.c. */
+#include "commands.h"
+
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "channel.h"
+#include "deliver.h"
+#include "log.h"
+#include "plain.h"
+#include "registry.h"
+#include "server.h"
+#include "session.h"
+#include "utf8.h"
+#include "xalloc.h"
+
+#define OUT_LINE_MAX 1024
+#define MAX_TARGETS 4
+#define REPLY_PARAMS_MAX 12
+
+/* Formats and queues one line for s itself. */
+static void queue_self(struct session *s, const char *source, const char *command, int n,
+		       const char *const *params)
+{
+	char line[OUT_LINE_MAX];
+	int len = ircmsg_format(line, sizeof line, NULL, source, command, n, params);
+	if (len < 0) {
+		log_error("cannot format %s for %s", command, session_target(s));
+		return;
+	}
+	deliver_queue_line(s, s, line, (size_t)len);
+}
+
+void reply(struct session *s, const char *numeric, ...)
+{
+	const char *params[REPLY_PARAMS_MAX + 1];
+	int n = 0;
+	params[n++] = session_target(s);
+	va_list ap;
+	va_start(ap, numeric);
+	const char *p;
+	while ((p = va_arg(ap, const char *)) && n < REPLY_PARAMS_MAX)
+		params[n++] = p;
+	va_end(ap);
+	queue_self(s, g_server.cfg.name, numeric, n, params);
+}
+
+void send_self(struct session *s, const char *source, const char *command, ...)
+{
+	const char *params[REPLY_PARAMS_MAX];
+	int n = 0;
+	va_list ap;
+	va_start(ap, command);
+	const char *p;
+	while ((p = va_arg(ap, const char *)) && n < REPLY_PARAMS_MAX)
+		params[n++] = p;
+	va_end(ap);
+	queue_self(s, source, command, n, params);
+}
+
+void notice_self(struct session *s, const char *text)
+{
+	if (s->kind == SESSION_PLAIN)
+		plain_say(s, "%s", text);
+	else
+		send_self(s, g_server.cfg.name, "NOTICE", session_target(s), text, NULL);
+}
+
+void commands_greet(struct session *s)
+{
+	send_self(s, g_server.cfg.name, "NOTICE", "*",
+		  "*** Welcome to parley! Type a nickname and press Enter "
+		  "(IRC clients: register as usual).",
+		  NULL);
+}
+
+void commands_line_too_long(struct session *s)
+{
+	if (s->kind == SESSION_PLAIN)
+		plain_say(s, "Error: that line was too long (at most %d bytes); it was not sent.",
+			  IRC_LINE_MAX - 2);
+	else
+		reply(s, "417", "Input line was too long", NULL);
+}
+
+/* Is c a control byte we refuse? IRC formatting codes and CTCP's \1 pass. */
+static bool control_refused(unsigned char c)
+{
+	if (c == 0x7f)
+		return true;
+	if (c >= 0x20)
+		return false;
+	switch (c) {
+	case 0x01: /* CTCP (ACTION) */
+	case 0x02: /* bold */
+	case 0x03: /* colour */
+	case 0x0f: /* reset */
+	case 0x11: /* monospace */
+	case 0x16: /* reverse */
+	case 0x1d: /* italics */
+	case 0x1e: /* strikethrough */
+	case 0x1f: /* underline */
+		return false;
+	}
+	return true;
+}
+
+/* Checks a whole input line; on refusal tells s why and returns false. */
+static bool line_acceptable(struct session *s, const char *line, size_t len)
+{
+	const char *why = NULL;
+	if (memchr(line, '\0', len))
+		why = "it contains a NUL byte";
+	else if (!utf8_valid(line, len))
+		why = "it is not valid UTF-8";
+	else
+		for (size_t i = 0; i < len; i++)
+			if (control_refused((unsigned char)line[i])) {
+				why = "it contains a control character";
+				break;
+			}
+	if (!why) {
+		/* Tags may use their own budget; the rest is a classic line. */
+		const char *body = line;
+		if (line[0] == '@') {
+			const char *space = memchr(line, ' ', len);
+			if (!space || (size_t)(space - line) > IRC_TAGS_MAX - 1)
+				body = NULL;
+			else
+				body = space + 1;
+		}
+		if (!body || (size_t)(line + len - body) > IRC_LINE_MAX - 2) {
+			commands_line_too_long(s);
+			return false;
+		}
+		return true;
+	}
+	char text[128];
+	snprintf(text, sizeof text, "Line refused: %s; nothing was sent.", why);
+	notice_self(s, text);
+	return false;
+}
+
+bool text_acceptable(struct session *s, const char *text)
+{
+	(void)s;
+	(void)text;
+	/* Whole lines are checked on arrival (line_acceptable); nothing more yet. */
+	return true;
+}
+
+/* Decides on the first line whether the peer speaks IRC or plain text. */
+static void decide_kind(struct session *s, const char *line)
+{
+	static const char *const irc_openers[] = {"CAP", "PASS", "NICK", "USER"};
+	size_t word = strcspn(line, " ");
+	for (size_t i = 0; i < sizeof irc_openers / sizeof *irc_openers; i++)
+		if (word == strlen(irc_openers[i]) && strncasecmp(line, irc_openers[i], word) == 0) {
+			s->kind = SESSION_IRC;
+			return;
+		}
+	s->kind = SESSION_PLAIN;
+	int on = 1, idle = g_server.cfg.ping_interval, intvl = idle / 3 + 1, cnt = 3;
+	/* Plain users cannot answer PING: let TCP notice a vanished peer. */
+	if (setsockopt(s->fd, SOL_SOCKET, SO_KEEPALIVE, &on, sizeof on) < 0 ||
+	    setsockopt(s->fd, IPPROTO_TCP, TCP_KEEPIDLE, &idle, sizeof idle) < 0 ||
+	    setsockopt(s->fd, IPPROTO_TCP, TCP_KEEPINTVL, &intvl, sizeof intvl) < 0 ||
+	    setsockopt(s->fd, IPPROTO_TCP, TCP_KEEPCNT, &cnt, sizeof cnt) < 0)
+		log_warn("session %lu: cannot enable TCP keepalive", s->id);
+}
+
+static void irc_dispatch(struct session *s, struct ircmsg *m);
+
+void commands_line(struct session *s, char *line, size_t len)
+{
+	if (!line_acceptable(s, line, len))
+		return;
+	if (s->kind == SESSION_UNDECIDED)
+		decide_kind(s, line);
+	if (s->kind == SESSION_PLAIN) {
+		plain_handle_line(s, line);
+		return;
+	}
+	struct ircmsg m;
+	const char *reason;
+	if (ircmsg_parse(line, &m, &reason) < 0) {
+		char text[128];
+		snprintf(text, sizeof text, "Malformed line ignored: %s", reason);
+		notice_self(s, text);
+		return;
+	}
+	ircmsg_upcase(m.command);
+	irc_dispatch(s, &m);
+}
+
+/* --- registration --- */
+
+/* Completes registration once NICK, USER (and CAP END) are in. */
+static void registration_try_finish(struct session *s)
+{
+	if (s->registered || !s->nick[0] || !s->user[0] || s->cap_negotiating)
+		return;
+	if (g_server.cfg.password[0] && !s->pass_ok) {
+		reply(s, "464", "Password incorrect", NULL);
+		session_quit(s, "Bad password");
+		return;
+	}
+	registry_wrlock();
+	s->registered = true;
+	registry_unlock();
+	log_info("session %lu registered as %s (%s)", s->id, s->nick, s->remote);
+	welcome_send(s);
+}
+
+/* CAP LS / LIST / REQ / END (IRCv3 capability negotiation). */
+static void cmd_cap(struct session *s, struct ircmsg *m)
+{
+	static const struct {
+		const char *name;
+		unsigned bit;
+	} caps[] = {
+		{"echo-message", CAP_ECHO_MESSAGE},
+		{"message-tags", CAP_MESSAGE_TAGS},
+		{"server-time", CAP_SERVER_TIME},
+	};
+	const char *sub = m->params[0];
+	if (strcasecmp(sub, "LS") == 0) {
+		if (!s->registered)
+			s->cap_negotiating = true;
+		send_self(s, g_server.cfg.name, "CAP", session_target(s), "LS",
+			  "echo-message message-tags server-time", NULL);
+	} else if (strcasecmp(sub, "LIST") == 0) {
+		char list[128] = "";
+		unsigned have = atomic_load(&s->caps);
+		for (size_t i = 0; i < sizeof caps / sizeof *caps; i++)
+			if (have & caps[i].bit) {
+				strncat(list, list[0] ? " " : "", sizeof list - strlen(list) - 1);
+				strncat(list, caps[i].name, sizeof list - strlen(list) - 1);
+			}
+		send_self(s, g_server.cfg.name, "CAP", session_target(s), "LIST", list, NULL);
+	} else if (strcasecmp(sub, "REQ") == 0) {
+		if (m->nparams < 2) {
+			reply(s, "461", "CAP", "Not enough parameters", NULL);
+			return;
+		}
+		if (!s->registered)
+			s->cap_negotiating = true;
+		unsigned add = 0, remove = 0;
+		char work[IRC_LINE_MAX];
+		snprintf(work, sizeof work, "%s", m->params[1]);
+		bool ok = true;
+		for (char *save, *tok = strtok_r(work, " ", &save); tok;
+		     tok = strtok_r(NULL, " ", &save)) {
+			bool neg = tok[0] == '-';
+			const char *name = neg ? tok + 1 : tok;
+			unsigned bit = 0;
+			for (size_t i = 0; i < sizeof caps / sizeof *caps; i++)
+				if (strcmp(name, caps[i].name) == 0)
+					bit = caps[i].bit;
+			if (!bit)
+				ok = false;
+			else if (neg)
+				remove |= bit;
+			else
+				add |= bit;
+		}
+		if (ok)
+			atomic_store(&s->caps, (atomic_load(&s->caps) | add) & ~remove);
+		send_self(s, g_server.cfg.name, "CAP", session_target(s), ok ? "ACK" : "NAK",
+			  m->params[1], NULL);
+	} else if (strcasecmp(sub, "END") == 0) {
+		s->cap_negotiating = false;
+		registration_try_finish(s);
+	} else {
+		reply(s, "410", sub, "Invalid CAP command", NULL);
+	}
+}
+
+/* PASS: the connection password, before registration. */
+static void cmd_pass(struct session *s, struct ircmsg *m)
+{
+	if (s->registered) {
+		reply(s, "462", "You may not reregister", NULL);
+		return;
+	}
+	s->pass_ok = g_server.cfg.password[0] &&
+		     strcmp(m->params[0], g_server.cfg.password) == 0;
+}
+
+/* NICK: choose a nick during registration, or change it after. */
+static void cmd_nick(struct session *s, struct ircmsg *m)
+{
+	const char *nick = m->params[0];
+	if (!nick[0]) {
+		reply(s, "431", "No nickname given", NULL);
+		return;
+	}
+	if (s->registered) {
+		nick_change(s, nick);
+		return;
+	}
+	if (!ircname_nick_valid(nick)) {
+		reply(s, "432", nick, "Erroneous nickname", NULL);
+		return;
+	}
+	registry_wrlock();
+	int taken = registry_set_nick(s, nick);
+	registry_unlock();
+	if (taken < 0) {
+		reply(s, "433", nick, "Nickname is already in use", NULL);
+		return;
+	}
+	registration_try_finish(s);
+}
+
+/* USER: the username and real name, once. */
+static void cmd_user(struct session *s, struct ircmsg *m)
+{
+	if (s->registered || s->user[0]) {
+		reply(s, "462", "You may not reregister", NULL);
+		return;
+	}
+	const char *user = m->params[0];
+	size_t n = 0;
+	/* Keep only characters that are safe inside nick!user@host. */
+	for (const char *p = user; *p && n < USER_LEN_MAX; p++)
+		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		    (*p >= '0' && *p <= '9') || strchr("-_.[]{}\\|^`", *p))
+			s->user[n++] = *p;
+	s->user[n] = '\0';
+	if (!n)
+		snprintf(s->user, sizeof s->user, "user");
+	snprintf(s->realname, sizeof s->realname, "%s", m->params[3]);
+	registration_try_finish(s);
+}
+
+/* PING: answer with PONG. */
+static void cmd_ping(struct session *s, struct ircmsg *m)
+{
+	send_self(s, g_server.cfg.name, "PONG", g_server.cfg.name, m->params[0], NULL);
+}
+
+/* PONG: liveness is tracked on every read; nothing more to do. */
+static void cmd_pong(struct session *s, struct ircmsg *m)
+{
+	(void)s;
+	(void)m;
+}
+
+/* QUIT: leave with a reason others will see. */
+static void cmd_quit(struct session *s, struct ircmsg *m)
+{
+	char reason[QUIT_REASON_MAX + 1];
+	if (m->nparams > 0 && m->params[0][0])
+		snprintf(reason, sizeof reason, "Quit: %s", m->params[0]);
+	else
+		snprintf(reason, sizeof reason, "Quit");
+	session_quit(s, reason);
+}
+
+/* --- messaging --- */
+
+/* Fans a PRIVMSG/NOTICE out to a channel; registry read lock held. */
+static void message_to_channel(struct session *s, const char *command, struct channel *ch,
+			       const char *text)
+{
+	bool is_notice = command[0] == 'N';
+	char source[128];
+	session_source(s, source, sizeof source);
+	pthread_mutex_lock(&ch->lock);
+	int me = channel_member_index(ch, s);
+	const char *refusal = NULL;
+	if (me < 0 && ch->mode_no_external)
+		refusal = "Cannot send to channel (no external messages)";
+	else if ((me < 0 || !(ch->members[me].op || ch->members[me].voice)) &&
+		 channel_is_banned(ch, source))
+		refusal = "Cannot send to channel (you are banned)";
+	if (refusal) {
+		pthread_mutex_unlock(&ch->lock);
+		if (!is_notice)
+			reply(s, "404", ch->name, refusal, NULL);
+		return;
+	}
+	const char *params[] = {ch->name, text};
+	struct outmsg m;
+	outmsg_init(&m, source, command, 2, params);
+	bool echo = atomic_load(&s->caps) & CAP_ECHO_MESSAGE;
+	for (size_t i = 0; i < ch->nmembers; i++) {
+		struct session *to = ch->members[i].session;
+		if (to != s || echo)
+			deliver_queue(s, to, &m);
+	}
+	history_add(ch->history, m.unix_ms, source, command, text);
+	pthread_mutex_unlock(&ch->lock);
+	outmsg_release(&m);
+}
+
+/* Sends a PRIVMSG/NOTICE to one user; registry read lock held. */
+static void message_to_nick(struct session *s, const char *command, struct session *to,
+			    const char *text)
+{
+	char source[128];
+	session_source(s, source, sizeof source);
+	const char *params[] = {to->nick, text};
+	struct outmsg m;
+	outmsg_init(&m, source, command, 2, params);
+	deliver_queue(s, to, &m);
+	if (atomic_load(&s->caps) & CAP_ECHO_MESSAGE && to != s)
+		deliver_queue(s, s, &m);
+	outmsg_release(&m);
+	if (command[0] == 'P' && to->away)
+		reply(s, "301", to->nick, to->away, NULL);
+}
+
+void message_send(struct session *s, const char *command, const char *target,
+		  const char *text)
+{
+	bool is_notice = command[0] == 'N';
+	atomic_store(&s->last_message_mono_ms, clock_mono_ms());
+	registry_rdlock();
+	if (target[0] == '#') {
+		struct channel *ch = registry_find_channel(target);
+		if (ch)
+			message_to_channel(s, command, ch, text);
+		else if (!is_notice)
+			reply(s, "403", target, "No such channel", NULL);
+	} else {
+		struct session *to = registry_find_nick(target);
+		if (to && to->registered)
+			message_to_nick(s, command, to, text);
+		else if (!is_notice)
+			reply(s, "401", target, "No such nick/channel", NULL);
+	}
+	registry_unlock();
+}
+
+/* PRIVMSG and NOTICE: to channels and nicks, several targets allowed. */
+static void cmd_message(struct session *s, struct ircmsg *m)
+{
+	const char *command = m->command;
+	if (m->nparams < 1 || !m->params[0][0]) {
+		reply(s, "411", "No recipient given", command, NULL);
+		return;
+	}
+	if (m->nparams < 2 || !m->params[1][0]) {
+		reply(s, "412", "No text to send", NULL);
+		return;
+	}
+	char *save;
+	int count = 0;
+	for (char *target = strtok_r(m->params[0], ",", &save); target;
+	     target = strtok_r(NULL, ",", &save)) {
+		if (++count > MAX_TARGETS) {
+			reply(s, "407", target, "Too many targets; message not sent to it", NULL);
+			continue;
+		}
+		message_send(s, command, target, m->params[1]);
+	}
+}
+
+/* AWAY [text]: mark or unmark the user as away. */
+static void cmd_away(struct session *s, struct ircmsg *m)
+{
+	char *text = NULL;
+	if (m->nparams > 0 && m->params[0][0]) {
+		size_t len = utf8_cut(m->params[0], strlen(m->params[0]), AWAY_LEN_MAX);
+		text = xstrndup(m->params[0], len);
+	}
+	registry_wrlock();
+	free(s->away);
+	s->away = text;
+	registry_unlock();
+	if (text)
+		reply(s, "306", "You have been marked as being away", NULL);
+	else
+		reply(s, "305", "You are no longer marked as being away", NULL);
+}
+
+/* Queues m to every member of every channel s is in (each recipient once)
+ * and to s itself. Registry lock held. */
+static void fanout_to_neighbours(struct session *s, struct outmsg *m, bool include_self)
+{
+	if (include_self)
+		deliver_queue(s, s, m);
+	for (size_t c = 0; c < s->nchannels; c++) {
+		struct channel *ch = s->channels[c];
+		pthread_mutex_lock(&ch->lock);
+		for (size_t i = 0; i < ch->nmembers; i++)
+			if (ch->members[i].session != s)
+				deliver_queue(s, ch->members[i].session, m);
+		pthread_mutex_unlock(&ch->lock);
+	}
+}
+
+int nick_change(struct session *s, const char *nick)
+{
+	if (!ircname_nick_valid(nick)) {
+		if (s->kind == SESSION_PLAIN)
+			plain_say(s, "Error: '%s' is not a valid nickname (letters, digits and "
+				  "[]\\`_^{|}-, at most %d, not starting with a digit or -).",
+				  nick, NICK_LEN_MAX);
+		else
+			reply(s, "432", nick, "Erroneous nickname", NULL);
+		return -1;
+	}
+	if (strcmp(nick, s->nick) == 0)
+		return 0;
+	char old_source[128];
+	session_source(s, old_source, sizeof old_source);
+	registry_wrlock();
+	if (registry_set_nick(s, nick) < 0) {
+		registry_unlock();
+		if (s->kind == SESSION_PLAIN)
+			plain_say(s, "Error: the nickname %s is already in use.", nick);
+		else
+			reply(s, "433", nick, "Nickname is already in use", NULL);
+		return -1;
+	}
+	const char *params[] = {nick};
+	struct outmsg m;
+	outmsg_init(&m, old_source, "NICK", 1, params);
+	fanout_to_neighbours(s, &m, true);
+	registry_unlock();
+	outmsg_release(&m);
+	return 0;
+}
+
+void commands_leave(struct session *s, const char *reason)
+{
+	if (!s->nick[0])
+		return;
+	char source[128];
+	session_source(s, source, sizeof source);
+	const char *params[] = {reason};
+	struct outmsg m;
+	outmsg_init(&m, source, "QUIT", 1, params);
+	bool tell = s->registered && !atomic_load(&g_server.shutting_down);
+	registry_wrlock();
+	if (tell)
+		fanout_to_neighbours(s, &m, false);
+	while (s->nchannels > 0) {
+		struct channel *ch = s->channels[0];
+		pthread_mutex_lock(&ch->lock);
+		channel_remove_member(ch, s);
+		bool empty = ch->nmembers == 0;
+		pthread_mutex_unlock(&ch->lock);
+		if (empty)
+			registry_channel_remove(ch);
+	}
+	registry_drop_nick(s);
+	s->registered = false;
+	registry_unlock();
+	outmsg_release(&m);
+}
+
+/* --- dispatch --- */
+
+struct irc_command {
+	const char *name;
+	void (*handler)(struct session *s, struct ircmsg *m);
+	int min_params;
+	bool before_registration; /* allowed before registration completes */
+};
+
+static const struct irc_command irc_commands[] = {
+	{"AWAY", cmd_away, 0, false},
+	{"CAP", cmd_cap, 1, true},
+	{"INVITE", cmd_invite, 2, false},
+	{"ISON", cmd_ison, 1, false},
+	{"JOIN", cmd_join, 1, false},
+	{"KICK", cmd_kick, 2, false},
+	{"LIST", cmd_list, 0, false},
+	{"LUSERS", cmd_lusers, 0, false},
+	{"MODE", cmd_mode, 1, false},
+	{"MOTD", cmd_motd, 0, false},
+	{"NAMES", cmd_names, 0, false},
+	{"NICK", cmd_nick, 0, true},
+	{"NOTICE", cmd_message, 0, false},
+	{"PART", cmd_part, 1, false},
+	{"PASS", cmd_pass, 1, true},
+	{"PING", cmd_ping, 1, true},
+	{"PONG", cmd_pong, 0, true},
+	{"PRIVMSG", cmd_message, 0, false},
+	{"QUIT", cmd_quit, 0, true},
+	{"TIME", cmd_time, 0, false},
+	{"TOPIC", cmd_topic, 1, false},
+	{"USER", cmd_user, 4, true},
+	{"USERHOST", cmd_userhost, 1, false},
+	{"VERSION", cmd_version, 0, false},
+	{"WHO", cmd_who, 0, false},
+	{"WHOIS", cmd_whois, 1, false},
+};
+
+/* Runs the handler of an IRC command after the checks every command shares. */
+static void irc_dispatch(struct session *s, struct ircmsg *m)
+{
+	const struct irc_command *cmd = NULL;
+	for (size_t i = 0; i < sizeof irc_commands / sizeof *irc_commands; i++)
+		if (strcmp(irc_commands[i].name, m->command) == 0) {
+			cmd = &irc_commands[i];
+			break;
+		}
+	if (!cmd) {
+		if (s->registered)
+			reply(s, "421", m->command, "Unknown command", NULL);
+		else
+			reply(s, "451", "You have not registered", NULL);
+		return;
+	}
+	if (!s->registered && !cmd->before_registration) {
+		reply(s, "451", "You have not registered", NULL);
+		return;
+	}
+	if (cmd->handler == cmd_nick && m->nparams == 0) {
+		reply(s, "431", "No nickname given", NULL);
+		return;
+	}
+	if (m->nparams < cmd->min_params) {
+		reply(s, "461", cmd->name, "Not enough parameters", NULL);
+		return;
+	}
+	cmd->handler(s, m);
+}

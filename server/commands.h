@@ -1,0 +1,85 @@
+/* commands: what a session does with each line it receives.
+ *
+ * The entry points are called by the session's worker thread. The helpers
+ * below are shared by the IRC command modules (commands.c, cmd_channel.c,
+ * cmd_query.c) and plain mode; every one of them queues on the calling
+ * session's own queue or fans out to others through deliver.h, and the
+ * worker flushes after each batch of lines. */
+#ifndef PARLEY_COMMANDS_H
+#define PARLEY_COMMANDS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "ircmsg.h"
+
+struct session;
+struct channel;
+
+/* The first line every connection gets (a NOTICE a person can read too). */
+void commands_greet(struct session *s);
+
+/* One framed input line (without CR LF; may hold NULs: len is the truth). */
+void commands_line(struct session *s, char *line, size_t len);
+
+/* The line being received was longer than allowed; its rest is dropped. */
+void commands_line_too_long(struct session *s);
+
+/* The session ends: tells its channels (QUIT) and gives up its nick. */
+void commands_leave(struct session *s, const char *reason);
+
+/* --- helpers shared by the command modules --- */
+
+/* Sends ":server NUMERIC target params..." to s; params end with NULL. */
+void reply(struct session *s, const char *numeric, ...) __attribute__((sentinel));
+
+/* Sends "[:source] COMMAND params..." to s; params end with NULL. */
+void send_self(struct session *s, const char *source, const char *command, ...)
+	__attribute__((sentinel));
+
+/* Sends a NOTICE from the server to s (human-readable in plain mode too). */
+void notice_self(struct session *s, const char *text);
+
+/* Checks that a message text is acceptable to relay; on refusal tells s why
+ * and returns false. */
+bool text_acceptable(struct session *s, const char *text);
+
+/* Handlers: IRC commands in other modules. */
+void cmd_join(struct session *s, struct ircmsg *m);
+void cmd_part(struct session *s, struct ircmsg *m);
+void cmd_topic(struct session *s, struct ircmsg *m);
+void cmd_names(struct session *s, struct ircmsg *m);
+void cmd_list(struct session *s, struct ircmsg *m);
+void cmd_mode(struct session *s, struct ircmsg *m);
+void cmd_kick(struct session *s, struct ircmsg *m);
+void cmd_invite(struct session *s, struct ircmsg *m);
+void cmd_who(struct session *s, struct ircmsg *m);
+void cmd_whois(struct session *s, struct ircmsg *m);
+void cmd_lusers(struct session *s, struct ircmsg *m);
+void cmd_motd(struct session *s, struct ircmsg *m);
+void cmd_userhost(struct session *s, struct ircmsg *m);
+void cmd_ison(struct session *s, struct ircmsg *m);
+void cmd_version(struct session *s, struct ircmsg *m);
+void cmd_time(struct session *s, struct ircmsg *m);
+
+/* Joins/parts used by IRC and plain mode alike. Return 0 or -1 (refused,
+ * and s has been told why). */
+int channel_join(struct session *s, const char *name, const char *key);
+int channel_part(struct session *s, const char *name, const char *reason);
+
+/* Sends a PRIVMSG/NOTICE from s to a target (channel or nick). */
+void message_send(struct session *s, const char *command, const char *target,
+		  const char *text);
+
+/* Changes s's nick (after registration), telling everyone who shares a
+ * channel. Returns 0 or -1 (and s has been told why). */
+int nick_change(struct session *s, const char *nick);
+
+/* Sends the NAMES reply of a channel to s. Caller holds the registry lock
+ * (read) and not the channel lock. */
+void names_send(struct session *s, struct channel *ch);
+
+/* Sends the welcome burst (001-005, LUSERS, MOTD). */
+void welcome_send(struct session *s);
+
+#endif

@@ -1,0 +1,44 @@
+/* config: parleyd's command-line options, parsed and checked before any
+ * socket is opened. Files named by options (--motd) are read here too, so a
+ * bad one stops the server at once with a clear message. */
+#ifndef PARLEY_CONFIG_H
+#define PARLEY_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "log.h"
+
+#define CONFIG_BINDS_MAX 16
+#define SERVER_NAME_MAX 63
+#define PASSWORD_MAX 128
+
+struct config {
+	int port;                          /* 0: ephemeral */
+	int nbinds;
+	const char *binds[CONFIG_BINDS_MAX]; /* none: all IPv6 and IPv4 addresses */
+	char name[SERVER_NAME_MAX + 1];
+	char *motd;                        /* file contents, or NULL for none */
+	char password[PASSWORD_MAX + 1];   /* empty: none */
+	int max_clients;
+	int max_per_ip;                    /* 0: no limit */
+	size_t sendq;
+	bool flood;
+	double flood_rate, flood_burst;
+	int history;
+	char default_room[64];
+	bool trace;
+	enum log_level log_level;
+	int reg_timeout;                   /* seconds */
+	int ping_interval;                 /* seconds */
+};
+
+enum config_result { CONFIG_RUN, CONFIG_EXIT_OK, CONFIG_EXIT_ERROR };
+
+/* Fills cfg from argv. On CONFIG_EXIT_OK (--help, --version) the text has been
+ * printed to stdout; on CONFIG_EXIT_ERROR, *error holds an allocated message. */
+enum config_result config_parse(struct config *cfg, int argc, char **argv, char **error);
+
+void config_free(struct config *cfg);
+
+#endif

@@ -1,0 +1,151 @@
+/* deliver: see deliver.h. */
+#include "deliver.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "ircmsg.h"
+#include "log.h"
+#include "plain.h"
+#include "server.h"
+#include "session.h"
+#include "xalloc.h"
+
+/* Room for an outgoing line: a 512-byte IRC line plus the source prefix and
+ * the server-time tag we add to what the client sent. */
+#define OUT_LINE_MAX 1024
+
+void outmsg_init(struct outmsg *m, const char *source, const char *command, int nparams,
+		 const char *const *params)
+{
+	memset(m, 0, sizeof *m);
+	m->unix_ms = clock_unix_ms();
+	m->stamp = atomic_fetch_add(&g_server.next_stamp, 1) + 1;
+	m->source = source;
+	m->command = command;
+	m->nparams = nparams < OUTMSG_PARAMS_MAX ? nparams : OUTMSG_PARAMS_MAX;
+	for (int i = 0; i < m->nparams; i++)
+		m->params[i] = params[i];
+}
+
+void outmsg_release(struct outmsg *m)
+{
+	if (m->irc)
+		msgbuf_unref(m->irc);
+	if (m->irc_time)
+		msgbuf_unref(m->irc_time);
+	if (m->plain)
+		msgbuf_unref(m->plain);
+	m->irc = m->irc_time = m->plain = NULL;
+}
+
+void deliver_time_tag(long long unix_ms, char *buf, size_t cap)
+{
+	char value[40];
+	if (ircmsg_time_tag(value, sizeof value, unix_ms) < 0)
+		value[0] = '\0';
+	snprintf(buf, cap, "time=%s", value);
+}
+
+/* Renders m as an IRC line, with or without the server-time tag. */
+static struct msgbuf *render_irc(const struct outmsg *m, bool with_time)
+{
+	char line[OUT_LINE_MAX];
+	char tags[64];
+	if (with_time)
+		deliver_time_tag(m->unix_ms, tags, sizeof tags);
+	int len = ircmsg_format(line, sizeof line, with_time ? tags : NULL, m->source,
+				m->command, m->nparams, m->params);
+	if (len < 0) {
+		/* Our own inputs are bounded well below OUT_LINE_MAX. */
+		log_error("cannot format outgoing %s (too long or malformed)", m->command);
+		return NULL;
+	}
+	return msgbuf_new(line, (size_t)len);
+}
+
+/* The rendering of m that suits recipient to, made on first use. */
+static struct msgbuf *rendering_for(struct outmsg *m, const struct session *to)
+{
+	if (to->kind == SESSION_PLAIN) {
+		if (!m->plain) {
+			char line[OUT_LINE_MAX];
+			int len = plain_render(m, line, sizeof line);
+			if (len < 0)
+				return NULL;
+			m->plain = msgbuf_new(line, (size_t)len);
+		}
+		return m->plain;
+	}
+	if (atomic_load_explicit(&to->caps, memory_order_relaxed) & CAP_SERVER_TIME) {
+		if (!m->irc_time)
+			m->irc_time = render_irc(m, true);
+		return m->irc_time;
+	}
+	if (!m->irc)
+		m->irc = render_irc(m, false);
+	return m->irc;
+}
+
+/* Notes that `to` needs its queue written once the sender drops its locks. */
+static void flush_list_add(struct session *sender, struct session *to)
+{
+	if (sender->nflush == sender->flush_cap) {
+		sender->flush_cap = sender->flush_cap ? sender->flush_cap * 2 : 16;
+		sender->flush_list =
+			xrealloc(sender->flush_list, sender->flush_cap * sizeof *sender->flush_list);
+	}
+	sender->flush_list[sender->nflush++] = session_ref(to);
+}
+
+/* Appends buf to to's queue; q_lock held. Enforces the SendQ limit. */
+static void queue_push_locked(struct session *sender, struct session *to, struct msgbuf *buf)
+{
+	if (outq_bytes(&to->q) + buf->len > g_server.cfg.sendq) {
+		to->q_sendq_exceeded = true;
+		to->q_dead = true;
+		session_wake(to);
+		return;
+	}
+	bool was_empty = outq_empty(&to->q);
+	outq_push(&to->q, buf);
+	if (was_empty && !to->q_armed)
+		flush_list_add(sender, to);
+}
+
+void deliver_queue(struct session *sender, struct session *to, struct outmsg *m)
+{
+	struct msgbuf *buf = rendering_for(m, to);
+	if (!buf)
+		return;
+	pthread_mutex_lock(&to->q_lock);
+	if (!to->q_dead && to->q_stamp != m->stamp) {
+		to->q_stamp = m->stamp;
+		queue_push_locked(sender, to, buf);
+	}
+	pthread_mutex_unlock(&to->q_lock);
+}
+
+void deliver_queue_line(struct session *sender, struct session *to, const char *line,
+			size_t len)
+{
+	struct msgbuf *buf = msgbuf_new(line, len);
+	pthread_mutex_lock(&to->q_lock);
+	if (!to->q_dead)
+		queue_push_locked(sender, to, buf);
+	pthread_mutex_unlock(&to->q_lock);
+	msgbuf_unref(buf);
+}
+
+void deliver_flush(struct session *sender)
+{
+	for (size_t i = 0; i < sender->nflush; i++) {
+		struct session *to = sender->flush_list[i];
+		pthread_mutex_lock(&to->q_lock);
+		if (!to->q_dead)
+			session_queue_write(to);
+		pthread_mutex_unlock(&to->q_lock);
+		session_unref(to);
+	}
+	sender->nflush = 0;
+}

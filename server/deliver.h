@@ -1,0 +1,55 @@
+/* deliver: putting messages on outbound queues without blocking the sender.
+ *
+ * A broadcast is one struct outmsg, rendered lazily at most once per kind of
+ * recipient (IRC, IRC with server-time tag, plain text) into shared msgbufs;
+ * each recipient's queue takes a reference. Queueing happens under whatever
+ * lock decides the order (a channel's lock); the socket writes happen later
+ * in deliver_flush(), after the caller has dropped its locks — whichever
+ * thread holds a recipient's queue lock writes that queue.
+ *
+ * A recipient whose queue would pass the SendQ limit is marked, gets nothing
+ * more, and its worker disconnects it ("SendQ exceeded"). */
+#ifndef PARLEY_DELIVER_H
+#define PARLEY_DELIVER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "msgbuf.h"
+
+struct session;
+
+#define OUTMSG_PARAMS_MAX 8
+
+struct outmsg {
+	long long unix_ms;          /* when the server accepted it (server-time) */
+	unsigned long long stamp;   /* unique id, so a recipient gets it once */
+	const char *source;         /* "nick!user@host" or the server name */
+	const char *command;
+	int nparams;
+	const char *params[OUTMSG_PARAMS_MAX];
+	bool history;               /* a replayed line (tagged/marked as such) */
+	struct msgbuf *irc, *irc_time, *plain; /* renderings made so far */
+};
+
+/* Prepares a message; params are borrowed until outmsg_release(). */
+void outmsg_init(struct outmsg *m, const char *source, const char *command, int nparams,
+		 const char *const *params);
+void outmsg_release(struct outmsg *m);
+
+/* Queues m for recipient to, at most once per stamp, and notes `to` in
+ * sender's flush list if its queue needs writing. Caller holds the lock that
+ * orders this message (and may hold the registry and channel locks). */
+void deliver_queue(struct session *sender, struct session *to, struct outmsg *m);
+
+/* Queues one ready-made line (with CR LF) for `to`. Same rules. */
+void deliver_queue_line(struct session *sender, struct session *to, const char *line,
+			size_t len);
+
+/* Writes every queue noted by deliver_queue(); call with no locks held. */
+void deliver_flush(struct session *sender);
+
+/* The server-time tag value "time=..." for unix_ms into buf. */
+void deliver_time_tag(long long unix_ms, char *buf, size_t cap);
+
+#endif

@@ -1,0 +1,231 @@
+/* listener: see listener.h. */
+#include "listener.h"
+
+#include <errno.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "endpoint.h"
+#include "log.h"
+#include "server.h"
+#include "session.h"
+#include "strmap.h"
+#include "xalloc.h"
+
+#define ACCEPT_BATCH 64
+
+static struct strmap *per_address; /* host -> (intptr_t) connections */
+
+/* Opens one listening socket on addr; returns the fd or -1 with *error set. */
+static int listen_on(struct sockaddr_storage *addr, socklen_t len, char **error)
+{
+	char where[ENDPOINT_STR_MAX];
+	endpoint_format((struct sockaddr *)addr, len, where, sizeof where);
+	int fd = socket(addr->ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	int on = 1;
+	if (fd >= 0 && setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on) == 0 &&
+	    (addr->ss_family != AF_INET6 ||
+	     setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &on, sizeof on) == 0) &&
+	    bind(fd, (struct sockaddr *)addr, len) == 0 && listen(fd, SOMAXCONN) == 0)
+		return fd;
+	char buf[256];
+	snprintf(buf, sizeof buf, "cannot listen on %s: %s", where, strerror(errno));
+	*error = xstrdup(buf);
+	if (fd >= 0)
+		close(fd);
+	return -1;
+}
+
+/* Narrates a new listening socket (and prints the line tests read). */
+static void announce_listener(int fd)
+{
+	char where[ENDPOINT_STR_MAX];
+	endpoint_local(fd, where, sizeof where);
+	printf("listening on %s\n", where);
+	if (g_server.cfg.trace)
+		printf("[trace] socket() + bind() + listen() gave fd %d, listening on %s; "
+		       "accept() on it will return a new socket per client\n",
+		       fd, where);
+	fflush(stdout);
+}
+
+int listener_open_all(const struct config *cfg, int *fds, char **error)
+{
+	const char *defaults[] = {"::", "0.0.0.0"};
+	const char *const *binds = cfg->nbinds ? cfg->binds : defaults;
+	int nbinds = cfg->nbinds ? cfg->nbinds : 2;
+	int port = cfg->port, n = 0;
+	*error = NULL;
+	for (int i = 0; i < nbinds; i++) {
+		struct sockaddr_storage addr;
+		socklen_t len;
+		const char *reason;
+		if (endpoint_parse(binds[i], port, &addr, &len, &reason) < 0) {
+			char buf[256];
+			snprintf(buf, sizeof buf, "invalid address %s: %s", binds[i], reason);
+			*error = xstrdup(buf);
+			break;
+		}
+		/* With port 0 the first socket picks a port and the others share it
+		 * (endpoint_parse used it as the default above). */
+		int fd = listen_on(&addr, len, error);
+		if (fd < 0) {
+			/* Without IPv6 on the machine, the default IPv4 socket is enough. */
+			if (!cfg->nbinds && i == 0 && errno == EAFNOSUPPORT) {
+				free(*error);
+				*error = NULL;
+				continue;
+			}
+			break;
+		}
+		if (port == 0) {
+			struct sockaddr_storage bound;
+			socklen_t blen = sizeof bound;
+			getsockname(fd, (struct sockaddr *)&bound, &blen);
+			port = ntohs(bound.ss_family == AF_INET6
+					     ? ((struct sockaddr_in6 *)&bound)->sin6_port
+					     : ((struct sockaddr_in *)&bound)->sin_port);
+		}
+		fds[n++] = fd;
+		announce_listener(fd);
+	}
+	if (*error) {
+		while (n > 0)
+			close(fds[--n]);
+		return -1;
+	}
+	return n;
+}
+
+/* Refuses a connection with one ERROR line and closes it. */
+static void refuse(int fd, const char *why)
+{
+	char line[256];
+	int len = snprintf(line, sizeof line, "ERROR :Closing link: %s\r\n", why);
+	if (send(fd, line, (size_t)len, MSG_DONTWAIT | MSG_NOSIGNAL) < 0)
+		log_debug("could not tell a refused client why: %s", strerror(errno));
+	close(fd);
+}
+
+/* Connections currently open from host. */
+static intptr_t address_count(const char *host)
+{
+	if (!per_address)
+		per_address = strmap_new();
+	return (intptr_t)strmap_get(per_address, host);
+}
+
+/* Adds delta to host's connection count. */
+static void address_add(const char *host, intptr_t delta)
+{
+	intptr_t count = address_count(host) + delta;
+	if (count > 0)
+		strmap_put(per_address, host, (void *)count);
+	else
+		strmap_remove(per_address, host);
+}
+
+void listener_forget(const char *host)
+{
+	address_add(host, -1);
+}
+
+void listener_cleanup(void)
+{
+	if (per_address)
+		strmap_free(per_address);
+	per_address = NULL;
+}
+
+/* Checks limits, creates the session and starts its worker. */
+static void admit(int listen_fd, int fd, struct sockaddr_storage *peer, socklen_t peer_len)
+{
+	char host[ENDPOINT_STR_MAX], remote[ENDPOINT_STR_MAX], local[ENDPOINT_STR_MAX];
+	endpoint_format_host((struct sockaddr *)peer, peer_len, host, sizeof host);
+	endpoint_format((struct sockaddr *)peer, peer_len, remote, sizeof remote);
+	endpoint_local(fd, local, sizeof local);
+	if (g_server.cfg.trace)
+		printf("[trace] accept(fd %d) returned a NEW socket, fd %d: local end %s (same "
+		       "port as the listener), remote end %s\n",
+		       listen_fd, fd, local, remote);
+	if (atomic_load(&g_server.sessions_alive) >= g_server.cfg.max_clients) {
+		log_warn("refusing %s: server full (%d clients)", remote, g_server.cfg.max_clients);
+		refuse(fd, "Server is full, try again later");
+		return;
+	}
+	if (g_server.cfg.max_per_ip && address_count(host) >= g_server.cfg.max_per_ip) {
+		log_warn("refusing %s: too many connections from %s", remote, host);
+		refuse(fd, "Too many connections from your address");
+		return;
+	}
+	int on = 1;
+	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &on, sizeof on);
+	struct session *s = session_new(fd, (struct sockaddr *)peer, peer_len);
+	if (!s) {
+		refuse(fd, "Server out of resources");
+		return;
+	}
+	pthread_mutex_lock(&g_server.sessions_lock);
+	s->next = g_server.sessions;
+	if (s->next)
+		s->next->prev = s;
+	g_server.sessions = s;
+	pthread_mutex_unlock(&g_server.sessions_lock);
+	atomic_fetch_add(&g_server.sessions_alive, 1);
+	address_add(host, 1);
+	if (session_start(s) < 0) {
+		log_error("cannot start a thread for %s: %s", remote, strerror(errno));
+		refuse(fd, "Server out of resources");
+		s->fd = -1;
+		pthread_mutex_lock(&g_server.sessions_lock);
+		g_server.sessions = s->next;
+		if (s->next)
+			s->next->prev = NULL;
+		pthread_mutex_unlock(&g_server.sessions_lock);
+		atomic_fetch_sub(&g_server.sessions_alive, 1);
+		address_add(host, -1);
+		session_unref(s);
+		return;
+	}
+	log_debug("accepted %s as session %lu", remote, s->id);
+	if (g_server.cfg.trace)
+		printf("[trace] fd %d handed to worker thread %lu; listening fd %d is still "
+		       "listening for the next client\n",
+		       fd, s->id, listen_fd);
+}
+
+int listener_accept(int listen_fd)
+{
+	for (int i = 0; i < ACCEPT_BATCH; i++) {
+		struct sockaddr_storage peer;
+		socklen_t peer_len = sizeof peer;
+		int fd = accept4(listen_fd, (struct sockaddr *)&peer, &peer_len,
+				 SOCK_NONBLOCK | SOCK_CLOEXEC);
+		if (fd >= 0) {
+			admit(listen_fd, fd, &peer, peer_len);
+			continue;
+		}
+		switch (errno) {
+		case EAGAIN:
+		case EINTR:
+		case ECONNABORTED:
+		case EPROTO:
+			return 0;
+		case EMFILE:
+		case ENFILE:
+		case ENOBUFS:
+		case ENOMEM:
+			log_warn("accept: %s; pausing new connections briefly", strerror(errno));
+			return -1;
+		default:
+			log_error("accept on fd %d: %s", listen_fd, strerror(errno));
+			return -1;
+		}
+	}
+	return 0;
+}

@@ -1,0 +1,161 @@
+/* registry: see registry.h. */
+#include "registry.h"
+
+#include <pthread.h>
+#include <string.h>
+
+#include "channel.h"
+#include "server.h"
+#include "session.h"
+#include "strmap.h"
+
+static pthread_rwlock_t registry_lock;
+static struct strmap *nicks;    /* folded nick -> struct session * */
+static struct strmap *channels; /* folded name -> struct channel * */
+
+void registry_init(void)
+{
+	pthread_rwlockattr_t attr;
+	pthread_rwlockattr_init(&attr);
+	/* Chat traffic takes the lock for reading all the time; joins and nick
+	 * changes would starve behind it with glibc's default preference. */
+	pthread_rwlockattr_setkind_np(&attr, PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP);
+	pthread_rwlock_init(&registry_lock, &attr);
+	pthread_rwlockattr_destroy(&attr);
+	nicks = strmap_new();
+	channels = strmap_new();
+}
+
+/* Frees one channel left at shutdown. */
+static void free_channel_entry(const char *key, void *value, void *arg)
+{
+	(void)key;
+	(void)arg;
+	channel_free(value);
+}
+
+void registry_free(void)
+{
+	strmap_each(channels, free_channel_entry, NULL);
+	strmap_free(channels);
+	strmap_free(nicks);
+	pthread_rwlock_destroy(&registry_lock);
+}
+
+void registry_rdlock(void)
+{
+	pthread_rwlock_rdlock(&registry_lock);
+}
+
+void registry_wrlock(void)
+{
+	pthread_rwlock_wrlock(&registry_lock);
+}
+
+void registry_unlock(void)
+{
+	pthread_rwlock_unlock(&registry_lock);
+}
+
+struct session *registry_find_nick(const char *nick)
+{
+	char key[NICK_LEN_MAX + 1];
+	if (ircname_fold(key, sizeof key, nick) < 0)
+		return NULL;
+	return strmap_get(nicks, key);
+}
+
+struct channel *registry_find_channel(const char *name)
+{
+	char key[CHANNEL_LEN_MAX + 1];
+	if (ircname_fold(key, sizeof key, name) < 0)
+		return NULL;
+	return strmap_get(channels, key);
+}
+
+int registry_set_nick(struct session *s, const char *nick)
+{
+	char key[NICK_LEN_MAX + 1];
+	if (ircname_fold(key, sizeof key, nick) < 0)
+		return -1;
+	struct session *holder = strmap_get(nicks, key);
+	if (holder && holder != s)
+		return -1;
+	registry_drop_nick(s);
+	strmap_put(nicks, key, s);
+	size_t len = strlen(nick);
+	memcpy(s->nick, nick, len + 1);
+	return 0;
+}
+
+void registry_drop_nick(struct session *s)
+{
+	if (!s->nick[0])
+		return;
+	char key[NICK_LEN_MAX + 1];
+	ircname_fold(key, sizeof key, s->nick);
+	if (strmap_get(nicks, key) == s)
+		strmap_remove(nicks, key);
+}
+
+struct channel *registry_channel_get_or_create(const char *name, bool *created)
+{
+	char key[CHANNEL_LEN_MAX + 1];
+	*created = false;
+	if (ircname_fold(key, sizeof key, name) < 0)
+		return NULL;
+	struct channel *ch = strmap_get(channels, key);
+	if (!ch) {
+		ch = channel_new(name, (size_t)g_server.cfg.history);
+		strmap_put(channels, key, ch);
+		*created = true;
+	}
+	return ch;
+}
+
+void registry_channel_remove(struct channel *ch)
+{
+	char key[CHANNEL_LEN_MAX + 1];
+	ircname_fold(key, sizeof key, ch->name);
+	strmap_remove(channels, key);
+	channel_free(ch);
+}
+
+size_t registry_nick_count(void)
+{
+	return strmap_count(nicks);
+}
+
+size_t registry_channel_count(void)
+{
+	return strmap_count(channels);
+}
+
+struct each_adapter {
+	void (*session_fn)(struct session *s, void *arg);
+	void (*channel_fn)(struct channel *ch, void *arg);
+	void *arg;
+};
+
+/* Adapts a strmap walk to a typed callback. */
+static void each_entry(const char *key, void *value, void *arg)
+{
+	(void)key;
+	struct each_adapter *a = arg;
+	if (a->session_fn)
+		a->session_fn(value, a->arg);
+	else
+		a->channel_fn(value, a->arg);
+}
+
+void registry_each_nick(void (*fn)(struct session *s, void *arg), void *arg)
+{
+	struct each_adapter a = {.session_fn = fn, .arg = arg};
+	strmap_each(nicks, each_entry, &a);
+}
+
+void registry_each_channel(void (*fn)(struct channel *ch, void *arg), void *arg)
+{
+	struct each_adapter a = {.channel_fn = fn, .arg = arg};
+	strmap_each(channels, each_entry, &a);
+}

@@ -1,0 +1,173 @@
+/* server: process state, the acceptor loop, reaping workers, shutdown. */
+#include "server.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <sys/signalfd.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "listener.h"
+#include "log.h"
+#include "registry.h"
+#include "session.h"
+
+#define ACCEPT_PAUSE_MS 100
+
+struct server g_server;
+
+long long clock_mono_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+long long clock_unix_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Joins every worker that has finished and drops the acceptor's reference. */
+static void reap_finished(void)
+{
+	uint64_t count;
+	if (read(g_server.reaper_fd, &count, sizeof count) < 0 && errno != EAGAIN)
+		log_warn("reaper eventfd read: %s", strerror(errno));
+	pthread_mutex_lock(&g_server.sessions_lock);
+	struct session *done = g_server.finished;
+	g_server.finished = NULL;
+	for (struct session *s = done; s; s = s->next_finished) {
+		if (s->prev)
+			s->prev->next = s->next;
+		else
+			g_server.sessions = s->next;
+		if (s->next)
+			s->next->prev = s->prev;
+	}
+	pthread_mutex_unlock(&g_server.sessions_lock);
+	while (done) {
+		struct session *s = done;
+		done = s->next_finished;
+		pthread_join(s->thread, NULL);
+		listener_forget(s->host);
+		atomic_fetch_sub(&g_server.sessions_alive, 1);
+		session_unref(s);
+	}
+}
+
+/* Blocks the stop signals in every thread and returns a signalfd for them. */
+static int signals_setup(void)
+{
+	sigset_t set;
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	return signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
+}
+
+/* Tells every worker to say goodbye, then joins them all. */
+static void stop_all_sessions(void)
+{
+	atomic_store(&g_server.shutting_down, true);
+	pthread_mutex_lock(&g_server.sessions_lock);
+	for (struct session *s = g_server.sessions; s; s = s->next)
+		session_wake(s);
+	pthread_mutex_unlock(&g_server.sessions_lock);
+	while (atomic_load(&g_server.sessions_alive) > 0) {
+		struct pollfd pfd = {.fd = g_server.reaper_fd, .events = POLLIN};
+		poll(&pfd, 1, 1000);
+		reap_finished();
+	}
+}
+
+/* The acceptor loop: returns when a stop signal arrives. */
+static void accept_loop(int *listen_fds, int nlisten, int signal_fd)
+{
+	struct pollfd fds[LISTENERS_MAX + 2];
+	long long paused_until = 0;
+	for (;;) {
+		bool paused = clock_mono_ms() < paused_until;
+		int n = 0;
+		fds[n++] = (struct pollfd){.fd = signal_fd, .events = POLLIN};
+		fds[n++] = (struct pollfd){.fd = g_server.reaper_fd, .events = POLLIN};
+		for (int i = 0; i < nlisten; i++)
+			fds[n++] = (struct pollfd){.fd = paused ? -1 : listen_fds[i], .events = POLLIN};
+		if (poll(fds, (nfds_t)n, paused ? ACCEPT_PAUSE_MS : -1) < 0 && errno != EINTR) {
+			log_error("acceptor poll: %s", strerror(errno));
+			return;
+		}
+		if (fds[0].revents & POLLIN) {
+			struct signalfd_siginfo info;
+			if (read(signal_fd, &info, sizeof info) == sizeof info) {
+				log_info("received %s, shutting down", strsignal((int)info.ssi_signo));
+				return;
+			}
+		}
+		if (fds[1].revents & POLLIN)
+			reap_finished();
+		for (int i = 0; i < nlisten; i++)
+			if ((fds[i + 2].revents & POLLIN) && listener_accept(listen_fds[i]) < 0)
+				paused_until = clock_mono_ms() + ACCEPT_PAUSE_MS;
+	}
+}
+
+/* Fills the process-wide state from the configuration. */
+static void server_init(const struct config *cfg)
+{
+	memset(&g_server, 0, sizeof g_server);
+	g_server.cfg = *cfg;
+	g_server.started_unix_ms = clock_unix_ms();
+	time_t now = time(NULL);
+	struct tm tm;
+	gmtime_r(&now, &tm);
+	strftime(g_server.created_text, sizeof g_server.created_text, "%Y-%m-%d %H:%M:%S UTC",
+		 &tm);
+	pthread_mutex_init(&g_server.sessions_lock, NULL);
+	g_server.reaper_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+	registry_init();
+}
+
+int server_run(const struct config *cfg)
+{
+	server_init(cfg);
+	log_set_level(cfg->log_level);
+	int signal_fd = signals_setup();
+	if (signal_fd < 0 || g_server.reaper_fd < 0) {
+		log_error("cannot set up signal or wake-up descriptors: %s", strerror(errno));
+		return 1;
+	}
+	int listen_fds[LISTENERS_MAX];
+	char *error;
+	int nlisten = listener_open_all(cfg, listen_fds, &error);
+	if (nlisten < 0) {
+		fprintf(stderr, "parleyd: %s\n", error);
+		free(error);
+		return 1;
+	}
+	log_info("parleyd %s ready (%s)", PARLEY_VERSION, cfg->name);
+	accept_loop(listen_fds, nlisten, signal_fd);
+	for (int i = 0; i < nlisten; i++) {
+		close(listen_fds[i]);
+		if (cfg->trace)
+			printf("[trace] close(fd %d): no longer listening\n", listen_fds[i]);
+	}
+	stop_all_sessions();
+	log_info("all connections closed; %llu were dropped for SendQ exceeded this run",
+		 (unsigned long long)atomic_load(&g_server.sendq_kills));
+	registry_free();
+	listener_cleanup();
+	close(signal_fd);
+	close(g_server.reaper_fd);
+	pthread_mutex_destroy(&g_server.sessions_lock);
+	return 0;
+}

@@ -1,0 +1,50 @@
+/* server: process-wide state of parleyd and its lifecycle.
+ *
+ * Threads: the acceptor (main thread) owns the listening sockets and the list
+ * of sessions; each session has one worker thread. Lock order across the
+ * whole server (take them in this order, never the reverse):
+ *
+ *     registry lock (rwlock)  ->  channel lock  ->  session queue lock
+ *
+ * plus sessions_lock (below), which is a leaf: nothing else is taken while
+ * holding it. Nobody blocks on I/O while holding any of them: sockets are
+ * non-blocking and every send under a lock is MSG_DONTWAIT. */
+#ifndef PARLEY_SERVER_H
+#define PARLEY_SERVER_H
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+
+#include "config.h"
+
+struct session;
+
+struct server {
+	struct config cfg;            /* constant after start-up */
+	long long started_unix_ms;
+	char created_text[64];        /* for 003 */
+	atomic_bool shutting_down;
+	atomic_ullong next_stamp;     /* broadcast ids, see deliver.h */
+	atomic_ulong next_session_id;
+	atomic_ullong sendq_kills;    /* connections dropped for SendQ exceeded */
+	atomic_int sessions_alive;    /* workers started and not yet joined */
+	int reaper_fd;                /* eventfd: a worker finished, come join it */
+
+	pthread_mutex_t sessions_lock; /* guards the two lists below (leaf lock) */
+	struct session *sessions;      /* every live session (doubly linked) */
+	struct session *finished;      /* workers that exited, waiting for a join */
+};
+
+extern struct server g_server;
+
+/* Milliseconds on the monotonic clock (for timers). */
+long long clock_mono_ms(void);
+/* Milliseconds since the Unix epoch (for timestamps shown to people). */
+long long clock_unix_ms(void);
+
+/* Runs the server with a parsed configuration until SIGINT/SIGTERM.
+ * Returns the process exit status. */
+int server_run(const struct config *cfg);
+
+#endif

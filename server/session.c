@@ -1,0 +1,412 @@
+/* session: see session.h. The worker thread's loop lives here: wait in poll
+ * on the socket and the wake-up eventfd, read and frame lines, hand them to
+ * commands, write the queue, keep the timers. */
+#include "session.h"
+
+#include <errno.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
+
+#include "channel.h"
+#include "commands.h"
+#include "deliver.h"
+#include "ircmsg.h"
+#include "log.h"
+#include "server.h"
+#include "xalloc.h"
+
+/* A tag section of up to 8191 bytes plus a 512-byte IRC line (less CR LF). */
+#define INPUT_LINE_MAX (IRC_TAGS_MAX + IRC_LINE_MAX - 2)
+#define IOV_BATCH 64
+#define SHUTDOWN_FLUSH_MS 2000
+#define QUIT_FLUSH_MS 1000
+
+/* Workers keep no big buffers on the stack; sanitizers need more room. */
+#ifdef PARLEY_SANITIZED
+#define SESSION_STACK_SIZE (1024 * 1024)
+#else
+#define SESSION_STACK_SIZE (128 * 1024)
+#endif
+
+struct session *session_new(int fd, const struct sockaddr *peer, socklen_t peer_len)
+{
+	struct session *s = xcalloc(1, sizeof *s);
+	s->id = atomic_fetch_add(&g_server.next_session_id, 1) + 1;
+	s->fd = fd;
+	s->wake_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+	if (s->wake_fd < 0) {
+		free(s);
+		return NULL;
+	}
+	atomic_init(&s->refs, 1);
+	endpoint_format_host(peer, peer_len, s->host, sizeof s->host);
+	endpoint_format(peer, peer_len, s->remote, sizeof s->remote);
+	endpoint_local(fd, s->local, sizeof s->local);
+	s->connected_unix_ms = clock_unix_ms();
+	s->connected_mono_ms = clock_mono_ms();
+	pthread_mutex_init(&s->q_lock, NULL);
+	outq_init(&s->q);
+	linebuf_init(&s->in, INPUT_LINE_MAX);
+	long long now = clock_mono_ms();
+	if (g_server.cfg.flood)
+		tokenbucket_init(&s->flood, g_server.cfg.flood_rate, g_server.cfg.flood_burst, now);
+	s->last_read_mono_ms = now;
+	atomic_init(&s->last_message_mono_ms, now);
+	return s;
+}
+
+struct session *session_ref(struct session *s)
+{
+	atomic_fetch_add_explicit(&s->refs, 1, memory_order_relaxed);
+	return s;
+}
+
+void session_unref(struct session *s)
+{
+	if (atomic_fetch_sub_explicit(&s->refs, 1, memory_order_acq_rel) != 1)
+		return;
+	if (s->fd >= 0)
+		close(s->fd);
+	close(s->wake_fd);
+	outq_free(&s->q);
+	pthread_mutex_destroy(&s->q_lock);
+	linebuf_free(&s->in);
+	free(s->channels);
+	free(s->away);
+	free(s->flush_list);
+	free(s);
+}
+
+void session_wake(struct session *s)
+{
+	uint64_t one = 1;
+	/* EAGAIN means the counter is already non-zero: the worker will wake. */
+	if (write(s->wake_fd, &one, sizeof one) < 0 && errno != EAGAIN)
+		log_warn("session %lu: cannot signal worker: %s", s->id, strerror(errno));
+}
+
+void session_queue_write(struct session *s)
+{
+	while (!outq_empty(&s->q)) {
+		struct iovec iov[IOV_BATCH];
+		struct msghdr msg = {.msg_iov = iov};
+		msg.msg_iovlen = (size_t)outq_iov(&s->q, iov, IOV_BATCH);
+		ssize_t n = sendmsg(s->fd, &msg, MSG_DONTWAIT | MSG_NOSIGNAL);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			if (errno == EAGAIN || errno == EWOULDBLOCK)
+				break;
+			s->q_error = errno;
+			s->q_dead = true;
+			session_wake(s);
+			return;
+		}
+		outq_consume(&s->q, (size_t)n);
+	}
+	if (!outq_empty(&s->q) && !s->q_armed) {
+		s->q_armed = true;
+		session_wake(s);
+	}
+}
+
+void session_quit(struct session *s, const char *reason)
+{
+	if (s->quitting)
+		return;
+	s->quitting = true;
+	snprintf(s->quit_reason, sizeof s->quit_reason, "%s", reason);
+}
+
+const char *session_target(const struct session *s)
+{
+	return s->nick[0] ? s->nick : "*";
+}
+
+void session_source(const struct session *s, char *buf, size_t cap)
+{
+	snprintf(buf, cap, "%s!%s@%s", session_target(s), s->user[0] ? s->user : "~", s->host);
+}
+
+/* Writes the own queue now; returns true if data is left (watch POLLOUT). */
+static bool write_own_queue(struct session *s)
+{
+	pthread_mutex_lock(&s->q_lock);
+	bool left = false;
+	if (!s->q_dead) {
+		s->q_armed = true;
+		session_queue_write(s);
+		left = !outq_empty(&s->q);
+		if (!left)
+			s->q_armed = false;
+	}
+	pthread_mutex_unlock(&s->q_lock);
+	return left;
+}
+
+/* Handles complete lines already buffered, as far as flood control allows.
+ * Returns how many ms to wait before reading may go on (0: read now). */
+static long long process_lines(struct session *s)
+{
+	while (!s->quitting) {
+		if (g_server.cfg.flood) {
+			long long wait = tokenbucket_wait_ms(&s->flood, clock_mono_ms());
+			if (wait > 0)
+				return wait;
+		}
+		char *line;
+		size_t len;
+		enum linebuf_status st = linebuf_next(&s->in, &line, &len);
+		if (st == LINEBUF_NONE)
+			return 0;
+		if (g_server.cfg.flood)
+			tokenbucket_take(&s->flood, clock_mono_ms());
+		if (st == LINEBUF_TOO_LONG)
+			commands_line_too_long(s);
+		else if (len > 0)
+			commands_line(s, line, len);
+		deliver_flush(s);
+	}
+	return 0;
+}
+
+/* Reads what the socket has; returns false when the connection ended. */
+static bool read_input(struct session *s)
+{
+	size_t avail;
+	char *space = linebuf_space(&s->in, &avail);
+	ssize_t n = recv(s->fd, space, avail, MSG_DONTWAIT);
+	if (n > 0) {
+		linebuf_commit(&s->in, (size_t)n);
+		s->last_read_mono_ms = clock_mono_ms();
+		s->ping_sent_mono_ms = 0;
+		return true;
+	}
+	if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))
+		return true;
+	char reason[128];
+	if (n == 0)
+		snprintf(reason, sizeof reason, "%s",
+			 linebuf_pending(&s->in) ? "Connection closed mid-line"
+						 : "Connection closed");
+	else
+		snprintf(reason, sizeof reason, "Read error: %s", strerror(errno));
+	session_quit(s, reason);
+	return false;
+}
+
+/* Registration deadline and PING liveness. Returns ms until the next check. */
+static long long check_timers(struct session *s)
+{
+	long long now = clock_mono_ms();
+	long long interval = (long long)g_server.cfg.ping_interval * 1000;
+	if (!s->registered) {
+		long long waited = now - s->connected_mono_ms;
+		long long limit = (long long)g_server.cfg.reg_timeout * 1000;
+		if (waited >= limit) {
+			session_quit(s, "Registration timeout");
+			return 0;
+		}
+		return limit - waited;
+	}
+	if (s->kind == SESSION_PLAIN)
+		return -1; /* TCP keepalive watches plain connections */
+	if (s->ping_sent_mono_ms) {
+		long long left = s->ping_sent_mono_ms + interval - now;
+		if (left <= 0) {
+			char reason[64];
+			snprintf(reason, sizeof reason, "Ping timeout: %d seconds",
+				 g_server.cfg.ping_interval);
+			session_quit(s, reason);
+			return 0;
+		}
+		return left;
+	}
+	long long idle_left = s->last_read_mono_ms + interval - now;
+	if (idle_left <= 0) {
+		send_self(s, NULL, "PING", g_server.cfg.name, NULL);
+		s->ping_sent_mono_ms = now;
+		return interval;
+	}
+	return idle_left;
+}
+
+/* Smallest positive of two timeouts, -1 meaning none. */
+static long long timeout_min(long long a, long long b)
+{
+	if (a < 0)
+		return b;
+	if (b < 0)
+		return a;
+	return a < b ? a : b;
+}
+
+/* Picks up what other threads flagged: a failed write or SendQ overflow. */
+static void check_queue_flags(struct session *s)
+{
+	pthread_mutex_lock(&s->q_lock);
+	bool exceeded = s->q_sendq_exceeded;
+	int error = s->q_error;
+	pthread_mutex_unlock(&s->q_lock);
+	if (exceeded) {
+		atomic_fetch_add(&g_server.sendq_kills, 1);
+		log_warn("session %lu (%s, %s): SendQ exceeded (limit %zu bytes), disconnecting",
+			 s->id, session_target(s), s->remote, g_server.cfg.sendq);
+		session_quit(s, "SendQ exceeded");
+	} else if (error) {
+		char reason[128];
+		snprintf(reason, sizeof reason, "Write error: %s", strerror(error));
+		session_quit(s, reason);
+	}
+}
+
+/* Waits for input, writability, a wake-up or a timer; handles what came. */
+static void serve_once(struct session *s)
+{
+	long long flood_wait = process_lines(s);
+	if (s->quitting)
+		return;
+	bool want_out = write_own_queue(s);
+	long long timeout = timeout_min(check_timers(s), flood_wait > 0 ? flood_wait : -1);
+	if (s->quitting)
+		return;
+	struct pollfd fds[2] = {
+		{.fd = s->fd, .events = (short)((flood_wait > 0 ? 0 : POLLIN) | (want_out ? POLLOUT : 0))},
+		{.fd = s->wake_fd, .events = POLLIN},
+	};
+	int n = poll(fds, 2, timeout > INT32_MAX ? INT32_MAX : (int)timeout);
+	if (n < 0) {
+		if (errno != EINTR)
+			session_quit(s, "Internal error: poll failed");
+		return;
+	}
+	if (fds[1].revents & POLLIN) {
+		uint64_t count;
+		if (read(s->wake_fd, &count, sizeof count) < 0 && errno != EAGAIN)
+			log_warn("session %lu: wake-up read failed: %s", s->id, strerror(errno));
+	}
+	if (fds[0].revents & (POLLIN | POLLHUP | POLLERR))
+		read_input(s);
+	check_queue_flags(s);
+}
+
+/* Tries, for a bounded time, to get the queue onto the wire before closing. */
+static void flush_before_close(struct session *s, long long budget_ms)
+{
+	long long deadline = clock_mono_ms() + budget_ms;
+	for (;;) {
+		if (!write_own_queue(s))
+			return;
+		long long left = deadline - clock_mono_ms();
+		if (left <= 0)
+			return;
+		struct pollfd pfd = {.fd = s->fd, .events = POLLOUT};
+		if (poll(&pfd, 1, (int)left) <= 0 || (pfd.revents & (POLLERR | POLLHUP)))
+			return;
+	}
+}
+
+/* Says goodbye with ERROR; for a SendQ overflow the queue is abandoned. */
+static void send_final_error(struct session *s)
+{
+	char text[QUIT_REASON_MAX + 96];
+	snprintf(text, sizeof text, "Closing link: %s (%s)", s->host, s->quit_reason);
+	pthread_mutex_lock(&s->q_lock);
+	bool abandoned = s->q_sendq_exceeded;
+	bool mid_line = s->q.offset > 0;
+	if (abandoned) {
+		outq_free(&s->q);
+		outq_init(&s->q);
+		s->q_dead = false;
+	}
+	pthread_mutex_unlock(&s->q_lock);
+	if (abandoned && mid_line) {
+		/* The peer holds part of a line; end it so ERROR stands alone. */
+		deliver_queue_line(s, s, "\r\n", 2);
+	}
+	if (s->kind == SESSION_PLAIN) {
+		char line[QUIT_REASON_MAX + 128];
+		int len = snprintf(line, sizeof line, "*** %s\r\n", text);
+		if (len > 0 && (size_t)len < sizeof line)
+			deliver_queue_line(s, s, line, (size_t)len);
+	} else {
+		send_self(s, NULL, "ERROR", text, NULL);
+	}
+	deliver_flush(s);
+}
+
+/* The end of a session: leave the server's state, say goodbye, close. */
+static void session_finish(struct session *s)
+{
+	bool shutting_down = atomic_load(&g_server.shutting_down);
+	commands_leave(s, s->quit_reason);
+	deliver_flush(s);
+	send_final_error(s);
+	bool read_failed = strncmp(s->quit_reason, "Connection closed", 17) == 0 ||
+			   strncmp(s->quit_reason, "Read error", 10) == 0;
+	if (!read_failed && !s->q_error)
+		flush_before_close(s, shutting_down ? SHUTDOWN_FLUSH_MS : QUIT_FLUSH_MS);
+	int fd = s->fd;
+	pthread_mutex_lock(&s->q_lock);
+	s->q_dead = true; /* from here on nobody touches fd */
+	outq_free(&s->q);
+	outq_init(&s->q);
+	shutdown(fd, SHUT_RDWR);
+	close(fd);
+	s->fd = -1;
+	pthread_mutex_unlock(&s->q_lock);
+	log_info("session %lu (%s, %s) closed: %s", s->id, session_target(s), s->remote,
+		 s->quit_reason);
+	if (g_server.cfg.trace)
+		printf("[trace] close(fd %d): connection %s <-> %s ended (%s)\n", fd, s->local,
+		       s->remote, s->quit_reason);
+}
+
+void *session_main(void *arg)
+{
+	struct session *s = arg;
+	if (g_server.cfg.trace)
+		printf("[trace] worker thread %lu started: it owns fd %d (%s <-> %s)\n", s->id,
+		       s->fd, s->local, s->remote);
+	commands_greet(s);
+	deliver_flush(s);
+	while (!s->quitting) {
+		if (atomic_load(&g_server.shutting_down)) {
+			session_quit(s, "Server shutting down");
+			break;
+		}
+		serve_once(s);
+	}
+	session_finish(s);
+	if (g_server.cfg.trace)
+		printf("[trace] worker thread %lu exits\n", s->id);
+	/* Hand the thread to the acceptor to join; it drops the last reference. */
+	pthread_mutex_lock(&g_server.sessions_lock);
+	s->next_finished = g_server.finished;
+	g_server.finished = s;
+	pthread_mutex_unlock(&g_server.sessions_lock);
+	uint64_t one = 1;
+	if (write(g_server.reaper_fd, &one, sizeof one) < 0 && errno != EAGAIN)
+		log_error("cannot signal the acceptor: %s", strerror(errno));
+	return NULL;
+}
+
+int session_start(struct session *s)
+{
+	pthread_attr_t attr;
+	pthread_attr_init(&attr);
+	pthread_attr_setstacksize(&attr, SESSION_STACK_SIZE);
+	int err = pthread_create(&s->thread, &attr, session_main, s);
+	pthread_attr_destroy(&attr);
+	if (err) {
+		errno = err;
+		return -1;
+	}
+	return 0;
+}

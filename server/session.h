@@ -1,0 +1,132 @@
+/* session: one client connection and its worker thread.
+ *
+ * A session is created by the acceptor, served by exactly one worker thread,
+ * and freed when its last reference goes (the acceptor's, dropped after it
+ * joins the worker; or a flusher's temporary one). Other threads reach a
+ * session only through the registry or a channel (while holding their
+ * locks), or through a reference they took.
+ *
+ * Field ownership is written on each field: "const" fields never change after
+ * the worker starts; "worker" fields are touched by the worker thread only;
+ * "registry" fields are written by the worker under the registry write lock
+ * and read by others under the registry read lock; "queue" fields are
+ * guarded by q_lock. */
+#ifndef PARLEY_SESSION_H
+#define PARLEY_SESSION_H
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/socket.h>
+
+#include "endpoint.h"
+#include "ircname.h"
+#include "linebuf.h"
+#include "outq.h"
+#include "tokenbucket.h"
+
+#define USER_LEN_MAX 10
+#define REALNAME_LEN_MAX 100
+#define AWAY_LEN_MAX 300
+#define QUIT_REASON_MAX 300
+
+/* Capabilities (IRCv3) a client may negotiate. */
+#define CAP_SERVER_TIME 0x1u
+#define CAP_ECHO_MESSAGE 0x2u
+#define CAP_MESSAGE_TAGS 0x4u
+
+enum session_kind {
+	SESSION_UNDECIDED, /* no line yet */
+	SESSION_IRC,
+	SESSION_PLAIN,
+};
+
+enum plain_step { PLAIN_ASK_NICK, PLAIN_ASK_PASSWORD, PLAIN_CHAT };
+
+struct channel;
+
+struct session {
+	/* const */
+	unsigned long id;
+	int fd;
+	int wake_fd;                 /* eventfd other threads signal */
+	pthread_t thread;
+	char host[ENDPOINT_STR_MAX]; /* remote address, no port */
+	char remote[ENDPOINT_STR_MAX];
+	char local[ENDPOINT_STR_MAX];
+	long long connected_unix_ms;
+	long long connected_mono_ms;
+	atomic_int refs;
+	/* g_server's lists, under sessions_lock */
+	struct session *prev, *next, *next_finished;
+
+	/* set by the worker before the session is registered, const after */
+	enum session_kind kind;
+	char user[USER_LEN_MAX + 1];
+	char realname[REALNAME_LEN_MAX + 1];
+
+	/* registry */
+	char nick[NICK_LEN_MAX + 1]; /* "" until a NICK was accepted */
+	bool registered;
+	bool invisible;
+	char *away;                  /* NULL when present */
+	struct channel **channels;   /* channels this session is a member of */
+	size_t nchannels, channels_cap;
+
+	atomic_uint caps;            /* CAP_* bits; written by the worker */
+	_Atomic long long last_message_mono_ms; /* for WHOIS idle */
+
+	/* queue */
+	pthread_mutex_t q_lock;
+	struct outq q;
+	bool q_dead;                 /* closing: accept no more messages */
+	bool q_armed;                /* worker was woken to write the queue */
+	bool q_sendq_exceeded;
+	int q_error;                 /* errno of a failed send, or 0 */
+	unsigned long long q_stamp;  /* last broadcast queued (dedupe) */
+
+	/* worker */
+	struct linebuf in;
+	struct tokenbucket flood;
+	bool cap_negotiating;
+	bool pass_ok;
+	enum plain_step plain_step;
+	long long last_read_mono_ms;
+	long long ping_sent_mono_ms; /* 0: no PING outstanding */
+	bool quitting;
+	char quit_reason[QUIT_REASON_MAX + 1];
+	struct session **flush_list; /* recipients to flush after a broadcast */
+	size_t nflush, flush_cap;
+};
+
+/* A new session for an accepted socket (one reference, owned by the caller). */
+struct session *session_new(int fd, const struct sockaddr *peer, socklen_t peer_len);
+
+struct session *session_ref(struct session *s);
+void session_unref(struct session *s);
+
+/* Starts the worker thread. Returns 0 or -1 with errno set. */
+int session_start(struct session *s);
+
+/* Wakes the worker (shutdown, queue needs writing, ...). */
+void session_wake(struct session *s);
+
+/* Writes as much of the queue as the socket accepts now. Caller holds q_lock.
+ * If data is left and the worker is not yet watching for writability, it is
+ * woken. */
+void session_queue_write(struct session *s);
+
+/* Ends the session after the current line: reason goes to others' QUIT. */
+void session_quit(struct session *s, const char *reason);
+
+/* The nick to address s with in numerics ("*" before one was chosen). */
+const char *session_target(const struct session *s);
+
+/* "nick!user@host" of s into buf. */
+void session_source(const struct session *s, char *buf, size_t cap);
+
+/* The worker thread's body. */
+void *session_main(void *arg);
+
+#endif
