@@ -151,8 +151,10 @@ static bool ircmsg_has_any(const char *s, const char *bad)
 
 /* Writes one whole protocol line; refuses anything that would change its meaning
  * on the wire (an injected CR/LF, a middle parameter that would split). */
-int ircmsg_format(char *buf, size_t cap, const char *tags, const char *prefix, const char *command,
-                  int nparams, const char *const *params)
+/* Formats a line; force_trailing writes the last parameter with ':' always. */
+static int format_line(char *buf, size_t cap, const char *tags, const char *prefix,
+		       const char *command, int nparams, const char *const *params,
+		       bool force_trailing)
 {
 	struct ircmsg_out o = {buf, cap, 0, false};
 
@@ -183,13 +185,14 @@ int ircmsg_format(char *buf, size_t cap, const char *tags, const char *prefix, c
 		const char *p = params[i];
 		bool last = i == nparams - 1;
 		bool needs_colon = *p == '\0' || *p == ':' || strchr(p, ' ') != NULL;
+		bool colon = needs_colon || (last && force_trailing);
 
 		if (ircmsg_has_any(p, "\r\n"))
 			return -1;
 		if (needs_colon && !last)
 			return -1;
 		ircmsg_put(&o, " ", 1);
-		if (needs_colon)
+		if (colon)
 			ircmsg_put(&o, ":", 1);
 		ircmsg_puts(&o, p);
 	}
@@ -197,6 +200,18 @@ int ircmsg_format(char *buf, size_t cap, const char *tags, const char *prefix, c
 	if (o.failed)
 		return -1;
 	return (int)o.pos;
+}
+
+int ircmsg_format(char *buf, size_t cap, const char *tags, const char *prefix, const char *command,
+		  int nparams, const char *const *params)
+{
+	return format_line(buf, cap, tags, prefix, command, nparams, params, false);
+}
+
+int ircmsg_format_text(char *buf, size_t cap, const char *tags, const char *prefix,
+		       const char *command, int nparams, const char *const *params)
+{
+	return format_line(buf, cap, tags, prefix, command, nparams, params, true);
 }
 
 /* Commands compare case-insensitively; we keep them upper case internally. */

@@ -34,6 +34,11 @@ int ircmsg_parse(char *line, struct ircmsg *msg, const char **reason);
 int ircmsg_format(char *buf, size_t cap, const char *tags, const char *prefix,
 		  const char *command, int nparams, const char *const *params);
 
+/* Like ircmsg_format, but the last parameter is always written as a
+ * trailing one (":text"), the convention for parameters that are free text. */
+int ircmsg_format_text(char *buf, size_t cap, const char *tags, const char *prefix,
+		       const char *command, int nparams, const char *const *params);
+
 /* Uppercases an ASCII command name in place (commands are case-insensitive). */
 void ircmsg_upcase(char *command);
 

@@ -81,7 +81,7 @@ static void history_queue_irc(struct session *s, const struct channel *ch,
 		char tags[64];
 		deliver_time_tag(e->unix_ms, tags, sizeof tags);
 		const char *params[] = {ch->name, e->text};
-		len = ircmsg_format(line, sizeof line, tags, e->source, e->command, 2, params);
+		len = deliver_format(line, sizeof line, tags, e->source, e->command, 2, params);
 	} else {
 		char text[OUT_LINE_MAX / 2 + 64];
 		struct tm tm;
@@ -93,7 +93,7 @@ static void history_queue_irc(struct session *s, const struct channel *ch,
 		snprintf(text, sizeof text, "%s[history %02d:%02d] %s", is_action ? action : "",
 			 tm.tm_hour, tm.tm_min, is_action ? e->text + 8 : e->text);
 		const char *params[] = {ch->name, text};
-		len = ircmsg_format(line, sizeof line, NULL, e->source, e->command, 2, params);
+		len = deliver_format(line, sizeof line, NULL, e->source, e->command, 2, params);
 	}
 	if (len > 0)
 		deliver_queue_line(s, s, line, (size_t)len);

@@ -30,7 +30,7 @@ static void queue_self(struct session *s, const char *source, const char *comman
 		       const char *const *params)
 {
 	char line[OUT_LINE_MAX];
-	int len = ircmsg_format(line, sizeof line, NULL, source, command, n, params);
+	int len = deliver_format(line, sizeof line, NULL, source, command, n, params);
 	if (len < 0) {
 		log_error("cannot format %s for %s", command, session_target(s));
 		return;
@@ -156,7 +156,13 @@ bool text_acceptable(struct session *s, const char *text)
 	return true;
 }
 
-/* Decides on the first line whether the peer speaks IRC or plain text. */
+struct irc_command;
+static const struct irc_command *irc_command_find(const char *name, size_t len);
+
+/* Decides on the first line whether the peer speaks IRC or plain text. An IRC
+ * client opens with CAP, PASS, NICK or USER (any case), or with another IRC
+ * command written in capitals (which then gets 451); anything else is a
+ * person typing a nickname. */
 static void decide_kind(struct session *s, const char *line)
 {
 	static const char *const irc_openers[] = {"CAP", "PASS", "NICK", "USER"};
@@ -166,6 +172,10 @@ static void decide_kind(struct session *s, const char *line)
 			s->kind = SESSION_IRC;
 			return;
 		}
+	if (irc_command_find(line, word)) {
+		s->kind = SESSION_IRC;
+		return;
+	}
 	s->kind = SESSION_PLAIN;
 	int on = 1, idle = g_server.cfg.ping_interval, intvl = idle / 3 + 1, cnt = 3;
 	/* Plain users cannot answer PING: let TCP notice a vanished peer. */
@@ -219,6 +229,12 @@ static void registration_try_finish(struct session *s)
 	welcome_send(s);
 }
 
+/* CAP replies name the client "*" until registration completes. */
+static const char *cap_target(const struct session *s)
+{
+	return s->registered ? s->nick : "*";
+}
+
 /* CAP LS / LIST / REQ / END (IRCv3 capability negotiation). */
 static void cmd_cap(struct session *s, struct ircmsg *m)
 {
@@ -234,7 +250,7 @@ static void cmd_cap(struct session *s, struct ircmsg *m)
 	if (strcasecmp(sub, "LS") == 0) {
 		if (!s->registered)
 			s->cap_negotiating = true;
-		send_self(s, g_server.cfg.name, "CAP", session_target(s), "LS",
+		send_self(s, g_server.cfg.name, "CAP", cap_target(s), "LS",
 			  "echo-message message-tags server-time", NULL);
 	} else if (strcasecmp(sub, "LIST") == 0) {
 		char list[128] = "";
@@ -244,7 +260,7 @@ static void cmd_cap(struct session *s, struct ircmsg *m)
 				strncat(list, list[0] ? " " : "", sizeof list - strlen(list) - 1);
 				strncat(list, caps[i].name, sizeof list - strlen(list) - 1);
 			}
-		send_self(s, g_server.cfg.name, "CAP", session_target(s), "LIST", list, NULL);
+		send_self(s, g_server.cfg.name, "CAP", cap_target(s), "LIST", list, NULL);
 	} else if (strcasecmp(sub, "REQ") == 0) {
 		if (m->nparams < 2) {
 			reply(s, "461", "CAP", "Not enough parameters", NULL);
@@ -273,7 +289,7 @@ static void cmd_cap(struct session *s, struct ircmsg *m)
 		}
 		if (ok)
 			atomic_store(&s->caps, (atomic_load(&s->caps) | add) & ~remove);
-		send_self(s, g_server.cfg.name, "CAP", session_target(s), ok ? "ACK" : "NAK",
+		send_self(s, g_server.cfg.name, "CAP", cap_target(s), ok ? "ACK" : "NAK",
 			  m->params[1], NULL);
 	} else if (strcasecmp(sub, "END") == 0) {
 		s->cap_negotiating = false;
@@ -446,7 +462,9 @@ static void cmd_message(struct session *s, struct ircmsg *m)
 {
 	const char *command = m->command;
 	if (m->nparams < 1 || !m->params[0][0]) {
-		reply(s, "411", "No recipient given", command, NULL);
+		char text[64];
+		snprintf(text, sizeof text, "No recipient given (%s)", command);
+		reply(s, "411", text, NULL);
 		return;
 	}
 	if (m->nparams < 2 || !m->params[1][0]) {
@@ -598,15 +616,20 @@ static const struct irc_command irc_commands[] = {
 	{"WHOIS", cmd_whois, 1, false},
 };
 
+/* The table entry for a command name (exact, upper case), or NULL. */
+static const struct irc_command *irc_command_find(const char *name, size_t len)
+{
+	for (size_t i = 0; i < sizeof irc_commands / sizeof *irc_commands; i++)
+		if (strlen(irc_commands[i].name) == len &&
+		    memcmp(irc_commands[i].name, name, len) == 0)
+			return &irc_commands[i];
+	return NULL;
+}
+
 /* Runs the handler of an IRC command after the checks every command shares. */
 static void irc_dispatch(struct session *s, struct ircmsg *m)
 {
-	const struct irc_command *cmd = NULL;
-	for (size_t i = 0; i < sizeof irc_commands / sizeof *irc_commands; i++)
-		if (strcmp(irc_commands[i].name, m->command) == 0) {
-			cmd = &irc_commands[i];
-			break;
-		}
+	const struct irc_command *cmd = irc_command_find(m->command, strlen(m->command));
 	if (!cmd) {
 		if (s->registered)
 			reply(s, "421", m->command, "Unknown command", NULL);

@@ -47,6 +47,36 @@ void deliver_time_tag(long long unix_ms, char *buf, size_t cap)
 	snprintf(buf, cap, "time=%s", value);
 }
 
+/* Is the last of nparams parameters free text, to be written as ":text"?
+ * That is the convention IRC clients and servers follow (PRIVMSG's message,
+ * PART's reason, every numeric's trailing sentence); names and flags go
+ * without the colon. */
+static bool last_param_is_text(const char *command, int nparams)
+{
+	static const struct {
+		const char *command;
+		int text_index; /* -1: never text */
+	} rules[] = {
+		{"PRIVMSG", 1}, {"NOTICE", 1}, {"PART", 1}, {"KICK", 2}, {"TOPIC", 1},
+		{"QUIT", 0},    {"ERROR", 0},  {"PONG", 1}, {"PING", 0}, {"AWAY", 0},
+		{"JOIN", -1},   {"NICK", -1},  {"MODE", -1}, {"INVITE", -1}, {"004", -1},
+		{"221", -1},    {"324", -1},   {"329", -1}, {"333", -1}, {"341", -1},
+		{"367", -1},
+	};
+	for (size_t i = 0; i < sizeof rules / sizeof *rules; i++)
+		if (strcmp(command, rules[i].command) == 0)
+			return rules[i].text_index == nparams - 1;
+	return true; /* other numerics and CAP end in text or a list */
+}
+
+int deliver_format(char *buf, size_t cap, const char *tags, const char *source,
+		   const char *command, int nparams, const char *const *params)
+{
+	if (last_param_is_text(command, nparams))
+		return ircmsg_format_text(buf, cap, tags, source, command, nparams, params);
+	return ircmsg_format(buf, cap, tags, source, command, nparams, params);
+}
+
 /* Renders m as an IRC line, with or without the server-time tag. */
 static struct msgbuf *render_irc(const struct outmsg *m, bool with_time)
 {
@@ -54,7 +84,7 @@ static struct msgbuf *render_irc(const struct outmsg *m, bool with_time)
 	char tags[64];
 	if (with_time)
 		deliver_time_tag(m->unix_ms, tags, sizeof tags);
-	int len = ircmsg_format(line, sizeof line, with_time ? tags : NULL, m->source,
+	int len = deliver_format(line, sizeof line, with_time ? tags : NULL, m->source,
 				m->command, m->nparams, m->params);
 	if (len < 0) {
 		/* Our own inputs are bounded well below OUT_LINE_MAX. */

@@ -49,6 +49,11 @@ void deliver_queue_line(struct session *sender, struct session *to, const char *
 /* Writes every queue noted by deliver_queue(); call with no locks held. */
 void deliver_flush(struct session *sender);
 
+/* Formats an IRC line with CR LF, writing the last parameter as ":text" when
+ * the command's convention wants it. Returns the length or -1. */
+int deliver_format(char *buf, size_t cap, const char *tags, const char *source,
+		   const char *command, int nparams, const char *const *params);
+
 /* The server-time tag value "time=..." for unix_ms into buf. */
 void deliver_time_tag(long long unix_ms, char *buf, size_t cap);
 

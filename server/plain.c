@@ -204,7 +204,13 @@ static void plain_register(struct session *s)
 static void plain_choose_nick(struct session *s, char *line)
 {
 	line += strspn(line, " ");
-	line[strcspn(line, " ")] = '\0';
+	size_t len = strlen(line);
+	while (len > 0 && line[len - 1] == ' ')
+		line[--len] = '\0';
+	if (strchr(line, ' ')) {
+		plain_say(s, "A nickname is one word (like alice or bob_2). Try again:");
+		return;
+	}
 	if (!ircname_nick_valid(line)) {
 		plain_say(s, "'%s' cannot be a nickname: use letters, digits and []\\`_^{|}- "
 			     "(at most %d, not starting with a digit or -). Try another:",
