@@ -200,7 +200,14 @@ void commands_line(struct session *s, char *line, size_t len)
 	}
 	struct ircmsg m;
 	const char *reason;
+	char word[32];
+	snprintf(word, sizeof word, "%.*s", (int)strcspn(line, " "), line);
 	if (ircmsg_parse(line, &m, &reason) < 0) {
+		/* A command name that is not letters or three digits is unknown. */
+		if (strcmp(reason, "malformed command") == 0 && s->registered) {
+			reply(s, "421", word, "Unknown command", NULL);
+			return;
+		}
 		char text[128];
 		snprintf(text, sizeof text, "Malformed line ignored: %s", reason);
 		notice_self(s, text);

@@ -26,6 +26,7 @@
 #define IOV_BATCH 64
 #define SHUTDOWN_FLUSH_MS 2000
 #define QUIT_FLUSH_MS 1000
+#define LINGER_MS 1000
 
 /* Workers keep no big buffers on the stack; sanitizers need more room. */
 #ifdef PARLEY_SANITIZED
@@ -272,10 +273,11 @@ static void serve_once(struct session *s)
 	long long flood_wait = process_lines(s);
 	if (s->quitting)
 		return;
-	bool want_out = write_own_queue(s);
 	long long timeout = timeout_min(check_timers(s), flood_wait > 0 ? flood_wait : -1);
+	deliver_flush(s); /* a PING the timers queued */
 	if (s->quitting)
 		return;
+	bool want_out = write_own_queue(s);
 	struct pollfd fds[2] = {
 		{.fd = s->fd, .events = (short)((flood_wait > 0 ? 0 : POLLIN) | (want_out ? POLLOUT : 0))},
 		{.fd = s->wake_fd, .events = POLLIN},
@@ -308,6 +310,25 @@ static void flush_before_close(struct session *s, long long budget_ms)
 			return;
 		struct pollfd pfd = {.fd = s->fd, .events = POLLOUT};
 		if (poll(&pfd, 1, (int)left) <= 0 || (pfd.revents & (POLLERR | POLLHUP)))
+			return;
+	}
+}
+
+/* Sends FIN, then reads and discards until the peer closes too (bounded).
+ * Closing with unread input would send RST, and a peer that gets RST may
+ * lose what we sent last, the ERROR line above all. */
+static void linger_close(struct session *s)
+{
+	shutdown(s->fd, SHUT_WR);
+	long long deadline = clock_mono_ms() + LINGER_MS;
+	char sink[4096];
+	for (;;) {
+		long long left = deadline - clock_mono_ms();
+		struct pollfd pfd = {.fd = s->fd, .events = POLLIN};
+		if (left <= 0 || poll(&pfd, 1, (int)left) <= 0)
+			return;
+		ssize_t n = recv(s->fd, sink, sizeof sink, MSG_DONTWAIT);
+		if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR))
 			return;
 	}
 }
@@ -350,8 +371,10 @@ static void session_finish(struct session *s)
 	send_final_error(s);
 	bool read_failed = strncmp(s->quit_reason, "Connection closed", 17) == 0 ||
 			   strncmp(s->quit_reason, "Read error", 10) == 0;
-	if (!read_failed && !s->q_error)
+	if (!read_failed && !s->q_error) {
 		flush_before_close(s, shutting_down ? SHUTDOWN_FLUSH_MS : QUIT_FLUSH_MS);
+		linger_close(s);
+	}
 	int fd = s->fd;
 	pthread_mutex_lock(&s->q_lock);
 	s->q_dead = true; /* from here on nobody touches fd */
