@@ -283,6 +283,10 @@ class Server:
         if self._stdout_thread:
             self._stdout_thread.join(5)
         try:
+            self.proc.stdout.close()
+        except Exception:
+            pass
+        try:
             self._stderr_file.close()
         except Exception:
             pass
@@ -298,7 +302,9 @@ class Server:
         if self.proc.poll() is not None:
             if self.signaled is None:
                 problems.append("parleyd had already exited (status %r) before the "
-                                "end of the test" % self.proc.returncode)
+                                "end of the test, without a signal from the test "
+                                "(crash, or a signal from another process on this "
+                                "machine?)" % self.proc.returncode)
             else:
                 sig = self.signaled
         else:
@@ -393,6 +399,14 @@ def parse_tags(line):
         k, eq, v = item.partition("=")
         tags[k] = v.replace("\\:", ";").replace("\\s", " ").replace("\\\\", "\\")
     return tags
+
+
+def name_rx(name):
+    """Regex matching name under rfc1459 case mapping (A-Z/a-z, []\\~ vs {}|^)."""
+    groups = {}
+    for a, b in zip("abcdefghijklmnopqrstuvwxyz{}|^", "ABCDEFGHIJKLMNOPQRSTUVWXYZ[]\\~"):
+        groups[a] = groups[b] = "[" + re.escape(a) + re.escape(b) + "]"
+    return "".join(groups.get(ch, re.escape(ch)) for ch in name)
 
 
 def parse_line(line):
@@ -517,7 +531,7 @@ class LineClient:
             last = self.received[-n:]
             pend = len(self.pending)
             eof = self.eof
-        state = "connection closed" if eof else "connection open"
+        state = ("connection closed: %s" % self.eof_reason) if eof else "connection open"
         return "%s (%s, %d unconsumed lines); last %d lines received:\n%s" % (
             self.name, state, pend, len(last),
             "\n".join("    " + ascii(l)[1:-1] for l in last) or "    (none)")
@@ -717,7 +731,7 @@ class IrcClient(LineClient):
             self.send("CAP LS 302")
             self.expect(r"^:\S+ CAP \* LS :")
             self.send("CAP REQ :" + " ".join(caps))
-            m = self.expect(r"^:\S+ CAP \* (ACK|NAK) :(.*)$")
+            m = self.expect(r"^:\S+ CAP \* (ACK|NAK) :?(.*)$")
             if m.group(1) != "ACK":
                 raise AssertionError("%s: CAP REQ %s was NAKed" % (nick, caps))
             self.caps = set(m.group(2).split())
@@ -744,7 +758,7 @@ class IrcClient(LineClient):
         """JOINs and consumes lines up to the 366 for that channel; returns them."""
         self.send("JOIN %s%s" % (channel, " " + key if key else ""))
         return self.collect_until(r"^:\S+ 366 %s %s " % (re.escape(self.nick),
-                                                         re.escape(channel)))
+                                                         name_rx(channel)))
 
     def expect_numeric(self, numeric, rest="", timeout=None, strict=False):
         return self.expect(r"^:\S+ %s %s" % (numeric, rest), timeout, strict)

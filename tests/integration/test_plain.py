@@ -191,7 +191,14 @@ class Plain(ServerTestCase):
         bob.drain()
         bob.say("/topic")
         bob.expect(r"A fine topic")
-        alice.send("TOPIC #bobroom :changed by alice")
+        # bob is op of #bobroom (first joiner), alice is not: with the usual
+        # +t she may not change it; in her own room she may, and bob sees it
+        alice.join("#aliceroom")
+        alice.send("TOPIC #aliceroom :first topic")
+        alice.expect(r"TOPIC #aliceroom :first topic$")
+        bob.say("/join #aliceroom")
+        bob.expect(r"first topic")
+        alice.send("TOPIC #aliceroom :changed by alice")
         bob.expect(r"alice.*changed by alice")
 
     def test_conn_shows_endpoints(self):
