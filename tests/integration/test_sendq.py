@@ -68,12 +68,23 @@ class SendQ(ServerTestCase):
             return any(quit_rx.search(l) for l in observer.received)
 
         def flood(c):
+            # Paced: a batch goes out once every reading member has the
+            # previous one, so the readers (slower than the server) never
+            # build a SendQ of their own; only slow's grows.
+            others = [m for m in everyone if m is not c]
+
             def run():
                 n = 0
                 while n < max_msgs and not dropped.is_set():
-                    for _ in range(50):
+                    marks = [m.mark() for m in others]
+                    for _ in range(20):
                         c.privmsg("#flood", "%s %d %s" % (c.nick, n, PAD))
                         n += 1
+                    last = " :%s %d %s" % (c.nick, n - 1, PAD)
+                    for m, mark in zip(others, marks):
+                        m.wait_lines(lambda ls: any(l.endswith(last) for l in ls),
+                                     "%s's message %d" % (c.nick, n - 1), timeout=30,
+                                     since=mark)
                     if seen_quit():
                         dropped.set()
                 sent[c.nick] = n
@@ -81,6 +92,7 @@ class SendQ(ServerTestCase):
             return run
 
         run_threads([flood(c) for c in flooders], timeout=90)
+        print("sendq: messages sent per flooder until slow was dropped: %r" % sent)
         observer.wait_lines(lambda ls: any(quit_rx.search(l) for l in ls),
                             "slow's QUIT with 'SendQ exceeded' after %r messages" % sent,
                             timeout=20)
