@@ -1,0 +1,160 @@
+/* Unit tests for config_parse: parleyd's options. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "config.h"
+
+/* Parses a NULL-terminated list of arguments (after "parleyd"). */
+static enum config_result parse(struct config *cfg, char **error, ...)
+{
+	char *argv[32] = {"parleyd"};
+	int argc = 1;
+	va_list ap;
+	va_start(ap, error);
+	char *arg;
+	while ((arg = va_arg(ap, char *)) && argc < 31)
+		argv[argc++] = arg;
+	va_end(ap);
+	return config_parse(cfg, argc, argv, error);
+}
+
+static void test_defaults(void **state)
+{
+	(void)state;
+	struct config cfg;
+	char *error;
+	assert_int_equal(parse(&cfg, &error, NULL), CONFIG_RUN);
+	assert_int_equal(cfg.port, 6667);
+	assert_int_equal(cfg.nbinds, 0);
+	assert_string_equal(cfg.name, "parley");
+	assert_null(cfg.motd);
+	assert_string_equal(cfg.password, "");
+	assert_int_equal(cfg.max_clients, 10000);
+	assert_int_equal(cfg.max_per_ip, 0);
+	assert_int_equal(cfg.sendq, 1024 * 1024);
+	assert_true(cfg.flood);
+	assert_true(cfg.flood_rate == 5 && cfg.flood_burst == 20);
+	assert_int_equal(cfg.history, 100);
+	assert_string_equal(cfg.default_room, "#lobby");
+	assert_false(cfg.trace);
+	assert_int_equal(cfg.reg_timeout, 30);
+	assert_int_equal(cfg.ping_interval, 120);
+	config_free(&cfg);
+}
+
+static void test_every_option(void **state)
+{
+	(void)state;
+	struct config cfg;
+	char *error;
+	assert_int_equal(parse(&cfg, &error, "-p", "0", "--bind", "127.0.0.1", "-b", "[::1]:7000",
+			       "--name", "chat.lan", "-P", "secret", "--max-clients", "50",
+			       "-i", "3", "--sendq", "64k", "--flood", "off", "-H", "0",
+			       "--default-room", "#hall", "-t", "--log-level", "debug",
+			       "--reg-timeout", "5", "--ping-interval", "9", NULL),
+			 CONFIG_RUN);
+	assert_int_equal(cfg.port, 0);
+	assert_int_equal(cfg.nbinds, 2);
+	assert_string_equal(cfg.binds[1], "[::1]:7000");
+	assert_string_equal(cfg.name, "chat.lan");
+	assert_string_equal(cfg.password, "secret");
+	assert_int_equal(cfg.max_clients, 50);
+	assert_int_equal(cfg.max_per_ip, 3);
+	assert_int_equal(cfg.sendq, 65536);
+	assert_false(cfg.flood);
+	assert_int_equal(cfg.history, 0);
+	assert_string_equal(cfg.default_room, "#hall");
+	assert_true(cfg.trace);
+	assert_int_equal(cfg.log_level, LOG_DEBUG);
+	assert_int_equal(cfg.reg_timeout, 5);
+	assert_int_equal(cfg.ping_interval, 9);
+	config_free(&cfg);
+}
+
+static void test_flood_rate_burst(void **state)
+{
+	(void)state;
+	struct config cfg;
+	char *error;
+	assert_int_equal(parse(&cfg, &error, "--flood", "2.5:10", NULL), CONFIG_RUN);
+	assert_true(cfg.flood && cfg.flood_rate == 2.5 && cfg.flood_burst == 10);
+	config_free(&cfg);
+}
+
+/* Each bad value is refused with a message naming the option. */
+static void test_bad_values(void **state)
+{
+	(void)state;
+	static const char *const bad[][2] = {
+		{"--port", "70000"},     {"--port", "-1"},          {"--port", "12x"},
+		{"--bind", "localhost"}, {"--bind", "1.2.3.4:99999"}, {"--name", "has space"},
+		{"--sendq", "0"},        {"--sendq", "10q"},        {"--flood", "5"},
+		{"--flood", "0:5"},      {"--history", "-3"},       {"--default-room", "lobby"},
+		{"--log-level", "loud"}, {"--max-clients", "0"},    {"--reg-timeout", "0"},
+		{"--motd", "/nonexistent/motd"},
+	};
+	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+		struct config cfg;
+		char *error = NULL;
+		assert_int_equal(parse(&cfg, &error, bad[i][0], bad[i][1], NULL),
+				 CONFIG_EXIT_ERROR);
+		assert_non_null(error);
+		assert_non_null(strstr(error, bad[i][0] + 2) ? error : strstr(error, bad[i][1]));
+		free(error);
+		config_free(&cfg);
+	}
+}
+
+static void test_unknown_and_missing(void **state)
+{
+	(void)state;
+	struct config cfg;
+	char *error;
+	assert_int_equal(parse(&cfg, &error, "--frobnicate", NULL), CONFIG_EXIT_ERROR);
+	assert_non_null(strstr(error, "--frobnicate"));
+	free(error);
+	config_free(&cfg);
+	assert_int_equal(parse(&cfg, &error, "--port", NULL), CONFIG_EXIT_ERROR);
+	assert_non_null(strstr(error, "needs a value"));
+	free(error);
+	config_free(&cfg);
+	assert_int_equal(parse(&cfg, &error, "stray", NULL), CONFIG_EXIT_ERROR);
+	free(error);
+	config_free(&cfg);
+}
+
+static void test_motd_read(void **state)
+{
+	(void)state;
+	char path[] = "/tmp/parley-motd-XXXXXX";
+	int fd = mkstemp(path);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, "line one\nline two\n", 18), 18);
+	close(fd);
+	struct config cfg;
+	char *error;
+	assert_int_equal(parse(&cfg, &error, "--motd", path, NULL), CONFIG_RUN);
+	assert_string_equal(cfg.motd, "line one\nline two\n");
+	config_free(&cfg);
+	unlink(path);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_defaults),
+		cmocka_unit_test(test_every_option),
+		cmocka_unit_test(test_flood_rate_burst),
+		cmocka_unit_test(test_bad_values),
+		cmocka_unit_test(test_unknown_and_missing),
+		cmocka_unit_test(test_motd_read),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
