@@ -191,9 +191,9 @@ class BadInput(ServerTestCase):
         for cmd in ("XYZZY", "PRIVMSGX #room :x", "123"):
             alice.send(cmd)
             alice.expect(r"^:parley 421 alice %s :" % cmd.split()[0])
-        # a non-ASCII command: unknown, or refused as malformed
+        # a non-ASCII command is unknown too
         alice.send("J\u00d6IN #x")
-        alice.expect(r"^:parley (421 alice |NOTICE alice :)")
+        alice.expect(r"^:parley 421 alice ")
         alice.sync()
 
     def test_commands_before_registration(self):
@@ -262,8 +262,9 @@ class Limits(ServerTestCase):
         def try_join():
             c = LineClient(srv.port, name="later")
             self.clients.append(c)
-            c.send("NICK later")
-            c.send("USER later 0 * :L")
+            # a refused connection may be closed before these are written
+            c.try_send("NICK later")
+            c.try_send("USER later 0 * :L")
             try:
                 c.expect(r"^(ERROR|:parley 001 )", timeout=10)
             except AssertionError:
