@@ -148,14 +148,6 @@ static bool line_acceptable(struct session *s, const char *line, size_t len)
 	return false;
 }
 
-bool text_acceptable(struct session *s, const char *text)
-{
-	(void)s;
-	(void)text;
-	/* Whole lines are checked on arrival (line_acceptable); nothing more yet. */
-	return true;
-}
-
 struct irc_command;
 static const struct irc_command *irc_command_find(const char *name, size_t len);
 

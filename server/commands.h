@@ -40,10 +40,6 @@ void send_self(struct session *s, const char *source, const char *command, ...)
 /* Sends a NOTICE from the server to s (human-readable in plain mode too). */
 void notice_self(struct session *s, const char *text);
 
-/* Checks that a message text is acceptable to relay; on refusal tells s why
- * and returns false. */
-bool text_acceptable(struct session *s, const char *text);
-
 /* Handlers: IRC commands in other modules. */
 void cmd_join(struct session *s, struct ircmsg *m);
 void cmd_part(struct session *s, struct ircmsg *m);
