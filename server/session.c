@@ -27,6 +27,7 @@
 #define SHUTDOWN_FLUSH_MS 2000
 #define QUIT_FLUSH_MS 1000
 #define LINGER_MS 1000
+#define FLUSH_BATCH_LINES 16
 
 /* Workers keep no big buffers on the stack; sanitizers need more room. */
 #ifdef PARLEY_SANITIZED
@@ -155,7 +156,15 @@ static bool write_own_queue(struct session *s)
  * Returns how many ms to wait before reading may go on (0: read now). */
 static long long process_lines(struct session *s)
 {
+	/* Queue a batch of lines before writing: every recipient then gets the
+	 * batch in one send instead of one send per line. Bounded, so the first
+	 * line of a long burst is not held back for long. */
+	int batched = 0;
 	while (!s->quitting) {
+		if (batched == FLUSH_BATCH_LINES) {
+			deliver_flush(s);
+			batched = 0;
+		}
 		if (g_server.cfg.flood) {
 			long long wait = tokenbucket_wait_ms(&s->flood, clock_mono_ms());
 			if (wait > 0)
@@ -172,7 +181,7 @@ static long long process_lines(struct session *s)
 			commands_line_too_long(s);
 		else if (len > 0)
 			commands_line(s, line, len);
-		deliver_flush(s);
+		batched++;
 	}
 	return 0;
 }
@@ -274,7 +283,7 @@ static void serve_once(struct session *s)
 	if (s->quitting)
 		return;
 	long long timeout = timeout_min(check_timers(s), flood_wait > 0 ? flood_wait : -1);
-	deliver_flush(s); /* a PING the timers queued */
+	deliver_flush(s); /* the batch of lines just handled, a PING the timers queued */
 	if (s->quitting)
 		return;
 	bool want_out = write_own_queue(s);
