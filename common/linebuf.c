@@ -6,18 +6,25 @@
 
 #include "xalloc.h"
 
-/* Storage holds a maximal line plus its CR LF, so a line that fits always fits
- * whole and a full buffer without LF is necessarily an overlong line. */
-static size_t linebuf_cap(const struct linebuf *lb)
+/* Storage grows to hold a maximal line plus its CR LF, so a line that fits
+ * always fits whole and a full buffer without LF is necessarily overlong. */
+static size_t linebuf_cap_max(const struct linebuf *lb)
 {
 	return lb->max_line + 2;
+}
+
+/* The storage a new or shrunk buffer starts with: one ordinary IRC line fits. */
+static size_t linebuf_cap_initial(const struct linebuf *lb)
+{
+	return LINEBUF_INITIAL < linebuf_cap_max(lb) ? LINEBUF_INITIAL : linebuf_cap_max(lb);
 }
 
 /* Sets up an empty buffer for lines of up to max_line bytes. */
 void linebuf_init(struct linebuf *lb, size_t max_line)
 {
 	lb->max_line = max_line;
-	lb->data = xmalloc(max_line + 2);
+	lb->cap = linebuf_cap_initial(lb);
+	lb->data = xmalloc(lb->cap);
 	lb->start = 0;
 	lb->len = 0;
 	lb->discarding = false;
@@ -28,9 +35,23 @@ void linebuf_free(struct linebuf *lb)
 {
 	free(lb->data);
 	lb->data = NULL;
+	lb->cap = 0;
 	lb->start = 0;
 	lb->len = 0;
 	lb->discarding = false;
+}
+
+/* Gives back grown storage while little is held (an idle connection). */
+void linebuf_shrink(struct linebuf *lb)
+{
+	size_t initial = linebuf_cap_initial(lb);
+	if (lb->cap <= initial || lb->len > initial)
+		return;
+	if (lb->len > 0)
+		memmove(lb->data, lb->data + lb->start, lb->len);
+	lb->start = 0;
+	lb->data = xrealloc(lb->data, initial);
+	lb->cap = initial;
 }
 
 /* Moves held bytes to the front first, so every free byte is usable by a read. */
@@ -41,14 +62,18 @@ char *linebuf_space(struct linebuf *lb, size_t *avail)
 			memmove(lb->data, lb->data + lb->start, lb->len);
 		lb->start = 0;
 	}
-	*avail = linebuf_cap(lb) - lb->len;
+	if (lb->len == lb->cap && lb->cap < linebuf_cap_max(lb)) {
+		lb->cap = lb->cap * 2 < linebuf_cap_max(lb) ? lb->cap * 2 : linebuf_cap_max(lb);
+		lb->data = xrealloc(lb->data, lb->cap);
+	}
+	*avail = lb->cap - lb->len;
 	return lb->data + lb->len;
 }
 
 /* Accounts for bytes a read() placed at linebuf_space(). */
 void linebuf_commit(struct linebuf *lb, size_t n)
 {
-	size_t room = linebuf_cap(lb) - lb->start - lb->len;
+	size_t room = lb->cap - lb->start - lb->len;
 
 	/* A caller overstating n would make us read past the buffer. */
 	if (n > room)
@@ -86,8 +111,8 @@ enum linebuf_status linebuf_next(struct linebuf *lb, char **line, size_t *len)
 		}
 
 		if (!lf) {
-			if (lb->len < linebuf_cap(lb))
-				return LINEBUF_NONE;
+			if (lb->len < linebuf_cap_max(lb))
+				return LINEBUF_NONE; /* linebuf_space() makes room */
 			/* Full without LF: too long whatever comes next. Its
 			 * bytes go now; the rest is dropped as it arrives. */
 			linebuf_drop(lb, lb->len);

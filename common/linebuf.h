@@ -12,8 +12,11 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#define LINEBUF_INITIAL 1024
+
 struct linebuf {
-	char *data;      /* max_line + 2 bytes of storage */
+	char *data;      /* cap bytes, growing up to max_line + 2 as needed */
+	size_t cap;
 	size_t max_line; /* longest line accepted, without CR LF */
 	size_t start;    /* first unconsumed byte */
 	size_t len;      /* bytes stored after start */
@@ -32,6 +35,9 @@ void linebuf_free(struct linebuf *lb);
 /* Where the next read() may write, and how many bytes fit (always > 0 after
  * linebuf_next() has returned LINEBUF_NONE). */
 char *linebuf_space(struct linebuf *lb, size_t *avail);
+
+/* Gives back grown storage if the buffer holds little (call when idle). */
+void linebuf_shrink(struct linebuf *lb);
 
 /* Records that n bytes were written at linebuf_space(). */
 void linebuf_commit(struct linebuf *lb, size_t n);

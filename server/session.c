@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include "channel.h"
@@ -28,6 +29,11 @@
 #define QUIT_FLUSH_MS 1000
 #define LINGER_MS 1000
 #define FLUSH_BATCH_LINES 16
+#define TRIM_INTERVAL_MS 10000
+#define PAGE 4096
+#define TRIM_MARGIN 512
+/* Kept out of the loop's frames, which must stay small while idle. */
+#define COLD __attribute__((noinline, cold))
 
 /* Workers keep no big buffers on the stack; sanitizers need more room. */
 #ifdef PARLEY_SANITIZED
@@ -154,7 +160,7 @@ static bool write_own_queue(struct session *s)
 
 /* Handles complete lines already buffered, as far as flood control allows.
  * Returns how many ms to wait before reading may go on (0: read now). */
-static long long process_lines(struct session *s)
+__attribute__((noinline)) static long long process_lines(struct session *s)
 {
 	/* Queue a batch of lines before writing: every recipient then gets the
 	 * batch in one send instead of one send per line. Bounded, so the first
@@ -182,12 +188,13 @@ static long long process_lines(struct session *s)
 		else if (len > 0)
 			commands_line(s, line, len);
 		batched++;
+		s->busy_since_trim = true;
 	}
 	return 0;
 }
 
 /* Reads what the socket has; returns false when the connection ended. */
-static bool read_input(struct session *s)
+__attribute__((noinline)) static bool read_input(struct session *s)
 {
 	size_t avail;
 	char *space = linebuf_space(&s->in, &avail);
@@ -212,7 +219,7 @@ static bool read_input(struct session *s)
 }
 
 /* Registration deadline and PING liveness. Returns ms until the next check. */
-static long long check_timers(struct session *s)
+__attribute__((noinline)) static long long check_timers(struct session *s)
 {
 	long long now = clock_mono_ms();
 	long long interval = (long long)g_server.cfg.ping_interval * 1000;
@@ -247,6 +254,30 @@ static long long check_timers(struct session *s)
 	return idle_left;
 }
 
+/* Gives the kernel back the worker's idle memory: the stack pages below the
+ * current frame (registration, NAMES and friends touch a few pages, waiting
+ * needs less than one) and grown input storage. With thousands of mostly
+ * idle connections this is most of the server's memory. At most once per
+ * TRIM_INTERVAL_MS, and only after the worker did something. */
+static void trim_idle_memory(struct session *s)
+{
+	long long now = clock_mono_ms();
+	if (!s->busy_since_trim || now - s->trimmed_mono_ms < TRIM_INTERVAL_MS)
+		return;
+	s->busy_since_trim = false;
+	s->trimmed_mono_ms = now;
+	linebuf_shrink(&s->in);
+#ifndef PARLEY_SANITIZED
+	/* Keep the page holding this frame, and the one below if madvise's own
+	 * small frame may reach into it; everything lower is unused stack. */
+	char here;
+	uintptr_t keep_from = ((uintptr_t)&here - TRIM_MARGIN) & ~(uintptr_t)(PAGE - 1);
+	uintptr_t low = ((uintptr_t)s->stack_low + PAGE - 1) & ~(uintptr_t)(PAGE - 1);
+	if (s->stack_low && keep_from > low)
+		madvise((void *)low, keep_from - low, MADV_DONTNEED);
+#endif
+}
+
 /* Smallest positive of two timeouts, -1 meaning none. */
 static long long timeout_min(long long a, long long b)
 {
@@ -258,7 +289,7 @@ static long long timeout_min(long long a, long long b)
 }
 
 /* Picks up what other threads flagged: a failed write or SendQ overflow. */
-static void check_queue_flags(struct session *s)
+COLD static void check_queue_flags(struct session *s)
 {
 	pthread_mutex_lock(&s->q_lock);
 	bool exceeded = s->q_sendq_exceeded;
@@ -287,6 +318,7 @@ static void serve_once(struct session *s)
 	if (s->quitting)
 		return;
 	bool want_out = write_own_queue(s);
+	trim_idle_memory(s);
 	struct pollfd fds[2] = {
 		{.fd = s->fd, .events = (short)((flood_wait > 0 ? 0 : POLLIN) | (want_out ? POLLOUT : 0))},
 		{.fd = s->wake_fd, .events = POLLIN},
@@ -372,7 +404,7 @@ static void send_final_error(struct session *s)
 }
 
 /* The end of a session: leave the server's state, say goodbye, close. */
-static void session_finish(struct session *s)
+COLD static void session_finish(struct session *s)
 {
 	bool shutting_down = atomic_load(&g_server.shutting_down);
 	commands_leave(s, s->quit_reason);
@@ -400,9 +432,23 @@ static void session_finish(struct session *s)
 		       s->remote, s->quit_reason);
 }
 
+/* Notes where the worker's stack ends, for trim_idle_memory(). */
+static void stack_bounds_note(struct session *s)
+{
+	pthread_attr_t attr;
+	void *addr;
+	size_t size;
+	if (pthread_getattr_np(pthread_self(), &attr) != 0)
+		return;
+	if (pthread_attr_getstack(&attr, &addr, &size) == 0)
+		s->stack_low = addr;
+	pthread_attr_destroy(&attr);
+}
+
 void *session_main(void *arg)
 {
 	struct session *s = arg;
+	stack_bounds_note(s);
 	if (g_server.cfg.trace)
 		printf("[trace] worker thread %lu started: it owns fd %d (%s <-> %s)\n", s->id,
 		       s->fd, s->local, s->remote);

@@ -96,6 +96,9 @@ struct session {
 	long long ping_sent_mono_ms; /* 0: no PING outstanding */
 	bool quitting;
 	char quit_reason[QUIT_REASON_MAX + 1];
+	char *stack_low;             /* lowest address of the worker's stack */
+	long long trimmed_mono_ms;   /* when idle memory was last given back */
+	bool busy_since_trim;
 	struct session **flush_list; /* recipients to flush after a broadcast */
 	size_t nflush, flush_cap;
 };

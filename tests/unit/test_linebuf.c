@@ -242,6 +242,36 @@ static void test_overlong_repeated(void **state)
 	linebuf_free(&lb);
 }
 
+/* Storage starts small, grows for a long line, and shrinks back when idle. */
+static void test_grow_and_shrink(void **state)
+{
+	(void)state;
+	struct linebuf lb;
+	char big[5000];
+	linebuf_init(&lb, 8000);
+	assert_int_equal(lb.cap, LINEBUF_INITIAL);
+	memset(big, 'g', sizeof big);
+	for (size_t sent = 0; sent < sizeof big;) {
+		size_t avail;
+		char *space = linebuf_space(&lb, &avail);
+		size_t n = sizeof big - sent < avail ? sizeof big - sent : avail;
+		memcpy(space, big + sent, n);
+		linebuf_commit(&lb, n);
+		sent += n;
+		expect_status(&lb, LINEBUF_NONE);
+	}
+	assert_true(lb.cap > sizeof big);
+	FEED(&lb, "\r\nnext\n");
+	expect_line(&lb, big, sizeof big);
+	EXPECT_LINE(&lb, "next");
+	expect_status(&lb, LINEBUF_NONE);
+	linebuf_shrink(&lb);
+	assert_int_equal(lb.cap, LINEBUF_INITIAL);
+	FEED(&lb, "after shrink\n");
+	EXPECT_LINE(&lb, "after shrink");
+	linebuf_free(&lb);
+}
+
 /* Runs this module's tests. */
 int main(void)
 {
@@ -249,7 +279,7 @@ int main(void)
 	    cmocka_unit_test(test_many_lines),        cmocka_unit_test(test_split_and_bytewise),
 	    cmocka_unit_test(test_cr_and_nul),        cmocka_unit_test(test_boundaries),
 	    cmocka_unit_test(test_overlong_spanning), cmocka_unit_test(test_compaction),
-	    cmocka_unit_test(test_overlong_repeated),
+	    cmocka_unit_test(test_overlong_repeated), cmocka_unit_test(test_grow_and_shrink),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
