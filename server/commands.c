@@ -38,16 +38,22 @@ static void queue_self(struct session *s, const char *source, const char *comman
 	deliver_queue_line(s, s, line, (size_t)len);
 }
 
+/* Appends the NULL-terminated parameters in ap to params[n..max). */
+static int params_collect(const char **params, int n, int max, va_list ap)
+{
+	const char *p;
+	while ((p = va_arg(ap, const char *)) && n < max)
+		params[n++] = p;
+	return n;
+}
+
 void reply(struct session *s, const char *numeric, ...)
 {
-	const char *params[REPLY_PARAMS_MAX + 1];
-	int n = 0;
-	params[n++] = session_target(s);
+	const char *params[REPLY_PARAMS_MAX];
+	params[0] = session_target(s);
 	va_list ap;
 	va_start(ap, numeric);
-	const char *p;
-	while ((p = va_arg(ap, const char *)) && n < REPLY_PARAMS_MAX)
-		params[n++] = p;
+	int n = params_collect(params, 1, REPLY_PARAMS_MAX, ap);
 	va_end(ap);
 	queue_self(s, g_server.cfg.name, numeric, n, params);
 }
@@ -55,12 +61,9 @@ void reply(struct session *s, const char *numeric, ...)
 void send_self(struct session *s, const char *source, const char *command, ...)
 {
 	const char *params[REPLY_PARAMS_MAX];
-	int n = 0;
 	va_list ap;
 	va_start(ap, command);
-	const char *p;
-	while ((p = va_arg(ap, const char *)) && n < REPLY_PARAMS_MAX)
-		params[n++] = p;
+	int n = params_collect(params, 0, REPLY_PARAMS_MAX, ap);
 	va_end(ap);
 	queue_self(s, source, command, n, params);
 }
