@@ -1,0 +1,1 @@
+/* complete: placeholder until implemented. */

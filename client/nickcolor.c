@@ -1,0 +1,1 @@
+/* nickcolor: placeholder until implemented. */

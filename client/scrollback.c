@@ -1,0 +1,1 @@
+/* scrollback: placeholder until implemented. */
