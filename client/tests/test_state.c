@@ -1,0 +1,432 @@
+/* Unit tests for client/state: the IRC client model. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "state.h"
+
+#define NOW 1700000000000LL
+
+/* Applies a line given as a literal (state_apply modifies its argument). */
+static void feed(struct state *st, const char *line)
+{
+	char buf[2048];
+	snprintf(buf, sizeof(buf), "%s", line);
+	state_apply(st, buf, NOW);
+}
+
+/* Drops every pending display line. */
+static void drain(struct state *st)
+{
+	struct state_line l;
+	while (state_pop_line(st, &l))
+		state_line_free(&l);
+}
+
+/* Pops the next line, failing the test if there is none. */
+static struct state_line pop(struct state *st)
+{
+	struct state_line l;
+	assert_true(state_pop_line(st, &l));
+	return l;
+}
+
+/* Expects the next line in window idx with text containing want. */
+static void expect_line(struct state *st, size_t idx, enum state_line_kind kind, const char *want)
+{
+	struct state_line l = pop(st);
+	if (!strstr(l.text, want))
+		fail_msg("line '%s' does not contain '%s'", l.text, want);
+	assert_int_equal(l.window, state_window_id(st, idx));
+	assert_int_equal(l.kind, kind);
+	state_line_free(&l);
+}
+
+/* A state registered as alice with #lobby joined by alice and bob (@alice). */
+static struct state *lobby(void)
+{
+	struct state *st = state_new("alice", "localhost");
+	state_window_open(st, WIN_CHANNEL, "#lobby");
+	feed(st, ":parley 001 alice :Welcome to parley, alice");
+	feed(st, ":parley 005 alice PREFIX=(ov)@+ CHANTYPES=# CHANMODES=b,k,l,int :are supported");
+	feed(st, ":alice!alice@127.0.0.1 JOIN #lobby");
+	feed(st, ":parley 353 alice = #lobby :@alice bob");
+	feed(st, ":parley 366 alice #lobby :End of /NAMES list.");
+	char *s;
+	while ((s = state_pop_send(st)) != NULL)
+		free(s);
+	drain(st);
+	return st;
+}
+
+/* The welcome after a (re)connect joins every channel window. */
+static void test_welcome_joins_rooms(void **unused)
+{
+	(void)unused;
+	struct state *st = state_new("alice", "localhost");
+	state_window_open(st, WIN_CHANNEL, "#lobby");
+	state_window_open(st, WIN_CHANNEL, "#dev");
+	state_window_open(st, WIN_QUERY, "bob");
+	assert_null(state_pop_send(st));
+	feed(st, ":parley 001 alice_ :Welcome");
+	char *s = state_pop_send(st);
+	assert_string_equal(s, "JOIN #lobby,#dev");
+	free(s);
+	assert_null(state_pop_send(st));
+	drain(st);
+	assert_string_equal(state_nick(st), "alice_");
+	assert_true(state_registered(st));
+	state_disconnected(st, "gone", NOW);
+	assert_false(state_registered(st));
+	assert_int_equal(state_member_count(st, 1), 0);
+	for (size_t i = 0; i < 4; i++)
+		expect_line(st, i, LINE_ERROR, "Disconnected: gone");
+	drain(st);
+	feed(st, ":parley 001 alice :Welcome");
+	s = state_pop_send(st);
+	assert_string_equal(s, "JOIN #lobby,#dev");
+	free(s);
+	state_free(st);
+}
+
+/* JOIN by us, 353/366, and JOIN/PART/QUIT of others. */
+static void test_join_part_quit(void **unused)
+{
+	(void)unused;
+	struct state *st = lobby();
+	assert_int_equal(state_window_count(st), 2);
+	assert_true(state_window_joined(st, 1));
+	assert_int_equal(state_member_count(st, 1), 2);
+	assert_string_equal(state_member_nick(st, 1, 0), "alice");
+	assert_int_equal(state_member_prefix(st, 1, 0), '@');
+	assert_string_equal(state_member_nick(st, 1, 1), "bob");
+	assert_int_equal(state_member_prefix(st, 1, 1), ' ');
+
+	feed(st, ":carol!carol@10.0.0.3 JOIN #lobby");
+	expect_line(st, 1, LINE_EVENT, "carol (carol@10.0.0.3) joined #lobby");
+	assert_int_equal(state_member_count(st, 1), 3);
+	feed(st, ":carol!carol@10.0.0.3 PART #lobby :bye");
+	expect_line(st, 1, LINE_EVENT, "carol left #lobby (bye)");
+	assert_int_equal(state_member_count(st, 1), 2);
+	feed(st, ":BOB!bob@10.0.0.2 QUIT :Quit: gone");
+	expect_line(st, 1, LINE_EVENT, "quit (Quit: gone)");
+	assert_int_equal(state_member_count(st, 1), 1);
+	assert_false(state_pop_line(st, &(struct state_line){0}));
+
+	feed(st, ":alice!alice@127.0.0.1 PART #lobby");
+	expect_line(st, 1, LINE_EVENT, "You left #lobby");
+	assert_false(state_window_joined(st, 1));
+	assert_int_equal(state_member_count(st, 1), 0);
+	state_free(st);
+}
+
+/* The names list keeps user@host out and knows both prefixes. */
+static void test_names_prefixes(void **unused)
+{
+	(void)unused;
+	struct state *st = lobby();
+	feed(st, ":parley 353 alice = #lobby :+zed @bob!b@h alice amy");
+	feed(st, ":parley 366 alice #lobby :End");
+	expect_line(st, 1, LINE_INFO, "#lobby: 4 users: @bob +zed alice amy");
+	assert_string_equal(state_member_nick(st, 1, 0), "bob");
+	assert_string_equal(state_member_nick(st, 1, 1), "zed");
+	assert_int_equal(state_member_prefix(st, 1, 1), '+');
+	state_free(st);
+}
+
+/* MODE +o/-o/+v changes prefixes; other modes with parameters are skipped. */
+static void test_mode_prefixes(void **unused)
+{
+	(void)unused;
+	struct state *st = lobby();
+	feed(st, ":alice!alice@h MODE #lobby +ko secret bob");
+	expect_line(st, 1, LINE_EVENT, "alice sets mode +ko secret bob");
+	assert_string_equal(state_member_nick(st, 1, 0), "alice");
+	assert_int_equal(state_member_prefix(st, 1, 1), '@');
+	feed(st, ":alice!alice@h MODE #lobby -o+v bob bob");
+	drain(st);
+	assert_int_equal(state_member_prefix(st, 1, 1), '+');
+	feed(st, ":alice!alice@h MODE #lobby -o alice");
+	drain(st);
+	/* now bob (+) sorts before alice (none) */
+	assert_string_equal(state_member_nick(st, 1, 0), "bob");
+	assert_int_equal(state_member_prefix(st, 1, 1), ' ');
+	state_free(st);
+}
+
+/* Channel PRIVMSG, NOTICE and ACTION, and their activity. */
+static void test_messages(void **unused)
+{
+	(void)unused;
+	struct state *st = lobby();
+	feed(st, ":bob!bob@h PRIVMSG #lobby :hello there");
+	struct state_line l = pop(st);
+	assert_int_equal(l.kind, LINE_MESSAGE);
+	assert_string_equal(l.nick, "bob");
+	assert_string_equal(l.text, "hello there");
+	assert_false(l.own);
+	assert_false(l.mention);
+	assert_int_equal(l.unix_ms, NOW);
+	state_line_free(&l);
+	/* the server window is current: #lobby gets activity */
+	assert_int_equal(state_window_activity(st, 1), ACT_MESSAGE);
+	state_set_current(st, 1);
+	assert_int_equal(state_window_activity(st, 1), ACT_NONE);
+
+	feed(st, ":bob!bob@h PRIVMSG #lobby :\001ACTION waves\001");
+	l = pop(st);
+	assert_int_equal(l.kind, LINE_ACTION);
+	assert_string_equal(l.text, "waves");
+	state_line_free(&l);
+	feed(st, ":bob!bob@h NOTICE #lobby :note");
+	expect_line(st, 1, LINE_NOTICE, "note");
+	feed(st, ":parley NOTICE alice :*** server notice");
+	expect_line(st, 0, LINE_NOTICE, "server notice");
+	assert_int_equal(state_window_activity(st, 1), ACT_NONE);
+	assert_int_equal(state_window_activity(st, 0), ACT_MESSAGE);
+	state_free(st);
+}
+
+/* A private message opens a query window, which counts as a mention. */
+static void test_private_message_opens_query(void **unused)
+{
+	(void)unused;
+	struct state *st = lobby();
+	feed(st, ":carol!carol@h PRIVMSG alice :psst");
+	assert_int_equal(state_window_count(st), 3);
+	assert_int_equal(state_window_kind(st, 2), WIN_QUERY);
+	assert_string_equal(state_window_name(st, 2), "carol");
+	struct state_line l = pop(st);
+	assert_int_equal(l.window, state_window_id(st, 2));
+	assert_true(l.mention);
+	state_line_free(&l);
+	assert_int_equal(state_window_activity(st, 2), ACT_MENTION);
+	/* a second one goes to the same window, whatever the case */
+	feed(st, ":CAROL!carol@h PRIVMSG alice :again");
+	expect_line(st, 2, LINE_MESSAGE, "again");
+	assert_int_equal(state_window_count(st), 3);
+	/* the query follows carol's nick change */
+	feed(st, ":carol!carol@h NICK carla");
+	expect_line(st, 2, LINE_EVENT, "carol is now known as carla");
+	assert_string_equal(state_window_name(st, 2), "carla");
+	/* and sees her quit */
+	feed(st, ":carla!carol@h QUIT :bye");
+	expect_line(st, 2, LINE_EVENT, "carla quit (bye)");
+	state_free(st);
+}
+
+/* Our own messages: shown locally without echo-message, from the echo with it. */
+static void test_own_messages_and_echo(void **unused)
+{
+	(void)unused;
+	struct state *st = lobby();
+	size_t idx = state_own_message(st, "#lobby", LINE_MESSAGE, "hi", NOW);
+	assert_int_equal(idx, 1);
+	struct state_line l = pop(st);
+	assert_true(l.own);
+	assert_string_equal(l.nick, "alice");
+	state_line_free(&l);
+	/* /msg to a nick opens a query window */
+	idx = state_own_message(st, "dave", LINE_MESSAGE, "yo", NOW);
+	assert_int_equal(idx, 2);
+	assert_string_equal(state_window_name(st, 2), "dave");
+	drain(st);
+
+	feed(st, ":parley CAP alice ACK :server-time echo-message");
+	assert_true(state_echo_message(st));
+	state_own_message(st, "#lobby", LINE_MESSAGE, "hi", NOW);
+	assert_false(state_pop_line(st, &l));
+	feed(st, ":alice!alice@h PRIVMSG #lobby :hi");
+	l = pop(st);
+	assert_true(l.own);
+	assert_false(l.mention);
+	assert_int_equal(l.window, state_window_id(st, 1));
+	state_line_free(&l);
+	/* an echoed private message goes to the target's window */
+	feed(st, ":alice!alice@h PRIVMSG erin :hey");
+	assert_string_equal(state_window_name(st, 3), "erin");
+	expect_line(st, 3, LINE_MESSAGE, "hey");
+	state_free(st);
+}
+
+/* server-time gives the line its original time. */
+static void test_server_time(void **unused)
+{
+	(void)unused;
+	struct state *st = lobby();
+	feed(st, "@time=2023-11-14T22:13:20.123Z :bob!bob@h PRIVMSG #lobby :old news");
+	struct state_line l = pop(st);
+	assert_int_equal(l.unix_ms, 1700000000123LL);
+	state_line_free(&l);
+	/* a malformed time is ignored */
+	feed(st, "@time=yesterday :bob!bob@h PRIVMSG #lobby :now");
+	l = pop(st);
+	assert_int_equal(l.unix_ms, NOW);
+	state_line_free(&l);
+	long long t;
+	assert_int_equal(state_parse_time("2023-11-14T22:13:20Z", &t), 0);
+	assert_int_equal(t, 1700000000000LL);
+	assert_int_equal(state_parse_time("2023-11-14T22:13:20", &t), -1);
+	assert_int_equal(state_parse_time("2023-13-14T22:13:20Z", &t), -1);
+	state_free(st);
+}
+
+/* Mentions: our nick as a word, rfc1459 case-insensitively. */
+static void test_mentions(void **unused)
+{
+	(void)unused;
+	assert_true(state_mentions("alice: hi", "alice"));
+	assert_true(state_mentions("hi ALICE!", "alice"));
+	assert_true(state_mentions("@alice", "alice"));
+	assert_true(state_mentions("alice", "alice"));
+	assert_false(state_mentions("malice aforethought", "alice"));
+	assert_false(state_mentions("alices", "alice"));
+	assert_false(state_mentions("alice_ there", "alice"));
+	assert_true(state_mentions("hi {x}", "[X]"));
+	assert_false(state_mentions("", "alice"));
+
+	struct state *st = lobby();
+	state_set_current(st, 0);
+	feed(st, ":bob!bob@h PRIVMSG #lobby :Alice, look");
+	struct state_line l = pop(st);
+	assert_true(l.mention);
+	state_line_free(&l);
+	assert_int_equal(state_window_activity(st, 1), ACT_MENTION);
+	state_free(st);
+}
+
+/* Our nick changes: the model follows; 433 is reported. */
+static void test_own_nick_change(void **unused)
+{
+	(void)unused;
+	struct state *st = lobby();
+	feed(st, ":alice!alice@h NICK alicia");
+	assert_string_equal(state_nick(st), "alicia");
+	expect_line(st, 0, LINE_EVENT, "You are now known as alicia");
+	expect_line(st, 1, LINE_EVENT, "You are now known as alicia");
+	assert_string_equal(state_member_nick(st, 1, 0), "alicia");
+	feed(st, ":parley 433 alicia bob :Nickname is already in use");
+	expect_line(st, 0, LINE_ERROR, "Nick bob is already in use");
+	state_free(st);
+}
+
+/* KICK: of someone else, and of us (with who and why). */
+static void test_kick(void **unused)
+{
+	(void)unused;
+	struct state *st = lobby();
+	feed(st, ":alice!alice@h KICK #lobby bob :spam");
+	expect_line(st, 1, LINE_EVENT, "bob was kicked from #lobby by alice (spam)");
+	assert_int_equal(state_member_count(st, 1), 1);
+	feed(st, ":carol!c@h KICK #lobby alice :behave");
+	struct state_line l = pop(st);
+	assert_int_equal(l.kind, LINE_ERROR);
+	assert_string_equal(l.text, "You were kicked from #lobby by carol (behave)");
+	assert_true(l.mention);
+	state_line_free(&l);
+	assert_false(state_window_joined(st, 1));
+	state_free(st);
+}
+
+/* TOPIC and 332 set the window's topic. */
+static void test_topic(void **unused)
+{
+	(void)unused;
+	struct state *st = lobby();
+	feed(st, ":parley 332 alice #lobby :planning the party");
+	expect_line(st, 1, LINE_INFO, "Topic for #lobby: planning the party");
+	assert_string_equal(state_window_topic(st, 1), "planning the party");
+	feed(st, ":bob!bob@h TOPIC #lobby :new topic");
+	expect_line(st, 1, LINE_EVENT, "bob changed the topic of #lobby to: new topic");
+	assert_string_equal(state_window_topic(st, 1), "new topic");
+	state_free(st);
+}
+
+/* Windows are numbered in order of opening; closing renumbers and moves the
+ * current window; the server window stays. */
+static void test_window_numbering(void **unused)
+{
+	(void)unused;
+	struct state *st = lobby();
+	state_window_open(st, WIN_QUERY, "bob");
+	state_window_open(st, WIN_CHANNEL, "#dev");
+	assert_int_equal(state_window_count(st), 4);
+	assert_int_equal(state_window_find(st, "#DEV"), 3);
+	assert_int_equal(state_window_open(st, WIN_QUERY, "BOB"), 2);
+	unsigned dev = state_window_id(st, 3);
+	state_set_current(st, 3);
+	assert_false(state_window_close(st, 0));
+	assert_true(state_window_close(st, 2));
+	assert_int_equal(state_window_count(st), 3);
+	assert_int_equal(state_window_index(st, dev), 2);
+	assert_int_equal(state_current(st), 2);
+	assert_true(state_window_close(st, 2));
+	assert_int_equal(state_current(st), 1);
+	assert_int_equal(state_window_index(st, dev), -1);
+	state_free(st);
+}
+
+/* Lag from PONG :LAG<ms>; CTCP VERSION gets a reply, not a line. */
+static void test_lag_and_ctcp(void **unused)
+{
+	(void)unused;
+	struct state *st = lobby();
+	assert_int_equal(state_lag_ms(st), -1);
+	char line[128];
+	snprintf(line, sizeof(line), ":parley PONG parley :LAG%lld", NOW - 42);
+	state_apply(st, line, NOW);
+	assert_int_equal(state_lag_ms(st), 42);
+	feed(st, ":bob!bob@h PRIVMSG alice :\001VERSION\001");
+	char *s = state_pop_send(st);
+	assert_non_null(s);
+	assert_true(strncmp(s, "NOTICE bob :\001VERSION parley", 27) == 0);
+	free(s);
+	assert_false(state_pop_line(st, &(struct state_line){0}));
+	state_free(st);
+}
+
+/* Hostile input: malformed lines and short parameter lists change nothing. */
+static void test_malformed(void **unused)
+{
+	(void)unused;
+	struct state *st = lobby();
+	feed(st, "");
+	feed(st, ":bob!b@h");
+	feed(st, ":bob!b@h PRIVMSG");
+	feed(st, ":bob!b@h KICK #lobby");
+	feed(st, ":bob!b@h JOIN");
+	feed(st, ":parley 353 alice");
+	feed(st, ":x MODE #lobby +oooo");
+	drain(st);
+	assert_int_equal(state_window_count(st), 2);
+	assert_int_equal(state_member_count(st, 1), 2);
+	state_free(st);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_welcome_joins_rooms),
+	    cmocka_unit_test(test_join_part_quit),
+	    cmocka_unit_test(test_names_prefixes),
+	    cmocka_unit_test(test_mode_prefixes),
+	    cmocka_unit_test(test_messages),
+	    cmocka_unit_test(test_private_message_opens_query),
+	    cmocka_unit_test(test_own_messages_and_echo),
+	    cmocka_unit_test(test_server_time),
+	    cmocka_unit_test(test_mentions),
+	    cmocka_unit_test(test_own_nick_change),
+	    cmocka_unit_test(test_kick),
+	    cmocka_unit_test(test_topic),
+	    cmocka_unit_test(test_window_numbering),
+	    cmocka_unit_test(test_lag_and_ctcp),
+	    cmocka_unit_test(test_malformed),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
