@@ -288,7 +288,7 @@ static int net_connect(struct net *n)
 /* The nth alternative to a taken nick: nick_, nick__, then nick2, nick3 ... */
 static void net_alt_nick(const char *base, int attempt, char *out, size_t cap)
 {
-	char suffix[8];
+	char suffix[16];
 	if (attempt == 1)
 		snprintf(suffix, sizeof(suffix), "_");
 	else if (attempt == 2)
