@@ -33,10 +33,12 @@ bool complete_active(const struct completion *c);
 /* Completes (or cycles) the word before cursor in text[0..len). On success
  * writes the new line into out (out_cap wide chars, not NUL-terminated), its
  * length into *out_len and the new cursor (just after the added suffix) into
- * *out_cursor, and returns true. Returns false (out untouched, state reset)
- * when there is no candidate, the word is empty, or the result does not fit
- * in out_cap. nicks and commands are UTF-8; the lists must stay the same
- * during a cycle (the candidates are copied at the first Tab anyway). */
+ * *out_cursor, and returns true. Returns false (state reset; out may have
+ * been written to) when there is no candidate, the word is empty, or the
+ * result does not fit in out_cap. When the text after the cursor already
+ * starts with a space, the suffix's own trailing space is left out. nicks and commands are UTF-8;
+ * the lists must stay the same during a cycle (the candidates are copied at the first Tab anyway).
+ */
 bool complete_word(struct completion *c, const wchar_t *text, size_t len, size_t cursor,
                    const char *const *nicks, size_t nnicks, const char *const *commands,
                    size_t ncommands, wchar_t *out, size_t out_cap, size_t *out_len,
