@@ -253,11 +253,11 @@ void styled_append_text(struct styled_text *t, const char *utf8, uint8_t attrs, 
 	}
 }
 
-/* An IRC colour number as a styled_char colour: the 16 base colours are kept,
- * 99 ("default") and the extended 16..98 fall back to the default. */
-static int8_t irc_color(int n)
+/* An IRC colour number as a styled_char colour: the 16 base colours are kept;
+ * 99 ("default") and the extended 16..98 give fallback instead. */
+static int8_t irc_color(int n, int8_t fallback)
 {
-	return n >= 0 && n <= 15 ? (int8_t)n : STYLE_COLOR_DEFAULT;
+	return n >= 0 && n <= 15 ? (int8_t)n : fallback;
 }
 
 /* Reads one or two decimal digits at s[*i], advancing *i; -1 if none. */
@@ -325,11 +325,12 @@ void styled_append_irc(struct styled_text *t, const char *utf8, size_t len, uint
 				bg = STYLE_COLOR_DEFAULT;
 				continue;
 			}
-			fg = n == 99 ? base_fg : irc_color(n);
+			fg = irc_color(n, base_fg);
 			if (i + 1 < len && utf8[i] == ',' && utf8[i + 1] >= '0' &&
 			    utf8[i + 1] <= '9') {
 				i++;
-				bg = irc_color(irc_color_number(utf8, len, &i));
+				bg =
+				    irc_color(irc_color_number(utf8, len, &i), STYLE_COLOR_DEFAULT);
 			}
 			continue;
 		default:

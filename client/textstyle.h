@@ -32,7 +32,8 @@
 /* Colours: -1 is the terminal's default, 0..15 the IRC palette (0 white,
  * 1 black, 2 blue, 3 green, 4 red, 5 brown, 6 magenta, 7 orange, 8 yellow,
  * 9 light green, 10 cyan, 11 light cyan, 12 light blue, 13 pink, 14 grey,
- * 15 light grey). IRC's extended colours 16..98 and 99 are taken as default. */
+ * 15 light grey). IRC's 99 ("default") and extended colours 16..98 are
+ * taken as the base colour given to styled_append_irc (default for bg). */
 #define STYLE_COLOR_DEFAULT (-1)
 
 /* One character cell as it will be drawn (a wide character is one cell here

@@ -325,15 +325,24 @@ static void test_colors(void **state)
 	assert_int_equal(t.len, 0);
 	styled_free(&t);
 
-	/* A bare \x03 resets to the base colour, not to default. */
+	/* A bare \x03, 99 and extended colours give the base colour. */
 	styled_init(&t);
 	styled_append_irc(&t,
 	                  "\x03"
 	                  "4a\x03"
-	                  "b",
-	                  5, 0, 6);
+	                  "b\x03"
+	                  "4c\x03"
+	                  "99,3d\x03"
+	                  "70,80e",
+	                  21, 0, 6);
+	expect_utf8(&t, "abcde");
 	assert_int_equal(t.cells[0].fg, 4);
 	assert_int_equal(t.cells[1].fg, 6);
+	assert_int_equal(t.cells[2].fg, 4);
+	assert_int_equal(t.cells[3].fg, 6);
+	assert_int_equal(t.cells[3].bg, 3);
+	assert_int_equal(t.cells[4].fg, 6);
+	assert_int_equal(t.cells[4].bg, -1);
 	styled_free(&t);
 }
 
