@@ -198,7 +198,7 @@ static void state_emit(struct state *st, struct window *w, long long ms, enum st
 		st->lines_head = pl;
 	st->lines_tail = pl;
 
-	if (w == st->windows[st->current])
+	if (w == st->windows[st->current] || own)
 		return;
 	enum state_activity act = ACT_EVENT;
 	if (mention)

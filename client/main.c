@@ -1,0 +1,255 @@
+/* parley: the terminal chat client (entry point: options and wiring). */
+#include <getopt.h>
+#include <locale.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <unistd.h>
+
+#include "evqueue.h"
+#include "ircname.h"
+#include "net.h"
+#include "state.h"
+#include "ui.h"
+#include "xalloc.h"
+
+#define MAIN_ROOMS_MAX 50
+#define MAIN_DEFAULT_PORT "6667"
+#define MAIN_DEFAULT_ROOM "#lobby"
+
+struct options {
+	char *nick;
+	char *host;
+	char *port;
+	char *password;
+	const char *rooms[MAIN_ROOMS_MAX];
+	int nrooms;
+	struct ui_options ui;
+};
+
+/* Prints the usage text. */
+static void main_usage(FILE *out)
+{
+	fputs("usage: parley [options] [nick@]host[:port]\n"
+	      "\n"
+	      "A terminal IRC client for parleyd and any IRC server.\n"
+	      "  host defaults to localhost, port to 6667, nick to $USER.\n"
+	      "\n"
+	      "  -n, --nick NICK       nickname (overrides nick@ in the address)\n"
+	      "  -j, --join ROOM       room to join; repeatable (default #lobby)\n"
+	      "  -p, --password PASS   connection password (IRC PASS)\n"
+	      "  -b, --bell MODE       off, mentions (default) or all\n"
+	      "      --nicklist        show the nick list at start (F2 or /nicklist toggles)\n"
+	      "  -h, --help            show this help and exit\n"
+	      "  -V, --version         show the version and exit\n"
+	      "\n"
+	      "In the client, /help lists the commands; Ctrl-C or /quit leaves.\n",
+	      out);
+}
+
+/* Splits "[nick@]host[:port]" (host may be "[v6]"). Returns 0 or -1. */
+static int main_parse_address(const char *arg, struct options *o)
+{
+	const char *at = strrchr(arg, '@');
+	if (at) {
+		free(o->nick);
+		o->nick = xstrndup(arg, (size_t)(at - arg));
+		arg = at + 1;
+	}
+	const char *port = NULL;
+	size_t hostlen;
+	if (arg[0] == '[') {
+		const char *close = strchr(arg, ']');
+		if (!close || (close[1] != '\0' && close[1] != ':'))
+			return -1;
+		hostlen = (size_t)(close - arg - 1);
+		arg++;
+		port = close[1] == ':' ? close + 2 : NULL;
+	} else {
+		const char *colon = strchr(arg, ':');
+		if (colon && strchr(colon + 1, ':'))
+			colon = NULL; /* a bare IPv6 address */
+		hostlen = colon ? (size_t)(colon - arg) : strlen(arg);
+		port = colon ? colon + 1 : NULL;
+	}
+	if (hostlen > 0) {
+		free(o->host);
+		o->host = xstrndup(arg, hostlen);
+	}
+	if (port) {
+		if (!*port || strspn(port, "0123456789") != strlen(port) || atoi(port) < 1 ||
+		    atoi(port) > 65535)
+			return -1;
+		free(o->port);
+		o->port = xstrdup(port);
+	}
+	return 0;
+}
+
+/* Parses the command line. Returns -1 to exit 0 (help/version), 1 on error. */
+static int main_options(int argc, char **argv, struct options *o)
+{
+	static const struct option longs[] = {
+	    {"nick", required_argument, NULL, 'n'},     {"join", required_argument, NULL, 'j'},
+	    {"password", required_argument, NULL, 'p'}, {"bell", required_argument, NULL, 'b'},
+	    {"nicklist", no_argument, NULL, 'L'},       {"help", no_argument, NULL, 'h'},
+	    {"version", no_argument, NULL, 'V'},        {NULL, 0, NULL, 0},
+	};
+	const char *nick_opt = NULL;
+	int c;
+	o->host = xstrdup("localhost");
+	o->port = xstrdup(MAIN_DEFAULT_PORT);
+	o->ui.bell = BELL_MENTIONS;
+	while ((c = getopt_long(argc, argv, "n:j:p:b:hV", longs, NULL)) != -1) {
+		switch (c) {
+		case 'n':
+			nick_opt = optarg;
+			break;
+		case 'j':
+			if (o->nrooms == MAIN_ROOMS_MAX || !ircname_channel_valid(optarg)) {
+				fprintf(stderr, "parley: bad or too many rooms: %s\n", optarg);
+				return 1;
+			}
+			o->rooms[o->nrooms++] = optarg;
+			break;
+		case 'p':
+			free(o->password);
+			o->password = xstrdup(optarg);
+			break;
+		case 'b':
+			if (strcmp(optarg, "off") == 0)
+				o->ui.bell = BELL_OFF;
+			else if (strcmp(optarg, "all") == 0)
+				o->ui.bell = BELL_ALL;
+			else if (strcmp(optarg, "mentions") == 0)
+				o->ui.bell = BELL_MENTIONS;
+			else {
+				fprintf(stderr, "parley: --bell takes off, mentions or all\n");
+				return 1;
+			}
+			break;
+		case 'L':
+			o->ui.nicklist = true;
+			break;
+		case 'h':
+			main_usage(stdout);
+			return -1;
+		case 'V':
+			printf("parley %s\n", PARLEY_VERSION);
+			return -1;
+		default:
+			main_usage(stderr);
+			return 1;
+		}
+	}
+	if (optind < argc - 1) {
+		fprintf(stderr, "parley: one server address only\n");
+		return 1;
+	}
+	if (optind == argc - 1 && main_parse_address(argv[optind], o) < 0) {
+		fprintf(stderr, "parley: bad address: %s (want [nick@]host[:port])\n",
+		        argv[optind]);
+		return 1;
+	}
+	if (nick_opt) {
+		free(o->nick);
+		o->nick = xstrdup(nick_opt);
+	}
+	if (!o->nick || !*o->nick) {
+		const char *user = getenv("USER");
+		free(o->nick);
+		o->nick = xstrdup(user && *user ? user : "parley");
+	}
+	if (!ircname_nick_valid(o->nick)) {
+		fprintf(stderr, "parley: not a valid nickname: %s\n", o->nick);
+		return 1;
+	}
+	if (o->nrooms == 0)
+		o->rooms[o->nrooms++] = MAIN_DEFAULT_ROOM;
+	return 0;
+}
+
+/* Frees the option strings. */
+static void main_options_free(struct options *o)
+{
+	free(o->nick);
+	free(o->host);
+	free(o->port);
+	free(o->password);
+}
+
+/* Blocks the quitting signals (read through a signalfd) and SIGWINCH (so
+ * only the UI thread, which unblocks it, is interrupted by resizes). */
+static int main_signals(sigset_t *quitting)
+{
+	sigset_t all;
+	sigemptyset(quitting);
+	sigaddset(quitting, SIGINT);
+	sigaddset(quitting, SIGTERM);
+	sigaddset(quitting, SIGHUP);
+	all = *quitting;
+	sigaddset(&all, SIGWINCH);
+	signal(SIGPIPE, SIG_IGN);
+	pthread_sigmask(SIG_BLOCK, &all, NULL);
+	return signalfd(-1, quitting, SFD_CLOEXEC | SFD_NONBLOCK);
+}
+
+int main(int argc, char **argv)
+{
+	struct options o = {0};
+	int rc = main_options(argc, argv, &o);
+	if (rc != 0) {
+		main_options_free(&o);
+		return rc < 0 ? 0 : 2;
+	}
+	setlocale(LC_ALL, "");
+	sigset_t quitting, winch;
+	int sigfd = main_signals(&quitting);
+
+	struct evqueue *q = evqueue_new();
+	char label[300];
+	snprintf(label, sizeof(label), "%s:%s", o.host, o.port);
+	struct state *st = state_new(o.nick, label);
+	for (int i = 0; i < o.nrooms; i++)
+		state_window_open(st, WIN_CHANNEL, o.rooms[i]);
+	state_set_current(st, 1);
+
+	const char *user = getenv("USER");
+	struct net_config cfg = {
+	    .host = o.host,
+	    .port = o.port,
+	    .nick = o.nick,
+	    .user = user && *user ? user : o.nick,
+	    .realname = "parley user",
+	    .password = o.password,
+	};
+	struct net *net = net_start(&cfg, q);
+	if (!net) {
+		fprintf(stderr, "parley: cannot start the network thread\n");
+		return 1;
+	}
+	sigemptyset(&winch);
+	sigaddset(&winch, SIGWINCH);
+	pthread_sigmask(SIG_UNBLOCK, &winch, NULL);
+
+	struct ui *ui = ui_new(st, net, q, sigfd, &o.ui);
+	if (!ui) {
+		fprintf(stderr, "parley: needs a terminal\n");
+		net_stop(net, "No terminal");
+		rc = 1;
+	} else {
+		char reason[512];
+		snprintf(reason, sizeof(reason), "%s", ui_run(ui));
+		ui_free(ui);
+		net_stop(net, reason);
+	}
+	state_free(st);
+	evqueue_free(q);
+	if (sigfd >= 0)
+		close(sigfd);
+	main_options_free(&o);
+	return rc;
+}
