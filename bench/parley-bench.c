@@ -268,8 +268,8 @@ static void resolve_target(void)
 	for (struct addrinfo *ai = res; ai; ai = ai->ai_next) {
 		if (!addr_is_loopback(ai->ai_addr)) {
 			freeaddrinfo(res);
-			die("refusing %s: parley-bench only loads servers on this machine "
-			    "(127.0.0.0/8 or ::1)", opt.host);
+			die("refusing %s: not a loopback address; parley-bench only loads servers "
+			    "on this machine (127.0.0.0/8 or ::1)", opt.host);
 		}
 	}
 	memcpy(&target, res->ai_addr, res->ai_addrlen);
