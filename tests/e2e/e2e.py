@@ -97,7 +97,11 @@ class Term:
         return self.tmux("capture-pane", "-p", check=False)
 
     def rows(self):
-        return self.screen().split("\n")
+        """The screen's rows (capture-pane ends every row with a newline)."""
+        text = self.screen()
+        if text.endswith("\n"):
+            text = text[:-1]
+        return text.split("\n")
 
     def cursor(self):
         out = self.tmux("display-message", "-p", "#{cursor_x} #{cursor_y}")
