@@ -1052,7 +1052,7 @@ static void state_on_numeric(struct state *st, struct ctx *c, int num)
 	default:
 		break;
 	}
-	if (num >= 400 && num < 600) {
+	if (num >= 400 && num < 600 && num != 422) { /* 422: no MOTD, not an error */
 		state_emit(st, state_current_window(st), c->ms, LINE_ERROR, false, false, "", text);
 		return;
 	}
