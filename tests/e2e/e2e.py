@@ -211,9 +211,11 @@ class ClientTestCase(harness.ServerTestCase):
             self.skipTest("tmux is not installed")
         super().setUp()
 
-    def client(self, nick, *extra, port=None, width=100, height=30, wait_joined="#lobby"):
+    def client(self, nick, *extra, port=None, width=100, height=30, wait_joined="#lobby",
+               env=None):
         port = port or self.server.port
-        t = Term(["%s@127.0.0.1:%d" % (nick, port)] + list(extra), width=width, height=height)
+        t = Term(["%s@127.0.0.1:%d" % (nick, port)] + list(extra), width=width, height=height,
+                 env=env)
         self.addCleanup(t.kill)
         if wait_joined:
             t.wait_for(r"You joined %s" % re.escape(wait_joined))

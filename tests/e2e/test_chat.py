@@ -111,6 +111,16 @@ class ChatTest(e2e.ClientTestCase):
         self.assertNotIn("<alice> not", bob.screen())
         self.finish(alice, bob)
 
+    def test_terminal_without_colours(self):
+        # vt100 has bold and reverse but no colours: attributes only
+        alice = self.client("alice", env={"TERM": "vt100"})
+        bob = self.client("bob")
+        alice.wait_for(r"bob \(\S+\) joined")
+        bob.type("alice: plain terminal")
+        alice.wait_for(r"^\d\d:\d\d <bob> alice: plain terminal$")
+        alice.wait_for(r"^ \[alice\] 2:#lobby \(2 users\)")
+        self.finish(alice, bob)
+
 
 if __name__ == "__main__":
     e2e.main()
