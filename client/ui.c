@@ -1005,7 +1005,6 @@ static void ui_paste_answer(struct ui *ui, wint_t ch, bool is_key)
 /* Handles a function key (KEY_* or ours). */
 static void ui_key(struct ui *ui, wint_t key)
 {
-	size_t cur = state_current(ui->st), nwin = state_window_count(ui->st);
 	if (key >= UI_KEY_ALT0 && key <= UI_KEY_ALT0 + 9) {
 		size_t d = key - UI_KEY_ALT0;
 		ui_switch(ui, d == 0 ? 9 : d - 1);
@@ -1070,8 +1069,6 @@ static void ui_key(struct ui *ui, wint_t key)
 		ui_paste_done(ui);
 		break;
 	default:
-		(void)cur;
-		(void)nwin;
 		break;
 	}
 }
