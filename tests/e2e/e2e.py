@@ -96,6 +96,18 @@ class Term:
         """The visible screen as text, one line per row."""
         return self.tmux("capture-pane", "-p", check=False)
 
+    def stable_screen(self, tries=20):
+        """The screen once two captures 0.1 s apart agree, so a match is not
+        taken from a redraw that tmux has only partly received."""
+        last = self.screen()
+        for _ in range(tries):
+            time.sleep(0.1)
+            now = self.screen()
+            if now == last:
+                return now
+            last = now
+        return last
+
     def rows(self):
         """The screen's rows (capture-pane ends every row with a newline)."""
         text = self.screen()
@@ -119,6 +131,9 @@ class Term:
             text = self.screen()
             m = rx.search(text)
             if m:
+                text = self.stable_screen()
+                m = rx.search(text)
+            if m:
                 return m
             if time.monotonic() >= deadline:
                 raise AssertionError("screen never showed %s within %.0fs; it shows:\n%s\n%s" % (
@@ -127,7 +142,7 @@ class Term:
 
     def wait_until(self, predicate, what, timeout=WAIT):
         deadline = time.monotonic() + timeout * wait_scale()
-        while not predicate(self.screen()):
+        while not (predicate(self.screen()) and predicate(self.stable_screen())):
             if time.monotonic() >= deadline:
                 raise AssertionError("screen never showed %s; it shows:\n%s" % (
                     what, self.screen()))
