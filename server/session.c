@@ -59,6 +59,7 @@ struct session *session_new(int fd, const struct sockaddr *peer, socklen_t peer_
 	s->connected_unix_ms = clock_unix_ms();
 	s->connected_mono_ms = clock_mono_ms();
 	pthread_mutex_init(&s->q_lock, NULL);
+	pthread_cond_init(&s->q_flushed, NULL);
 	outq_init(&s->q);
 	linebuf_init(&s->in, INPUT_LINE_MAX);
 	long long now = clock_mono_ms();
@@ -84,6 +85,7 @@ void session_unref(struct session *s)
 	close(s->wake_fd);
 	outq_free(&s->q);
 	pthread_mutex_destroy(&s->q_lock);
+	pthread_cond_destroy(&s->q_flushed);
 	linebuf_free(&s->in);
 	free(s->channels);
 	free(s->away);
@@ -101,27 +103,45 @@ void session_wake(struct session *s)
 
 void session_queue_write(struct session *s)
 {
-	while (!outq_empty(&s->q)) {
+	if (s->q_flushing)
+		return;
+	s->q_flushing = true;
+	while (!s->q_dead && !outq_empty(&s->q)) {
 		struct iovec iov[IOV_BATCH];
 		struct msghdr msg = {.msg_iov = iov};
 		msg.msg_iovlen = (size_t)outq_iov(&s->q, iov, IOV_BATCH);
-		ssize_t n = sendmsg(s->fd, &msg, MSG_DONTWAIT | MSG_NOSIGNAL);
+		/* The buffers stay queued (only this thread consumes) and the fd
+		 * stays open (the worker waits for q_flushing to end first). */
+		int fd = s->fd;
+		pthread_mutex_unlock(&s->q_lock);
+		ssize_t n = sendmsg(fd, &msg, MSG_DONTWAIT | MSG_NOSIGNAL);
+		int error = errno;
+		pthread_mutex_lock(&s->q_lock);
 		if (n < 0) {
-			if (errno == EINTR)
+			if (error == EINTR)
 				continue;
-			if (errno == EAGAIN || errno == EWOULDBLOCK)
-				break;
-			s->q_error = errno;
-			s->q_dead = true;
-			session_wake(s);
-			return;
+			if (error != EAGAIN && error != EWOULDBLOCK) {
+				s->q_error = error;
+				s->q_dead = true;
+				session_wake(s);
+			}
+			break;
 		}
 		outq_consume(&s->q, (size_t)n);
 	}
-	if (!outq_empty(&s->q) && !s->q_armed) {
+	s->q_flushing = false;
+	pthread_cond_broadcast(&s->q_flushed);
+	if (!s->q_dead && !outq_empty(&s->q) && !s->q_armed) {
 		s->q_armed = true;
 		session_wake(s);
 	}
+}
+
+/* Waits until no other thread is writing the queue; q_lock held. */
+static void queue_wait_idle(struct session *s)
+{
+	while (s->q_flushing)
+		pthread_cond_wait(&s->q_flushed, &s->q_lock);
 }
 
 void session_quit(struct session *s, const char *reason)
@@ -147,7 +167,10 @@ static bool write_own_queue(struct session *s)
 {
 	pthread_mutex_lock(&s->q_lock);
 	bool left = false;
-	if (!s->q_dead) {
+	if (s->q_flushing) {
+		/* Another thread is writing; it wakes us if it leaves data. */
+		s->q_armed = false;
+	} else if (!s->q_dead) {
 		s->q_armed = true;
 		session_queue_write(s);
 		left = !outq_empty(&s->q);
@@ -380,6 +403,7 @@ static void send_final_error(struct session *s)
 	char text[QUIT_REASON_MAX + 96];
 	snprintf(text, sizeof text, "Closing link: %s (%s)", s->host, s->quit_reason);
 	pthread_mutex_lock(&s->q_lock);
+	queue_wait_idle(s);
 	bool abandoned = s->q_sendq_exceeded;
 	bool mid_line = s->q.offset > 0;
 	if (abandoned) {
@@ -418,7 +442,8 @@ COLD static void session_finish(struct session *s)
 	}
 	int fd = s->fd;
 	pthread_mutex_lock(&s->q_lock);
-	s->q_dead = true; /* from here on nobody touches fd */
+	s->q_dead = true; /* from here on nobody starts writing to fd */
+	queue_wait_idle(s);
 	outq_free(&s->q);
 	outq_init(&s->q);
 	shutdown(fd, SHUT_RDWR);

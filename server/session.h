@@ -80,6 +80,8 @@ struct session {
 	/* queue */
 	pthread_mutex_t q_lock;
 	struct outq q;
+	pthread_cond_t q_flushed;    /* signalled when a flush ends */
+	bool q_flushing;             /* a thread is writing the queue (lock dropped) */
 	bool q_dead;                 /* closing: accept no more messages */
 	bool q_armed;                /* worker was woken to write the queue */
 	bool q_sendq_exceeded;
@@ -115,8 +117,11 @@ int session_start(struct session *s);
 /* Wakes the worker (shutdown, queue needs writing, ...). */
 void session_wake(struct session *s);
 
-/* Writes as much of the queue as the socket accepts now. Caller holds q_lock.
- * If data is left and the worker is not yet watching for writability, it is
+/* Writes as much of the queue as the socket accepts now. Caller holds q_lock;
+ * it is dropped around each send, so others keep queueing (and move on)
+ * while this thread writes what they queued too. If another thread is
+ * already writing, returns at once: that one picks up what was added. If
+ * data is left and the worker is not yet watching for writability, it is
  * woken. */
 void session_queue_write(struct session *s);
 
