@@ -48,6 +48,14 @@ int channel_member_index(const struct channel *ch, const struct session *s)
 	return -1;
 }
 
+bool channel_has_member(const struct channel *ch, const struct session *s)
+{
+	for (size_t i = 0; i < s->nchannels; i++)
+		if (s->channels[i] == ch)
+			return true;
+	return false;
+}
+
 bool channel_is_op(const struct channel *ch, const struct session *s)
 {
 	int i = channel_member_index(ch, s);

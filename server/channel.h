@@ -62,6 +62,10 @@ void channel_free(struct channel *ch);
 /* Index of s in members[], or -1. Caller holds lock. */
 int channel_member_index(const struct channel *ch, const struct session *s);
 
+/* Is s a member of ch? Walks s's own (short) channel list, not members[];
+ * caller holds the registry lock (membership is stable under it). */
+bool channel_has_member(const struct channel *ch, const struct session *s);
+
 /* Is s an operator of ch? Caller holds lock. */
 bool channel_is_op(const struct channel *ch, const struct session *s);
 

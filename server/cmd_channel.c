@@ -16,8 +16,6 @@
 
 #define CHANNELS_PER_USER_MAX 50
 #define NAMES_LINE_BUDGET 400 /* bytes of names per 353 line */
-#define MODE_CHANGES_MAX 8
-#define OUT_LINE_MAX 1024
 
 /* Reports a refusal to s: a numeric for IRC users, a sentence for plain ones. */
 static void refuse(struct session *s, const char *numeric, const char *subject,
@@ -230,20 +228,11 @@ static void channel_leave_locked(struct session *s, struct session *leaver,
 		registry_channel_remove(ch);
 }
 
-/* Is s a member of ch? Registry lock held (membership is stable under it). */
-static bool is_member(const struct session *s, const struct channel *ch)
-{
-	for (size_t i = 0; i < s->nchannels; i++)
-		if (s->channels[i] == ch)
-			return true;
-	return false;
-}
-
 int channel_part(struct session *s, const char *name, const char *reason)
 {
 	registry_wrlock();
 	struct channel *ch = registry_find_channel(name);
-	if (!ch || !is_member(s, ch)) {
+	if (!ch || !channel_has_member(ch, s)) {
 		registry_unlock();
 		if (!ch)
 			refuse(s, "403", name, "No such channel");

@@ -21,7 +21,6 @@
 #include "utf8.h"
 #include "xalloc.h"
 
-#define OUT_LINE_MAX 1024
 #define MAX_TARGETS 4
 #define REPLY_PARAMS_MAX 12
 
@@ -392,14 +391,18 @@ static void message_to_channel(struct session *s, const char *command, struct ch
 	bool is_notice = command[0] == 'N';
 	char source[128];
 	session_source(s, source, sizeof source);
+	/* The member list of a big room is long: check membership on the
+	 * sender's own channel list, and look for its modes only if bans apply. */
+	bool member = channel_has_member(ch, s);
 	pthread_mutex_lock(&ch->lock);
-	int me = channel_member_index(ch, s);
 	const char *refusal = NULL;
-	if (me < 0 && ch->mode_no_external)
+	if (!member && ch->mode_no_external) {
 		refusal = "Cannot send to channel (no external messages)";
-	else if ((me < 0 || !(ch->members[me].op || ch->members[me].voice)) &&
-		 channel_is_banned(ch, source))
-		refusal = "Cannot send to channel (you are banned)";
+	} else if (ch->nbans && channel_is_banned(ch, source)) {
+		int me = member ? channel_member_index(ch, s) : -1;
+		if (me < 0 || !(ch->members[me].op || ch->members[me].voice))
+			refusal = "Cannot send to channel (you are banned)";
+	}
 	if (refusal) {
 		pthread_mutex_unlock(&ch->lock);
 		if (!is_notice)

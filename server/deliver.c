@@ -11,9 +11,6 @@
 #include "session.h"
 #include "xalloc.h"
 
-/* Room for an outgoing line: a 512-byte IRC line plus the source prefix and
- * the server-time tag we add to what the client sent. */
-#define OUT_LINE_MAX 1024
 
 void outmsg_init(struct outmsg *m, const char *source, const char *command, int nparams,
 		 const char *const *params)

@@ -21,6 +21,10 @@ struct session;
 
 #define OUTMSG_PARAMS_MAX 8
 
+/* Room for one outgoing line: a 512-byte IRC line plus the source prefix and
+ * the server-time tag the server adds to what a client sent. */
+#define OUT_LINE_MAX 1024
+
 struct outmsg {
 	long long unix_ms;          /* when the server accepted it (server-time) */
 	unsigned long long stamp;   /* unique id, so a recipient gets it once */
