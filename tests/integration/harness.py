@@ -887,6 +887,31 @@ def run_threads(funcs, timeout=120):
             alive, len(threads), timeout))
 
 
+
+def fill_room(clients, room):
+    """Joins every client to room, in order, and waits until the room is
+    complete: member i sees its own JOIN and those of the members after it.
+    Then drains, so what follows starts from an empty slate."""
+    for c in clients:
+        c.join(room)
+    n = len(clients)
+    for i, c in enumerate(clients):
+        c.wait_lines(lambda ls, k=n - i: sum(" JOIN " in l for l in ls) >= k,
+                     "JOIN of the %d members from %s on" % (n - i, c.nick))
+    for c in clients:
+        c.drain()
+
+
+def send_concurrently(clients, room, n_msgs, text, timeout=120):
+    """Every client sends n_msgs PRIVMSGs to room at once, one thread each;
+    text(nick, i) gives the i-th message of a client."""
+    def sender(c):
+        def run():
+            for i in range(n_msgs):
+                c.privmsg(room, text(c.nick, i))
+        return run
+    run_threads([sender(c) for c in clients], timeout=timeout)
+
 def poll_until(predicate, timeout=TIMEOUT, interval=0.1):
     """Calls predicate until it returns a true value (returned) or timeout
     (returns the last value)."""

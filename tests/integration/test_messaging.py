@@ -6,7 +6,7 @@ import re
 import time
 
 from harness import (SERVER_TIME_RX, ServerTestCase, main, parse_server_time,
-                     parse_tags, run_threads, scaled, strip_tags)
+                     parse_tags, fill_room, scaled, send_concurrently, strip_tags)
 
 
 class Messaging(ServerTestCase):
@@ -15,23 +15,9 @@ class Messaging(ServerTestCase):
         n_clients = 10
         n_msgs = scaled(50, minimum=10)
         clients = [self.irc("user%02d" % i) for i in range(n_clients)]
-        for c in clients:
-            c.join("#bcast")
-        # everyone has seen everyone's JOIN -> the channel is complete
-        # member i sees its own JOIN and those of the members after it
-        for i, c in enumerate(clients):
-            c.wait_lines(lambda ls, k=n_clients - i: sum(" JOIN " in l for l in ls) >= k,
-                         "JOIN of the %d members from %s on" % (n_clients - i, c.nick))
-        for c in clients:
-            c.drain()
-
-        def sender(c):
-            def run():
-                for i in range(n_msgs):
-                    c.privmsg("#bcast", "msg %s %d" % (c.nick, i))
-            return run
-
-        run_threads([sender(c) for c in clients], timeout=60)
+        fill_room(clients, "#bcast")
+        send_concurrently(clients, "#bcast", n_msgs,
+                          lambda nick, i: "msg %s %d" % (nick, i), timeout=60)
         rx = re.compile(r"^:(user\d\d)!\S+ PRIVMSG #bcast :msg (user\d\d) (\d+)$")
         expected_total = (n_clients - 1) * n_msgs
 

@@ -5,7 +5,7 @@ echo-message), and each sender's messages in the order sent."""
 
 import re
 
-from harness import ServerTestCase, main, run_threads, scaled
+from harness import ServerTestCase, fill_room, main, scaled, send_concurrently
 
 
 class Ordering(ServerTestCase):
@@ -14,22 +14,9 @@ class Ordering(ServerTestCase):
         n_clients = 25
         n_msgs = scaled(40, minimum=10)
         clients = [self.irc("m%02d" % i, caps=["echo-message"]) for i in range(n_clients)]
-        for c in clients:
-            c.join("#order")
-        # member i sees its own JOIN and those of the members after it
-        for i, c in enumerate(clients):
-            c.wait_lines(lambda ls, k=n_clients - i: sum(" JOIN " in l for l in ls) >= k,
-                         "JOIN of the %d members from %s on" % (n_clients - i, c.nick))
-        for c in clients:
-            c.drain()
-
-        def sender(c):
-            def run():
-                for i in range(n_msgs):
-                    c.privmsg("#order", "%s seq %d" % (c.nick, i))
-            return run
-
-        run_threads([sender(c) for c in clients], timeout=90)
+        fill_room(clients, "#order")
+        send_concurrently(clients, "#order", n_msgs,
+                          lambda nick, i: "%s seq %d" % (nick, i), timeout=90)
         total = n_clients * n_msgs
         rx = re.compile(r"^:(m\d\d)!\S+ PRIVMSG #order :(m\d\d) seq (\d+)$")
 
