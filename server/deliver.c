@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "flushq.h"
 #include "ircmsg.h"
 #include "log.h"
 #include "plain.h"
@@ -166,13 +167,22 @@ void deliver_queue_line(struct session *sender, struct session *to, const char *
 
 void deliver_flush(struct session *sender)
 {
+	/* The sender's own replies go out now; others' queues join the shared
+	 * FIFO, in order, and the sender takes a turn writing them. */
+	size_t others = 0;
 	for (size_t i = 0; i < sender->nflush; i++) {
 		struct session *to = sender->flush_list[i];
+		if (to != sender) {
+			sender->flush_list[others++] = to;
+			continue;
+		}
 		pthread_mutex_lock(&to->q_lock);
 		if (!to->q_dead)
 			session_queue_write(to);
 		pthread_mutex_unlock(&to->q_lock);
 		session_unref(to);
 	}
+	flushq_add(sender->flush_list, others);
 	sender->nflush = 0;
+	flushq_take_turn();
 }

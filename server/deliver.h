@@ -3,9 +3,9 @@
  * A broadcast is one struct outmsg, rendered lazily at most once per kind of
  * recipient (IRC, IRC with server-time tag, plain text) into shared msgbufs;
  * each recipient's queue takes a reference. Queueing happens under whatever
- * lock decides the order (a channel's lock); the socket writes happen later
- * in deliver_flush(), after the caller has dropped its locks — whichever
- * thread holds a recipient's queue lock writes that queue.
+ * lock decides the order (a channel's lock); the socket writes happen later,
+ * after the caller has dropped its locks, through deliver_flush() and
+ * flushq — whichever thread holds a recipient's queue lock writes that queue.
  *
  * A recipient whose queue would pass the SendQ limit is marked, gets nothing
  * more, and its worker disconnects it ("SendQ exceeded"). */
@@ -50,7 +50,9 @@ void deliver_queue(struct session *sender, struct session *to, struct outmsg *m)
 void deliver_queue_line(struct session *sender, struct session *to, const char *line,
 			size_t len);
 
-/* Writes every queue noted by deliver_queue(); call with no locks held. */
+/* Gets every queue noted by deliver_queue() written: the sender's own now,
+ * the others through flushq (a turn of them by this thread if a writer slot
+ * is free). Call with no locks held. */
 void deliver_flush(struct session *sender);
 
 /* Formats an IRC line with CR LF, writing the last parameter as ":text" when

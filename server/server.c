@@ -12,6 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "flushq.h"
 #include "listener.h"
 #include "log.h"
 #include "registry.h"
@@ -84,10 +85,12 @@ static void stop_all_sessions(void)
 		session_wake(s);
 	pthread_mutex_unlock(&g_server.sessions_lock);
 	while (atomic_load(&g_server.sessions_alive) > 0) {
+		flushq_take_turn();
 		struct pollfd pfd = {.fd = g_server.reaper_fd, .events = POLLIN};
-		poll(&pfd, 1, 1000);
+		poll(&pfd, 1, flushq_wants_help() ? 0 : 1000);
 		reap_finished();
 	}
+	flushq_free();
 }
 
 /* The acceptor loop: returns when a stop signal arrives. */
@@ -102,7 +105,10 @@ static void accept_loop(int *listen_fds, int nlisten, int signal_fd)
 		fds[n++] = (struct pollfd){.fd = g_server.reaper_fd, .events = POLLIN};
 		for (int i = 0; i < nlisten; i++)
 			fds[n++] = (struct pollfd){.fd = paused ? -1 : listen_fds[i], .events = POLLIN};
-		if (poll(fds, (nfds_t)n, paused ? ACCEPT_PAUSE_MS : -1) < 0 && errno != EINTR) {
+		/* A worker that exited may have left queues waiting: take turns. */
+		flushq_take_turn();
+		int timeout = flushq_wants_help() ? 0 : paused ? ACCEPT_PAUSE_MS : -1;
+		if (poll(fds, (nfds_t)n, timeout) < 0 && errno != EINTR) {
 			log_error("acceptor poll: %s", strerror(errno));
 			return;
 		}
@@ -121,6 +127,15 @@ static void accept_loop(int *listen_fds, int nlisten, int signal_fd)
 	}
 }
 
+/* How many threads may write others' queues at once (see flushq.h). */
+static int flush_writers(void)
+{
+	const char *env = getenv("PARLEY_FLUSH_WRITERS");
+	if (env)
+		return atoi(env);
+	return 1;
+}
+
 /* Fills the process-wide state from the configuration. */
 static void server_init(const struct config *cfg)
 {
@@ -135,6 +150,7 @@ static void server_init(const struct config *cfg)
 	pthread_mutex_init(&g_server.sessions_lock, NULL);
 	g_server.reaper_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
 	registry_init();
+	flushq_init(flush_writers());
 }
 
 int server_run(const struct config *cfg)

@@ -17,6 +17,7 @@
 #include "channel.h"
 #include "commands.h"
 #include "deliver.h"
+#include "flushq.h"
 #include "ircmsg.h"
 #include "log.h"
 #include "server.h"
@@ -342,6 +343,8 @@ static void serve_once(struct session *s)
 		return;
 	bool want_out = write_own_queue(s);
 	trim_idle_memory(s);
+	if (flushq_wants_help())
+		timeout = 0; /* others' queues wait and nobody writes them: come back */
 	struct pollfd fds[2] = {
 		{.fd = s->fd, .events = (short)((flood_wait > 0 ? 0 : POLLIN) | (want_out ? POLLOUT : 0))},
 		{.fd = s->wake_fd, .events = POLLIN},

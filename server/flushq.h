@@ -1,0 +1,47 @@
+/* flushq: connections whose outbound queues wait to be written, and the
+ * turns threads take writing them.
+ *
+ * A sender that queued a message for a room's members does not write to all
+ * of them itself. The recipients whose queues went from empty to non-empty
+ * go into one shared FIFO (flushq_add), and the sender then writes a turn of
+ * them (flushq_take_turn) unless FLUSHQ_WRITERS threads already are. A turn
+ * writes at most FLUSHQ_TURN queues, so a writer soon goes back to its own
+ * connection. While the writers are busy, later messages pile up in queues
+ * that are still waiting in the FIFO, so each write carries all of them:
+ * the busier the server, the fewer sends per message, and at low load a
+ * message is still written at once by its sender.
+ *
+ * Nobody may leave work behind unattended: a thread that ends a turn while
+ * work is waiting and no writer is active must come back soon. A worker does
+ * (it polls without blocking while flushq_wants_help()); a thread that is
+ * about to exit wakes the acceptor, which takes turns the same way.
+ *
+ * Every entry holds a session reference, dropped once its queue was written.
+ * Lock order: flushq's lock is a leaf, taken with no other lock held. */
+#ifndef PARLEY_FLUSHQ_H
+#define PARLEY_FLUSHQ_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct session;
+
+/* How many threads write queues at once, and how many queues one turn writes. */
+#define FLUSHQ_TURN 128
+
+void flushq_init(int writers);
+
+/* Appends n sessions (their references move into the FIFO). */
+void flushq_add(struct session *const *sessions, size_t n);
+
+/* Writes up to FLUSHQ_TURN waiting queues if a writer slot is free. */
+void flushq_take_turn(void);
+
+/* True when queues are waiting and fewer than the allowed writers are
+ * writing: the caller should take a turn soon. */
+bool flushq_wants_help(void);
+
+/* At shutdown, after every worker was joined: drops what is left. */
+void flushq_free(void);
+
+#endif
