@@ -19,12 +19,13 @@ static size_t linebuf_cap_initial(const struct linebuf *lb)
 	return LINEBUF_INITIAL < linebuf_cap_max(lb) ? LINEBUF_INITIAL : linebuf_cap_max(lb);
 }
 
-/* Sets up an empty buffer for lines of up to max_line bytes. */
+/* Sets up an empty buffer for lines of up to max_line bytes. Storage comes
+ * with the first linebuf_space(). */
 void linebuf_init(struct linebuf *lb, size_t max_line)
 {
 	lb->max_line = max_line;
-	lb->cap = linebuf_cap_initial(lb);
-	lb->data = xmalloc(lb->cap);
+	lb->cap = 0;
+	lb->data = NULL;
 	lb->start = 0;
 	lb->len = 0;
 	lb->discarding = false;
@@ -41,9 +42,17 @@ void linebuf_free(struct linebuf *lb)
 	lb->discarding = false;
 }
 
-/* Gives back grown storage while little is held (an idle connection). */
+/* Gives back storage while little is held (an idle connection): all of it
+ * when nothing is held, else what grew past the initial size. */
 void linebuf_shrink(struct linebuf *lb)
 {
+	if (lb->len == 0) {
+		free(lb->data);
+		lb->data = NULL;
+		lb->cap = 0;
+		lb->start = 0;
+		return;
+	}
 	size_t initial = linebuf_cap_initial(lb);
 	if (lb->cap <= initial || lb->len > initial)
 		return;
@@ -62,7 +71,10 @@ char *linebuf_space(struct linebuf *lb, size_t *avail)
 			memmove(lb->data, lb->data + lb->start, lb->len);
 		lb->start = 0;
 	}
-	if (lb->len == lb->cap && lb->cap < linebuf_cap_max(lb)) {
+	if (lb->cap == 0) {
+		lb->cap = linebuf_cap_initial(lb);
+		lb->data = xmalloc(lb->cap);
+	} else if (lb->len == lb->cap && lb->cap < linebuf_cap_max(lb)) {
 		lb->cap = lb->cap * 2 < linebuf_cap_max(lb) ? lb->cap * 2 : linebuf_cap_max(lb);
 		lb->data = xrealloc(lb->data, lb->cap);
 	}
@@ -97,8 +109,10 @@ enum linebuf_status linebuf_next(struct linebuf *lb, char **line, size_t *len)
 	size_t n;
 
 	for (;;) {
+		if (lb->len == 0)
+			return LINEBUF_NONE; /* nothing held (maybe no storage either) */
 		base = lb->data + lb->start;
-		lf = lb->len ? memchr(base, '\n', lb->len) : NULL;
+		lf = memchr(base, '\n', lb->len);
 
 		if (lb->discarding) {
 			if (!lf) {

@@ -15,7 +15,7 @@
 #define LINEBUF_INITIAL 1024
 
 struct linebuf {
-	char *data;      /* cap bytes, growing up to max_line + 2 as needed */
+	char *data;      /* cap bytes (NULL while 0), growing up to max_line + 2 */
 	size_t cap;
 	size_t max_line; /* longest line accepted, without CR LF */
 	size_t start;    /* first unconsumed byte */
@@ -36,7 +36,8 @@ void linebuf_free(struct linebuf *lb);
  * linebuf_next() has returned LINEBUF_NONE). */
 char *linebuf_space(struct linebuf *lb, size_t *avail);
 
-/* Gives back grown storage if the buffer holds little (call when idle). */
+/* Gives back storage if the buffer holds little (call when idle): all of it
+ * when it holds nothing, so an idle connection costs no buffer. */
 void linebuf_shrink(struct linebuf *lb);
 
 /* Records that n bytes were written at linebuf_space(). */

@@ -29,6 +29,12 @@ bool outq_empty(const struct outq *q)
 	return q->count == 0;
 }
 
+void outq_shrink(struct outq *q)
+{
+	if (q->count == 0)
+		outq_free(q);
+}
+
 /* Unsent bytes, for the per-client send-queue limit. */
 size_t outq_bytes(const struct outq *q)
 {

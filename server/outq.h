@@ -26,6 +26,9 @@ void outq_init(struct outq *q);
 void outq_free(struct outq *q);
 
 bool outq_empty(const struct outq *q);
+
+/* Gives back the ring's storage if the queue is empty (an idle connection). */
+void outq_shrink(struct outq *q);
 size_t outq_bytes(const struct outq *q);
 
 /* Appends buf, taking a new reference to it. */

@@ -30,7 +30,7 @@
 #define QUIT_FLUSH_MS 1000
 #define LINGER_MS 1000
 #define FLUSH_BATCH_LINES 16
-#define TRIM_INTERVAL_MS 10000
+#define TRIM_QUIET_MS 1000
 #define PAGE 4096
 #define TRIM_MARGIN 512
 /* Kept out of the loop's frames, which must stay small while idle. */
@@ -90,6 +90,7 @@ void session_unref(struct session *s)
 	linebuf_free(&s->in);
 	free(s->channels);
 	free(s->away);
+	free(s->quit_reason);
 	free(s->flush_list);
 	free(s);
 }
@@ -150,7 +151,7 @@ void session_quit(struct session *s, const char *reason)
 	if (s->quitting)
 		return;
 	s->quitting = true;
-	snprintf(s->quit_reason, sizeof s->quit_reason, "%s", reason);
+	s->quit_reason = xstrndup(reason, strnlen(reason, QUIT_REASON_MAX));
 }
 
 const char *session_target(const struct session *s)
@@ -213,6 +214,7 @@ __attribute__((noinline)) static long long process_lines(struct session *s)
 			commands_line(s, line, len);
 		batched++;
 		s->busy_since_trim = true;
+		s->busy_mono_ms = clock_mono_ms();
 	}
 	return 0;
 }
@@ -280,17 +282,28 @@ __attribute__((noinline)) static long long check_timers(struct session *s)
 
 /* Gives the kernel back the worker's idle memory: the stack pages below the
  * current frame (registration, NAMES and friends touch a few pages, waiting
- * needs less than one) and grown input storage. With thousands of mostly
- * idle connections this is most of the server's memory. At most once per
- * TRIM_INTERVAL_MS, and only after the worker did something. */
-static void trim_idle_memory(struct session *s)
+ * needs less than one), the input buffer, the empty queue's ring. With thousands of mostly idle
+ * connections this is most of the server's memory. Done once the worker has
+ * been quiet for TRIM_QUIET_MS after handling lines; returns how many ms
+ * until then (-1: nothing to do). */
+static long long trim_idle_memory(struct session *s)
 {
-	long long now = clock_mono_ms();
-	if (!s->busy_since_trim || now - s->trimmed_mono_ms < TRIM_INTERVAL_MS)
-		return;
+	if (!s->busy_since_trim)
+		return -1;
+	long long quiet = clock_mono_ms() - s->busy_mono_ms;
+	if (quiet < TRIM_QUIET_MS)
+		return TRIM_QUIET_MS - quiet;
 	s->busy_since_trim = false;
-	s->trimmed_mono_ms = now;
 	linebuf_shrink(&s->in);
+	pthread_mutex_lock(&s->q_lock);
+	if (!s->q_flushing)
+		outq_shrink(&s->q);
+	pthread_mutex_unlock(&s->q_lock);
+	if (s->nflush == 0) {
+		free(s->flush_list);
+		s->flush_list = NULL;
+		s->flush_cap = 0;
+	}
 #ifndef PARLEY_SANITIZED
 	/* Keep the page holding this frame, and the one below if madvise's own
 	 * small frame may reach into it; everything lower is unused stack. */
@@ -300,6 +313,7 @@ static void trim_idle_memory(struct session *s)
 	if (s->stack_low && keep_from > low)
 		madvise((void *)low, keep_from - low, MADV_DONTNEED);
 #endif
+	return -1;
 }
 
 /* Smallest positive of two timeouts, -1 meaning none. */
@@ -342,7 +356,7 @@ static void serve_once(struct session *s)
 	if (s->quitting)
 		return;
 	bool want_out = write_own_queue(s);
-	trim_idle_memory(s);
+	timeout = timeout_min(timeout, trim_idle_memory(s));
 	if (flushq_wants_help())
 		timeout = 0; /* others' queues wait and nobody writes them: come back */
 	struct pollfd fds[2] = {

@@ -97,10 +97,10 @@ struct session {
 	long long last_read_mono_ms;
 	long long ping_sent_mono_ms; /* 0: no PING outstanding */
 	bool quitting;
-	char quit_reason[QUIT_REASON_MAX + 1];
+	char *quit_reason;           /* set with quitting (kept off the idle footprint) */
 	char *stack_low;             /* lowest address of the worker's stack */
-	long long trimmed_mono_ms;   /* when idle memory was last given back */
-	bool busy_since_trim;
+	long long busy_mono_ms;      /* when the worker last handled a line */
+	bool busy_since_trim;        /* idle memory to give back once quiet */
 	struct session **flush_list; /* recipients to flush after a broadcast */
 	size_t nflush, flush_cap;
 };

@@ -242,14 +242,17 @@ static void test_overlong_repeated(void **state)
 	linebuf_free(&lb);
 }
 
-/* Storage starts small, grows for a long line, and shrinks back when idle. */
+/* Storage comes with the first read, grows for a long line, shrinks when idle. */
 static void test_grow_and_shrink(void **state)
 {
 	(void)state;
 	struct linebuf lb;
 	char big[5000];
 	linebuf_init(&lb, 8000);
-	assert_int_equal(lb.cap, LINEBUF_INITIAL);
+	assert_int_equal(lb.cap, 0);
+	size_t first_avail;
+	assert_non_null(linebuf_space(&lb, &first_avail));
+	assert_int_equal(first_avail, LINEBUF_INITIAL);
 	memset(big, 'g', sizeof big);
 	for (size_t sent = 0; sent < sizeof big;) {
 		size_t avail;
@@ -265,8 +268,17 @@ static void test_grow_and_shrink(void **state)
 	expect_line(&lb, big, sizeof big);
 	EXPECT_LINE(&lb, "next");
 	expect_status(&lb, LINEBUF_NONE);
+	/* Part of a line held: back to the initial size, the part kept. */
+	FEED(&lb, "partial");
 	linebuf_shrink(&lb);
 	assert_int_equal(lb.cap, LINEBUF_INITIAL);
+	FEED(&lb, " line\n");
+	EXPECT_LINE(&lb, "partial line");
+	/* Nothing held: no storage at all until the next read. */
+	linebuf_shrink(&lb);
+	assert_int_equal(lb.cap, 0);
+	assert_null(lb.data);
+	expect_status(&lb, LINEBUF_NONE);
 	FEED(&lb, "after shrink\n");
 	EXPECT_LINE(&lb, "after shrink");
 	linebuf_free(&lb);

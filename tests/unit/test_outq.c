@@ -229,13 +229,39 @@ static void test_push_partial(void **state)
 	msgbuf_unref(b);
 }
 
+/* An idle queue gives its ring back; a non-empty one keeps it; pushing after
+ * a shrink works as on a new queue. */
+static void test_shrink(void **state)
+{
+	struct outq q;
+	struct msgbuf *a = numbered(1);
+	char out[64];
+
+	(void)state;
+	outq_init(&q);
+	outq_push(&q, a);
+	outq_shrink(&q);
+	assert_non_null(q.items);
+	assert_int_equal(refs(a), 2);
+	outq_consume(&q, outq_bytes(&q));
+	outq_shrink(&q);
+	assert_null(q.items);
+	assert_int_equal(q.cap, 0);
+	assert_int_equal(refs(a), 1);
+	outq_push(&q, a);
+	gather(&q, out, sizeof(out), 8);
+	assert_string_equal(out, "m001\r\n");
+	outq_free(&q);
+	msgbuf_unref(a);
+}
+
 /* Runs this module's tests. */
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_shared_refs),       cmocka_unit_test(test_growth_wrapped),
 	    cmocka_unit_test(test_grow_at_full_wrap), cmocka_unit_test(test_iov_max),
-	    cmocka_unit_test(test_push_partial),
+	    cmocka_unit_test(test_push_partial),      cmocka_unit_test(test_shrink),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
