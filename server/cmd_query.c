@@ -117,7 +117,7 @@ static void who_line(struct session *s, const char *channel, struct session *u, 
 {
 	char flags[8], hops_real[REALNAME_LEN_MAX + 8];
 	snprintf(flags, sizeof flags, "%c%s", u->away ? 'G' : 'H', op ? "@" : voice ? "+" : "");
-	snprintf(hops_real, sizeof hops_real, "0 %s", u->realname);
+	snprintf(hops_real, sizeof hops_real, "0 %s", u->realname ? u->realname : "");
 	reply(s, "352", channel, u->user, u->host, g_server.cfg.name, u->nick, flags, hops_real,
 	      NULL);
 }
@@ -159,7 +159,7 @@ void cmd_who(struct session *s, struct ircmsg *m)
 /* Sends the WHOIS lines for one user. Registry lock held. */
 static void whois_user(struct session *s, struct session *u)
 {
-	reply(s, "311", u->nick, u->user, u->host, "*", u->realname, NULL);
+	reply(s, "311", u->nick, u->user, u->host, "*", u->realname ? u->realname : "", NULL);
 	char list[REPLY_TEXT_MAX];
 	size_t len = 0;
 	for (size_t i = 0; i < u->nchannels; i++) {

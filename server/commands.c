@@ -226,7 +226,9 @@ static void registration_try_finish(struct session *s)
 	registry_wrlock();
 	s->registered = true;
 	registry_unlock();
-	log_info("session %lu registered as %s (%s)", s->id, s->nick, s->remote);
+	char remote[ENDPOINT_STR_MAX];
+	session_remote(s, remote, sizeof remote);
+	log_info("session %lu registered as %s (%s)", s->id, s->nick, remote);
 	welcome_send(s);
 }
 
@@ -354,7 +356,7 @@ static void cmd_user(struct session *s, struct ircmsg *m)
 	s->user[n] = '\0';
 	if (!n)
 		snprintf(s->user, sizeof s->user, "user");
-	snprintf(s->realname, sizeof s->realname, "%s", m->params[3]);
+	session_set_realname(s, m->params[3]);
 	registration_try_finish(s);
 }
 

@@ -194,7 +194,9 @@ static void plain_register(struct session *s)
 	s->registered = true;
 	registry_unlock();
 	s->plain_step = PLAIN_CHAT;
-	log_info("session %lu joined in plain mode as %s (%s)", s->id, s->nick, s->remote);
+	char remote[ENDPOINT_STR_MAX];
+	session_remote(s, remote, sizeof remote);
+	log_info("session %lu joined in plain mode as %s (%s)", s->id, s->nick, remote);
 	plain_say(s, "Hello %s! Type a message and press Enter to send it to the room; "
 		     "/help lists commands.", s->nick);
 	channel_join(s, g_server.cfg.default_room, NULL);
@@ -227,7 +229,7 @@ static void plain_choose_nick(struct session *s, char *line)
 	size_t n = strlen(s->nick) < USER_LEN_MAX ? strlen(s->nick) : USER_LEN_MAX;
 	memcpy(s->user, s->nick, n);
 	s->user[n] = '\0';
-	snprintf(s->realname, sizeof s->realname, "plain-text user");
+	session_set_realname(s, "plain-text user");
 	if (g_server.cfg.password[0]) {
 		s->plain_step = PLAIN_ASK_PASSWORD;
 		plain_say(s, "This server needs a password. Type it and press Enter:");
@@ -307,10 +309,13 @@ static void plain_topic(struct session *s, char *text)
 /* /conn: both ends of the user's own TCP connection, as the server sees them. */
 static void plain_conn(struct session *s)
 {
-	plain_say(s, "Your connection: you are %s, the server is %s.", s->remote, s->local);
+	char local[ENDPOINT_STR_MAX], remote[ENDPOINT_STR_MAX];
+	session_local(s, local, sizeof local);
+	session_remote(s, remote, sizeof remote);
+	plain_say(s, "Your connection: you are %s, the server is %s.", remote, local);
 	plain_say(s, "On the server this connection is fd %d, served by worker thread %lu; "
 		     "the listening socket keeps listening on port %s.",
-		  s->fd, s->id, strrchr(s->local, ':') ? strrchr(s->local, ':') + 1 : "?");
+		  s->fd, s->id, strrchr(local, ':') ? strrchr(local, ':') + 1 : "?");
 }
 
 static const char *const plain_help[] = {

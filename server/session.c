@@ -55,8 +55,11 @@ struct session *session_new(int fd, const struct sockaddr *peer, socklen_t peer_
 	}
 	atomic_init(&s->refs, 1);
 	endpoint_format_host(peer, peer_len, s->host, sizeof s->host);
-	endpoint_format(peer, peer_len, s->remote, sizeof s->remote);
-	endpoint_local(fd, s->local, sizeof s->local);
+	if (peer->sa_family == AF_INET && peer_len >= (socklen_t)sizeof(struct sockaddr_in))
+		s->remote_port = ntohs(((const struct sockaddr_in *)peer)->sin_port);
+	else if (peer->sa_family == AF_INET6 &&
+		 peer_len >= (socklen_t)sizeof(struct sockaddr_in6))
+		s->remote_port = ntohs(((const struct sockaddr_in6 *)peer)->sin6_port);
 	s->connected_unix_ms = clock_unix_ms();
 	s->connected_mono_ms = clock_mono_ms();
 	pthread_mutex_init(&s->q_lock, NULL);
@@ -91,6 +94,7 @@ void session_unref(struct session *s)
 	free(s->channels);
 	free(s->away);
 	free(s->quit_reason);
+	free(s->realname);
 	free(s->flush_list);
 	free(s);
 }
@@ -157,6 +161,28 @@ void session_quit(struct session *s, const char *reason)
 const char *session_target(const struct session *s)
 {
 	return s->nick[0] ? s->nick : "*";
+}
+
+void session_remote(const struct session *s, char *buf, size_t cap)
+{
+	bool v6 = strchr(s->host, ':') != NULL;
+	snprintf(buf, cap, "%s%s%s:%u", v6 ? "[" : "", s->host, v6 ? "]" : "", s->remote_port);
+}
+
+void session_local(const struct session *s, char *buf, size_t cap)
+{
+	if (s->fd < 0 || endpoint_local(s->fd, buf, cap) < 0)
+		snprintf(buf, cap, "?");
+}
+
+void session_set_realname(struct session *s, const char *text)
+{
+	size_t len = strnlen(text, REALNAME_LEN_MAX);
+	/* Never cut a UTF-8 sequence in two. */
+	while (len > 0 && text[len] != '\0' && ((unsigned char)text[len] & 0xC0) == 0x80)
+		len--;
+	free(s->realname);
+	s->realname = xstrndup(text, len);
 }
 
 void session_source(const struct session *s, char *buf, size_t cap)
@@ -335,8 +361,10 @@ COLD static void check_queue_flags(struct session *s)
 	pthread_mutex_unlock(&s->q_lock);
 	if (exceeded) {
 		atomic_fetch_add(&g_server.sendq_kills, 1);
+		char remote[ENDPOINT_STR_MAX];
+		session_remote(s, remote, sizeof remote);
 		log_warn("session %lu (%s, %s): SendQ exceeded (limit %zu bytes), disconnecting",
-			 s->id, session_target(s), s->remote, g_server.cfg.sendq);
+			 s->id, session_target(s), remote, g_server.cfg.sendq);
 		session_quit(s, "SendQ exceeded");
 	} else if (error) {
 		char reason[128];
@@ -458,6 +486,9 @@ COLD static void session_finish(struct session *s)
 		linger_close(s);
 	}
 	int fd = s->fd;
+	char local[ENDPOINT_STR_MAX], remote[ENDPOINT_STR_MAX];
+	session_local(s, local, sizeof local);
+	session_remote(s, remote, sizeof remote);
 	pthread_mutex_lock(&s->q_lock);
 	s->q_dead = true; /* from here on nobody starts writing to fd */
 	queue_wait_idle(s);
@@ -467,11 +498,11 @@ COLD static void session_finish(struct session *s)
 	close(fd);
 	s->fd = -1;
 	pthread_mutex_unlock(&s->q_lock);
-	log_info("session %lu (%s, %s) closed: %s", s->id, session_target(s), s->remote,
+	log_info("session %lu (%s, %s) closed: %s", s->id, session_target(s), remote,
 		 s->quit_reason);
 	if (g_server.cfg.trace)
-		printf("[trace] close(fd %d): connection %s <-> %s ended (%s)\n", fd, s->local,
-		       s->remote, s->quit_reason);
+		printf("[trace] close(fd %d): connection %s <-> %s ended (%s)\n", fd, local, remote,
+		       s->quit_reason);
 }
 
 /* Notes where the worker's stack ends, for trim_idle_memory(). */
@@ -487,13 +518,22 @@ static void stack_bounds_note(struct session *s)
 	pthread_attr_destroy(&attr);
 }
 
+/* --trace: the worker's first words. */
+COLD static void trace_started(const struct session *s)
+{
+	char local[ENDPOINT_STR_MAX], remote[ENDPOINT_STR_MAX];
+	session_local(s, local, sizeof local);
+	session_remote(s, remote, sizeof remote);
+	printf("[trace] worker thread %lu started: it owns fd %d (%s <-> %s)\n", s->id, s->fd,
+	       local, remote);
+}
+
 void *session_main(void *arg)
 {
 	struct session *s = arg;
 	stack_bounds_note(s);
 	if (g_server.cfg.trace)
-		printf("[trace] worker thread %lu started: it owns fd %d (%s <-> %s)\n", s->id,
-		       s->fd, s->local, s->remote);
+		trace_started(s);
 	commands_greet(s);
 	deliver_flush(s);
 	while (!s->quitting) {

@@ -53,8 +53,7 @@ struct session {
 	int wake_fd;                 /* eventfd other threads signal */
 	pthread_t thread;
 	char host[ENDPOINT_STR_MAX]; /* remote address, no port */
-	char remote[ENDPOINT_STR_MAX];
-	char local[ENDPOINT_STR_MAX];
+	unsigned short remote_port;
 	long long connected_unix_ms;
 	long long connected_mono_ms;
 	atomic_int refs;
@@ -64,7 +63,7 @@ struct session {
 	/* set by the worker before the session is registered, const after */
 	enum session_kind kind;
 	char user[USER_LEN_MAX + 1];
-	char realname[REALNAME_LEN_MAX + 1];
+	char *realname;              /* at most REALNAME_LEN_MAX bytes; NULL before USER */
 
 	/* registry */
 	char nick[NICK_LEN_MAX + 1]; /* "" until a NICK was accepted */
@@ -130,6 +129,16 @@ void session_quit(struct session *s, const char *reason);
 
 /* The nick to address s with in numerics ("*" before one was chosen). */
 const char *session_target(const struct session *s);
+
+/* The peer's "address:port" ("[v6]:port") into buf (ENDPOINT_STR_MAX). */
+void session_remote(const struct session *s, char *buf, size_t cap);
+
+/* The server's end of the connection, "address:port", while it is open. */
+void session_local(const struct session *s, char *buf, size_t cap);
+
+/* Sets the real name (USER's last parameter), cut to at most
+ * REALNAME_LEN_MAX bytes at a character boundary. */
+void session_set_realname(struct session *s, const char *text);
 
 /* "nick!user@host" of s into buf. */
 void session_source(const struct session *s, char *buf, size_t cap);
