@@ -17,6 +17,7 @@
 #include "log.h"
 #include "registry.h"
 #include "session.h"
+#include "xalloc.h"
 
 #define ACCEPT_PAUSE_MS 100
 
@@ -64,15 +65,19 @@ static void reap_finished(void)
 	}
 }
 
-/* Blocks the stop signals in every thread and returns a signalfd for them. */
+/* Blocks the stop signals and the workers' wake signal in every thread, and
+ * returns a signalfd for the stop signals. */
 static int signals_setup(void)
 {
 	sigset_t set;
 	sigemptyset(&set);
 	sigaddset(&set, SIGINT);
 	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SESSION_WAKE_SIGNAL);
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	session_signals_init();
 	signal(SIGPIPE, SIG_IGN);
+	sigdelset(&set, SESSION_WAKE_SIGNAL);
 	return signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
 }
 
@@ -80,10 +85,21 @@ static int signals_setup(void)
 static void stop_all_sessions(void)
 {
 	atomic_store(&g_server.shutting_down, true);
+	/* Wake them outside sessions_lock, which is a leaf (q_lock comes first). */
 	pthread_mutex_lock(&g_server.sessions_lock);
-	for (struct session *s = g_server.sessions; s; s = s->next)
-		session_wake(s);
+	size_t n = 0, cap = 64;
+	struct session **all = xmalloc(cap * sizeof *all);
+	for (struct session *s = g_server.sessions; s; s = s->next) {
+		if (n == cap)
+			all = xrealloc(all, (cap *= 2) * sizeof *all);
+		all[n++] = session_ref(s);
+	}
 	pthread_mutex_unlock(&g_server.sessions_lock);
+	for (size_t i = 0; i < n; i++) {
+		session_wake_unlocked(all[i]);
+		session_unref(all[i]);
+	}
+	free(all);
 	while (atomic_load(&g_server.sessions_alive) > 0) {
 		flushq_take_turn();
 		struct pollfd pfd = {.fd = g_server.reaper_fd, .events = POLLIN};

@@ -1,5 +1,5 @@
 /* session: see session.h. The worker thread's loop lives here: wait in poll
- * on the socket and the wake-up eventfd, read and frame lines, hand them to
+ * (ppoll) on the socket and the wake-up signal, read and frame lines, hand them to
  * commands, write the queue, keep the timers. */
 #include "session.h"
 
@@ -10,7 +10,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/eventfd.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
@@ -48,11 +47,6 @@ struct session *session_new(int fd, const struct sockaddr *peer, socklen_t peer_
 	struct session *s = xcalloc(1, sizeof *s);
 	s->id = atomic_fetch_add(&g_server.next_session_id, 1) + 1;
 	s->fd = fd;
-	s->wake_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
-	if (s->wake_fd < 0) {
-		free(s);
-		return NULL;
-	}
 	atomic_init(&s->refs, 1);
 	endpoint_format_host(peer, peer_len, s->host, sizeof s->host);
 	if (peer->sa_family == AF_INET && peer_len >= (socklen_t)sizeof(struct sockaddr_in))
@@ -86,7 +80,6 @@ void session_unref(struct session *s)
 		return;
 	if (s->fd >= 0)
 		close(s->fd);
-	close(s->wake_fd);
 	outq_free(&s->q);
 	pthread_mutex_destroy(&s->q_lock);
 	pthread_cond_destroy(&s->q_flushed);
@@ -99,12 +92,42 @@ void session_unref(struct session *s)
 	free(s);
 }
 
+/* The signal mask a worker waits with: its own, less the wake signal. */
+static sigset_t wait_mask;
+
+static void on_wake_signal(int sig)
+{
+	(void)sig; /* its only job is to end the worker's ppoll() */
+}
+
+void session_signals_init(void)
+{
+	struct sigaction sa;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_wake_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SESSION_WAKE_SIGNAL, &sa, NULL);
+	pthread_sigmask(SIG_SETMASK, NULL, &wait_mask);
+	sigdelset(&wait_mask, SESSION_WAKE_SIGNAL);
+}
+
 void session_wake(struct session *s)
 {
-	uint64_t one = 1;
-	/* EAGAIN means the counter is already non-zero: the worker will wake. */
-	if (write(s->wake_fd, &one, sizeof one) < 0 && errno != EAGAIN)
-		log_warn("session %lu: cannot signal worker: %s", s->id, strerror(errno));
+	/* Signals are not counted: several wakes before the worker runs are
+	 * one, which is all it needs. Running means not yet joined, so the
+	 * thread handle is valid. */
+	if (!s->q_worker_running)
+		return;
+	int err = pthread_kill(s->q_worker, SESSION_WAKE_SIGNAL);
+	if (err)
+		log_warn("session %lu: cannot signal worker: %s", s->id, strerror(err));
+}
+
+void session_wake_unlocked(struct session *s)
+{
+	pthread_mutex_lock(&s->q_lock);
+	session_wake(s);
+	pthread_mutex_unlock(&s->q_lock);
 }
 
 void session_queue_write(struct session *s)
@@ -387,23 +410,22 @@ static void serve_once(struct session *s)
 	timeout = timeout_min(timeout, trim_idle_memory(s));
 	if (flushq_wants_help())
 		timeout = 0; /* others' queues wait and nobody writes them: come back */
-	struct pollfd fds[2] = {
-		{.fd = s->fd, .events = (short)((flood_wait > 0 ? 0 : POLLIN) | (want_out ? POLLOUT : 0))},
-		{.fd = s->wake_fd, .events = POLLIN},
+	struct pollfd pfd = {
+		.fd = s->fd,
+		.events = (short)((flood_wait > 0 ? 0 : POLLIN) | (want_out ? POLLOUT : 0)),
 	};
-	int n = poll(fds, 2, timeout > INT32_MAX ? INT32_MAX : (int)timeout);
-	if (n < 0) {
-		if (errno != EINTR)
+	struct timespec wait = {.tv_sec = timeout / 1000, .tv_nsec = timeout % 1000 * 1000000};
+	if (ppoll(&pfd, 1, timeout < 0 ? NULL : &wait, &wait_mask) < 0) {
+		if (errno != EINTR) {
 			session_quit(s, "Internal error: poll failed");
-		return;
-	}
-	if (fds[1].revents & POLLIN) {
-		uint64_t count;
-		if (read(s->wake_fd, &count, sizeof count) < 0 && errno != EAGAIN)
-			log_warn("session %lu: wake-up read failed: %s", s->id, strerror(errno));
-	}
-	if (fds[0].revents & (POLLIN | POLLHUP | POLLERR))
+			return;
+		}
+		/* Woken: the handler's frame went below the idle stack. */
+		s->busy_since_trim = true;
+		s->busy_mono_ms = clock_mono_ms();
+	} else if (pfd.revents & (POLLIN | POLLHUP | POLLERR)) {
 		read_input(s);
+	}
 	check_queue_flags(s);
 }
 
@@ -532,6 +554,10 @@ void *session_main(void *arg)
 {
 	struct session *s = arg;
 	stack_bounds_note(s);
+	pthread_mutex_lock(&s->q_lock);
+	s->q_worker = pthread_self();
+	s->q_worker_running = true;
+	pthread_mutex_unlock(&s->q_lock);
 	if (g_server.cfg.trace)
 		trace_started(s);
 	commands_greet(s);
@@ -546,6 +572,9 @@ void *session_main(void *arg)
 	session_finish(s);
 	if (g_server.cfg.trace)
 		printf("[trace] worker thread %lu exits\n", s->id);
+	pthread_mutex_lock(&s->q_lock);
+	s->q_worker_running = false; /* no more signals: the thread is about to end */
+	pthread_mutex_unlock(&s->q_lock);
 	/* Hand the thread to the acceptor to join; it drops the last reference. */
 	pthread_mutex_lock(&g_server.sessions_lock);
 	s->next_finished = g_server.finished;

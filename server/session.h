@@ -15,6 +15,7 @@
 #define PARLEY_SESSION_H
 
 #include <pthread.h>
+#include <signal.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -50,8 +51,7 @@ struct session {
 	/* const */
 	unsigned long id;
 	int fd;
-	int wake_fd;                 /* eventfd other threads signal */
-	pthread_t thread;
+	pthread_t thread;            /* the acceptor's handle, for joining */
 	char host[ENDPOINT_STR_MAX]; /* remote address, no port */
 	unsigned short remote_port;
 	long long connected_unix_ms;
@@ -84,6 +84,8 @@ struct session {
 	bool q_dead;                 /* closing: accept no more messages */
 	bool q_armed;                /* worker was woken to write the queue */
 	bool q_sendq_exceeded;
+	bool q_worker_running;       /* the worker may be signalled (see session_wake) */
+	pthread_t q_worker;          /* the worker thread, valid while running */
 	int q_error;                 /* errno of a failed send, or 0 */
 	unsigned long long q_stamp;  /* last broadcast queued (dedupe) */
 
@@ -113,8 +115,21 @@ void session_unref(struct session *s);
 /* Starts the worker thread. Returns 0 or -1 with errno set. */
 int session_start(struct session *s);
 
-/* Wakes the worker (shutdown, queue needs writing, ...). */
+/* The signal that wakes a worker from its wait. Every thread keeps it
+ * blocked; a worker unblocks it only inside ppoll(), so a wake sent at any
+ * other moment stays pending and ends the next wait at once. Set up by
+ * session_signals_init() before the first worker starts. */
+#define SESSION_WAKE_SIGNAL SIGUSR1
+
+/* Installs the (empty) handler; the caller has blocked the signal. */
+void session_signals_init(void);
+
+/* Wakes the worker (queue needs writing, SendQ exceeded, write error) if it
+ * is still running. Caller holds q_lock. */
 void session_wake(struct session *s);
+
+/* The same for a caller that does not hold q_lock (shutdown). */
+void session_wake_unlocked(struct session *s);
 
 /* Writes as much of the queue as the socket accepts now. Caller holds q_lock;
  * it is dropped around each send, so others keep queueing (and move on)
