@@ -28,12 +28,13 @@ void outmsg_init(struct outmsg *m, const char *source, const char *command, int 
 
 void outmsg_release(struct outmsg *m)
 {
+	/* Our own reference plus the reserved ones no recipient took. */
 	if (m->irc)
-		msgbuf_unref(m->irc);
+		msgbuf_unref_n(m->irc, MSGBUF_RESERVE + 1 - m->irc_taken);
 	if (m->irc_time)
-		msgbuf_unref(m->irc_time);
+		msgbuf_unref_n(m->irc_time, MSGBUF_RESERVE + 1 - m->irc_time_taken);
 	if (m->plain)
-		msgbuf_unref(m->plain);
+		msgbuf_unref_n(m->plain, MSGBUF_RESERVE + 1 - m->plain_taken);
 	m->irc = m->irc_time = m->plain = NULL;
 }
 
@@ -92,27 +93,38 @@ static struct msgbuf *render_irc(const struct outmsg *m, bool with_time)
 	return msgbuf_new(line, (size_t)len);
 }
 
-/* The rendering of m that suits recipient to, made on first use. */
-static struct msgbuf *rendering_for(struct outmsg *m, const struct session *to)
+/* The plain-text rendering of m. */
+static struct msgbuf *render_plain(const struct outmsg *m)
 {
-	if (to->kind == SESSION_PLAIN) {
-		if (!m->plain) {
-			char line[OUT_LINE_MAX];
-			int len = plain_render(m, line, sizeof line);
-			if (len < 0)
-				return NULL;
-			m->plain = msgbuf_new(line, (size_t)len);
-		}
-		return m->plain;
+	char line[OUT_LINE_MAX];
+	int len = plain_render(m, line, sizeof line);
+	return len < 0 ? NULL : msgbuf_new(line, (size_t)len);
+}
+
+/* The rendering of m that suits recipient to, made on first use with
+ * references reserved for the recipients; *taken counts the ones used. */
+static struct msgbuf *rendering_for(struct outmsg *m, const struct session *to, int **taken)
+{
+	struct msgbuf **slot;
+	bool plain = to->kind == SESSION_PLAIN;
+	bool timed = !plain &&
+		     (atomic_load_explicit(&to->caps, memory_order_relaxed) & CAP_SERVER_TIME);
+	if (plain) {
+		slot = &m->plain;
+		*taken = &m->plain_taken;
+	} else if (timed) {
+		slot = &m->irc_time;
+		*taken = &m->irc_time_taken;
+	} else {
+		slot = &m->irc;
+		*taken = &m->irc_taken;
 	}
-	if (atomic_load_explicit(&to->caps, memory_order_relaxed) & CAP_SERVER_TIME) {
-		if (!m->irc_time)
-			m->irc_time = render_irc(m, true);
-		return m->irc_time;
+	if (!*slot) {
+		*slot = plain ? render_plain(m) : render_irc(m, timed);
+		if (*slot)
+			msgbuf_reserve(*slot);
 	}
-	if (!m->irc)
-		m->irc = render_irc(m, false);
-	return m->irc;
+	return *slot;
 }
 
 /* Notes that `to` needs its queue written once the sender drops its locks. */
@@ -126,30 +138,37 @@ static void flush_list_add(struct session *sender, struct session *to)
 	sender->flush_list[sender->nflush++] = session_ref(to);
 }
 
-/* Appends buf to to's queue; q_lock held. Enforces the SendQ limit. */
-static void queue_push_locked(struct session *sender, struct session *to, struct msgbuf *buf)
+/* May buf go on to's queue? q_lock held. Enforces the SendQ limit. */
+static bool queue_admits_locked(struct session *to, const struct msgbuf *buf)
 {
-	if (outq_bytes(&to->q) + buf->len > g_server.cfg.sendq) {
-		to->q_sendq_exceeded = true;
-		to->q_dead = true;
-		session_wake(to);
-		return;
-	}
-	bool was_empty = outq_empty(&to->q);
-	outq_push(&to->q, buf);
+	if (outq_bytes(&to->q) + buf->len <= g_server.cfg.sendq)
+		return true;
+	to->q_sendq_exceeded = true;
+	to->q_dead = true;
+	session_wake(to);
+	return false;
+}
+
+/* After a push: note `to` for writing if its queue was empty. */
+static void queue_pushed_locked(struct session *sender, struct session *to, bool was_empty)
+{
 	if (was_empty && !to->q_armed)
 		flush_list_add(sender, to);
 }
 
 void deliver_queue(struct session *sender, struct session *to, struct outmsg *m)
 {
-	struct msgbuf *buf = rendering_for(m, to);
+	int *taken;
+	struct msgbuf *buf = rendering_for(m, to, &taken);
 	if (!buf)
 		return;
 	pthread_mutex_lock(&to->q_lock);
-	if (!to->q_dead && to->q_stamp != m->stamp) {
+	if (!to->q_dead && to->q_stamp != m->stamp && queue_admits_locked(to, buf)) {
 		to->q_stamp = m->stamp;
-		queue_push_locked(sender, to, buf);
+		bool was_empty = outq_empty(&to->q);
+		outq_push_owned(&to->q, buf); /* one of the reserved references */
+		(*taken)++;
+		queue_pushed_locked(sender, to, was_empty);
 	}
 	pthread_mutex_unlock(&to->q_lock);
 }
@@ -159,8 +178,11 @@ void deliver_queue_line(struct session *sender, struct session *to, const char *
 {
 	struct msgbuf *buf = msgbuf_new(line, len);
 	pthread_mutex_lock(&to->q_lock);
-	if (!to->q_dead)
-		queue_push_locked(sender, to, buf);
+	if (!to->q_dead && queue_admits_locked(to, buf)) {
+		bool was_empty = outq_empty(&to->q);
+		outq_push(&to->q, buf);
+		queue_pushed_locked(sender, to, was_empty);
+	}
 	pthread_mutex_unlock(&to->q_lock);
 	msgbuf_unref(buf);
 }

@@ -34,6 +34,7 @@ struct outmsg {
 	const char *params[OUTMSG_PARAMS_MAX];
 	bool history;               /* a replayed line (tagged/marked as such) */
 	struct msgbuf *irc, *irc_time, *plain; /* renderings made so far */
+	int irc_taken, irc_time_taken, plain_taken; /* reserved references used */
 };
 
 /* Prepares a message; params are borrowed until outmsg_release(). */

@@ -27,7 +27,7 @@
 struct session;
 
 /* How many threads write queues at once, and how many queues one turn writes. */
-#define FLUSHQ_TURN 128
+#define FLUSHQ_TURN 512
 
 void flushq_init(int writers);
 

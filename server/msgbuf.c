@@ -25,6 +25,17 @@ struct msgbuf *msgbuf_ref(struct msgbuf *buf)
 	return buf;
 }
 
+void msgbuf_reserve(struct msgbuf *buf)
+{
+	atomic_fetch_add_explicit(&buf->refs, MSGBUF_RESERVE, memory_order_relaxed);
+}
+
+void msgbuf_unref_n(struct msgbuf *buf, int n)
+{
+	if (n > 0 && atomic_fetch_sub_explicit(&buf->refs, n, memory_order_acq_rel) == n)
+		free(buf);
+}
+
 /* Drops a reference; acq_rel so the freeing thread sees every other holder done. */
 void msgbuf_unref(struct msgbuf *buf)
 {

@@ -19,4 +19,13 @@ struct msgbuf *msgbuf_new(const char *data, size_t len);
 struct msgbuf *msgbuf_ref(struct msgbuf *buf);
 void msgbuf_unref(struct msgbuf *buf);
 
+/* Counting a broadcast's references without an atomic operation per
+ * recipient: msgbuf_reserve() adds MSGBUF_RESERVE references up front (the
+ * caller is the only holder), recipients then take them by plain counting,
+ * and msgbuf_unref_n() gives back the ones not taken. Queues that consume
+ * meanwhile only lower the count, which cannot reach zero before then. */
+#define MSGBUF_RESERVE (1 << 28)
+void msgbuf_reserve(struct msgbuf *buf);
+void msgbuf_unref_n(struct msgbuf *buf, int n);
+
 #endif

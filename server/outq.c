@@ -73,6 +73,16 @@ void outq_push(struct outq *q, struct msgbuf *buf)
 	q->bytes += buf->len;
 }
 
+void outq_push_owned(struct outq *q, struct msgbuf *buf)
+{
+	if (buf->len == 0) {
+		msgbuf_unref(buf);
+		return;
+	}
+	outq_append(q, buf);
+	q->bytes += buf->len;
+}
+
 /* Queues what a direct write left over. Only the head has an offset, so behind
  * other items the leftover is copied into a buffer of its own. */
 void outq_push_partial(struct outq *q, struct msgbuf *buf, size_t skip)

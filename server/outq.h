@@ -34,6 +34,9 @@ size_t outq_bytes(const struct outq *q);
 /* Appends buf, taking a new reference to it. */
 void outq_push(struct outq *q, struct msgbuf *buf);
 
+/* Appends buf, whose reference the caller hands over. */
+void outq_push_owned(struct outq *q, struct msgbuf *buf);
+
 /* Appends the bytes of buf from offset skip on (for a write-through that
  * sent only part of buf). Takes a new reference. */
 void outq_push_partial(struct outq *q, struct msgbuf *buf, size_t skip);

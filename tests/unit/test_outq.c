@@ -255,6 +255,30 @@ static void test_shrink(void **state)
 	msgbuf_unref(a);
 }
 
+/* Reserved references: queues take them without atomics, consume them
+ * before the broadcaster settles, and the count still ends right. */
+static void test_reserved_refs(void **state)
+{
+	struct outq q1, q2;
+	struct msgbuf *a = numbered(2);
+
+	(void)state;
+	outq_init(&q1);
+	outq_init(&q2);
+	msgbuf_reserve(a);
+	outq_push_owned(&q1, a);
+	outq_push_owned(&q2, a);
+	outq_consume(&q1, outq_bytes(&q1)); /* a recipient done before the settle */
+	assert_int_equal(refs(a), 1 + MSGBUF_RESERVE - 1);
+	msgbuf_ref(a); /* our own check reference */
+	msgbuf_unref_n(a, MSGBUF_RESERVE + 1 - 2);
+	assert_int_equal(refs(a), 2); /* q2's and ours */
+	outq_free(&q2);
+	assert_int_equal(refs(a), 1);
+	msgbuf_unref(a);
+	outq_free(&q1);
+}
+
 /* Runs this module's tests. */
 int main(void)
 {
@@ -262,6 +286,7 @@ int main(void)
 	    cmocka_unit_test(test_shared_refs),       cmocka_unit_test(test_growth_wrapped),
 	    cmocka_unit_test(test_grow_at_full_wrap), cmocka_unit_test(test_iov_max),
 	    cmocka_unit_test(test_push_partial),      cmocka_unit_test(test_shrink),
+	    cmocka_unit_test(test_reserved_refs),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
