@@ -35,10 +35,11 @@ static const char usage_text[] =
 	"  -l, --log-level LEVEL    error, warn, info or debug (default info)\n"
 	"      --reg-timeout SECS   time allowed to register (default 30)\n"
 	"      --ping-interval SECS idle time before PING; as long again for the PONG (default 120)\n"
+	"      --writers N          threads writing others' messages at once (default 1)\n"
 	"  -h, --help               show this help and exit\n"
 	"  -V, --version            show the version and exit\n";
 
-enum { OPT_REG_TIMEOUT = 1000, OPT_PING_INTERVAL };
+enum { OPT_REG_TIMEOUT = 1000, OPT_PING_INTERVAL, OPT_WRITERS };
 
 static const struct option long_options[] = {
 	{"port", required_argument, NULL, 'p'},
@@ -56,6 +57,7 @@ static const struct option long_options[] = {
 	{"log-level", required_argument, NULL, 'l'},
 	{"reg-timeout", required_argument, NULL, OPT_REG_TIMEOUT},
 	{"ping-interval", required_argument, NULL, OPT_PING_INTERVAL},
+	{"writers", required_argument, NULL, OPT_WRITERS},
 	{"help", no_argument, NULL, 'h'},
 	{"version", no_argument, NULL, 'V'},
 	{NULL, 0, NULL, 0},
@@ -194,6 +196,7 @@ static void config_defaults(struct config *cfg)
 	cfg->log_level = LOG_INFO;
 	cfg->reg_timeout = 30;
 	cfg->ping_interval = 120;
+	cfg->writers = 1;
 }
 
 /* Applies one option; returns 0 or -1 with *error set. */
@@ -257,6 +260,11 @@ static int apply_option(struct config *cfg, int opt, const char *arg, char **err
 		if (parse_int(arg, 0, 100000, &v) < 0)
 			goto bad;
 		cfg->history = (int)v;
+		return 0;
+	case OPT_WRITERS:
+		if (parse_int(arg, 1, 256, &v) < 0)
+			goto bad;
+		cfg->writers = (int)v;
 		return 0;
 	case 'r':
 		if (!ircname_channel_valid(arg) ||

@@ -31,6 +31,7 @@ struct config {
 	enum log_level log_level;
 	int reg_timeout;                   /* seconds */
 	int ping_interval;                 /* seconds */
+	int writers;                       /* see flushq.h */
 };
 
 enum config_result { CONFIG_RUN, CONFIG_EXIT_OK, CONFIG_EXIT_ERROR };

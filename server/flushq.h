@@ -26,9 +26,12 @@
 
 struct session;
 
-/* How many threads write queues at once, and how many queues one turn writes. */
+/* How many queues one turn writes. */
 #define FLUSHQ_TURN 512
 
+/* writers: how many threads may take turns at once (--writers). One is the
+ * most efficient per message and, on a small machine, the fastest: one
+ * thread writes while the others read, parse and queue. */
 void flushq_init(int writers);
 
 /* Appends n sessions (their references move into the FIFO). */

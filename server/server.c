@@ -143,15 +143,6 @@ static void accept_loop(int *listen_fds, int nlisten, int signal_fd)
 	}
 }
 
-/* How many threads may write others' queues at once (see flushq.h). */
-static int flush_writers(void)
-{
-	const char *env = getenv("PARLEY_FLUSH_WRITERS");
-	if (env)
-		return atoi(env);
-	return 1;
-}
-
 /* Fills the process-wide state from the configuration. */
 static void server_init(const struct config *cfg)
 {
@@ -166,7 +157,7 @@ static void server_init(const struct config *cfg)
 	pthread_mutex_init(&g_server.sessions_lock, NULL);
 	g_server.reaper_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
 	registry_init();
-	flushq_init(flush_writers());
+	flushq_init(cfg->writers);
 }
 
 int server_run(const struct config *cfg)

@@ -11,7 +11,8 @@ from harness import (LineClient, ServerTestCase, main, poll_until, run_parleyd,
 
 OPTIONS = ("--port", "--bind", "--name", "--motd", "--password", "--max-clients",
            "--max-per-ip", "--sendq", "--flood", "--history", "--default-room", "--trace",
-           "--log-level", "--reg-timeout", "--ping-interval", "--help", "--version")
+           "--log-level", "--reg-timeout", "--ping-interval", "--writers", "--help",
+           "--version")
 
 
 class Options(ServerTestCase):
@@ -55,6 +56,7 @@ class Options(ServerTestCase):
             ["--log-level", "loud"],
             ["--reg-timeout", "soon"],
             ["--ping-interval", "-5"],
+            ["--writers", "0"],
             ["--default-room", "lobby"],
             ["--bind", "not an address"],
             ["--motd", "/nonexistent/parley/motd"],

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Ordering (concurrency): many members of one room send at once; every
 member must see the same sequence of room messages (its own included, via
-echo-message), and each sender's messages in the order sent."""
+echo-message), and each sender's messages in the order sent; with one
+writer thread (the default) and with several."""
 
 import re
 
@@ -50,6 +51,11 @@ class Ordering(ServerTestCase):
                 i = next(k for k in range(total) if seq[k] != sequences[0][k])
                 self.fail("%s and %s saw different orders; first difference at #%d: "
                           "%r vs %r" % (clients[0].nick, c.nick, i, sequences[0][i], seq[i]))
+
+
+class OrderingManyWriters(Ordering):
+    """The same with several threads writing queues at once (--writers)."""
+    server_args = ("--writers", "3")
 
 
 if __name__ == "__main__":
