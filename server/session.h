@@ -48,6 +48,25 @@ enum plain_step { PLAIN_ASK_NICK, PLAIN_ASK_PASSWORD, PLAIN_CHAT };
 struct channel;
 
 struct session {
+	/* What a sender touches for every recipient of a broadcast comes first,
+	 * together, so a fan-out costs each recipient as few cache lines as
+	 * possible. */
+	enum session_kind kind;      /* set before registration, const after */
+	atomic_uint caps;            /* CAP_* bits; written by the worker */
+	atomic_int refs;
+	/* queue */
+	bool q_flushing;             /* a thread is writing the queue (lock dropped) */
+	bool q_dead;                 /* closing: accept no more messages */
+	bool q_armed;                /* worker was woken to write the queue */
+	bool q_sendq_exceeded;
+	unsigned long long q_stamp;  /* last broadcast queued (dedupe) */
+	pthread_mutex_t q_lock;
+	struct outq q;
+	bool q_worker_running;       /* the worker may be signalled (see session_wake) */
+	int q_error;                 /* errno of a failed send, or 0 */
+	pthread_t q_worker;          /* the worker thread, valid while running */
+	pthread_cond_t q_flushed;    /* signalled when a flush ends */
+
 	/* const */
 	unsigned long id;
 	int fd;
@@ -56,12 +75,10 @@ struct session {
 	unsigned short remote_port;
 	long long connected_unix_ms;
 	long long connected_mono_ms;
-	atomic_int refs;
 	/* g_server's lists, under sessions_lock */
 	struct session *prev, *next, *next_finished;
 
 	/* set by the worker before the session is registered, const after */
-	enum session_kind kind;
 	char user[USER_LEN_MAX + 1];
 	char *realname;              /* at most REALNAME_LEN_MAX bytes; NULL before USER */
 
@@ -73,21 +90,8 @@ struct session {
 	struct channel **channels;   /* channels this session is a member of */
 	size_t nchannels, channels_cap;
 
-	atomic_uint caps;            /* CAP_* bits; written by the worker */
 	_Atomic long long last_message_mono_ms; /* for WHOIS idle */
 
-	/* queue */
-	pthread_mutex_t q_lock;
-	struct outq q;
-	pthread_cond_t q_flushed;    /* signalled when a flush ends */
-	bool q_flushing;             /* a thread is writing the queue (lock dropped) */
-	bool q_dead;                 /* closing: accept no more messages */
-	bool q_armed;                /* worker was woken to write the queue */
-	bool q_sendq_exceeded;
-	bool q_worker_running;       /* the worker may be signalled (see session_wake) */
-	pthread_t q_worker;          /* the worker thread, valid while running */
-	int q_error;                 /* errno of a failed send, or 0 */
-	unsigned long long q_stamp;  /* last broadcast queued (dedupe) */
 
 	/* worker */
 	struct linebuf in;
