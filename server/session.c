@@ -100,14 +100,14 @@ static void on_wake_signal(int sig)
 	(void)sig; /* its only job is to end the worker's ppoll() */
 }
 
-void session_signals_init(void)
+void session_signals_init(const sigset_t *blocked)
 {
 	struct sigaction sa;
 	memset(&sa, 0, sizeof sa);
 	sa.sa_handler = on_wake_signal;
 	sigemptyset(&sa.sa_mask);
 	sigaction(SESSION_WAKE_SIGNAL, &sa, NULL);
-	pthread_sigmask(SIG_SETMASK, NULL, &wait_mask);
+	wait_mask = *blocked;
 	sigdelset(&wait_mask, SESSION_WAKE_SIGNAL);
 }
 

@@ -125,8 +125,10 @@ int session_start(struct session *s);
  * session_signals_init() before the first worker starts. */
 #define SESSION_WAKE_SIGNAL SIGUSR1
 
-/* Installs the (empty) handler; the caller has blocked the signal. */
-void session_signals_init(void);
+/* Installs the (empty) handler. blocked is the mask every thread runs with
+ * (the caller has set it, the wake signal included); workers wait with the
+ * same mask less the wake signal. */
+void session_signals_init(const sigset_t *blocked);
 
 /* Wakes the worker (queue needs writing, SendQ exceeded, write error) if it
  * is still running. Caller holds q_lock. */
