@@ -6,8 +6,8 @@ import os
 import re
 import tempfile
 
-from harness import (LineClient, ServerTestCase, main, poll_until, run_parleyd,
-                     SANITIZER_MARKERS)
+from harness import (LineClient, ServerTestCase, binary_is_sanitized, main, poll_until,
+                     run_parleyd, SANITIZER_MARKERS)
 
 OPTIONS = ("--port", "--bind", "--name", "--motd", "--password", "--max-clients",
            "--max-per-ip", "--sendq", "--flood", "--history", "--default-room", "--trace",
@@ -107,6 +107,22 @@ class Options(ServerTestCase):
         c.expect(r"^:irc\.test\.example 001 named ")
         c.send("PING x")
         c.expect(r"^:irc\.test\.example PONG irc\.test\.example :x$")
+
+    def test_tunables_reexec(self):
+        """parleyd runs itself again (same pid) with its glibc tunables in front
+        of the user's own, and then works. (glibc rewrites GLIBC_TUNABLES as it
+        parses it, so /proc shows only its start; the mark we set is intact.)"""
+        if binary_is_sanitized():
+            self.skipTest("sanitizer builds keep their own allocator; no re-exec")
+        srv = self.make_server(env={"GLIBC_TUNABLES": "glibc.malloc.check=0"})
+        with open("/proc/%d/environ" % srv.pid, "rb") as f:
+            environ = dict(kv.split(b"=", 1) for kv in f.read().split(b"\0") if b"=" in kv)
+        self.assertEqual(environ.get(b"PARLEYD_TUNED"), b"1", "no re-exec happened")
+        self.assertTrue(environ.get(b"GLIBC_TUNABLES", b"").startswith(
+            b"glibc.rtld.optional_static_tls=0"), environ.get(b"GLIBC_TUNABLES"))
+        c = self.irc("tuned", server=srv)
+        c.send("PING x")
+        c.expect(r" PONG \S+ :x$")
 
     def test_default_room(self):
         srv = self.make_server(["--default-room", "#hall"])
