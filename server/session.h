@@ -69,18 +69,18 @@ struct session {
 
 	/* const */
 	unsigned long id;
-	int fd;
 	pthread_t thread;            /* the acceptor's handle, for joining */
-	char host[ENDPOINT_STR_MAX]; /* remote address, no port */
-	unsigned short remote_port;
 	long long connected_unix_ms;
 	long long connected_mono_ms;
+	int fd;
+	unsigned short remote_port;
+	char host[ENDPOINT_STR_MAX]; /* remote address, no port */
 	/* g_server's lists, under sessions_lock */
 	struct session *prev, *next, *next_finished;
 
 	/* set by the worker before the session is registered, const after */
-	char user[USER_LEN_MAX + 1];
 	char *realname;              /* at most REALNAME_LEN_MAX bytes; NULL before USER */
+	char user[USER_LEN_MAX + 1];
 
 	/* registry */
 	char nick[NICK_LEN_MAX + 1]; /* "" until a NICK was accepted */
@@ -92,20 +92,19 @@ struct session {
 
 	_Atomic long long last_message_mono_ms; /* for WHOIS idle */
 
-
 	/* worker */
 	struct linebuf in;
 	struct tokenbucket flood;
+	enum plain_step plain_step;
 	bool cap_negotiating;
 	bool pass_ok;
-	enum plain_step plain_step;
+	bool quitting;
+	bool busy_since_trim;        /* idle memory to give back once quiet */
 	long long last_read_mono_ms;
 	long long ping_sent_mono_ms; /* 0: no PING outstanding */
-	bool quitting;
 	char *quit_reason;           /* set with quitting (kept off the idle footprint) */
 	char *stack_low;             /* lowest address of the worker's stack */
 	long long busy_mono_ms;      /* when the worker last handled a line */
-	bool busy_since_trim;        /* idle memory to give back once quiet */
 	struct session **flush_list; /* recipients to flush after a broadcast */
 	size_t nflush, flush_cap;
 };
