@@ -198,10 +198,7 @@ void deliver_flush(struct session *sender)
 			sender->flush_list[others++] = to;
 			continue;
 		}
-		pthread_mutex_lock(&to->q_lock);
-		if (!to->q_dead)
-			session_queue_write(to);
-		pthread_mutex_unlock(&to->q_lock);
+		session_flush(to);
 		session_unref(to);
 	}
 	flushq_add(sender->flush_list, others);

@@ -68,16 +68,6 @@ static size_t take_locked(struct session **out, size_t max)
 	return n;
 }
 
-/* Writes what s's queue holds (whoever holds q_lock writes, see session.h). */
-static void write_queue(struct session *s)
-{
-	pthread_mutex_lock(&s->q_lock);
-	if (!s->q_dead)
-		session_queue_write(s);
-	pthread_mutex_unlock(&s->q_lock);
-	session_unref(s);
-}
-
 void flushq_take_turn(void)
 {
 	if (atomic_load_explicit(&fq.waiting, memory_order_relaxed) == 0)
@@ -94,8 +84,10 @@ void flushq_take_turn(void)
 		struct session *batch[TAKE_BATCH];
 		size_t n = take_locked(batch, TAKE_BATCH);
 		pthread_mutex_unlock(&fq.lock);
-		for (size_t i = 0; i < n; i++)
-			write_queue(batch[i]);
+		for (size_t i = 0; i < n; i++) {
+			session_flush(batch[i]);
+			session_unref(batch[i]);
+		}
 		written += n;
 		pthread_mutex_lock(&fq.lock);
 	}

@@ -4,7 +4,7 @@
  * A sender that queued a message for a room's members does not write to all
  * of them itself. The recipients whose queues went from empty to non-empty
  * go into one shared FIFO (flushq_add), and the sender then writes a turn of
- * them (flushq_take_turn) unless FLUSHQ_WRITERS threads already are. A turn
+ * them (flushq_take_turn) unless --writers threads already are. A turn
  * writes at most FLUSHQ_TURN queues, so a writer soon goes back to its own
  * connection. While the writers are busy, later messages pile up in queues
  * that are still waiting in the FIFO, so each write carries all of them:
@@ -13,8 +13,8 @@
  *
  * Nobody may leave work behind unattended: a thread that ends a turn while
  * work is waiting and no writer is active must come back soon. A worker does
- * (it polls without blocking while flushq_wants_help()); a thread that is
- * about to exit wakes the acceptor, which takes turns the same way.
+ * (it polls without blocking while flushq_wants_help()); a worker that exits
+ * wakes the acceptor to join it, and the acceptor takes turns the same way.
  *
  * Every entry holds a session reference, dropped once its queue was written.
  * Lock order: flushq's lock is a leaf, taken with no other lock held. */

@@ -65,21 +65,6 @@ static void reap_finished(void)
 	}
 }
 
-/* A stop signal that reached a thread's handler instead of the signalfd. */
-static volatile sig_atomic_t stop_signal;
-
-/* Normally the stop signals stay blocked and are read from the signalfd. A
- * thread running with them unblocked (seen under valgrind, whose ppoll does
- * not keep them blocked) lands here: note it and wake the acceptor, so the
- * server still shuts down cleanly rather than dying. */
-static void on_stop_signal(int sig)
-{
-	stop_signal = sig;
-	uint64_t one = 1;
-	ssize_t ignored = write(g_server.reaper_fd, &one, sizeof one);
-	(void)ignored;
-}
-
 /* Blocks the stop signals and the workers' wake signal in every thread, and
  * returns a signalfd for the stop signals. */
 static int signals_setup(void)
@@ -94,17 +79,9 @@ static int signals_setup(void)
 	 * valgrind, which then killed the server instead of stopping it. */
 	sigset_t blocked;
 	pthread_sigmask(SIG_BLOCK, &set, &blocked);
-	for (int sig = 1; sig < NSIG; sig++)
-		if (sigismember(&set, sig) == 1)
-			sigaddset(&blocked, sig);
+	sigorset(&blocked, &blocked, &set);
 	session_signals_init(&blocked);
 	signal(SIGPIPE, SIG_IGN);
-	struct sigaction stop;
-	memset(&stop, 0, sizeof stop);
-	stop.sa_handler = on_stop_signal;
-	sigemptyset(&stop.sa_mask);
-	sigaction(SIGINT, &stop, NULL);
-	sigaction(SIGTERM, &stop, NULL);
 	sigdelset(&set, SESSION_WAKE_SIGNAL);
 	return signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
 }
@@ -162,10 +139,6 @@ static void accept_loop(int *listen_fds, int nlisten, int signal_fd)
 				log_info("received %s, shutting down", strsignal((int)info.ssi_signo));
 				return;
 			}
-		}
-		if (stop_signal) {
-			log_info("received %s, shutting down", strsignal(stop_signal));
-			return;
 		}
 		if (fds[1].revents & POLLIN)
 			reap_finished();

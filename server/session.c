@@ -166,6 +166,14 @@ void session_queue_write(struct session *s)
 	}
 }
 
+void session_flush(struct session *s)
+{
+	pthread_mutex_lock(&s->q_lock);
+	if (!s->q_dead)
+		session_queue_write(s);
+	pthread_mutex_unlock(&s->q_lock);
+}
+
 /* Waits until no other thread is writing the queue; q_lock held. */
 static void queue_wait_idle(struct session *s)
 {
@@ -261,9 +269,10 @@ __attribute__((noinline)) static long long process_lines(struct session *s)
 			commands_line_too_long(s);
 		else if (len > 0)
 			commands_line(s, line, len);
-		batched++;
-		s->busy_since_trim = true;
-		s->busy_mono_ms = clock_mono_ms();
+		if (batched++ == 0) { /* once per batch: a clock read per line is waste */
+			s->busy_since_trim = true;
+			s->busy_mono_ms = clock_mono_ms();
+		}
 	}
 	return 0;
 }
@@ -331,10 +340,10 @@ __attribute__((noinline)) static long long check_timers(struct session *s)
 
 /* Gives the kernel back the worker's idle memory: the stack pages below the
  * current frame (registration, NAMES and friends touch a few pages, waiting
- * needs less than one), the input buffer, the empty queue's ring. With thousands of mostly idle
- * connections this is most of the server's memory. Done once the worker has
- * been quiet for TRIM_QUIET_MS after handling lines; returns how many ms
- * until then (-1: nothing to do). */
+ * needs less than one), the input buffer, the empty queue's ring. With
+ * thousands of mostly idle connections this is most of the server's memory.
+ * Done once the worker has been quiet for TRIM_QUIET_MS after handling
+ * lines; returns how many ms until then (-1: nothing to do). */
 static long long trim_idle_memory(struct session *s)
 {
 	if (!s->busy_since_trim)

@@ -144,6 +144,10 @@ void session_wake_unlocked(struct session *s);
  * woken. */
 void session_queue_write(struct session *s);
 
+/* Takes q_lock and writes the queue (session_queue_write) unless the
+ * connection is closing. */
+void session_flush(struct session *s);
+
 /* Ends the session after the current line: reason goes to others' QUIT. */
 void session_quit(struct session *s, const char *reason);
 
