@@ -544,6 +544,8 @@ static void neighbours_tell(struct session *s, struct outmsg *m, const char *new
 	size_t nto = 0;
 	for (size_t c = 0; c < n; c++) {
 		struct channel *ch = chs[c];
+		if (!channel_has_member(ch, s))
+			continue; /* kicked since the list was taken */
 		if (m)
 			for (size_t i = 0; i < ch->nmembers; i++)
 				if (ch->members[i].session != s)
@@ -556,7 +558,6 @@ static void neighbours_tell(struct session *s, struct outmsg *m, const char *new
 		if (i == 0 || to[i] != to[i - 1])
 			deliver_queue(s, to[i], m);
 	free(to);
-	/* A room that s left meanwhile (KICK) is simply not emptied by us. */
 	bool *emptied = xcalloc(n ? n : 1, sizeof *emptied);
 	for (size_t c = 0; leave && c < n; c++)
 		emptied[c] = channel_remove_member(chs[c], s);
