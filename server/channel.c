@@ -9,35 +9,48 @@
 #include "session.h"
 #include "xalloc.h"
 
-struct channel *channel_new(const char *name, size_t history_capacity)
+struct channel *channel_new(const char *name, unsigned long long id,
+			    struct history_budget *budget, size_t history_capacity)
 {
 	struct channel *ch = xcalloc(1, sizeof *ch);
 	snprintf(ch->name, sizeof ch->name, "%s", name);
 	ch->created_unix_ms = clock_unix_ms();
+	ch->id = id;
+	atomic_init(&ch->refs, 1);
+	atomic_init(&ch->dead, false);
 	pthread_mutex_init(&ch->lock, NULL);
 	ch->mode_topic_ops = true;
 	ch->mode_no_external = true;
-	ch->history = history_new(history_capacity);
+	ch->history = history_new(budget, history_capacity);
 	return ch;
 }
 
-void channel_free(struct channel *ch)
+/* Frees a channel nobody refers to any more. */
+static void channel_free(struct channel *ch)
 {
-	if (!ch)
-		return;
 	for (size_t i = 0; i < ch->nbans; i++) {
 		free(ch->bans[i].mask);
 		free(ch->bans[i].setter);
 	}
 	free(ch->bans);
-	for (size_t i = 0; i < ch->ninvites; i++)
-		free(ch->invites[i]);
 	free(ch->invites);
 	free(ch->members);
 	free(ch->topic);
 	history_free(ch->history);
 	pthread_mutex_destroy(&ch->lock);
 	free(ch);
+}
+
+struct channel *channel_ref(struct channel *ch)
+{
+	atomic_fetch_add_explicit(&ch->refs, 1, memory_order_relaxed);
+	return ch;
+}
+
+void channel_unref(struct channel *ch)
+{
+	if (ch && atomic_fetch_sub_explicit(&ch->refs, 1, memory_order_acq_rel) == 1)
+		channel_free(ch);
 }
 
 int channel_member_index(const struct channel *ch, const struct session *s)
@@ -48,12 +61,22 @@ int channel_member_index(const struct channel *ch, const struct session *s)
 	return -1;
 }
 
-bool channel_has_member(const struct channel *ch, const struct session *s)
+int channel_member_by_nick(const struct channel *ch, const char *nick)
 {
-	for (size_t i = 0; i < s->nchannels; i++)
-		if (s->channels[i] == ch)
-			return true;
-	return false;
+	for (size_t i = 0; i < ch->nmembers; i++)
+		if (ircname_cmp(ch->members[i].nick, nick) == 0)
+			return (int)i;
+	return -1;
+}
+
+bool channel_has_member(const struct channel *ch, struct session *s)
+{
+	bool found = false;
+	pthread_mutex_lock(&s->memb_lock);
+	for (size_t i = 0; i < s->nchannels && !found; i++)
+		found = s->channels[i] == ch;
+	pthread_mutex_unlock(&s->memb_lock);
+	return found;
 }
 
 bool channel_is_op(const struct channel *ch, const struct session *s)
@@ -68,15 +91,20 @@ void channel_add_member(struct channel *ch, struct session *s, bool op)
 		ch->members_cap = ch->members_cap ? ch->members_cap * 2 : 8;
 		ch->members = xrealloc(ch->members, ch->members_cap * sizeof *ch->members);
 	}
-	ch->members[ch->nmembers++] = (struct member){.session = s, .op = op};
+	struct member *mb = &ch->members[ch->nmembers++];
+	*mb = (struct member){.session = s, .op = op};
+	/* s->nick is written only by s's own worker, which is this thread. */
+	snprintf(mb->nick, sizeof mb->nick, "%s", s->nick);
+	pthread_mutex_lock(&s->memb_lock);
 	if (s->nchannels == s->channels_cap) {
 		s->channels_cap = s->channels_cap ? s->channels_cap * 2 : 4;
 		s->channels = xrealloc(s->channels, s->channels_cap * sizeof *s->channels);
 	}
 	s->channels[s->nchannels++] = ch;
+	pthread_mutex_unlock(&s->memb_lock);
 }
 
-void channel_remove_member(struct channel *ch, struct session *s)
+bool channel_remove_member(struct channel *ch, struct session *s)
 {
 	int i = channel_member_index(ch, s);
 	if (i >= 0) {
@@ -85,11 +113,24 @@ void channel_remove_member(struct channel *ch, struct session *s)
 			(ch->nmembers - (size_t)i - 1) * sizeof *ch->members);
 		ch->nmembers--;
 	}
+	pthread_mutex_lock(&s->memb_lock);
 	for (size_t j = 0; j < s->nchannels; j++)
 		if (s->channels[j] == ch) {
 			s->channels[j] = s->channels[--s->nchannels];
 			break;
 		}
+	pthread_mutex_unlock(&s->memb_lock);
+	if (ch->nmembers > 0 || i < 0)
+		return false;
+	atomic_store(&ch->dead, true);
+	return true;
+}
+
+void channel_rename_member(struct channel *ch, const struct session *s, const char *nick)
+{
+	int i = channel_member_index(ch, s);
+	if (i >= 0)
+		snprintf(ch->members[i].nick, sizeof ch->members[i].nick, "%s", nick);
 }
 
 bool channel_is_banned(const struct channel *ch, const char *source)
@@ -100,35 +141,35 @@ bool channel_is_banned(const struct channel *ch, const char *source)
 	return false;
 }
 
-void channel_invite_add(struct channel *ch, const char *nick)
+void channel_invite_add(struct channel *ch, unsigned long session_id)
 {
-	char key[NICK_LEN_MAX + 1];
-	if (ircname_fold(key, sizeof key, nick) < 0)
+	if (channel_is_invited(ch, session_id))
 		return;
-	for (size_t i = 0; i < ch->ninvites; i++)
-		if (strcmp(ch->invites[i], key) == 0)
-			return;
 	if (ch->ninvites == INVITES_MAX) {
-		free(ch->invites[0]);
 		memmove(ch->invites, ch->invites + 1, (INVITES_MAX - 1) * sizeof *ch->invites);
 		ch->ninvites--;
 	}
 	ch->invites = xrealloc(ch->invites, (ch->ninvites + 1) * sizeof *ch->invites);
-	ch->invites[ch->ninvites++] = xstrdup(key);
+	ch->invites[ch->ninvites++] = session_id;
 }
 
-bool channel_invite_take(struct channel *ch, const char *nick)
+bool channel_is_invited(const struct channel *ch, unsigned long session_id)
 {
-	char key[NICK_LEN_MAX + 1];
-	if (ircname_fold(key, sizeof key, nick) < 0)
-		return false;
 	for (size_t i = 0; i < ch->ninvites; i++)
-		if (strcmp(ch->invites[i], key) == 0) {
-			free(ch->invites[i]);
-			ch->invites[i] = ch->invites[--ch->ninvites];
+		if (ch->invites[i] == session_id)
 			return true;
-		}
 	return false;
+}
+
+void channel_invite_remove(struct channel *ch, unsigned long session_id)
+{
+	for (size_t i = 0; i < ch->ninvites; i++)
+		if (ch->invites[i] == session_id) {
+			memmove(ch->invites + i, ch->invites + i + 1,
+				(ch->ninvites - i - 1) * sizeof *ch->invites);
+			ch->ninvites--;
+			return;
+		}
 }
 
 void channel_mode_string(const struct channel *ch, bool show_params, char *buf, size_t cap)
@@ -154,4 +195,51 @@ void channel_mode_string(const struct channel *ch, bool show_params, char *buf, 
 		snprintf(buf, cap, "%s%s%s%s", flags, ch->key[0] ? " " : "", ch->key, limit);
 	else
 		snprintf(buf, cap, "%s", flags);
+}
+
+size_t channels_of(struct session *s, struct channel ***out)
+{
+	pthread_mutex_lock(&s->memb_lock);
+	size_t n = s->nchannels;
+	struct channel **chs = xmalloc((n ? n : 1) * sizeof *chs);
+	for (size_t i = 0; i < n; i++)
+		chs[i] = channel_ref(s->channels[i]);
+	pthread_mutex_unlock(&s->memb_lock);
+	*out = chs;
+	return n;
+}
+
+size_t channels_count_of(struct session *s)
+{
+	pthread_mutex_lock(&s->memb_lock);
+	size_t n = s->nchannels;
+	pthread_mutex_unlock(&s->memb_lock);
+	return n;
+}
+
+void channels_release(struct channel **chs, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		channel_unref(chs[i]);
+	free(chs);
+}
+
+/* qsort order: increasing channel id. */
+static int channel_id_cmp(const void *a, const void *b)
+{
+	const struct channel *x = *(struct channel *const *)a, *y = *(struct channel *const *)b;
+	return x->id < y->id ? -1 : x->id > y->id;
+}
+
+void channels_lock_all(struct channel **chs, size_t n)
+{
+	qsort(chs, n, sizeof *chs, channel_id_cmp);
+	for (size_t i = 0; i < n; i++)
+		pthread_mutex_lock(&chs[i]->lock);
+}
+
+void channels_unlock_all(struct channel **chs, size_t n)
+{
+	for (size_t i = n; i > 0; i--)
+		pthread_mutex_unlock(&chs[i - 1]->lock);
 }

@@ -1,14 +1,32 @@
 /* channel: a room — its members, modes, topic and history.
  *
- * Every field below `lock` is guarded by it. Membership (members[] and each
- * member session's channels[]) changes only with the registry write lock
- * held as well, so holders of the registry read lock may read members[]
- * while they also hold `lock`. All fan-out to the channel happens with
- * `lock` held, which gives the one order per room that every member sees. */
+ * Locking. Every field below `lock` is guarded by it, and so is membership:
+ * members[] and, for each member session, the entry for this channel in the
+ * session's channels[] (that list is also guarded by the session's
+ * memb_lock, see session.h; adding or removing this channel's entry takes
+ * both). So with `lock` held, "is s in this room" cannot change and the two
+ * lists agree. The registry lock is not needed for membership: a JOIN, PART
+ * or KICK takes only this lock for the edit and for its fan-out, and that is
+ * what orders the JOIN/PART/KICK line among the room's messages.
+ *
+ * Lock order: registry -> channel -> session memb_lock -> history budget
+ * lock / session q_lock (the last three are leaves). A thread that holds
+ * several channel locks at once (NICK, QUIT: channels_lock_all) takes them
+ * in increasing `id`; every other path holds at most one. Nobody waits for
+ * a channel lock while holding the registry *write* lock; paths that may
+ * wait long (fan-out, joins) do not hold the registry lock at all: they
+ * hold a reference instead (channel_ref).
+ *
+ * Lifetime: a channel is reference-counted. The registry's table holds one
+ * reference while the channel is listed there, and every thread that looked
+ * it up and dropped the registry lock holds one. A channel emptied by its
+ * last member is marked `dead` (under `lock`), then dropped from the table;
+ * nobody joins a dead channel (a joiner that finds one makes a new one). */
 #ifndef PARLEY_CHANNEL_H
 #define PARLEY_CHANNEL_H
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -26,6 +44,10 @@ struct member {
 	struct session *session;
 	bool op;
 	bool voice;
+	/* The nick this room knows the member by: changed under the lock, with
+	 * the NICK line, so NAMES and KICK agree with the room's order and need
+	 * no registry lock. */
+	char nick[NICK_LEN_MAX + 1];
 };
 
 struct ban {
@@ -37,6 +59,9 @@ struct ban {
 struct channel {
 	char name[CHANNEL_LEN_MAX + 1]; /* as first created (const) */
 	long long created_unix_ms;      /* const */
+	unsigned long long id;          /* const; the order of channel locks */
+	atomic_int refs;
+	atomic_bool dead;               /* written under lock; emptied, leaving the table */
 
 	pthread_mutex_t lock;
 	struct member *members;
@@ -51,36 +76,65 @@ struct channel {
 	int limit;                      /* +l, 0 when unset */
 	struct ban *bans;
 	size_t nbans;
-	char **invites;                 /* folded nicks invited (for +i) */
+	unsigned long *invites;         /* ids of the invited sessions, oldest first */
 	size_t ninvites;
-	struct history *history;
+	struct history *history;        /* its own lock: the budget's (history.h) */
 };
 
-struct channel *channel_new(const char *name, size_t history_capacity);
-void channel_free(struct channel *ch);
+/* A new channel with one reference (the caller's). */
+struct channel *channel_new(const char *name, unsigned long long id,
+			    struct history_budget *budget, size_t history_capacity);
+struct channel *channel_ref(struct channel *ch);
+/* Drops a reference; the last one frees the channel. Take no channel lock
+ * (the history budget's lock is taken). */
+void channel_unref(struct channel *ch);
 
 /* Index of s in members[], or -1. Caller holds lock. */
 int channel_member_index(const struct channel *ch, const struct session *s);
 
-/* Is s a member of ch? Walks s's own (short) channel list, not members[];
- * caller holds the registry lock (membership is stable under it). */
-bool channel_has_member(const struct channel *ch, const struct session *s);
+/* Index of the member known here as nick, or -1. Caller holds lock. */
+int channel_member_by_nick(const struct channel *ch, const char *nick);
+
+/* Is s a member of ch? Walks s's own (short) channel list, not members[].
+ * Caller holds lock (takes s's memb_lock). */
+bool channel_has_member(const struct channel *ch, struct session *s);
 
 /* Is s an operator of ch? Caller holds lock. */
 bool channel_is_op(const struct channel *ch, const struct session *s);
 
-/* Adds/removes a member; caller holds the registry write lock and lock. */
+/* Adds a member (and ch to s's list). Caller holds lock; ch is not dead. */
 void channel_add_member(struct channel *ch, struct session *s, bool op);
-void channel_remove_member(struct channel *ch, struct session *s);
+/* Removes a member (and ch from s's list). Caller holds lock. Returns true
+ * if that emptied the channel: it is then marked dead, and the caller drops
+ * it from the registry (registry_channel_forget) after unlocking. */
+bool channel_remove_member(struct channel *ch, struct session *s);
+/* Sets the nick the room knows s by. Caller holds lock. */
+void channel_rename_member(struct channel *ch, const struct session *s, const char *nick);
 
 /* True if "nick!user@host" matches a ban. Caller holds lock. */
 bool channel_is_banned(const struct channel *ch, const char *source);
 
-/* Invite list (folded nicks). Caller holds lock. */
-void channel_invite_add(struct channel *ch, const char *nick);
-bool channel_invite_take(struct channel *ch, const char *nick);
+/* Invites, by session id (ids are never reused, so an invite cannot pass to
+ * whoever takes the nick, and one left by a closed session matches nobody).
+ * At most INVITES_MAX; the oldest goes first. Caller holds lock. */
+void channel_invite_add(struct channel *ch, unsigned long session_id);
+bool channel_is_invited(const struct channel *ch, unsigned long session_id);
+void channel_invite_remove(struct channel *ch, unsigned long session_id);
 
 /* "+tn" style mode string (with key/limit parameters if show_params). */
 void channel_mode_string(const struct channel *ch, bool show_params, char *buf, size_t cap);
+
+/* The channels s is in now, each with a reference, into a new array (*out,
+ * free with channels_release). Takes s's memb_lock; hold no channel lock
+ * whose membership of s matters afterwards: it may change once dropped. */
+size_t channels_of(struct session *s, struct channel ***out);
+/* How many channels s is in (takes s's memb_lock). */
+size_t channels_count_of(struct session *s);
+/* Drops the references of channels_of() and frees the array. */
+void channels_release(struct channel **chs, size_t n);
+
+/* Sorts chs by id and locks them all in that order / unlocks them. */
+void channels_lock_all(struct channel **chs, size_t n);
+void channels_unlock_all(struct channel **chs, size_t n);
 
 #endif

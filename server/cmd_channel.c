@@ -14,8 +14,8 @@
 #include "utf8.h"
 #include "xalloc.h"
 
-#define CHANNELS_PER_USER_MAX 50
 #define NAMES_LINE_BUDGET 400 /* bytes of names per 353 line */
+#define JOIN_ATTEMPTS 8       /* a room emptied under a joiner is made anew; bounded */
 
 /* Reports a refusal to s: a numeric for IRC users, a sentence for plain ones. */
 static void refuse(struct session *s, const char *numeric, const char *subject,
@@ -36,7 +36,7 @@ static void names_queue_locked(struct session *s, struct channel *ch)
 		const struct member *mb = &ch->members[i];
 		const char *prefix = mb->op ? "@" : mb->voice ? "+" : "";
 		int n = snprintf(names + len, sizeof names - len, "%s%s%s", len ? " " : "",
-				 prefix, mb->session->nick);
+				 prefix, mb->nick);
 		len += (size_t)n;
 		if (len >= NAMES_LINE_BUDGET) {
 			reply(s, "353", "=", ch->name, names, NULL);
@@ -97,12 +97,18 @@ static void history_queue_irc(struct session *s, const struct channel *ch,
 		deliver_queue_line(s, s, line, (size_t)len);
 }
 
-/* Replays the channel's history to a joiner; ch->lock held. */
+/* Replays the channel's history to a joiner; ch->lock held (it orders the
+ * replay before the room's next message). The lines are read from a
+ * snapshot, so the history lock is not held while they are queued. */
 static void history_queue_locked(struct session *s, struct channel *ch)
 {
-	size_t count = history_count(ch->history);
+	size_t cap = (size_t)g_server.cfg.history;
+	if (cap == 0)
+		return;
+	const struct history_entry **entries = xmalloc(cap * sizeof *entries);
+	size_t count = history_snapshot(ch->history, entries, cap);
 	for (size_t i = 0; i < count; i++) {
-		const struct history_entry *e = history_get(ch->history, i);
+		const struct history_entry *e = entries[i];
 		if (s->kind == SESSION_PLAIN) {
 			char line[OUT_LINE_MAX];
 			int len = plain_render_history(e->unix_ms, e->source, e->command, e->text,
@@ -113,6 +119,8 @@ static void history_queue_locked(struct session *s, struct channel *ch)
 			history_queue_irc(s, ch, e);
 		}
 	}
+	history_release(entries, count);
+	free(entries);
 }
 
 /* Tells a plain joiner who is in the room; ch->lock held. */
@@ -124,7 +132,7 @@ static void plain_welcome_locked(struct session *s, struct channel *ch)
 		if (ch->members[i].session == s)
 			continue;
 		int n = snprintf(names + len, sizeof names - len, "%s%s", len ? ", " : "",
-				 ch->members[i].session->nick);
+				 ch->members[i].nick);
 		len += (size_t)n;
 		shown++;
 	}
@@ -138,13 +146,19 @@ static void plain_welcome_locked(struct session *s, struct channel *ch)
 		plain_say(s, "Topic: %s (set by %s)", ch->topic, ch->topic_setter);
 }
 
-/* Why s may not join ch, or NULL; ch->lock held. Sets *numeric. */
+/* Why s may not join ch, or NULL; ch->lock held. Sets *numeric. An invite
+ * lets s past +i and +l, never past a ban or a key; it is only looked at
+ * here (the join uses it up once it succeeds). */
 static const char *join_refusal(struct session *s, struct channel *ch, const char *key,
 				const char **numeric)
 {
 	char source[128];
 	session_source(s, source, sizeof source);
-	bool invited = channel_invite_take(ch, s->nick);
+	bool invited = channel_is_invited(ch, s->id);
+	if (channel_is_banned(ch, source)) {
+		*numeric = "474";
+		return "Cannot join channel (+b): you are banned";
+	}
 	if (ch->mode_invite_only && !invited) {
 		*numeric = "473";
 		return "Cannot join channel (+i): invite only";
@@ -153,46 +167,18 @@ static const char *join_refusal(struct session *s, struct channel *ch, const cha
 		*numeric = "475";
 		return "Cannot join channel (+k): wrong or missing key";
 	}
-	if (ch->limit && ch->nmembers >= (size_t)ch->limit) {
+	if (ch->limit && ch->nmembers >= (size_t)ch->limit && !invited) {
 		*numeric = "471";
 		return "Cannot join channel (+l): channel is full";
-	}
-	if (!invited && channel_is_banned(ch, source)) {
-		*numeric = "474";
-		return "Cannot join channel (+b): you are banned";
 	}
 	return NULL;
 }
 
-int channel_join(struct session *s, const char *name, const char *key)
+/* Announces s's arrival in ch and sends it what a joiner gets (topic and
+ * names, or the plain welcome; then the history). ch->lock held: the JOIN
+ * line and the replay take their place in the room's order here. */
+static void join_announce_locked(struct session *s, struct channel *ch)
 {
-	if (!ircname_channel_valid(name)) {
-		refuse(s, "403", name, "Invalid channel name");
-		return -1;
-	}
-	registry_wrlock();
-	if (s->nchannels >= CHANNELS_PER_USER_MAX) {
-		registry_unlock();
-		refuse(s, "405", name, "You have joined too many channels");
-		return -1;
-	}
-	bool created;
-	struct channel *ch = registry_channel_get_or_create(name, &created);
-	pthread_mutex_lock(&ch->lock);
-	if (channel_member_index(ch, s) >= 0) {
-		pthread_mutex_unlock(&ch->lock);
-		registry_unlock();
-		return 0;
-	}
-	const char *numeric = NULL;
-	const char *why = created ? NULL : join_refusal(s, ch, key, &numeric);
-	if (why) {
-		pthread_mutex_unlock(&ch->lock);
-		registry_unlock();
-		refuse(s, numeric, name, why);
-		return -1;
-	}
-	channel_add_member(ch, s, created);
 	char source[128];
 	session_source(s, source, sizeof source);
 	const char *params[] = {ch->name};
@@ -200,6 +186,7 @@ int channel_join(struct session *s, const char *name, const char *key)
 	outmsg_init(&m, source, "JOIN", 1, params);
 	for (size_t i = 0; i < ch->nmembers; i++)
 		deliver_queue(s, ch->members[i].session, &m);
+	outmsg_release(&m);
 	if (s->kind == SESSION_PLAIN) {
 		plain_welcome_locked(s, ch);
 	} else {
@@ -207,37 +194,106 @@ int channel_join(struct session *s, const char *name, const char *key)
 		names_queue_locked(s, ch);
 	}
 	history_queue_locked(s, ch);
+}
+
+/* The channel named name, locked and referenced, made if absent (or if the
+ * one found emptied meanwhile); NULL if the server has too many rooms. */
+static struct channel *channel_open_locked(const char *name)
+{
+	for (int attempt = 0; attempt < JOIN_ATTEMPTS; attempt++) {
+		struct channel *ch = registry_channel_open(name);
+		if (!ch)
+			return NULL;
+		pthread_mutex_lock(&ch->lock);
+		if (!atomic_load(&ch->dead))
+			return ch;
+		pthread_mutex_unlock(&ch->lock);
+		channel_unref(ch);
+	}
+	return NULL;
+}
+
+/* Unlocks and lets go of a channel a join did not enter, dropping it from
+ * the registry if it is empty (it was made for this join). */
+static void channel_close_unjoined(struct channel *ch)
+{
+	bool empty = ch->nmembers == 0;
+	if (empty)
+		atomic_store(&ch->dead, true);
 	pthread_mutex_unlock(&ch->lock);
-	registry_unlock();
-	outmsg_release(&m);
+	if (empty)
+		registry_channel_forget(ch);
+	channel_unref(ch);
+}
+
+int channel_join(struct session *s, const char *name, const char *key)
+{
+	char why[160];
+	if (!ircname_channel_valid(name)) {
+		refuse(s, "403", name, "Invalid channel name");
+		return -1;
+	}
+	/* Only this thread adds to s's channels, so the count cannot grow
+	 * between this check and the join. */
+	int per_user = g_server.cfg.max_channels_per_user;
+	if (channels_count_of(s) >= (size_t)per_user) {
+		snprintf(why, sizeof why, "You have joined too many channels (at most %d); "
+			 "leave one first", per_user);
+		refuse(s, "405", name, why);
+		return -1;
+	}
+	struct channel *ch = channel_open_locked(name);
+	if (!ch) {
+		snprintf(why, sizeof why, "Cannot create channel: the server has too many "
+			 "channels (at most %d); join an existing one", g_server.cfg.max_channels);
+		refuse(s, "405", name, why);
+		return -1;
+	}
+	if (channel_has_member(ch, s)) {
+		channel_close_unjoined(ch);
+		return 0;
+	}
+	const char *numeric = NULL;
+	const char *refusal = join_refusal(s, ch, key, &numeric);
+	if (refusal) {
+		channel_close_unjoined(ch);
+		refuse(s, numeric, name, refusal);
+		return -1;
+	}
+	channel_add_member(ch, s, ch->nmembers == 0);
+	channel_invite_remove(ch, s->id);
+	join_announce_locked(s, ch);
+	pthread_mutex_unlock(&ch->lock);
+	channel_unref(ch);
 	return 0;
 }
 
-/* Announces that s leaves ch (PART or KICK message m) and removes it.
- * Registry write lock held; takes ch->lock. Frees ch when it empties. */
-static void channel_leave_locked(struct session *s, struct session *leaver,
+/* Announces that leaver leaves ch (PART or KICK message m, sent by s) and
+ * removes it. ch->lock held; it is dropped here, and ch dropped from the
+ * registry if that emptied it. */
+static void channel_leave_unlock(struct session *s, struct session *leaver,
 				 struct channel *ch, struct outmsg *m)
 {
-	pthread_mutex_lock(&ch->lock);
 	for (size_t i = 0; i < ch->nmembers; i++)
 		deliver_queue(s, ch->members[i].session, m);
-	channel_remove_member(ch, leaver);
-	bool empty = ch->nmembers == 0;
+	bool emptied = channel_remove_member(ch, leaver);
 	pthread_mutex_unlock(&ch->lock);
-	if (empty)
-		registry_channel_remove(ch);
+	if (emptied)
+		registry_channel_forget(ch);
 }
 
 int channel_part(struct session *s, const char *name, const char *reason)
 {
-	registry_wrlock();
-	struct channel *ch = registry_find_channel(name);
-	if (!ch || !channel_has_member(ch, s)) {
-		registry_unlock();
-		if (!ch)
-			refuse(s, "403", name, "No such channel");
-		else
-			refuse(s, "442", name, "You're not on that channel");
+	struct channel *ch = registry_channel_find_ref(name);
+	if (!ch) {
+		refuse(s, "403", name, "No such channel");
+		return -1;
+	}
+	pthread_mutex_lock(&ch->lock);
+	if (!channel_has_member(ch, s)) {
+		pthread_mutex_unlock(&ch->lock);
+		channel_unref(ch);
+		refuse(s, "442", name, "You're not on that channel");
 		return -1;
 	}
 	char source[128];
@@ -245,9 +301,9 @@ int channel_part(struct session *s, const char *name, const char *reason)
 	const char *params[] = {ch->name, reason};
 	struct outmsg m;
 	outmsg_init(&m, source, "PART", reason && reason[0] ? 2 : 1, params);
-	channel_leave_locked(s, s, ch, &m);
-	registry_unlock();
+	channel_leave_unlock(s, s, ch, &m);
 	outmsg_release(&m);
+	channel_unref(ch);
 	return 0;
 }
 
@@ -255,15 +311,11 @@ int channel_part(struct session *s, const char *name, const char *reason)
 void cmd_join(struct session *s, struct ircmsg *m)
 {
 	if (strcmp(m->params[0], "0") == 0) {
-		registry_rdlock();
-		size_t n = s->nchannels;
-		char(*names)[CHANNEL_LEN_MAX + 1] = xcalloc(n ? n : 1, sizeof *names);
+		struct channel **chs;
+		size_t n = channels_of(s, &chs);
 		for (size_t i = 0; i < n; i++)
-			snprintf(names[i], sizeof names[i], "%s", s->channels[i]->name);
-		registry_unlock();
-		for (size_t i = 0; i < n; i++)
-			channel_part(s, names[i], NULL);
-		free(names);
+			channel_part(s, chs[i]->name, NULL);
+		channels_release(chs, n);
 		return;
 	}
 	char *save_names, *save_keys = NULL;
@@ -290,10 +342,8 @@ void cmd_part(struct session *s, struct ircmsg *m)
 void cmd_topic(struct session *s, struct ircmsg *m)
 {
 	const char *name = m->params[0];
-	registry_rdlock();
-	struct channel *ch = registry_find_channel(name);
+	struct channel *ch = registry_channel_find_ref(name);
 	if (!ch) {
-		registry_unlock();
 		refuse(s, "403", name, "No such channel");
 		return;
 	}
@@ -322,7 +372,7 @@ void cmd_topic(struct session *s, struct ircmsg *m)
 		outmsg_release(&out);
 	}
 	pthread_mutex_unlock(&ch->lock);
-	registry_unlock();
+	channel_unref(ch);
 }
 
 /* NAMES [#a,#b] */
@@ -333,16 +383,15 @@ void cmd_names(struct session *s, struct ircmsg *m)
 		return;
 	}
 	char *save;
-	registry_rdlock();
 	for (char *name = strtok_r(m->params[0], ",", &save); name;
 	     name = strtok_r(NULL, ",", &save)) {
-		struct channel *ch = registry_find_channel(name);
+		struct channel *ch = registry_channel_find_ref(name);
 		if (ch)
 			names_send(s, ch);
 		else
 			reply(s, "366", name, "End of /NAMES list", NULL);
+		channel_unref(ch);
 	}
-	registry_unlock();
 }
 
 struct list_walk {
@@ -376,63 +425,77 @@ void cmd_list(struct session *s, struct ircmsg *m)
 	reply(s, "323", "End of /LIST", NULL);
 }
 
+/* Kicks the member known in ch as nick, if s may. Returns false when s may
+ * kick nobody here (stop). ch->lock is held on entry and dropped here; *gone
+ * is set when the kick emptied ch. */
+static bool kick_one_unlock(struct session *s, struct channel *ch, const char *nick,
+			    const char *reason, bool *gone)
+{
+	int me = channel_member_index(ch, s);
+	int victim = channel_member_by_nick(ch, nick);
+	bool op = me >= 0 && ch->members[me].op;
+	if (!op || victim < 0) {
+		pthread_mutex_unlock(&ch->lock);
+		if (me < 0)
+			reply(s, "442", ch->name, "You're not on that channel", NULL);
+		else if (!op)
+			reply(s, "482", ch->name, "You're not channel operator", NULL);
+		else
+			reply(s, "441", nick, ch->name, "They aren't on that channel", NULL);
+		return op;
+	}
+	char source[128], victim_nick[NICK_LEN_MAX + 1];
+	session_source(s, source, sizeof source);
+	snprintf(victim_nick, sizeof victim_nick, "%s", ch->members[victim].nick);
+	const char *params[] = {ch->name, victim_nick, reason};
+	struct outmsg out;
+	outmsg_init(&out, source, "KICK", 3, params);
+	*gone = ch->nmembers == 1;
+	channel_leave_unlock(s, ch->members[victim].session, ch, &out);
+	outmsg_release(&out);
+	return !*gone;
+}
+
 /* KICK #ch nick[,nick] [reason] */
 void cmd_kick(struct session *s, struct ircmsg *m)
 {
 	const char *name = m->params[0];
 	const char *reason = m->nparams > 2 && m->params[2][0] ? m->params[2] : s->nick;
-	registry_wrlock();
-	struct channel *ch = registry_find_channel(name);
+	struct channel *ch = registry_channel_find_ref(name);
 	if (!ch) {
-		registry_unlock();
 		reply(s, "403", name, "No such channel", NULL);
 		return;
 	}
-	char source[128];
-	session_source(s, source, sizeof source);
 	char *save;
-	for (char *nick = strtok_r(m->params[1], ",", &save); nick && ch;
+	bool gone = false;
+	for (char *nick = strtok_r(m->params[1], ",", &save); nick;
 	     nick = strtok_r(NULL, ",", &save)) {
 		pthread_mutex_lock(&ch->lock);
-		bool member = channel_member_index(ch, s) >= 0;
-		bool op = channel_is_op(ch, s);
-		struct session *victim = registry_find_nick(nick);
-		bool victim_in = victim && channel_member_index(ch, victim) >= 0;
-		pthread_mutex_unlock(&ch->lock);
-		if (!member) {
-			reply(s, "442", ch->name, "You're not on that channel", NULL);
+		if (!kick_one_unlock(s, ch, nick, reason, &gone))
 			break;
-		}
-		if (!op) {
-			reply(s, "482", ch->name, "You're not channel operator", NULL);
-			break;
-		}
-		if (!victim_in) {
-			reply(s, "441", nick, ch->name, "They aren't on that channel", NULL);
-			continue;
-		}
-		const char *params[] = {ch->name, victim->nick, reason};
-		struct outmsg out;
-		outmsg_init(&out, source, "KICK", 3, params);
-		bool last = ch->nmembers == 1;
-		channel_leave_locked(s, victim, ch, &out);
-		outmsg_release(&out);
-		if (last)
-			ch = NULL;
 	}
-	registry_unlock();
+	channel_unref(ch);
 }
 
-/* INVITE nick #ch */
+/* INVITE nick #ch: the invite is kept for the invited connection. */
 void cmd_invite(struct session *s, struct ircmsg *m)
 {
 	const char *nick = m->params[0], *name = m->params[1];
+	char to_nick[NICK_LEN_MAX + 1] = "", away[AWAY_LEN_MAX + 1] = "";
 	registry_rdlock();
 	struct session *to = registry_find_nick(nick);
-	struct channel *ch = registry_find_channel(name);
-	const char *numeric = NULL, *why = NULL, *subject = name;
-	if (!to || !to->registered) {
-		numeric = "401", why = "No such nick/channel", subject = nick;
+	if (to && to->registered) {
+		session_ref(to);
+		snprintf(to_nick, sizeof to_nick, "%s", to->nick);
+		snprintf(away, sizeof away, "%s", to->away ? to->away : "");
+	} else {
+		to = NULL;
+	}
+	registry_unlock();
+	struct channel *ch = to ? registry_channel_find_ref(name) : NULL;
+	const char *numeric = NULL, *why = NULL;
+	if (!to) {
+		numeric = "401", why = "No such nick/channel";
 	} else if (!ch) {
 		numeric = "403", why = "No such channel";
 	} else {
@@ -441,29 +504,30 @@ void cmd_invite(struct session *s, struct ircmsg *m)
 			numeric = "442", why = "You're not on that channel";
 		else if (ch->mode_invite_only && !channel_is_op(ch, s))
 			numeric = "482", why = "You're not channel operator";
-		else if (channel_member_index(ch, to) >= 0)
+		else if (channel_has_member(ch, to))
 			numeric = "443", why = "is already on channel";
 		else
-			channel_invite_add(ch, to->nick);
+			channel_invite_add(ch, to->id);
 		pthread_mutex_unlock(&ch->lock);
 	}
 	if (why) {
 		if (numeric[2] == '3' && numeric[1] == '4')
 			reply(s, numeric, nick, name, why, NULL);
 		else
-			reply(s, numeric, subject, why, NULL);
-		registry_unlock();
-		return;
+			reply(s, numeric, numeric[2] == '1' ? nick : name, why, NULL);
+	} else {
+		char source[128];
+		session_source(s, source, sizeof source);
+		const char *params[] = {to_nick, ch->name};
+		struct outmsg out;
+		outmsg_init(&out, source, "INVITE", 2, params);
+		deliver_queue(s, to, &out);
+		outmsg_release(&out);
+		reply(s, "341", to_nick, ch->name, NULL);
+		if (away[0])
+			reply(s, "301", to_nick, away, NULL);
 	}
-	char source[128];
-	session_source(s, source, sizeof source);
-	const char *params[] = {to->nick, ch->name};
-	struct outmsg out;
-	outmsg_init(&out, source, "INVITE", 2, params);
-	deliver_queue(s, to, &out);
-	outmsg_release(&out);
-	reply(s, "341", to->nick, ch->name, NULL);
-	if (to->away)
-		reply(s, "301", to->nick, to->away, NULL);
-	registry_unlock();
+	channel_unref(ch);
+	if (to)
+		session_unref(to);
 }

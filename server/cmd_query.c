@@ -13,11 +13,11 @@
 #define SERVER_VERSION "parley-" PARLEY_VERSION
 #define REPLY_TEXT_MAX 480
 
-/* The ISUPPORT (005) tokens. */
+/* The ISUPPORT (005) tokens that do not depend on options. */
 static const char *const isupport_tokens[] = {
 	"CASEMAPPING=rfc1459", "CHANTYPES=#", "CHANMODES=b,k,l,int", "PREFIX=(ov)@+",
 	"NICKLEN=30", "CHANNELLEN=50", "TOPICLEN=390", "KICKLEN=300", "AWAYLEN=300",
-	"MODES=3", "MAXTARGETS=4", "CHANLIMIT=#:50", "NETWORK=parley",
+	"MODES=3", "MAXTARGETS=4", "NETWORK=parley",
 };
 
 void welcome_send(struct session *s)
@@ -33,9 +33,13 @@ void welcome_send(struct session *s)
 	reply(s, "003", text, NULL);
 	reply(s, "004", g_server.cfg.name, SERVER_VERSION, "i", "biklnotv", "bklov", NULL);
 	const char *const *t = isupport_tokens;
+	char chanlimit[32], maxlist[32];
+	snprintf(chanlimit, sizeof chanlimit, "CHANLIMIT=#:%d", g_server.cfg.max_channels_per_user);
+	snprintf(maxlist, sizeof maxlist, "MAXLIST=b:%d", BANS_MAX);
 	reply(s, "005", t[0], t[1], t[2], t[3], t[4], t[5], t[6], t[7],
 	      "are supported by this server", NULL);
-	reply(s, "005", t[8], t[9], t[10], t[11], t[12], "are supported by this server", NULL);
+	reply(s, "005", t[8], t[9], t[10], chanlimit, maxlist, t[11],
+	      "are supported by this server", NULL);
 	cmd_lusers(s, NULL);
 	cmd_motd(s, NULL);
 }
@@ -162,10 +166,16 @@ static void whois_user(struct session *s, struct session *u)
 	reply(s, "311", u->nick, u->user, u->host, "*", u->realname ? u->realname : "", NULL);
 	char list[REPLY_TEXT_MAX];
 	size_t len = 0;
-	for (size_t i = 0; i < u->nchannels; i++) {
-		struct channel *ch = u->channels[i];
+	struct channel **chs;
+	size_t nchs = channels_of(u, &chs);
+	for (size_t i = 0; i < nchs; i++) {
+		struct channel *ch = chs[i];
 		pthread_mutex_lock(&ch->lock);
 		int mi = channel_member_index(ch, u);
+		if (mi < 0) { /* left since the list was taken */
+			pthread_mutex_unlock(&ch->lock);
+			continue;
+		}
 		const char *prefix = mi >= 0 && ch->members[mi].op      ? "@"
 				     : mi >= 0 && ch->members[mi].voice ? "+"
 									: "";
@@ -176,6 +186,7 @@ static void whois_user(struct session *s, struct session *u)
 			break;
 		len += (size_t)n;
 	}
+	channels_release(chs, nchs);
 	if (len)
 		reply(s, "319", u->nick, list, NULL);
 	reply(s, "312", u->nick, g_server.cfg.name, "parley chat server", NULL);

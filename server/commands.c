@@ -6,6 +6,7 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -386,17 +387,18 @@ static void cmd_quit(struct session *s, struct ircmsg *m)
 
 /* --- messaging --- */
 
-/* Fans a PRIVMSG/NOTICE out to a channel; registry read lock held. */
+/* Fans a PRIVMSG/NOTICE out to a channel the caller holds a reference to
+ * (no registry lock: a big room's fan-out stops nobody else). */
 static void message_to_channel(struct session *s, const char *command, struct channel *ch,
 			       const char *text)
 {
 	bool is_notice = command[0] == 'N';
 	char source[128];
 	session_source(s, source, sizeof source);
+	pthread_mutex_lock(&ch->lock);
 	/* The member list of a big room is long: check membership on the
 	 * sender's own channel list, and look for its modes only if bans apply. */
 	bool member = channel_has_member(ch, s);
-	pthread_mutex_lock(&ch->lock);
 	const char *refusal = NULL;
 	if (!member && ch->mode_no_external) {
 		refusal = "Cannot send to channel (no external messages)";
@@ -420,7 +422,8 @@ static void message_to_channel(struct session *s, const char *command, struct ch
 		if (to != s || echo)
 			deliver_queue(s, to, &m);
 	}
-	history_add(ch->history, m.unix_ms, source, command, text);
+	if (ch->nmembers)
+		history_add(ch->history, m.unix_ms, source, command, text);
 	pthread_mutex_unlock(&ch->lock);
 	outmsg_release(&m);
 }
@@ -447,20 +450,21 @@ void message_send(struct session *s, const char *command, const char *target,
 {
 	bool is_notice = command[0] == 'N';
 	atomic_store(&s->last_message_mono_ms, clock_mono_ms());
-	registry_rdlock();
 	if (target[0] == '#') {
-		struct channel *ch = registry_find_channel(target);
+		struct channel *ch = registry_channel_find_ref(target);
 		if (ch)
 			message_to_channel(s, command, ch, text);
 		else if (!is_notice)
 			reply(s, "403", target, "No such channel", NULL);
-	} else {
-		struct session *to = registry_find_nick(target);
-		if (to && to->registered)
-			message_to_nick(s, command, to, text);
-		else if (!is_notice)
-			reply(s, "401", target, "No such nick/channel", NULL);
+		channel_unref(ch);
+		return;
 	}
+	registry_rdlock();
+	struct session *to = registry_find_nick(target);
+	if (to && to->registered)
+		message_to_nick(s, command, to, text);
+	else if (!is_notice)
+		reply(s, "401", target, "No such nick/channel", NULL);
 	registry_unlock();
 }
 
@@ -508,20 +512,61 @@ static void cmd_away(struct session *s, struct ircmsg *m)
 		reply(s, "305", "You are no longer marked as being away", NULL);
 }
 
-/* Queues m to every member of every channel s is in (each recipient once)
- * and to s itself. Registry lock held. */
-static void fanout_to_neighbours(struct session *s, struct outmsg *m, bool include_self)
+/* qsort order for session pointers (to find duplicates). */
+static int session_ptr_cmp(const void *a, const void *b)
 {
-	if (include_self)
-		deliver_queue(s, s, m);
-	for (size_t c = 0; c < s->nchannels; c++) {
-		struct channel *ch = s->channels[c];
-		pthread_mutex_lock(&ch->lock);
-		for (size_t i = 0; i < ch->nmembers; i++)
-			if (ch->members[i].session != s)
-				deliver_queue(s, ch->members[i].session, m);
-		pthread_mutex_unlock(&ch->lock);
+	uintptr_t x = (uintptr_t)*(struct session *const *)a;
+	uintptr_t y = (uintptr_t)*(struct session *const *)b;
+	return x < y ? -1 : x > y;
+}
+
+/* Tells everyone who shares a channel with s (but not s) about m — a NICK
+ * (new_nick set: the rooms learn the new name with it) or a QUIT (leave set:
+ * s leaves every room) — and drops the rooms this empties.
+ *
+ * Order: all of s's channel locks are held at once (taken in id order, see
+ * channel.h) while m is queued, so m takes one place in each room's order,
+ * the same for every member; and each recipient gets m once, however many
+ * rooms it shares with s (recipients are collected, sorted and deduplicated,
+ * because other rooms' messages may reach a queue between two of ours, so
+ * the queue's last-stamp check is not enough). No registry lock is held:
+ * messages in other rooms keep flowing meanwhile. */
+static void neighbours_tell(struct session *s, struct outmsg *m, const char *new_nick,
+			    bool leave)
+{
+	struct channel **chs;
+	size_t n = channels_of(s, &chs);
+	channels_lock_all(chs, n);
+	size_t total = 0;
+	for (size_t c = 0; c < n; c++)
+		total += chs[c]->nmembers;
+	struct session **to = xmalloc((total ? total : 1) * sizeof *to);
+	size_t nto = 0;
+	for (size_t c = 0; c < n; c++) {
+		struct channel *ch = chs[c];
+		if (!channel_has_member(ch, s))
+			continue; /* kicked since the list was taken */
+		if (m)
+			for (size_t i = 0; i < ch->nmembers; i++)
+				if (ch->members[i].session != s)
+					to[nto++] = ch->members[i].session;
+		if (new_nick)
+			channel_rename_member(ch, s, new_nick);
 	}
+	qsort(to, nto, sizeof *to, session_ptr_cmp);
+	for (size_t i = 0; i < nto; i++)
+		if (i == 0 || to[i] != to[i - 1])
+			deliver_queue(s, to[i], m);
+	free(to);
+	bool *emptied = xcalloc(n ? n : 1, sizeof *emptied);
+	for (size_t c = 0; leave && c < n; c++)
+		emptied[c] = channel_remove_member(chs[c], s);
+	channels_unlock_all(chs, n);
+	for (size_t c = 0; c < n; c++)
+		if (emptied[c])
+			registry_channel_forget(chs[c]);
+	free(emptied);
+	channels_release(chs, n);
 }
 
 int nick_change(struct session *s, const char *nick)
@@ -539,20 +584,23 @@ int nick_change(struct session *s, const char *nick)
 		return 0;
 	char old_source[128];
 	session_source(s, old_source, sizeof old_source);
+	const char *params[] = {nick};
+	struct outmsg m;
+	outmsg_init(&m, old_source, "NICK", 1, params);
 	registry_wrlock();
 	if (registry_set_nick(s, nick) < 0) {
 		registry_unlock();
+		outmsg_release(&m);
 		if (s->kind == SESSION_PLAIN)
 			plain_say(s, "Error: the nickname %s is already in use.", nick);
 		else
 			reply(s, "433", nick, "Nickname is already in use", NULL);
 		return -1;
 	}
-	const char *params[] = {nick};
-	struct outmsg m;
-	outmsg_init(&m, old_source, "NICK", 1, params);
-	fanout_to_neighbours(s, &m, true);
+	/* s hears of its new nick before anything sent to it under that nick. */
+	deliver_queue(s, s, &m);
 	registry_unlock();
+	neighbours_tell(s, &m, nick, false);
 	outmsg_release(&m);
 	return 0;
 }
@@ -567,18 +615,8 @@ void commands_leave(struct session *s, const char *reason)
 	struct outmsg m;
 	outmsg_init(&m, source, "QUIT", 1, params);
 	bool tell = s->registered && !atomic_load(&g_server.shutting_down);
+	neighbours_tell(s, tell ? &m : NULL, NULL, true);
 	registry_wrlock();
-	if (tell)
-		fanout_to_neighbours(s, &m, false);
-	while (s->nchannels > 0) {
-		struct channel *ch = s->channels[0];
-		pthread_mutex_lock(&ch->lock);
-		channel_remove_member(ch, s);
-		bool empty = ch->nmembers == 0;
-		pthread_mutex_unlock(&ch->lock);
-		if (empty)
-			registry_channel_remove(ch);
-	}
 	registry_drop_nick(s);
 	s->registered = false;
 	registry_unlock();

@@ -26,10 +26,17 @@ static const char usage_text[] =
 	"  -m, --motd FILE          message of the day shown after registration\n"
 	"  -P, --password PASS      connection password (IRC PASS; plain users are asked)\n"
 	"  -c, --max-clients N      most simultaneous connections (default 10000)\n"
-	"  -i, --max-per-ip N       most connections from one address (default 0: no limit)\n"
+	"  -i, --max-per-ip N       most connections from one address (default 32; 0: no limit)\n"
+	"      --max-channels N     most rooms on the server (default 10000; the default room\n"
+	"                           is always allowed)\n"
+	"      --max-channels-per-user N\n"
+	"                           most rooms one connection may be in (default 50)\n"
 	"  -q, --sendq BYTES        per-connection send-queue limit, k/m suffixes (default 1m)\n"
 	"  -f, --flood RATE:BURST   lines per second and burst per client, or off (default 5:20)\n"
 	"  -H, --history N          lines per room replayed to joiners (default 100; 0: off)\n"
+	"      --history-memory BYTES\n"
+	"                           memory for all rooms' history, k/m suffixes; the oldest\n"
+	"                           lines of any room go first (default 64m)\n"
 	"  -r, --default-room ROOM  room plain-text users land in (default #lobby)\n"
 	"  -t, --trace              narrate every socket step on stdout (classroom mode)\n"
 	"  -l, --log-level LEVEL    error, warn, info or debug (default info)\n"
@@ -39,7 +46,14 @@ static const char usage_text[] =
 	"  -h, --help               show this help and exit\n"
 	"  -V, --version            show the version and exit\n";
 
-enum { OPT_REG_TIMEOUT = 1000, OPT_PING_INTERVAL, OPT_WRITERS };
+enum {
+	OPT_REG_TIMEOUT = 1000,
+	OPT_PING_INTERVAL,
+	OPT_WRITERS,
+	OPT_MAX_CHANNELS,
+	OPT_MAX_CHANNELS_PER_USER,
+	OPT_HISTORY_MEMORY,
+};
 
 static const struct option long_options[] = {
 	{"port", required_argument, NULL, 'p'},
@@ -58,6 +72,9 @@ static const struct option long_options[] = {
 	{"reg-timeout", required_argument, NULL, OPT_REG_TIMEOUT},
 	{"ping-interval", required_argument, NULL, OPT_PING_INTERVAL},
 	{"writers", required_argument, NULL, OPT_WRITERS},
+	{"max-channels", required_argument, NULL, OPT_MAX_CHANNELS},
+	{"max-channels-per-user", required_argument, NULL, OPT_MAX_CHANNELS_PER_USER},
+	{"history-memory", required_argument, NULL, OPT_HISTORY_MEMORY},
 	{"help", no_argument, NULL, 'h'},
 	{"version", no_argument, NULL, 'V'},
 	{NULL, 0, NULL, 0},
@@ -187,11 +204,15 @@ static void config_defaults(struct config *cfg)
 	cfg->port = 6667;
 	copy_field(cfg->name, sizeof cfg->name, "parley");
 	cfg->max_clients = 10000;
+	cfg->max_per_ip = 32;
+	cfg->max_channels = 10000;
+	cfg->max_channels_per_user = 50;
 	cfg->sendq = 1024 * 1024;
 	cfg->flood = true;
 	cfg->flood_rate = 5;
 	cfg->flood_burst = 20;
 	cfg->history = 100;
+	cfg->history_memory = 64 * 1024 * 1024;
 	copy_field(cfg->default_room, sizeof cfg->default_room, "#lobby");
 	cfg->log_level = LOG_INFO;
 	cfg->reg_timeout = 30;
@@ -260,6 +281,20 @@ static int apply_option(struct config *cfg, int opt, const char *arg, char **err
 		if (parse_int(arg, 0, 100000, &v) < 0)
 			goto bad;
 		cfg->history = (int)v;
+		return 0;
+	case OPT_MAX_CHANNELS:
+		if (parse_int(arg, 1, 1000000, &v) < 0)
+			goto bad;
+		cfg->max_channels = (int)v;
+		return 0;
+	case OPT_MAX_CHANNELS_PER_USER:
+		if (parse_int(arg, 1, 1000, &v) < 0)
+			goto bad;
+		cfg->max_channels_per_user = (int)v;
+		return 0;
+	case OPT_HISTORY_MEMORY:
+		if (parse_size(arg, &cfg->history_memory) < 0 || cfg->history_memory < 1024)
+			goto bad;
 		return 0;
 	case OPT_WRITERS:
 		if (parse_int(arg, 1, 256, &v) < 0)

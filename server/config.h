@@ -22,10 +22,13 @@ struct config {
 	char password[PASSWORD_MAX + 1];   /* empty: none */
 	int max_clients;
 	int max_per_ip;                    /* 0: no limit */
+	int max_channels;                  /* rooms on the server (the default room is exempt) */
+	int max_channels_per_user;         /* rooms one connection may be in (CHANLIMIT) */
 	size_t sendq;
 	bool flood;
 	double flood_rate, flood_burst;
-	int history;
+	int history;                       /* lines per room */
+	size_t history_memory;             /* bytes of history, all rooms together */
 	char default_room[64];
 	bool trace;
 	enum log_level log_level;

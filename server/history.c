@@ -1,81 +1,186 @@
-/* history: a ring of a channel's most recent messages. */
+/* history: see history.h. */
 #include "history.h"
 
+#include <assert.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "xalloc.h"
 
-struct history {
-	struct history_entry *entries;
-	size_t capacity;
-	size_t first; /* index of the oldest entry */
-	size_t count;
+/* One message: the entry callers see, its places in the two lists, and its
+ * text in the same allocation. */
+struct node {
+	struct history_entry e;
+	struct node *older, *newer; /* the budget's list (global age order) */
+	struct node *room_newer;    /* the owner's list, oldest first */
+	struct history *owner;
+	size_t bytes;               /* what it counts against the budget */
+	atomic_int refs;            /* 1 while listed, plus one per snapshot */
+	char data[];                /* source, command, text, each NUL-ended */
 };
 
-/* A ring holding at most capacity messages (0: history is off). */
-struct history *history_new(size_t capacity)
-{
-	struct history *h = xmalloc(sizeof(*h));
+struct history {
+	struct history_budget *budget;
+	struct node *oldest, *newest; /* budget lock */
+	size_t count;                 /* budget lock */
+	size_t capacity;              /* const */
+};
 
+struct history_budget {
+	pthread_mutex_t lock;
+	struct node *oldest, *newest; /* every message of every history */
+	size_t used, max;
+};
+
+struct history_budget *history_budget_new(size_t max_bytes)
+{
+	struct history_budget *b = xcalloc(1, sizeof *b);
+	pthread_mutex_init(&b->lock, NULL);
+	b->max = max_bytes;
+	return b;
+}
+
+void history_budget_free(struct history_budget *b)
+{
+	if (!b)
+		return;
+	assert(!b->oldest && b->used == 0);
+	pthread_mutex_destroy(&b->lock);
+	free(b);
+}
+
+size_t history_budget_used(struct history_budget *b)
+{
+	pthread_mutex_lock(&b->lock);
+	size_t used = b->used;
+	pthread_mutex_unlock(&b->lock);
+	return used;
+}
+
+struct history *history_new(struct history_budget *b, size_t capacity)
+{
+	struct history *h = xcalloc(1, sizeof *h);
+	h->budget = b;
 	h->capacity = capacity;
-	h->entries = capacity ? xcalloc(capacity, sizeof(*h->entries)) : NULL;
-	h->first = 0;
-	h->count = 0;
 	return h;
 }
 
-/* Releases one entry's strings. */
-static void history_entry_clear(struct history_entry *e)
+/* Drops one reference; the last frees the message. No lock needed. */
+static void node_unref(struct node *n)
 {
-	free(e->source);
-	free(e->command);
-	free(e->text);
-	e->source = e->command = e->text = NULL;
+	if (atomic_fetch_sub_explicit(&n->refs, 1, memory_order_acq_rel) == 1)
+		free(n);
 }
 
-/* Frees the ring and every message in it. */
+/* Takes the oldest message of n's room out of both lists. Budget lock held;
+ * n must be the front of its room (it always is: see history.h). */
+static void node_unlink_locked(struct history_budget *b, struct node *n)
+{
+	struct history *h = n->owner;
+	assert(h->oldest == n);
+	h->oldest = n->room_newer;
+	if (!h->oldest)
+		h->newest = NULL;
+	h->count--;
+	if (n->older)
+		n->older->newer = n->newer;
+	else
+		b->oldest = n->newer;
+	if (n->newer)
+		n->newer->older = n->older;
+	else
+		b->newest = n->older;
+	b->used -= n->bytes;
+	node_unref(n);
+}
+
 void history_free(struct history *h)
 {
 	if (!h)
 		return;
-	for (size_t i = 0; i < h->count; i++)
-		history_entry_clear(&h->entries[(h->first + i) % h->capacity]);
-	free(h->entries);
+	struct history_budget *b = h->budget;
+	pthread_mutex_lock(&b->lock);
+	while (h->oldest)
+		node_unlink_locked(b, h->oldest);
+	pthread_mutex_unlock(&b->lock);
 	free(h);
 }
 
-/* Records a message; when full, the oldest slot is reused for it. */
-void history_add(struct history *h, long long unix_ms, const char *source, const char *command,
-                 const char *text)
+/* A new message with its text copied in, one reference (the lists'). */
+static struct node *node_new(struct history *h, long long unix_ms, const char *source,
+			     const char *command, const char *text)
 {
-	struct history_entry *e;
+	size_t ls = strlen(source) + 1, lc = strlen(command) + 1, lt = strlen(text) + 1;
+	struct node *n = xmalloc(sizeof *n + ls + lc + lt);
+	memset(n, 0, sizeof *n);
+	memcpy(n->data, source, ls);
+	memcpy(n->data + ls, command, lc);
+	memcpy(n->data + ls + lc, text, lt);
+	n->e = (struct history_entry){.unix_ms = unix_ms, .source = n->data,
+				      .command = n->data + ls, .text = n->data + ls + lc};
+	n->owner = h;
+	n->bytes = sizeof *n + ls + lc + lt;
+	atomic_init(&n->refs, 1);
+	return n;
+}
 
+void history_add(struct history *h, long long unix_ms, const char *source, const char *command,
+		 const char *text)
+{
 	if (h->capacity == 0)
 		return;
-	if (h->count == h->capacity) {
-		e = &h->entries[h->first];
-		history_entry_clear(e);
-		h->first = (h->first + 1) % h->capacity;
-	} else {
-		e = &h->entries[(h->first + h->count) % h->capacity];
-		h->count++;
+	/* Allocate outside the lock; every room's messages wait on it. */
+	struct node *n = node_new(h, unix_ms, source, command, text);
+	struct history_budget *b = h->budget;
+	pthread_mutex_lock(&b->lock);
+	if (h->count == h->capacity)
+		node_unlink_locked(b, h->oldest);
+	if (h->newest)
+		h->newest->room_newer = n;
+	else
+		h->oldest = n;
+	h->newest = n;
+	h->count++;
+	n->older = b->newest;
+	if (b->newest)
+		b->newest->newer = n;
+	else
+		b->oldest = n;
+	b->newest = n;
+	b->used += n->bytes;
+	while (b->used > b->max && b->oldest)
+		node_unlink_locked(b, b->oldest);
+	pthread_mutex_unlock(&b->lock);
+}
+
+size_t history_count(struct history *h)
+{
+	pthread_mutex_lock(&h->budget->lock);
+	size_t count = h->count;
+	pthread_mutex_unlock(&h->budget->lock);
+	return count;
+}
+
+size_t history_snapshot(struct history *h, const struct history_entry **out, size_t cap)
+{
+	pthread_mutex_lock(&h->budget->lock);
+	size_t skip = h->count > cap ? h->count - cap : 0, n = 0;
+	for (struct node *p = h->oldest; p; p = p->room_newer) {
+		if (skip) {
+			skip--;
+			continue;
+		}
+		atomic_fetch_add_explicit(&p->refs, 1, memory_order_relaxed);
+		out[n++] = &p->e;
 	}
-	e->unix_ms = unix_ms;
-	e->source = xstrdup(source);
-	e->command = xstrdup(command);
-	e->text = xstrdup(text);
+	pthread_mutex_unlock(&h->budget->lock);
+	return n;
 }
 
-/* Messages held. */
-size_t history_count(const struct history *h)
+void history_release(const struct history_entry *const *entries, size_t n)
 {
-	return h->count;
-}
-
-/* The i-th oldest message held. */
-const struct history_entry *history_get(const struct history *h, size_t i)
-{
-	if (i >= h->count)
-		return NULL;
-	return &h->entries[(h->first + i) % h->capacity];
+	for (size_t i = 0; i < n; i++)
+		node_unref((struct node *)(void *)entries[i]);
 }

@@ -1,30 +1,62 @@
-/* history: the last N messages of a channel, for replay to joiners (no I/O).
- * A ring that overwrites its oldest entry when full. Capacity 0 keeps nothing.
- * The owner (the channel) locks it. */
+/* history: the recent messages of every room, replayed to joiners, under one
+ * memory budget (no I/O).
+ *
+ * Each room has a struct history: its messages oldest first, at most
+ * `capacity` of them, and nothing allocated until its first message. All the
+ * histories made with one struct history_budget share a byte budget: when a
+ * new message takes the total past it, the oldest messages of all those rooms
+ * go first. The budget keeps every message in one list in the order they were
+ * added (the global age order), so the oldest is found in O(1), and it is
+ * always the oldest of its own room too, so every removal is at the front of
+ * a room's list.
+ *
+ * Locking: the budget's mutex guards every history made with it (their lists
+ * and counts) and the totals. It is a leaf lock, taken under a channel lock or
+ * none, and nothing is taken while it is held. That is what lets a message in
+ * one room evict lines of another room without taking that room's lock:
+ * there is no second channel lock, so no order to get wrong. Messages are
+ * reference-counted: history_snapshot() hands out references, so a replay
+ * reads them after the lock is dropped, even if they were evicted meanwhile. */
 #ifndef PARLEY_HISTORY_H
 #define PARLEY_HISTORY_H
 
 #include <stddef.h>
 
 struct history_entry {
-	long long unix_ms; /* when the server accepted the message */
-	char *source;      /* nick!user@host of the sender */
-	char *command;     /* "PRIVMSG" or "NOTICE" */
-	char *text;        /* the message text (valid UTF-8, no CR/LF) */
+	long long unix_ms;   /* when the server accepted the message */
+	const char *source;  /* nick!user@host of the sender */
+	const char *command; /* "PRIVMSG" or "NOTICE" */
+	const char *text;    /* the message text (valid UTF-8, no CR/LF) */
 };
 
+struct history_budget;
 struct history;
 
-struct history *history_new(size_t capacity);
+/* A budget of max_bytes for all the histories made with it. */
+struct history_budget *history_budget_new(size_t max_bytes);
+/* Frees the budget; every history made with it must be freed first. */
+void history_budget_free(struct history_budget *b);
+/* Bytes the messages held take now (headers and text, as allocated). */
+size_t history_budget_used(struct history_budget *b);
+
+/* An empty history of at most capacity messages (0: keeps nothing). Allocates
+ * only the small struct; messages are allocated as they come. */
+struct history *history_new(struct history_budget *b, size_t capacity);
+/* Drops every message of h and frees it. */
 void history_free(struct history *h);
 
-/* Stores a copy of the message, evicting the oldest when full. */
+/* Stores a copy of the message, evicting h's oldest when h is full and the
+ * oldest of any room while the budget is exceeded. */
 void history_add(struct history *h, long long unix_ms, const char *source,
 		 const char *command, const char *text);
 
-size_t history_count(const struct history *h);
+/* Messages h holds now. */
+size_t history_count(struct history *h);
 
-/* Entry i, 0 being the oldest held. i must be < history_count(). */
-const struct history_entry *history_get(const struct history *h, size_t i);
+/* Puts up to cap of h's messages (its newest ones, oldest first) into out,
+ * each with a reference the caller gives back with history_release().
+ * Returns how many. */
+size_t history_snapshot(struct history *h, const struct history_entry **out, size_t cap);
+void history_release(const struct history_entry *const *entries, size_t n);
 
 #endif

@@ -179,12 +179,12 @@ int plain_render_history(long long unix_ms, const char *source, const char *comm
 /* The name of s's current room into buf; false if it is in none. */
 static bool current_room(struct session *s, char *buf, size_t cap)
 {
-	registry_rdlock();
-	bool in_room = s->nchannels > 0;
-	if (in_room)
-		snprintf(buf, cap, "%s", s->channels[0]->name);
-	registry_unlock();
-	return in_room;
+	struct channel **chs;
+	size_t n = channels_of(s, &chs);
+	if (n)
+		snprintf(buf, cap, "%s", chs[0]->name);
+	channels_release(chs, n);
+	return n > 0;
 }
 
 /* Finishes the nickname (and password) steps: the user is in. */
@@ -256,15 +256,16 @@ static void plain_who(struct session *s)
 {
 	char list[800];
 	size_t len = 0, count = 0;
-	registry_rdlock();
-	struct channel *ch = s->nchannels ? s->channels[0] : NULL;
+	struct channel **chs;
+	size_t nchs = channels_of(s, &chs);
+	struct channel *ch = nchs ? chs[0] : NULL;
 	if (ch) {
 		pthread_mutex_lock(&ch->lock);
 		count = ch->nmembers;
 		for (size_t i = 0; i < ch->nmembers; i++) {
 			const struct member *mb = &ch->members[i];
 			int n = snprintf(list + len, sizeof list - len, "%s%s%s", len ? ", " : "",
-					 mb->op ? "@" : mb->voice ? "+" : "", mb->session->nick);
+					 mb->op ? "@" : mb->voice ? "+" : "", mb->nick);
 			if (n < 0 || (size_t)n >= sizeof list - len - 5) {
 				snprintf(list + len, sizeof list - len, ", ...");
 				break;
@@ -274,7 +275,7 @@ static void plain_who(struct session *s)
 		pthread_mutex_unlock(&ch->lock);
 		plain_say(s, "In %s (%zu): %s", ch->name, count, list);
 	}
-	registry_unlock();
+	channels_release(chs, nchs);
 	if (!ch)
 		plain_say(s, "You are not in a room. Type /join #room.");
 }

@@ -5,13 +5,16 @@
 #include <string.h>
 
 #include "channel.h"
+#include "history.h"
 #include "server.h"
 #include "session.h"
 #include "strmap.h"
 
 static pthread_rwlock_t registry_lock;
 static struct strmap *nicks;    /* folded nick -> struct session * */
-static struct strmap *channels; /* folded name -> struct channel * */
+static struct strmap *channels; /* folded name -> struct channel * (one reference) */
+static unsigned long long next_channel_id;  /* write lock */
+static struct history_budget *history_budget; /* const after init; its own lock */
 
 void registry_init(void)
 {
@@ -24,14 +27,15 @@ void registry_init(void)
 	pthread_rwlockattr_destroy(&attr);
 	nicks = strmap_new();
 	channels = strmap_new();
+	history_budget = history_budget_new(g_server.cfg.history_memory);
 }
 
-/* Frees one channel left at shutdown. */
+/* Drops the table's reference to a channel left at shutdown. */
 static void free_channel_entry(const char *key, void *value, void *arg)
 {
 	(void)key;
 	(void)arg;
-	channel_free(value);
+	channel_unref(value);
 }
 
 void registry_free(void)
@@ -39,6 +43,8 @@ void registry_free(void)
 	strmap_each(channels, free_channel_entry, NULL);
 	strmap_free(channels);
 	strmap_free(nicks);
+	history_budget_free(history_budget);
+	history_budget = NULL;
 	pthread_rwlock_destroy(&registry_lock);
 }
 
@@ -98,27 +104,68 @@ void registry_drop_nick(struct session *s)
 		strmap_remove(nicks, key);
 }
 
-struct channel *registry_channel_get_or_create(const char *name, bool *created)
+struct channel *registry_channel_find_ref(const char *name)
 {
-	char key[CHANNEL_LEN_MAX + 1];
-	*created = false;
-	if (ircname_fold(key, sizeof key, name) < 0)
-		return NULL;
-	struct channel *ch = strmap_get(channels, key);
-	if (!ch) {
-		ch = channel_new(name, (size_t)g_server.cfg.history);
-		strmap_put(channels, key, ch);
-		*created = true;
-	}
+	registry_rdlock();
+	struct channel *ch = registry_find_channel(name);
+	if (ch)
+		channel_ref(ch);
+	registry_unlock();
 	return ch;
 }
 
-void registry_channel_remove(struct channel *ch)
+/* Under the write lock: lists a new channel under key (replacing a dead one). */
+static struct channel *channel_create_locked(const char *key, const char *name,
+					     struct channel *dead)
+{
+	struct channel *ch = channel_new(name, ++next_channel_id, history_budget,
+					 (size_t)g_server.cfg.history);
+	strmap_put(channels, key, ch);
+	channel_unref(dead);
+	return ch;
+}
+
+struct channel *registry_channel_open(const char *name)
+{
+	char key[CHANNEL_LEN_MAX + 1];
+	if (ircname_fold(key, sizeof key, name) < 0)
+		return NULL;
+	/* The common case, joining a room that exists, needs only the read lock. */
+	registry_rdlock();
+	struct channel *ch = strmap_get(channels, key);
+	if (ch && !atomic_load(&ch->dead)) {
+		channel_ref(ch);
+		registry_unlock();
+		return ch;
+	}
+	registry_unlock();
+	registry_wrlock();
+	ch = strmap_get(channels, key);
+	if (!ch || atomic_load(&ch->dead)) {
+		bool exempt = ircname_cmp(name, g_server.cfg.default_room) == 0;
+		if (!exempt && !ch && strmap_count(channels) >= (size_t)g_server.cfg.max_channels) {
+			registry_unlock();
+			return NULL;
+		}
+		ch = channel_create_locked(key, name, ch);
+	}
+	channel_ref(ch);
+	registry_unlock();
+	return ch;
+}
+
+void registry_channel_forget(struct channel *ch)
 {
 	char key[CHANNEL_LEN_MAX + 1];
 	ircname_fold(key, sizeof key, ch->name);
-	strmap_remove(channels, key);
-	channel_free(ch);
+	registry_wrlock();
+	bool listed = strmap_get(channels, key) == ch;
+	if (listed)
+		strmap_remove(channels, key);
+	registry_unlock();
+	/* Free outside the write lock: that walks the room's history. */
+	if (listed)
+		channel_unref(ch);
 }
 
 size_t registry_nick_count(void)

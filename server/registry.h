@@ -1,10 +1,14 @@
 /* registry: the nick table and the channel table, behind one rwlock.
  *
  * The registry lock is the first lock in the server's order (see server.h).
- * Held for reading it keeps every registered nick, every channel and every
- * channel's membership in place (membership changes need it for writing), so
- * a reader may walk channels and members without references. Keys are folded
- * with rfc1459 case mapping. */
+ * It guards the two tables and the sessions' "registry" fields (nick,
+ * registered, away: session.h). Held for reading it keeps every registered
+ * nick and every listed channel in place, so a reader may use them without
+ * references; channel membership is the channel lock's (channel.h), not the
+ * registry's. The write lock is held only for short edits of the tables and
+ * those fields, never while waiting for a channel lock, so a JOIN or NICK
+ * never stops messages in other rooms. Keys are folded with rfc1459 case
+ * mapping. The registry also owns the history budget all rooms share. */
 #ifndef PARLEY_REGISTRY_H
 #define PARLEY_REGISTRY_H
 
@@ -31,10 +35,18 @@ int registry_set_nick(struct session *s, const char *nick);
 /* Under the write lock: drops s's nick from the table. */
 void registry_drop_nick(struct session *s);
 
-/* Under the write lock: the channel named name, created empty if absent. */
-struct channel *registry_channel_get_or_create(const char *name, bool *created);
-/* Under the write lock: removes and frees an empty channel. */
-void registry_channel_remove(struct channel *ch);
+/* The channel named name, with a reference for the caller, or NULL. Takes
+ * the lock itself (do not hold it). */
+struct channel *registry_channel_find_ref(const char *name);
+
+/* The channel named name with a reference for the caller, created empty if
+ * absent or dead. Takes the lock itself. Returns NULL if creating it would
+ * pass --max-channels (the default room is exempt). */
+struct channel *registry_channel_open(const char *name);
+
+/* Drops a dead (emptied) channel from the table, if it is still listed.
+ * Takes the write lock itself; the caller holds no channel lock. */
+void registry_channel_forget(struct channel *ch);
 
 /* Counts for LUSERS; caller holds the lock. */
 size_t registry_nick_count(void);

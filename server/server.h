@@ -4,11 +4,19 @@
  * of sessions; each session has one worker thread. Lock order across the
  * whole server (take them in this order, never the reverse):
  *
- *     registry lock (rwlock)  ->  channel lock  ->  session queue lock
+ *     registry lock (rwlock)  ->  channel lock(s)  ->  session memb_lock,
+ *                                                       history budget lock,
+ *                                                       session queue lock
  *
- * plus sessions_lock (below), which is a leaf: nothing else is taken while
- * holding it. Nobody blocks on I/O while holding any of them: sockets are
- * non-blocking and every send under a lock is MSG_DONTWAIT. */
+ * The last three are leaves (nothing is taken while holding one), as are
+ * sessions_lock (below) and flushq's lock. Several channel locks are held at
+ * once only in increasing channel id (channels_lock_all: NICK, QUIT). The
+ * registry lock is held only for short table edits and lookups; nobody
+ * waits for a channel lock while holding it for writing, and the fan-out
+ * paths (messages, JOIN/PART/KICK/NICK/QUIT) hold a channel reference
+ * instead of the registry lock (channel.h). Nobody blocks on I/O while
+ * holding any of them: sockets are non-blocking and every send under a lock
+ * is MSG_DONTWAIT. */
 #ifndef PARLEY_SERVER_H
 #define PARLEY_SERVER_H
 

@@ -57,6 +57,7 @@ struct session *session_new(int fd, const struct sockaddr *peer, socklen_t peer_
 	s->connected_unix_ms = clock_unix_ms();
 	s->connected_mono_ms = clock_mono_ms();
 	pthread_mutex_init(&s->q_lock, NULL);
+	pthread_mutex_init(&s->memb_lock, NULL);
 	pthread_cond_init(&s->q_flushed, NULL);
 	outq_init(&s->q);
 	linebuf_init(&s->in, INPUT_LINE_MAX);
@@ -82,6 +83,7 @@ void session_unref(struct session *s)
 		close(s->fd);
 	outq_free(&s->q);
 	pthread_mutex_destroy(&s->q_lock);
+	pthread_mutex_destroy(&s->memb_lock);
 	pthread_cond_destroy(&s->q_flushed);
 	linebuf_free(&s->in);
 	free(s->channels);

@@ -9,8 +9,15 @@
  * Field ownership is written on each field: "const" fields never change after
  * the worker starts; "worker" fields are touched by the worker thread only;
  * "registry" fields are written by the worker under the registry write lock
- * and read by others under the registry read lock; "queue" fields are
- * guarded by q_lock. */
+ * and read by others under the registry read lock (the worker reads them
+ * freely: it is their only writer); "membership" fields are guarded by
+ * memb_lock, and an entry for channel ch changes only with ch's lock held as
+ * well (so a kicker on another thread can remove it); "queue" fields are
+ * guarded by q_lock.
+ *
+ * Lock order (see server.h): registry -> channel(s) -> memb_lock, q_lock.
+ * memb_lock is a leaf: held only to read or edit channels[], with nothing
+ * taken under it. */
 #ifndef PARLEY_SESSION_H
 #define PARLEY_SESSION_H
 
@@ -87,6 +94,9 @@ struct session {
 	bool registered;
 	bool invisible;
 	char *away;                  /* NULL when present */
+
+	/* membership */
+	pthread_mutex_t memb_lock;
 	struct channel **channels;   /* channels this session is a member of */
 	size_t nchannels, channels_cap;
 

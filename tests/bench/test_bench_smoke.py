@@ -36,7 +36,7 @@ def run_bench(args, timeout=120):
 
 class BenchSmoke(ServerTestCase):
 
-    server_args = ("--max-clients", "1000", "--sendq", "4m")
+    server_args = ("--max-clients", "1000", "--sendq", "4m", "--max-per-ip", "0")
 
     def check_clean(self, rc, r, out, rooms):
         self.assertTrue(r, "no RESULT line:\n" + out)

@@ -14,12 +14,12 @@
 /* Parses a NULL-terminated list of arguments (after "parleyd"). */
 static enum config_result parse(struct config *cfg, char **error, ...)
 {
-	char *argv[32] = {"parleyd"};
+	char *argv[48] = {"parleyd"};
 	int argc = 1;
 	va_list ap;
 	va_start(ap, error);
 	char *arg;
-	while ((arg = va_arg(ap, char *)) && argc < 31)
+	while ((arg = va_arg(ap, char *)) && argc < 47)
 		argv[argc++] = arg;
 	va_end(ap);
 	return config_parse(cfg, argc, argv, error);
@@ -37,7 +37,10 @@ static void test_defaults(void **state)
 	assert_null(cfg.motd);
 	assert_string_equal(cfg.password, "");
 	assert_int_equal(cfg.max_clients, 10000);
-	assert_int_equal(cfg.max_per_ip, 0);
+	assert_int_equal(cfg.max_per_ip, 32);
+	assert_int_equal(cfg.max_channels, 10000);
+	assert_int_equal(cfg.max_channels_per_user, 50);
+	assert_int_equal(cfg.history_memory, 64 * 1024 * 1024);
 	assert_int_equal(cfg.sendq, 1024 * 1024);
 	assert_true(cfg.flood);
 	assert_true(cfg.flood_rate == 5 && cfg.flood_burst == 20);
@@ -58,7 +61,8 @@ static void test_every_option(void **state)
 			       "--name", "chat.lan", "-P", "secret", "--max-clients", "50",
 			       "-i", "3", "--sendq", "64k", "--flood", "off", "-H", "0",
 			       "--default-room", "#hall", "-t", "--log-level", "debug",
-			       "--reg-timeout", "5", "--ping-interval", "9", NULL),
+			       "--reg-timeout", "5", "--ping-interval", "9", "--max-channels", "7",
+			       "--max-channels-per-user", "4", "--history-memory", "2m", NULL),
 			 CONFIG_RUN);
 	assert_int_equal(cfg.port, 0);
 	assert_int_equal(cfg.nbinds, 2);
@@ -75,6 +79,9 @@ static void test_every_option(void **state)
 	assert_int_equal(cfg.log_level, LOG_DEBUG);
 	assert_int_equal(cfg.reg_timeout, 5);
 	assert_int_equal(cfg.ping_interval, 9);
+	assert_int_equal(cfg.max_channels, 7);
+	assert_int_equal(cfg.max_channels_per_user, 4);
+	assert_int_equal(cfg.history_memory, 2 * 1024 * 1024);
 	config_free(&cfg);
 }
 
@@ -99,6 +106,8 @@ static void test_bad_values(void **state)
 		{"--flood", "0:5"},      {"--history", "-3"},       {"--default-room", "lobby"},
 		{"--log-level", "loud"}, {"--max-clients", "0"},    {"--reg-timeout", "0"},
 		{"--motd", "/nonexistent/motd"},
+		{"--max-channels", "0"}, {"--max-channels-per-user", "0"},
+		{"--history-memory", "100"}, {"--history-memory", "5x"},
 	};
 	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
 		struct config cfg;

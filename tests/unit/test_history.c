@@ -10,6 +10,8 @@
 
 #include "history.h"
 
+#define BIG_BUDGET (1u << 30)
+
 /* Adds message number i. */
 static void add(struct history *h, int i)
 {
@@ -19,24 +21,28 @@ static void add(struct history *h, int i)
 	history_add(h, 1000LL * i, "n!u@h", i % 2 ? "NOTICE" : "PRIVMSG", text);
 }
 
-/* Checks that entry idx holds message number i. */
-static void check(const struct history *h, size_t idx, int i)
+/* Checks that entry idx of h holds message number i. */
+static void check(struct history *h, size_t idx, int i)
 {
-	const struct history_entry *e = history_get(h, idx);
+	const struct history_entry *all[16];
+	size_t n = history_snapshot(h, all, 16);
 	char text[32];
 
-	assert_non_null(e);
+	assert_true(idx < n);
+	const struct history_entry *e = all[idx];
 	snprintf(text, sizeof(text), "msg %d", i);
 	assert_string_equal(e->text, text);
 	assert_int_equal(e->unix_ms, 1000LL * i);
 	assert_string_equal(e->source, "n!u@h");
 	assert_string_equal(e->command, i % 2 ? "NOTICE" : "PRIVMSG");
+	history_release(all, n);
 }
 
 /* Fills up, then overwrites the oldest, keeping oldest-first order. */
 static void test_overwrite(void **state)
 {
-	struct history *h = history_new(4);
+	struct history_budget *b = history_budget_new(BIG_BUDGET);
+	struct history *h = history_new(b, 4);
 
 	(void)state;
 	assert_int_equal(history_count(h), 0);
@@ -52,13 +58,17 @@ static void test_overwrite(void **state)
 			check(h, k, i + 1 - (int)history_count(h) + (int)k);
 	}
 	history_free(h);
+	assert_int_equal(history_budget_used(b), 0);
+	history_budget_free(b);
 }
 
 /* Capacity 0 keeps nothing; capacity 1 keeps the latest. */
 static void test_small(void **state)
 {
-	struct history *h = history_new(0);
+	struct history_budget *b = history_budget_new(BIG_BUDGET);
+	struct history *h = history_new(b, 0);
 	char text[] = "mutable";
+	const struct history_entry *e;
 
 	(void)state;
 	add(h, 1);
@@ -66,7 +76,7 @@ static void test_small(void **state)
 	assert_int_equal(history_count(h), 0);
 	history_free(h);
 
-	h = history_new(1);
+	h = history_new(b, 1);
 	add(h, 1);
 	add(h, 2);
 	assert_int_equal(history_count(h), 1);
@@ -74,9 +84,155 @@ static void test_small(void **state)
 	/* Strings are copied. */
 	history_add(h, 5, "s", "PRIVMSG", text);
 	text[0] = 'X';
-	assert_string_equal(history_get(h, 0)->text, "mutable");
+	assert_int_equal(history_snapshot(h, &e, 1), 1);
+	assert_string_equal(e->text, "mutable");
+	history_release(&e, 1);
 	history_free(h);
 	history_free(NULL);
+	history_budget_free(b);
+}
+
+/* Adds message number i (0-9), all of the same size. */
+static void put(struct history *h, int i)
+{
+	char text[32];
+
+	snprintf(text, sizeof(text), "msg %d", i);
+	history_add(h, 1000LL * i, "n!u@h", "PRIVMSG", text);
+}
+
+/* Checks that entry idx of h is message number i of put(). */
+static void check_put(struct history *h, size_t idx, int i)
+{
+	const struct history_entry *all[16];
+	size_t n = history_snapshot(h, all, 16);
+	char text[32];
+
+	assert_true(idx < n);
+	snprintf(text, sizeof(text), "msg %d", i);
+	assert_string_equal(all[idx]->text, text);
+	history_release(all, n);
+}
+
+/* Bytes one message of put() counts. */
+static size_t message_bytes(void)
+{
+	struct history_budget *b = history_budget_new(BIG_BUDGET);
+	struct history *h = history_new(b, 10);
+	put(h, 1);
+	size_t bytes = history_budget_used(b);
+	history_free(h);
+	history_budget_free(b);
+	return bytes;
+}
+
+/* An empty room costs no budget; adding counts, freeing gives it back. */
+static void test_lazy_and_accounted(void **state)
+{
+	struct history_budget *b = history_budget_new(BIG_BUDGET);
+	struct history *rooms[100];
+
+	(void)state;
+	for (int i = 0; i < 100; i++)
+		rooms[i] = history_new(b, 100000);
+	assert_int_equal(history_budget_used(b), 0);
+	put(rooms[7], 3);
+	assert_int_equal(history_budget_used(b), message_bytes());
+	assert_true(message_bytes() > strlen("n!u@h") + strlen("PRIVMSG") + strlen("msg 3"));
+	for (int i = 0; i < 100; i++)
+		history_free(rooms[i]);
+	assert_int_equal(history_budget_used(b), 0);
+	history_budget_free(b);
+}
+
+/* Over the budget, the oldest messages go first, whichever room holds them. */
+static void test_budget_evicts_oldest_across_rooms(void **state)
+{
+	size_t one = message_bytes();
+	struct history_budget *b = history_budget_new(5 * one);
+	struct history *a = history_new(b, 100), *c = history_new(b, 100);
+
+	(void)state;
+	put(a, 0);
+	put(a, 1);
+	put(c, 2);
+	put(a, 3);
+	put(c, 4);
+	assert_int_equal(history_budget_used(b), 5 * one);
+	put(c, 5); /* evicts message 0 (room a) */
+	assert_int_equal(history_count(a), 2);
+	check_put(a, 0, 1);
+	put(c, 6); /* evicts 1 (a) */
+	put(c, 7); /* evicts 2 (c) */
+	assert_int_equal(history_count(a), 1);
+	check_put(a, 0, 3);
+	assert_int_equal(history_count(c), 4);
+	check_put(c, 0, 4);
+	check_put(c, 3, 7);
+	assert_true(history_budget_used(b) <= 5 * one);
+	put(c, 8); /* evicts 3: room a is empty now */
+	assert_int_equal(history_count(a), 0);
+	put(a, 9); /* evicts 4 (c) */
+	check_put(a, 0, 9);
+	check_put(c, 0, 5);
+	history_free(a);
+	history_free(c);
+	assert_int_equal(history_budget_used(b), 0);
+	history_budget_free(b);
+}
+
+/* The per-room cap and the budget together: the budget still counts right
+ * after cap evictions from the middle of the global order. */
+static void test_cap_and_budget(void **state)
+{
+	size_t one = message_bytes();
+	struct history_budget *b = history_budget_new(4 * one);
+	struct history *a = history_new(b, 2), *c = history_new(b, 10);
+
+	(void)state;
+	put(c, 0);
+	put(a, 1);
+	put(a, 2);
+	put(a, 3); /* room cap: evicts 1, from the middle of the global order */
+	assert_int_equal(history_budget_used(b), 3 * one);
+	put(c, 4);
+	put(c, 5); /* budget: evicts 0 */
+	check_put(c, 0, 4);
+	check_put(a, 0, 2);
+	assert_int_equal(history_budget_used(b), 4 * one);
+	history_free(c);
+	assert_int_equal(history_budget_used(b), 2 * one);
+	history_free(a);
+	history_budget_free(b);
+}
+
+/* A snapshot stays readable after its messages were evicted and freed. */
+static void test_snapshot_outlives_eviction(void **state)
+{
+	size_t one = message_bytes();
+	struct history_budget *b = history_budget_new(2 * one);
+	struct history *a = history_new(b, 10);
+	const struct history_entry *snap[4];
+
+	(void)state;
+	put(a, 1);
+	put(a, 2);
+	assert_int_equal(history_snapshot(a, snap, 4), 2);
+	put(a, 3);
+	put(a, 4); /* both snapped messages are evicted */
+	history_free(a);
+	assert_string_equal(snap[0]->text, "msg 1");
+	assert_string_equal(snap[1]->text, "msg 2");
+	history_release(snap, 2);
+	/* A snapshot with a smaller cap keeps the newest. */
+	a = history_new(b, 10);
+	put(a, 5);
+	put(a, 6);
+	assert_int_equal(history_snapshot(a, snap, 1), 1);
+	assert_string_equal(snap[0]->text, "msg 6");
+	history_release(snap, 1);
+	history_free(a);
+	history_budget_free(b);
 }
 
 /* Runs this module's tests. */
@@ -85,6 +241,10 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_overwrite),
 	    cmocka_unit_test(test_small),
+	    cmocka_unit_test(test_lazy_and_accounted),
+	    cmocka_unit_test(test_budget_evicts_oldest_across_rooms),
+	    cmocka_unit_test(test_cap_and_budget),
+	    cmocka_unit_test(test_snapshot_outlives_eviction),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
