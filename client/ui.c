@@ -73,6 +73,7 @@ struct ui {
 	size_t npending;
 
 	unsigned long long auto_dropped; /* net's count when last told to the user */
+	bool send_full;                  /* a line was refused: the queue is full */
 	char want_window[IRC_LINE_MAX];  /* switch to this window when it opens */
 	bool started;                   /* curses is on */
 	bool quit;
@@ -385,6 +386,7 @@ static bool ui_send(struct ui *ui, const char *line)
 		ui_note(ui, LINE_ERROR, "Not connected: nothing was sent");
 		break;
 	case NET_SEND_FULL:
+		ui->send_full = true;
 		net_status(ui->net, &ns);
 		ui_notef(ui, LINE_ERROR,
 		         "Not sent: %zu lines are already waiting for the server, which is not "
@@ -1037,14 +1039,21 @@ static void ui_paste_answer(struct ui *ui, wint_t ch, bool is_key)
 {
 	if (!is_key && (ch == L'\r' || ch == L'\n')) {
 		char **lines = ui->pending;
-		size_t n = ui->npending;
+		size_t n = ui->npending, skipped = 0;
 		ui->pending = NULL;
 		ui->npending = 0;
+		ui->send_full = false;
 		for (size_t i = 0; i < n; i++) {
-			ui_run_line(ui, lines[i]);
+			if (ui->send_full)
+				skipped++; /* the queue is full: one note, not one per line */
+			else
+				ui_run_line(ui, lines[i]);
 			free(lines[i]);
 		}
 		free(lines);
+		if (skipped)
+			ui_notef(ui, LINE_ERROR, "The other %zu pasted lines were not sent either",
+			         skipped);
 	} else if (!is_key && (ch == 27 || ch == 3 || ch == 7)) {
 		ui_paste_drop(ui);
 		ui_note(ui, LINE_INFO, "Paste cancelled");

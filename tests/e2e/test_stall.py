@@ -171,6 +171,12 @@ class StallTest(e2e.ClientTestCase):
     def test_ctrl_c_leaves_while_the_server_does_not_read(self):
         fake, term = self.start()
         self.stall_and_fill(fake, term)
+        # a second paste meets the queue's limit: refused with one clear note
+        paste_big(term, paste_text())
+        term.wait_for(r"Paste %d lines\?" % LINES)
+        term.keys("Enter")
+        term.wait_for(r"Not sent: \d+ lines are already waiting for the server, which is not")
+        term.wait_for(r"The other \d+ pasted lines were not sent either")
         term.keys("C-c")
         term.finish(quit_keys=())
 
