@@ -576,8 +576,10 @@ static int net_tick(struct net *n, struct session *s, long long now)
 	bool quitting = n->quitting;
 	long long quit_at = n->quit_at;
 	pthread_mutex_unlock(&n->lock);
+	/* Leaving: wait a little for the QUIT to go and the server to close,
+	 * but not for a server that was already not reading. */
 	if (quitting)
-		return now >= quit_at + NET_QUIT_WAIT_MS ? -1 : 0;
+		return now >= quit_at + NET_QUIT_WAIT_MS || s->stall_noted ? -1 : 0;
 	if (!s->registered && now >= s->started + NET_REG_TIMEOUT_MS) {
 		snprintf(s->reason, sizeof(s->reason), "Registration timed out");
 		return -1;
