@@ -79,8 +79,7 @@ enum outbuf_result outbuf_push(struct outbuf *ob, enum outbuf_class cls, const c
 	if (len == 0 || len + 2 > OUTBUF_LINE_MAX || strpbrk(line, "\r\n"))
 		return OUTBUF_INVALID;
 	bool full = outbuf_lines(ob) + 1 > ob->lines_max || ob->bytes + len + 2 > ob->bytes_max;
-	if (cls == OUTBUF_AUTO &&
-	    (full || ob->nnormal > 0 || ob->nauto >= OUTBUF_AUTO_MAX)) {
+	if (cls == OUTBUF_AUTO && (full || ob->nnormal > 0 || ob->nauto >= OUTBUF_AUTO_MAX)) {
 		ob->dropped++;
 		return OUTBUF_DROPPED;
 	}

@@ -28,12 +28,12 @@
 
 #include "ircmsg.h"
 
-#define OUTBUF_LINES_MAX 256                           /* lines waiting */
-#define OUTBUF_BYTES_MAX (64 * 1024)                   /* bytes waiting */
-#define OUTBUF_LINE_MAX (IRC_TAGS_MAX + IRC_LINE_MAX)  /* one line, CR LF included */
-#define OUTBUF_AUTO_MAX 4                              /* automatic lines waiting */
-#define OUTBUF_FLOOD_RATE 5.0     /* lines/s: parleyd's default flood control */
-#define OUTBUF_FLOOD_BURST 20.0   /* ... and its burst */
+#define OUTBUF_LINES_MAX 256                          /* lines waiting */
+#define OUTBUF_BYTES_MAX (64 * 1024)                  /* bytes waiting */
+#define OUTBUF_LINE_MAX (IRC_TAGS_MAX + IRC_LINE_MAX) /* one line, CR LF included */
+#define OUTBUF_AUTO_MAX 4                             /* automatic lines waiting */
+#define OUTBUF_FLOOD_RATE 5.0                         /* lines/s: parleyd's default flood control */
+#define OUTBUF_FLOOD_BURST 20.0                       /* ... and its burst */
 #define OUTBUF_FLOOD_RESERVE 10.0 /* tokens an automatic line must leave for the user */
 
 enum outbuf_class {

@@ -106,7 +106,8 @@ static void test_full_socket_resumes_the_line(void **unused)
 	assert_int_equal(outbuf_push(ob, OUTBUF_NORMAL, "PRIVMSG #a :third", 0), OUTBUF_OK);
 	w.room = SIZE_MAX;
 	pump(ob, &w, 0);
-	assert_string_equal(written(&w), "PRIVMSG #a :first line\r\nPONG :x\r\nPRIVMSG #a :third\r\n");
+	assert_string_equal(written(&w),
+	                    "PRIVMSG #a :first line\r\nPONG :x\r\nPRIVMSG #a :third\r\n");
 	outbuf_free(ob);
 }
 
@@ -196,8 +197,7 @@ static void test_auto_respects_flood_budget(void **unused)
 		assert_int_equal(outbuf_push(ob, OUTBUF_NORMAL, "PRIVMSG #a :paste", 0), OUTBUF_OK);
 	pump(ob, &w, 0);
 	size_t before = w.used;
-	assert_int_equal(outbuf_push(ob, OUTBUF_AUTO, "NOTICE b :\001VERSION x\001", 0),
-	                 OUTBUF_OK);
+	assert_int_equal(outbuf_push(ob, OUTBUF_AUTO, "NOTICE b :\001VERSION x\001", 0), OUTBUF_OK);
 	pump(ob, &w, 1000); /* 5 tokens back: not enough to spare */
 	assert_int_equal(w.used, before);
 	assert_int_equal(outbuf_dropped(ob), 1);
