@@ -19,6 +19,8 @@
 #define MAIN_ROOMS_MAX 50
 #define MAIN_DEFAULT_PORT "6667"
 #define MAIN_DEFAULT_ROOM "#lobby"
+#define MAIN_STALL_ENV "PARLEY_STALL_TIMEOUT" /* seconds; for tests and slow links */
+#define MAIN_STALL_MAX_S 86400
 
 struct options {
 	char *nick;
@@ -172,6 +174,21 @@ static int main_options(int argc, char **argv, struct options *o)
 	return 0;
 }
 
+/* The stall timeout from the environment in ms (0: the default), or -1
+ * when it is set but not a number of seconds from 1 to MAIN_STALL_MAX_S. */
+static long long main_stall_timeout(void)
+{
+	const char *v = getenv(MAIN_STALL_ENV);
+	if (!v || !*v)
+		return 0;
+	if (strspn(v, "0123456789") != strlen(v) || strlen(v) > 5)
+		return -1;
+	long s = atol(v);
+	if (s < 1 || s > MAIN_STALL_MAX_S)
+		return -1;
+	return (long long)s * 1000;
+}
+
 /* Frees the option strings. */
 static void main_options_free(struct options *o)
 {
@@ -205,6 +222,13 @@ int main(int argc, char **argv)
 		main_options_free(&o);
 		return rc < 0 ? 0 : 2;
 	}
+	long long stall_ms = main_stall_timeout();
+	if (stall_ms < 0) {
+		fprintf(stderr, "parley: %s must be a number of seconds from 1 to %d\n",
+		        MAIN_STALL_ENV, MAIN_STALL_MAX_S);
+		main_options_free(&o);
+		return 2;
+	}
 	setlocale(LC_ALL, "");
 	sigset_t quitting, winch;
 	int sigfd = main_signals(&quitting);
@@ -225,6 +249,7 @@ int main(int argc, char **argv)
 	    .user = user && *user ? user : o.nick,
 	    .realname = "parley user",
 	    .password = o.password,
+	    .stall_timeout_ms = stall_ms,
 	};
 	struct net *net = net_start(&cfg, q);
 	if (!net) {

@@ -19,6 +19,7 @@
 #include "ircmsg.h"
 #include "ircname.h"
 #include "linebuf.h"
+#include "outbuf.h"
 #include "xalloc.h"
 
 /* Longest received line we accept: a tag section plus a relayed line that may
@@ -27,22 +28,27 @@
 #define NET_REG_TIMEOUT_MS 60000
 #define NET_DEAD_MS 100000 /* nothing received for this long: ping timeout */
 #define NET_QUIT_WAIT_MS 2000
-#define NET_SEND_TIMEOUT_S 10
+#define NET_FLUSH_MAX 64 /* writes per turn of the loop */
 #define NET_CAPS_WANTED "server-time echo-message"
 #define NET_TEXT_MAX 512
 
 struct net {
-	struct net_config cfg; /* strings owned; immutable after start */
+	struct net_config cfg;      /* strings owned; immutable after start */
+	long long stall_timeout_ms; /* immutable after start */
 	struct evqueue *q;
 	pthread_t thread;
-	int stop_rd, stop_wr; /* wakes the thread to re-read the flags below */
+	int wake_rd, wake_wr; /* wakes the thread: a line was queued, or net_stop() */
 
-	/* lock guards everything below; never held across a blocking read. */
+	/* lock guards everything below. It is held for memory work only, never
+	 * across send, recv or poll: the network thread takes the bytes to
+	 * write from out under it and writes them after unlocking (outbuf
+	 * keeps that pointer valid while others push). */
 	pthread_mutex_t lock;
-	int fd;            /* -1 while not connected */
-	char *nick;        /* nick for the next registration */
-	bool quitting;     /* net_stop() was called */
-	long long quit_at; /* monotonic ms when QUIT was sent */
+	int fd;             /* -1 while not connected */
+	char *nick;         /* nick for the next registration */
+	bool quitting;      /* net_stop() was called */
+	long long quit_at;  /* monotonic ms when QUIT was queued */
+	struct outbuf *out; /* lines to send; any thread appends, the net thread writes */
 };
 
 /* Per-connection state of the network thread (no lock: thread-local). */
@@ -56,6 +62,8 @@ struct session {
 	char caps_seen[NET_TEXT_MAX]; /* CAP LS values collected so far */
 	char reason[NET_TEXT_MAX];    /* why the connection ended */
 	long long started, last_rx, last_lag;
+	bool want_write;  /* lines wait for the socket to become writable */
+	bool stall_noted; /* the user was told the server is not reading */
 };
 
 /* Milliseconds from the monotonic clock. */
@@ -96,11 +104,12 @@ static bool net_quitting(struct net *n)
 	return q;
 }
 
-/* Empties the stop pipe (its bytes only mean "look at the flags"). */
-static void net_drain_stop(struct net *n)
+/* Empties the wake-up pipe (its bytes only mean "look at the queue and
+ * the flags"). */
+static void net_drain_wake(struct net *n)
 {
 	char buf[16];
-	while (read(n->stop_rd, buf, sizeof(buf)) > 0)
+	while (read(n->wake_rd, buf, sizeof(buf)) > 0)
 		;
 }
 
@@ -112,46 +121,85 @@ static void net_sleep(struct net *n, long long ms)
 		long long left = end - net_now();
 		if (left <= 0)
 			return;
-		struct pollfd p = {.fd = n->stop_rd, .events = POLLIN};
+		struct pollfd p = {.fd = n->wake_rd, .events = POLLIN};
 		if (poll(&p, 1, (int)left) > 0)
-			net_drain_stop(n);
+			net_drain_wake(n);
 	}
 }
 
-/* Writes all of buf to fd (blocking, bounded by SO_SNDTIMEO). 0 or -1. */
-static int net_write_all(int fd, const char *buf, size_t len)
+/* Wakes the network thread (a full pipe already holds a wake-up). */
+static void net_wake(struct net *n)
 {
-	while (len > 0) {
-		ssize_t w = send(fd, buf, len, MSG_NOSIGNAL);
-		if (w < 0) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		buf += w;
-		len -= (size_t)w;
+	char byte = 1;
+	if (write(n->wake_wr, &byte, 1) < 0) {
+		/* EAGAIN: the thread has wake-ups waiting already */
 	}
-	return 0;
 }
 
-/* Sends one line under the lock, adding CR LF. Refuses embedded CR/LF so user
- * text can never forge a second protocol line. */
-int net_send(struct net *n, const char *line)
+/* The send result for an outbuf result. */
+static enum net_send_result net_result(enum outbuf_result r)
 {
-	char buf[IRC_TAGS_MAX + IRC_LINE_MAX];
-	size_t len = strlen(line);
-	int rc = -1;
+	switch (r) {
+	case OUTBUF_OK:
+		return NET_SEND_OK;
+	case OUTBUF_FULL:
+		return NET_SEND_FULL;
+	case OUTBUF_INVALID:
+		return NET_SEND_INVALID;
+	case OUTBUF_DROPPED:
+		return NET_SEND_DROPPED;
+	}
+	return NET_SEND_INVALID;
+}
 
-	if (strpbrk(line, "\r\n") || len + 2 > sizeof(buf))
-		return -1;
-	memcpy(buf, line, len);
-	buf[len++] = '\r';
-	buf[len++] = '\n';
+/* Queues a line while connected; wakes the thread when asked (callers on
+ * the network thread itself write at the top of its loop anyway). */
+static enum net_send_result net_enqueue(struct net *n, enum outbuf_class cls, const char *line,
+                                        bool wake)
+{
+	enum net_send_result rc = NET_SEND_NOT_CONNECTED;
+	long long now = net_now();
+
 	pthread_mutex_lock(&n->lock);
 	if (n->fd >= 0)
-		rc = net_write_all(n->fd, buf, len);
+		rc = net_result(outbuf_push(n->out, cls, line, now));
 	pthread_mutex_unlock(&n->lock);
+	if (rc == NET_SEND_OK && wake)
+		net_wake(n);
 	return rc;
+}
+
+/* A line the user (or the UI for them) sends. */
+enum net_send_result net_send(struct net *n, const char *line)
+{
+	return net_enqueue(n, OUTBUF_NORMAL, line, true);
+}
+
+/* An automatic reply: it gives way to the user's lines. */
+enum net_send_result net_send_auto(struct net *n, const char *line)
+{
+	return net_enqueue(n, OUTBUF_AUTO, line, true);
+}
+
+/* When a stall is shown: NET_STALL_NOTICE_MS, or half a shorter timeout. */
+static long long net_stall_notice_ms(const struct net *n)
+{
+	return n->stall_timeout_ms / 2 < NET_STALL_NOTICE_MS ? n->stall_timeout_ms / 2
+	                                                     : NET_STALL_NOTICE_MS;
+}
+
+/* The outbound queue, for the status line. */
+void net_status(struct net *n, struct net_status *out)
+{
+	long long now = net_now();
+
+	pthread_mutex_lock(&n->lock);
+	long long stalled = outbuf_stalled_ms(n->out, now);
+	out->waiting = outbuf_lines(n->out);
+	out->auto_dropped = outbuf_dropped(n->out);
+	pthread_mutex_unlock(&n->lock);
+	out->stalled = out->waiting > 0 && stalled >= net_stall_notice_ms(n);
+	out->stall_left_ms = stalled < n->stall_timeout_ms ? n->stall_timeout_ms - stalled : 0;
 }
 
 /* Formats and sends a line from the network thread itself. */
@@ -164,7 +212,7 @@ __attribute__((format(printf, 2, 3))) static void net_sendf(struct net *n, const
 	int len = vsnprintf(line, sizeof(line), fmt, ap);
 	va_end(ap);
 	if (len >= 0 && (size_t)len < sizeof(line))
-		net_send(n, line);
+		net_enqueue(n, OUTBUF_NORMAL, line, false);
 }
 
 /* Records the nick for the next registration. */
@@ -199,12 +247,12 @@ static int net_connect_wait(struct net *n, int fd)
 		if (net_quitting(n))
 			return ECANCELED;
 		struct pollfd p[2] = {{.fd = fd, .events = POLLOUT},
-		                      {.fd = n->stop_rd, .events = POLLIN}};
+		                      {.fd = n->wake_rd, .events = POLLIN}};
 		int r = poll(p, 2, (int)left);
 		if (r < 0 && errno != EINTR)
 			return errno;
 		if (r > 0 && p[1].revents)
-			net_drain_stop(n);
+			net_drain_wake(n);
 		if (r > 0 && p[0].revents) {
 			int err = 0;
 			socklen_t len = sizeof(err);
@@ -215,7 +263,7 @@ static int net_connect_wait(struct net *n, int fd)
 	}
 }
 
-/* Connects to one address; returns the socket (blocking again) or -1 with
+/* Connects to one address; returns the (non-blocking) socket or -1 with
  * *err set. */
 static int net_connect_one(struct net *n, const struct addrinfo *ai, int *err)
 {
@@ -225,6 +273,10 @@ static int net_connect_one(struct net *n, const struct addrinfo *ai, int *err)
 		*err = errno;
 		return -1;
 	}
+	/* A small kernel buffer: a server that stops reading shows in our queue
+	 * (and the status line) after kilobytes, not megabytes. */
+	int sndbuf = NET_SNDBUF_BYTES;
+	setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &sndbuf, sizeof(sndbuf));
 	if (connect(fd, ai->ai_addr, ai->ai_addrlen) == 0)
 		*err = 0;
 	else if (errno == EINPROGRESS)
@@ -235,11 +287,7 @@ static int net_connect_one(struct net *n, const struct addrinfo *ai, int *err)
 		close(fd);
 		return -1;
 	}
-	int flags = fcntl(fd, F_GETFL);
-	fcntl(fd, F_SETFL, flags & ~O_NONBLOCK);
-	struct timeval tv = {.tv_sec = NET_SEND_TIMEOUT_S};
-	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
-	return fd;
+	return fd; /* stays non-blocking: the loop writes on POLLOUT */
 }
 
 /* A clear sentence for a connect() failure. */
@@ -304,17 +352,36 @@ static void net_alt_nick(const char *base, int attempt, char *out, size_t cap)
 	snprintf(out, cap, "%.*s%s", (int)keep, base, suffix);
 }
 
-/* Sends the registration burst for a fresh connection. */
-static void net_register(struct net *n, struct session *s)
+/* Queues one formatted line; the caller holds n->lock. */
+__attribute__((format(printf, 3, 4))) static void net_queue_locked(struct net *n, long long now,
+                                                                   const char *fmt, ...)
 {
+	char line[IRC_LINE_MAX];
+	va_list ap;
+
+	va_start(ap, fmt);
+	int len = vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	if (len >= 0 && (size_t)len < sizeof(line))
+		outbuf_push(n->out, OUTBUF_NORMAL, line, now);
+}
+
+/* Makes fd the connection and queues the registration burst, in one hold
+ * of the lock, so no line of the user's can go before it. */
+static void net_register(struct net *n, struct session *s, int fd)
+{
+	long long now = net_now();
+
 	pthread_mutex_lock(&n->lock);
 	snprintf(s->nick_try, sizeof(s->nick_try), "%s", n->nick);
-	pthread_mutex_unlock(&n->lock);
-	net_sendf(n, "CAP LS 302");
+	outbuf_reset(n->out, now);
+	net_queue_locked(n, now, "CAP LS 302");
 	if (n->cfg.password && *n->cfg.password)
-		net_sendf(n, "PASS :%s", n->cfg.password);
-	net_sendf(n, "NICK %s", s->nick_try);
-	net_sendf(n, "USER %s 0 * :%s", n->cfg.user, n->cfg.realname);
+		net_queue_locked(n, now, "PASS :%s", n->cfg.password);
+	net_queue_locked(n, now, "NICK %s", s->nick_try);
+	net_queue_locked(n, now, "USER %s 0 * :%s", n->cfg.user, n->cfg.realname);
+	n->fd = fd;
+	pthread_mutex_unlock(&n->lock);
 }
 
 /* Ends capability negotiation once. */
@@ -446,13 +513,16 @@ static int net_read(struct net *n, struct session *s, int fd)
 	return 0;
 }
 
-/* The poll timeout for a session: the next lag probe, liveness or quit deadline. */
+/* The poll timeout for a session: the next lag probe, liveness, quit or
+ * stall deadline. */
 static int net_timeout(struct net *n, struct session *s, long long now)
 {
 	long long due;
 	pthread_mutex_lock(&n->lock);
 	bool quitting = n->quitting;
 	long long quit_at = n->quit_at;
+	long long stalled = outbuf_stalled_ms(n->out, now);
+	bool waiting = outbuf_lines(n->out) > 0;
 	pthread_mutex_unlock(&n->lock);
 	if (quitting)
 		due = quit_at + NET_QUIT_WAIT_MS;
@@ -462,18 +532,54 @@ static int net_timeout(struct net *n, struct session *s, long long now)
 		due = s->last_lag + NET_LAG_INTERVAL_MS;
 	if (s->registered && s->last_rx + NET_DEAD_MS < due)
 		due = s->last_rx + NET_DEAD_MS;
+	if (waiting && !quitting) {
+		long long since = now - stalled;
+		long long next = s->stall_noted ? since + n->stall_timeout_ms
+		                                : since + net_stall_notice_ms(n);
+		if (next < due)
+			due = next;
+	}
 	return due <= now ? 0 : (int)(due - now);
 }
 
-/* Timers: lag probes, registration and liveness. Returns -1 to disconnect. */
+/* Tells the user when the server stops (or starts again) reading what we
+ * send; returns -1 to disconnect once it has not read for the timeout. */
+static int net_check_stall(struct net *n, struct session *s, long long now)
+{
+	pthread_mutex_lock(&n->lock);
+	long long stalled = outbuf_stalled_ms(n->out, now);
+	size_t waiting = outbuf_lines(n->out);
+	pthread_mutex_unlock(&n->lock);
+	if (stalled >= n->stall_timeout_ms) {
+		snprintf(s->reason, sizeof(s->reason), "The server has not read what we sent for %lld s",
+		         n->stall_timeout_ms / 1000);
+		return -1;
+	}
+	if (!s->stall_noted && stalled >= net_stall_notice_ms(n)) {
+		s->stall_noted = true;
+		net_report(n, EVENT_INFO,
+		           "The server is not reading what we send (%zu line%s waiting); "
+		           "disconnecting if it reads nothing for %lld s",
+		           waiting, waiting == 1 ? "" : "s", n->stall_timeout_ms / 1000);
+	} else if (s->stall_noted && stalled < net_stall_notice_ms(n)) {
+		s->stall_noted = false;
+		net_report(n, EVENT_INFO, "The server is reading again");
+	}
+	return 0;
+}
+
+/* Timers: lag probes, registration, liveness and stalls. Returns -1 to
+ * disconnect. */
 static int net_tick(struct net *n, struct session *s, long long now)
 {
 	pthread_mutex_lock(&n->lock);
 	bool quitting = n->quitting;
 	long long quit_at = n->quit_at;
 	pthread_mutex_unlock(&n->lock);
+	/* Leaving: wait a little for the QUIT to go and the server to close,
+	 * but not for a server that was already not reading. */
 	if (quitting)
-		return now >= quit_at + NET_QUIT_WAIT_MS ? -1 : 0;
+		return now >= quit_at + NET_QUIT_WAIT_MS || s->stall_noted ? -1 : 0;
 	if (!s->registered && now >= s->started + NET_REG_TIMEOUT_MS) {
 		snprintf(s->reason, sizeof(s->reason), "Registration timed out");
 		return -1;
@@ -483,11 +589,60 @@ static int net_tick(struct net *n, struct session *s, long long now)
 		         "No answer from the server for %d s (ping timeout)", NET_DEAD_MS / 1000);
 		return -1;
 	}
+	if (net_check_stall(n, s, now) < 0)
+		return -1;
 	if (s->registered && now >= s->last_lag + NET_LAG_INTERVAL_MS) {
 		s->last_lag = now;
 		net_sendf(n, "PING :LAG%lld", net_wallclock());
 	}
 	return 0;
+}
+
+/* Writes queued lines while the socket takes them, at most NET_FLUSH_MAX
+ * writes a turn. The bytes come from outbuf under the lock; the send runs
+ * without it. Returns -1 on a socket error (s->reason set). */
+static int net_flush(struct net *n, struct session *s, int fd)
+{
+	s->want_write = false;
+	for (int i = 0; i < NET_FLUSH_MAX; i++) {
+		size_t len;
+		pthread_mutex_lock(&n->lock);
+		const char *p = outbuf_next(n->out, net_now(), &len);
+		pthread_mutex_unlock(&n->lock);
+		if (!p)
+			return 0;
+		ssize_t w = send(fd, p, len, MSG_NOSIGNAL | MSG_DONTWAIT);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+			s->want_write = true;
+			return 0;
+		}
+		if (w < 0) {
+			snprintf(s->reason, sizeof(s->reason), "Cannot send: %s", strerror(errno));
+			return -1;
+		}
+		pthread_mutex_lock(&n->lock);
+		outbuf_wrote(n->out, (size_t)w, net_now());
+		pthread_mutex_unlock(&n->lock);
+	}
+	s->want_write = true; /* more to write: poll returns at once */
+	return 0;
+}
+
+/* Ends a connection: forgets the socket and the lines it never took, and
+ * says how many there were. */
+static void net_hang_up(struct net *n, struct session *s, int fd)
+{
+	pthread_mutex_lock(&n->lock);
+	n->fd = -1;
+	size_t lost = outbuf_reset(n->out, net_now());
+	pthread_mutex_unlock(&n->lock);
+	close(fd);
+	size_t used = strlen(s->reason);
+	if (lost > 0 && used > 0)
+		snprintf(s->reason + used, sizeof(s->reason) - used, " (%zu line%s not sent)", lost,
+		         lost == 1 ? "" : "s");
 }
 
 /* Runs one connection until it ends. Returns true if it registered. */
@@ -497,32 +652,27 @@ static bool net_session(struct net *n, int fd, struct session *s)
 
 	endpoint_local(fd, local, sizeof(local));
 	endpoint_remote(fd, remote, sizeof(remote));
-	pthread_mutex_lock(&n->lock);
-	n->fd = fd;
-	pthread_mutex_unlock(&n->lock);
 	net_report(n, EVENT_CONNECTED, "Connected: %s -> %s", local, remote);
 	s->started = s->last_rx = s->last_lag = net_now();
-	net_register(n, s);
+	net_register(n, s, fd);
 	for (;;) {
 		long long now = net_now();
-		if (net_tick(n, s, now) < 0)
+		if (net_tick(n, s, now) < 0 || net_flush(n, s, fd) < 0)
 			break;
-		struct pollfd p[2] = {{.fd = fd, .events = POLLIN},
-		                      {.fd = n->stop_rd, .events = POLLIN}};
+		struct pollfd p[2] = {{.fd = fd, .events = POLLIN | (s->want_write ? POLLOUT : 0)},
+		                      {.fd = n->wake_rd, .events = POLLIN}};
 		int r = poll(p, 2, net_timeout(n, s, net_now()));
 		if (r < 0 && errno != EINTR) {
 			snprintf(s->reason, sizeof(s->reason), "poll: %s", strerror(errno));
 			break;
 		}
 		if (r > 0 && p[1].revents)
-			net_drain_stop(n);
-		if (r > 0 && p[0].revents && net_read(n, s, fd) < 0)
+			net_drain_wake(n);
+		if (r > 0 && (p[0].revents & (POLLIN | POLLHUP | POLLERR)) &&
+		    net_read(n, s, fd) < 0)
 			break;
 	}
-	pthread_mutex_lock(&n->lock);
-	n->fd = -1;
-	pthread_mutex_unlock(&n->lock);
-	close(fd);
+	net_hang_up(n, s, fd);
 	return s->registered;
 }
 
@@ -591,8 +741,8 @@ struct net *net_start(const struct net_config *cfg, struct evqueue *q)
 		free(n);
 		return NULL;
 	}
-	n->stop_rd = fds[0];
-	n->stop_wr = fds[1];
+	n->wake_rd = fds[0];
+	n->wake_wr = fds[1];
 	n->q = q;
 	n->fd = -1;
 	n->cfg.host = xstrdup(cfg->host);
@@ -601,6 +751,8 @@ struct net *net_start(const struct net_config *cfg, struct evqueue *q)
 	n->cfg.realname = net_safe_text(cfg->realname);
 	n->cfg.password = cfg->password ? net_safe_text(cfg->password) : NULL;
 	n->nick = xstrdup(cfg->nick);
+	n->stall_timeout_ms = cfg->stall_timeout_ms > 0 ? cfg->stall_timeout_ms : NET_STALL_TIMEOUT_MS;
+	n->out = outbuf_new(OUTBUF_LINES_MAX, OUTBUF_BYTES_MAX, net_now());
 	pthread_mutex_init(&n->lock, NULL);
 	if (pthread_create(&n->thread, NULL, net_main, n) != 0) {
 		net_stop(n, NULL);
@@ -609,7 +761,8 @@ struct net *net_start(const struct net_config *cfg, struct evqueue *q)
 	return n;
 }
 
-/* Says goodbye, stops the thread and frees everything. */
+/* Says goodbye (QUIT goes after the lines already queued), stops the
+ * thread and frees everything. */
 void net_stop(struct net *n, const char *reason)
 {
 	char line[IRC_LINE_MAX];
@@ -622,14 +775,11 @@ void net_stop(struct net *n, const char *reason)
 	n->quitting = true;
 	n->quit_at = net_now();
 	pthread_mutex_unlock(&n->lock);
-	char byte = 1;
-	if (write(n->stop_wr, &byte, 1) < 0) {
-		/* a full pipe already holds a wake-up */
-	}
+	net_wake(n);
 	if (started)
 		pthread_join(n->thread, NULL);
-	close(n->stop_rd);
-	close(n->stop_wr);
+	close(n->wake_rd);
+	close(n->wake_wr);
 	pthread_mutex_destroy(&n->lock);
 	free((char *)n->cfg.host);
 	free((char *)n->cfg.port);
@@ -637,5 +787,6 @@ void net_stop(struct net *n, const char *reason)
 	free((char *)n->cfg.realname);
 	free((char *)n->cfg.password);
 	free(n->nick);
+	outbuf_free(n->out);
 	free(n);
 }

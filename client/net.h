@@ -6,11 +6,17 @@
  * line to the UI thread as an EVENT_LINE, and reconnects with backoff (1 s
  * doubling to 60 s) after a disconnect. It never touches the terminal.
  *
- * The socket belongs to the network thread; net_send() may be called from
- * any thread (a mutex serialises whole lines). */
+ * The socket (non-blocking) belongs to the network thread, and so does the
+ * writing: net_send() only appends a whole line to the outbound queue
+ * (client/outbuf) and wakes the thread, which writes the queue whenever the
+ * socket is writable. So no caller ever waits on the network, and a line is
+ * sent whole or not at all. When the queue makes no progress for the stall
+ * timeout (the server does not read), the thread disconnects with that
+ * reason and reconnects as after any other disconnect. */
 #ifndef PARLEY_NET_H
 #define PARLEY_NET_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "evqueue.h"
@@ -19,6 +25,10 @@
 #define NET_LAG_INTERVAL_MS 30000
 #define NET_BACKOFF_MIN_MS 1000
 #define NET_BACKOFF_MAX_MS 60000
+#define NET_STALL_TIMEOUT_MS 60000 /* queue without progress: disconnect */
+#define NET_STALL_NOTICE_MS 3000   /* ... and tell the user after this long */
+#define NET_SNDBUF_BYTES 16384     /* kernel send buffer (doubled by Linux): keeps
+                                      what waits visible in our queue */
 
 struct net_config {
 	const char *host;     /* name or address */
@@ -27,6 +37,23 @@ struct net_config {
 	const char *user;     /* USER name (made safe by net) */
 	const char *realname; /* USER real name */
 	const char *password; /* PASS, or NULL */
+	long long stall_timeout_ms; /* 0: NET_STALL_TIMEOUT_MS */
+};
+
+enum net_send_result {
+	NET_SEND_OK,
+	NET_SEND_NOT_CONNECTED, /* nothing queued */
+	NET_SEND_INVALID,       /* CR/LF in the line, or too long: nothing queued */
+	NET_SEND_FULL,          /* the queue is at its limit (server not reading) */
+	NET_SEND_DROPPED,       /* an automatic line that would delay the user's */
+};
+
+/* What the UI shows about the outbound side. */
+struct net_status {
+	size_t waiting;        /* lines queued, not yet written whole */
+	bool stalled;          /* waiting lines made no progress for NET_STALL_NOTICE_MS */
+	long long stall_left_ms; /* when stalled: time left before the disconnect */
+	unsigned long long auto_dropped; /* automatic replies dropped so far */
 };
 
 struct net;
@@ -34,9 +61,15 @@ struct net;
 /* Copies cfg and starts the thread, which reports through q. NULL on failure. */
 struct net *net_start(const struct net_config *cfg, struct evqueue *q);
 
-/* Sends one IRC line (without CR LF). Returns 0, or -1 when not connected or
- * when line contains CR/LF or is too long (nothing is sent then). */
-int net_send(struct net *n, const char *line);
+/* Queues one IRC line (without CR LF) to be sent whole; never waits. */
+enum net_send_result net_send(struct net *n, const char *line);
+
+/* Queues an automatic reply (CTCP): sent only when it delays no line of the
+ * user's and the server's flood budget has room to spare, else dropped. */
+enum net_send_result net_send_auto(struct net *n, const char *line);
+
+/* The outbound queue as the status line shows it. */
+void net_status(struct net *n, struct net_status *out);
 
 /* The nick to register with on the next reconnect (after a /nick). */
 void net_set_nick(struct net *n, const char *nick);
@@ -45,8 +78,9 @@ void net_set_nick(struct net *n, const char *nick);
  * connection. Returns 0, or -1 when not connected. */
 int net_endpoints(struct net *n, char *local, char *remote, size_t cap);
 
-/* Sends QUIT :reason when connected, waits up to 2 s for the server to close,
- * then stops the thread and frees everything. */
+/* Queues QUIT :reason when connected, waits up to 2 s for the server to
+ * close (lines still queued are written meanwhile), then stops the thread
+ * and frees everything. */
 void net_stop(struct net *n, const char *reason);
 
 #endif

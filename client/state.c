@@ -9,11 +9,15 @@
 
 #include "ircmsg.h"
 #include "ircname.h"
+#include "tokenbucket.h"
 #include "xalloc.h"
 
 #define STATE_TEXT_MAX 1024
 #define STATE_PREFIX_MAX 8 /* prefix modes we track (PREFIX=(ov)@+ has 2) */
 #define STATE_VERSION_REPLY "parley " PARLEY_VERSION
+#define STATE_CTCP_BURST 3       /* CTCP requests answered at once ... */
+#define STATE_CTCP_PER_MIN 3     /* ... and a minute after that */
+#define STATE_CTCP_NOTE_MS 60000 /* at most one note a minute about the rest */
 
 struct member {
 	char *nick;
@@ -60,6 +64,14 @@ struct state {
 
 	struct pending_line *lines_head, *lines_tail;
 	struct pending_send *send_head, *send_tail;
+	struct pending_send *reply_head, *reply_tail; /* automatic CTCP replies */
+
+	/* CTCP answers: a budget, and what went unanswered (Unix ms clock). */
+	struct tokenbucket ctcp_budget;
+	bool ctcp_started;
+	unsigned long long ctcp_ignored;
+	bool ctcp_noted;
+	long long ctcp_noted_ms;
 };
 
 /* ---- small helpers ------------------------------------------------------ */
@@ -264,6 +276,39 @@ __attribute__((format(printf, 2, 3))) static void state_sendf(struct state *st, 
 	st->send_tail = ps;
 }
 
+/* Queues an automatic reply (state_pop_reply). */
+__attribute__((format(printf, 2, 3))) static void state_replyf(struct state *st, const char *fmt,
+                                                               ...)
+{
+	char text[IRC_LINE_MAX];
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(text, sizeof(text), fmt, ap);
+	va_end(ap);
+	if (n < 0 || (size_t)n >= sizeof(text))
+		return; /* would be cut: better not sent at all */
+	struct pending_send *ps = xcalloc(1, sizeof(*ps));
+	ps->text = xstrdup(text);
+	if (st->reply_tail)
+		st->reply_tail->next = ps;
+	else
+		st->reply_head = ps;
+	st->reply_tail = ps;
+}
+
+char *state_pop_reply(struct state *st)
+{
+	struct pending_send *ps = st->reply_head;
+	if (!ps)
+		return NULL;
+	st->reply_head = ps->next;
+	if (!st->reply_head)
+		st->reply_tail = NULL;
+	char *text = ps->text;
+	free(ps);
+	return text;
+}
+
 char *state_pop_send(struct state *st)
 {
 	struct pending_send *ps = st->send_head;
@@ -339,6 +384,8 @@ void state_free(struct state *st)
 	while (state_pop_line(st, &line))
 		state_line_free(&line);
 	while ((s = state_pop_send(st)) != NULL)
+		free(s);
+	while ((s = state_pop_reply(st)) != NULL)
 		free(s);
 	for (size_t i = 0; i < st->nwindows; i++)
 		state_free_window(st->windows[i]);
@@ -722,15 +769,57 @@ static void state_on_kick(struct state *st, struct ctx *c)
 	            c->nick, reason);
 }
 
-/* Answers the CTCP requests a client is expected to (VERSION, PING). */
-static void state_ctcp_reply(struct state *st, struct ctx *c, const char *body)
+/* Counts a CTCP request left unanswered and says so in the server window,
+ * at most once a minute (a flood of them is one line a minute). */
+static void state_ctcp_ignored(struct state *st, struct ctx *c, const char *what,
+                               const char *why)
+{
+	st->ctcp_ignored++;
+	if (st->ctcp_noted && c->now >= st->ctcp_noted_ms &&
+	    c->now - st->ctcp_noted_ms < STATE_CTCP_NOTE_MS)
+		return;
+	st->ctcp_noted = true;
+	st->ctcp_noted_ms = c->now;
+	state_emitf(st, st->windows[0], c->ms, LINE_INFO,
+	            "CTCP %s from %s not answered (%s; %llu so far). parley answers VERSION "
+	            "and PING sent to you, at most %d a minute.",
+	            what, c->nick, why, st->ctcp_ignored, STATE_CTCP_PER_MIN);
+}
+
+/* Answers the CTCP requests a client is expected to (VERSION, PING), but
+ * only those sent to us (one request to a room would otherwise get a reply
+ * from every parley in it) and at most STATE_CTCP_PER_MIN a minute, so a
+ * flood of requests cannot make us flood. The replies are automatic lines:
+ * the network thread sends them only when they delay nothing of the user's. */
+static void state_ctcp_reply(struct state *st, struct ctx *c, const char *target,
+                             const char *body)
 {
 	if (!ircname_nick_valid(c->nick) || state_same(c->nick, st->nick))
 		return;
-	if (strncmp(body, "VERSION", 7) == 0 && (body[7] == '\0' || body[7] == '\x01'))
-		state_sendf(st, "NOTICE %s :\x01VERSION %s\x01", c->nick, STATE_VERSION_REPLY);
-	else if (strncmp(body, "PING ", 5) == 0 && !strpbrk(body + 5, "\r\n"))
-		state_sendf(st, "NOTICE %s :\x01%.100s", c->nick, body);
+	bool version = strncmp(body, "VERSION", 7) == 0 && (body[7] == '\0' || body[7] == '\x01');
+	bool ping = strncmp(body, "PING ", 5) == 0 && !strpbrk(body + 5, "\r\n");
+	if (!version && !ping)
+		return;
+	const char *what = version ? "VERSION" : "PING";
+	if (!state_same(target, st->nick)) {
+		char why[80];
+		snprintf(why, sizeof(why), "sent to %.50s, not to you", target);
+		state_ctcp_ignored(st, c, what, why);
+		return;
+	}
+	if (!st->ctcp_started) {
+		tokenbucket_init(&st->ctcp_budget, STATE_CTCP_PER_MIN / 60.0, STATE_CTCP_BURST,
+		                 c->now);
+		st->ctcp_started = true;
+	}
+	if (!tokenbucket_take(&st->ctcp_budget, c->now)) {
+		state_ctcp_ignored(st, c, what, "too many requests");
+		return;
+	}
+	if (version)
+		state_replyf(st, "NOTICE %s :\x01VERSION %s\x01", c->nick, STATE_VERSION_REPLY);
+	else
+		state_replyf(st, "NOTICE %s :\x01%.100s", c->nick, body);
 }
 
 /* PRIVMSG and NOTICE: to a channel, to us, or echoed from us. */
@@ -753,7 +842,7 @@ static void state_on_message(struct state *st, struct ctx *c, bool notice)
 			text += text[7] == ' ' ? 8 : 7;
 		} else {
 			if (!notice && !own)
-				state_ctcp_reply(st, c, text + 1);
+				state_ctcp_reply(st, c, target, text + 1);
 			return; /* other CTCP requests and replies are not shown */
 		}
 	}

@@ -5,8 +5,8 @@
  * topic and nick list with prefixes, the negotiated capabilities and the lag.
  * Every received IRC line is applied with state_apply(); what the user should
  * see comes out as display lines (state_pop_line), and what must be sent as a
- * consequence (JOINs after a (re)connect, CTCP replies) as IRC lines
- * (state_pop_send). Texts in display lines are raw network text: the UI
+ * consequence as IRC lines: JOINs after a (re)connect (state_pop_send) and
+ * automatic CTCP replies (state_pop_reply), which the sender may drop. Texts in display lines are raw network text: the UI
  * sanitises them (textstyle) before they reach the terminal. */
 #ifndef PARLEY_STATE_H
 #define PARLEY_STATE_H
@@ -87,6 +87,11 @@ void state_line_free(struct state_line *line);
 
 /* Takes the next IRC line to send (malloc'd, no CR LF), or NULL. */
 char *state_pop_send(struct state *st);
+
+/* Takes the next automatic reply (a CTCP answer; malloc'd, no CR LF), or
+ * NULL. Only CTCPs sent to our nick are answered, at most 3 a minute; the
+ * rest are counted and noted in the server window once a minute. */
+char *state_pop_reply(struct state *st);
 
 /* --- windows ------------------------------------------------------------- */
 

@@ -32,6 +32,7 @@
 #define UI_MSG_CHUNK 400         /* bytes of text per PRIVMSG (room for prefix) */
 #define UI_BELL_MAX_AGE_MS 60000 /* replayed history does not ring */
 #define UI_HISTORY 200
+#define UI_TICK_MS 1000 /* redraw interval while lines wait to be sent */
 
 /* Our own key codes, beyond curses' (define_key). */
 enum {
@@ -71,8 +72,10 @@ struct ui {
 	char **pending; /* lines waiting for the paste confirmation */
 	size_t npending;
 
-	char want_window[IRC_LINE_MAX]; /* switch to this window when it opens */
-	bool started;                   /* curses is on */
+	unsigned long long auto_dropped; /* net's count when last told to the user */
+	bool send_full;                  /* a line was refused: the queue is full */
+	char want_window[IRC_LINE_MAX];  /* switch to this window when it opens */
+	bool started;                    /* curses is on */
 	bool quit;
 	char quit_reason[IRC_LINE_MAX];
 };
@@ -371,12 +374,30 @@ __attribute__((format(printf, 3, 4))) static void ui_notef(struct ui *ui, enum s
 	ui_note(ui, kind, text);
 }
 
-/* Sends one line; tells the user when it could not go. */
+/* Queues one line for the network thread (never waits on the network);
+ * tells the user when it could not go. */
 static bool ui_send(struct ui *ui, const char *line)
 {
-	if (net_send(ui->net, line) == 0)
+	struct net_status ns;
+	switch (net_send(ui->net, line)) {
+	case NET_SEND_OK:
 		return true;
-	ui_note(ui, LINE_ERROR, "Not connected: nothing was sent");
+	case NET_SEND_NOT_CONNECTED:
+		ui_note(ui, LINE_ERROR, "Not connected: nothing was sent");
+		break;
+	case NET_SEND_FULL:
+		ui->send_full = true;
+		net_status(ui->net, &ns);
+		ui_notef(ui, LINE_ERROR,
+		         "Not sent: %zu lines are already waiting for the server, which is not "
+		         "reading them",
+		         ns.waiting);
+		break;
+	case NET_SEND_INVALID:
+	case NET_SEND_DROPPED:
+		ui_note(ui, LINE_ERROR, "Not sent: too long, or it has a line break");
+		break;
+	}
 	return false;
 }
 
@@ -395,7 +416,8 @@ __attribute__((format(printf, 2, 3))) static bool ui_sendf(struct ui *ui, const 
 	return ui_send(ui, line);
 }
 
-/* Sends what the state wants sent (JOINs after a connect, CTCP replies). */
+/* Sends what the state wants sent: JOINs after a connect like the user's
+ * lines, CTCP replies as automatic lines that give way to them. */
 static void ui_flush_state_sends(struct ui *ui)
 {
 	char *line;
@@ -403,6 +425,25 @@ static void ui_flush_state_sends(struct ui *ui)
 		net_send(ui->net, line);
 		free(line);
 	}
+	while ((line = state_pop_reply(ui->st)) != NULL) {
+		net_send_auto(ui->net, line); /* a drop is counted by net */
+		free(line);
+	}
+}
+
+/* Tells the server window about automatic replies the network thread
+ * dropped since last time (few: the state answers 3 CTCPs a minute). */
+static void ui_note_dropped(struct ui *ui, const struct net_status *ns)
+{
+	if (ns->auto_dropped <= ui->auto_dropped)
+		return;
+	unsigned long long fresh = ns->auto_dropped - ui->auto_dropped;
+	char text[160];
+	snprintf(text, sizeof(text),
+	         "Did not send %llu automatic CTCP repl%s: %s would have delayed your own lines",
+	         fresh, fresh == 1 ? "y" : "ies", fresh == 1 ? "it" : "they");
+	state_note(ui->st, 0, LINE_INFO, text, ui_now());
+	ui->auto_dropped = ns->auto_dropped;
 }
 
 /* ---- drawing ---------------------------------------------------------------- */
@@ -499,9 +540,11 @@ static void ui_draw_nicklist(struct ui *ui)
 	}
 }
 
-/* Status line: nick, window, users, lag, activity elsewhere. */
+/* Status line: nick, window, users, lag, a server that is not reading,
+ * activity elsewhere. */
 static void ui_draw_status(struct ui *ui)
 {
+	struct net_status ns;
 	int y = LINES - 2;
 	size_t cur = state_current(ui->st);
 	char text[IRC_LINE_MAX], part[64];
@@ -530,6 +573,14 @@ static void ui_draw_status(struct ui *ui)
 	}
 	ui_fill(y, 0, COLS, bar);
 	int x = ui_draw_text(ui, y, 0, COLS, text, 0, STYLE_COLOR_DEFAULT, bar);
+	net_status(ui->net, &ns);
+	if (ns.stalled) {
+		char stall[128];
+		snprintf(stall, sizeof(stall),
+		         "  server is not reading: %zu line%s waiting (disconnect in %lld s)",
+		         ns.waiting, ns.waiting == 1 ? "" : "s", (ns.stall_left_ms + 999) / 1000);
+		x = ui_draw_text(ui, y, x, COLS, stall, STYLE_BOLD, 4, bar);
+	}
 	bool first = true;
 	for (size_t i = 0; i < state_window_count(ui->st); i++) {
 		enum state_activity act = state_window_activity(ui->st, i);
@@ -988,14 +1039,21 @@ static void ui_paste_answer(struct ui *ui, wint_t ch, bool is_key)
 {
 	if (!is_key && (ch == L'\r' || ch == L'\n')) {
 		char **lines = ui->pending;
-		size_t n = ui->npending;
+		size_t n = ui->npending, skipped = 0;
 		ui->pending = NULL;
 		ui->npending = 0;
+		ui->send_full = false;
 		for (size_t i = 0; i < n; i++) {
-			ui_run_line(ui, lines[i]);
+			if (ui->send_full)
+				skipped++; /* the queue is full: one note, not one per line */
+			else
+				ui_run_line(ui, lines[i]);
 			free(lines[i]);
 		}
 		free(lines);
+		if (skipped)
+			ui_notef(ui, LINE_ERROR, "The other %zu pasted lines were not sent either",
+			         skipped);
 	} else if (!is_key && (ch == 27 || ch == 3 || ch == 7)) {
 		ui_paste_drop(ui);
 		ui_note(ui, LINE_INFO, "Paste cancelled");
@@ -1179,15 +1237,19 @@ static void ui_on_signal(struct ui *ui)
 
 const char *ui_run(struct ui *ui)
 {
+	struct net_status ns = {0};
 	ui_drain_events(ui);
 	ui_draw(ui);
 	while (!ui->quit) {
+		/* While lines wait, wake up now and then to keep the status (and its
+		 * countdown) current; otherwise sleep until something happens. */
+		int timeout = ns.waiting > 0 ? UI_TICK_MS : -1;
 		struct pollfd p[3] = {
 		    {.fd = STDIN_FILENO, .events = POLLIN},
 		    {.fd = evqueue_fd(ui->q), .events = POLLIN},
 		    {.fd = ui->sigfd, .events = POLLIN},
 		};
-		int r = poll(p, ui->sigfd >= 0 ? 3 : 2, -1);
+		int r = poll(p, ui->sigfd >= 0 ? 3 : 2, timeout);
 		if (r < 0 && errno != EINTR)
 			break;
 		if (r > 0 && (p[0].revents & (POLLHUP | POLLERR)) && !(p[0].revents & POLLIN)) {
@@ -1199,8 +1261,10 @@ const char *ui_run(struct ui *ui)
 		/* EINTR is usually SIGWINCH: get_wch then returns KEY_RESIZE. */
 		ui_read_keys(ui);
 		ui_drain_events(ui);
-		ui_take_lines(ui);
 		ui_flush_state_sends(ui);
+		net_status(ui->net, &ns);
+		ui_note_dropped(ui, &ns);
+		ui_take_lines(ui);
 		if (!ui->quit)
 			ui_draw(ui);
 	}

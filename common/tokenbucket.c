@@ -44,6 +44,13 @@ bool tokenbucket_take(struct tokenbucket *tb, long long now_ms)
 	return true;
 }
 
+/* What the bucket holds now, refilled. */
+double tokenbucket_tokens(struct tokenbucket *tb, long long now_ms)
+{
+	tokenbucket_refill(tb, now_ms);
+	return tb->tokens;
+}
+
 /* How long to hold a client's input before its next message may be handled. */
 long long tokenbucket_wait_ms(struct tokenbucket *tb, long long now_ms)
 {

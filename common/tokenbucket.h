@@ -18,6 +18,10 @@ void tokenbucket_init(struct tokenbucket *tb, double rate, double burst, long lo
 /* Takes one token if there is one. */
 bool tokenbucket_take(struct tokenbucket *tb, long long now_ms);
 
+/* Tokens available now (after refilling), for callers that must keep a
+ * reserve rather than spend the last token. */
+double tokenbucket_tokens(struct tokenbucket *tb, long long now_ms);
+
 /* Milliseconds until a token is available (0 if one is now). */
 long long tokenbucket_wait_ms(struct tokenbucket *tb, long long now_ms);
 

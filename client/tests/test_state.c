@@ -383,11 +383,71 @@ static void test_lag_and_ctcp(void **unused)
 	state_apply(st, line, NOW);
 	assert_int_equal(state_lag_ms(st), 42);
 	feed(st, ":bob!bob@h PRIVMSG alice :\001VERSION\001");
-	char *s = state_pop_send(st);
+	assert_null(state_pop_send(st)); /* a reply is an automatic line */
+	char *s = state_pop_reply(st);
 	assert_non_null(s);
 	assert_true(strncmp(s, "NOTICE bob :\001VERSION parley", 27) == 0);
 	free(s);
 	assert_false(state_pop_line(st, &(struct state_line){0}));
+	state_free(st);
+}
+
+/* Counts the automatic replies waiting, and frees them. */
+static int replies(struct state *st)
+{
+	int n = 0;
+	char *s;
+	while ((s = state_pop_reply(st)) != NULL) {
+		free(s);
+		n++;
+	}
+	return n;
+}
+
+/* Applies a line at a given time. */
+static void feed_at(struct state *st, const char *line, long long now)
+{
+	char buf[512];
+	snprintf(buf, sizeof(buf), "%s", line);
+	state_apply(st, buf, now);
+}
+
+/* CTCP sent to a room is never answered; the server window says so once. */
+static void test_ctcp_to_room_unanswered(void **unused)
+{
+	(void)unused;
+	struct state *st = lobby();
+	drain(st);
+	for (int i = 0; i < 50; i++)
+		feed(st, ":bob!bob@h PRIVMSG #lobby :\001VERSION\001");
+	feed(st, ":bob!bob@h PRIVMSG #lobby :\001PING 123\001");
+	assert_int_equal(replies(st), 0);
+	expect_line(st, 0, LINE_INFO, "CTCP VERSION from bob not answered (sent to #lobby, not to you; 1 so far)");
+	assert_false(state_pop_line(st, &(struct state_line){0})); /* one note, not 51 */
+	/* a minute later the next one is noted again, with the count */
+	feed_at(st, ":bob!bob@h PRIVMSG #lobby :\001PING 1\001", NOW + 60000);
+	expect_line(st, 0, LINE_INFO, "CTCP PING from bob not answered (sent to #lobby, not to you; 52 so far)");
+	state_free(st);
+}
+
+/* CTCP sent to us: 3 answered at once, then one per 20 s; the rest counted. */
+static void test_ctcp_to_us_rate_limited(void **unused)
+{
+	(void)unused;
+	struct state *st = lobby();
+	drain(st);
+	for (int i = 0; i < 10; i++)
+		feed(st, ":bob!bob@h PRIVMSG alice :\001PING 42\001");
+	assert_int_equal(replies(st), 3);
+	expect_line(st, 0, LINE_INFO, "CTCP PING from bob not answered (too many requests; 1 so far)");
+	assert_false(state_pop_line(st, &(struct state_line){0}));
+	feed_at(st, ":carol!c@h PRIVMSG alice :\001VERSION\001", NOW + 10000);
+	assert_int_equal(replies(st), 0);
+	feed_at(st, ":carol!c@h PRIVMSG alice :\001VERSION\001", NOW + 20000);
+	assert_int_equal(replies(st), 1);
+	/* a clock that jumps back gives nothing back */
+	feed_at(st, ":carol!c@h PRIVMSG alice :\001VERSION\001", NOW - 3600000);
+	assert_int_equal(replies(st), 0);
 	state_free(st);
 }
 
@@ -425,7 +485,8 @@ int main(void)
 	    cmocka_unit_test(test_kick),
 	    cmocka_unit_test(test_topic),
 	    cmocka_unit_test(test_window_numbering),
-	    cmocka_unit_test(test_lag_and_ctcp),
+	    cmocka_unit_test(test_lag_and_ctcp), cmocka_unit_test(test_ctcp_to_room_unanswered),
+	    cmocka_unit_test(test_ctcp_to_us_rate_limited),
 	    cmocka_unit_test(test_malformed),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

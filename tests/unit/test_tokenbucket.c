@@ -23,6 +23,21 @@ static void test_starts_full(void **state)
 	assert_int_equal(tokenbucket_wait_ms(&tb, now), 1000);
 }
 
+/* tokens() reports what is there after refilling, without taking any. */
+static void test_tokens(void **state)
+{
+	struct tokenbucket tb;
+
+	(void)state;
+	tokenbucket_init(&tb, 5.0, 20.0, 0);
+	assert_true(tokenbucket_tokens(&tb, 0) == 20.0);
+	for (int i = 0; i < 20; i++)
+		assert_true(tokenbucket_take(&tb, 0));
+	assert_true(tokenbucket_tokens(&tb, 0) == 0.0);
+	assert_true(tokenbucket_tokens(&tb, 1000) > 4.999 && tokenbucket_tokens(&tb, 1000) < 5.001);
+	assert_true(tokenbucket_tokens(&tb, 1000000) == 20.0);
+}
+
 /* Tokens come back at the rate, and waiting wait_ms() is always enough. */
 static void test_refill(void **state)
 {
@@ -104,7 +119,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_starts_full), cmocka_unit_test(test_refill),
 	    cmocka_unit_test(test_capped),      cmocka_unit_test(test_clock_backwards),
-	    cmocka_unit_test(test_sustained),
+	    cmocka_unit_test(test_sustained), cmocka_unit_test(test_tokens),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
