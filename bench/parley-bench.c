@@ -9,6 +9,14 @@
  * report gives loss, reordering, latency percentiles, throughput, set-up time,
  * the server's CPU/RSS/threads from /proc and the generator's own CPU time.
  *
+ * A join storm (--storm N) adds N clients that only connect, register and
+ * join one room of their own, starting --storm-after seconds into the load;
+ * they run in a child process with its own event loop, so the JOIN flood
+ * they read does not delay the measuring loop. Latency of messages sent from
+ * --storm-after until the storm is complete (or the load ends) is reported
+ * separately ("window"); a run without --storm but with the same
+ * --storm-after measures the same window undisturbed, for comparison.
+ *
  * Everything is bounded: set-up by --setup-timeout, load by --duration, the
  * drain by --drain, and the whole run by a hard deadline after them. */
 #include <arpa/inet.h>
@@ -30,6 +38,7 @@
 #include <sys/epoll.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -48,6 +57,8 @@
 #define BENCH_HARD_SLACK_S 30        /* hard deadline after setup+duration+drain */
 #define BENCH_EVENTS 1024
 #define NS_PER_S 1000000000LL
+#define BENCH_CTL_ID UINT32_MAX      /* epoll id of the storm control pipe */
+#define BENCH_STORM_STOP_S 30        /* wait for the storm process to finish */
 
 enum conn_state {
 	ST_IDLE,       /* not yet connected */
@@ -116,6 +127,18 @@ struct options {
 	const char *room_prefix;
 	bool json;
 	bool quiet;
+	int storm;          /* join-storm clients (child process) */
+	double storm_after; /* seconds into the load: storm start, window start */
+};
+
+/* What the storm process tells the measuring one (fixed size, one write). */
+struct storm_report {
+	int joined;
+	int disconnects;
+	int connect_errors;
+	int join_errors;
+	long long t_joined; /* CLOCK_MONOTONIC ns when all had joined, 0 if not */
+	int final;          /* 0: the storm is over; 1: last report, exiting */
 };
 
 struct srvstat {
@@ -151,6 +174,7 @@ static int epfd = -1;
 static struct sockaddr_storage target;
 static socklen_t target_len;
 static struct hist latency;
+static struct hist win_latency; /* messages sent inside the window */
 static int *flush_list;
 static int flush_count;
 static char *payload_pad;
@@ -165,6 +189,16 @@ static uint64_t total_sent, total_expected, total_deliveries;
 static uint64_t total_ooo, total_gaps, total_foreign, send_stalls;
 static long long t_first_delivery, t_last_delivery;
 static bool load_running;
+/* The window and the storm (see the top of the file). */
+static long long t_win_start, t_win_end; /* 0: not set */
+static uint64_t win_deliveries;
+static int storm_go_fd = -1, storm_report_fd = -1; /* parent's ends */
+static pid_t storm_pid;
+static struct storm_report storm_first, storm_last; /* first and final report */
+static bool is_storm_process;
+static bool storm_done, storm_gone;
+static long long t_storm_start;
+static bool storm_stop; /* in the storm process: the parent said stop */
 static struct srvstat srv_peak;
 static char first_error[256];
 
@@ -220,6 +254,12 @@ static const char usage_text[] =
 	"  -T, --setup-timeout S    give up connecting/joining after this (default 120)\n"
 	"  -n, --nick-prefix TEXT   nicknames are TEXT<number> (default pb)\n"
 	"      --room-prefix TEXT   rooms are TEXT-<number> (default #bench)\n"
+	"      --storm N            join storm: N more clients (nicks TEXTs<number>) connect,\n"
+	"                           register and join TEXT-storm-0 from --storm-after on, in\n"
+	"                           a child process; they send nothing (default 0)\n"
+	"      --storm-after S      start of the storm and of the measuring window, in seconds\n"
+	"                           after the load began; the window ends when the storm is\n"
+	"                           complete, else with the load (default 0)\n"
 	"  -j, --json               print the result as one JSON object, not RESULT k=v\n"
 	"  -q, --quiet              only the final RESULT line\n"
 	"  -h, --help               show this help and exit\n"
@@ -280,7 +320,7 @@ static void resolve_target(void)
 /* Reads the command line into opt. */
 static void parse_options(int argc, char **argv)
 {
-	enum { OPT_ROOM_PREFIX = 1000 };
+	enum { OPT_ROOM_PREFIX = 1000, OPT_STORM, OPT_STORM_AFTER };
 	static const struct option longopts[] = {
 		{"host", required_argument, NULL, 'H'},
 		{"port", required_argument, NULL, 'p'},
@@ -299,6 +339,8 @@ static void parse_options(int argc, char **argv)
 		{"setup-timeout", required_argument, NULL, 'T'},
 		{"nick-prefix", required_argument, NULL, 'n'},
 		{"room-prefix", required_argument, NULL, OPT_ROOM_PREFIX},
+		{"storm", required_argument, NULL, OPT_STORM},
+		{"storm-after", required_argument, NULL, OPT_STORM_AFTER},
 		{"json", no_argument, NULL, 'j'},
 		{"quiet", no_argument, NULL, 'q'},
 		{"help", no_argument, NULL, 'h'},
@@ -330,6 +372,10 @@ static void parse_options(int argc, char **argv)
 		case 'T': opt.setup_timeout = parse_num("setup-timeout", optarg, 1, 86400); break;
 		case 'n': opt.nick_prefix = optarg; break;
 		case OPT_ROOM_PREFIX: opt.room_prefix = optarg; break;
+		case OPT_STORM: opt.storm = (int)parse_num("storm", optarg, 0, 1000000); break;
+		case OPT_STORM_AFTER:
+			opt.storm_after = parse_num("storm-after", optarg, 0, 86400);
+			break;
 		case 'j': opt.json = true; break;
 		case 'q': opt.quiet = true; break;
 		case 'h': fputs(usage_text, stdout); exit(0);
@@ -348,6 +394,10 @@ static void parse_options(int argc, char **argv)
 	    strspn(opt.nick_prefix, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ") !=
 		    strlen(opt.nick_prefix))
 		die("--nick-prefix: 1 to 8 letters");
+	if (opt.storm_after > opt.duration)
+		die("--storm-after: must be within --duration (%g s)", opt.duration);
+	if (opt.storm > 0 && opt.idle)
+		die("--storm: measures the senders' latency; not with --idle");
 	if (opt.room_prefix[0] != '#' || strlen(opt.room_prefix) > 30 ||
 	    strpbrk(opt.room_prefix, " ,:\a\r\n"))
 		die("--room-prefix: '#' and up to 29 characters without space, comma or ':'");
@@ -366,10 +416,11 @@ static void raise_fd_limit(void)
 	if (setrlimit(RLIMIT_NOFILE, &rl) != 0)
 		die("setrlimit(RLIMIT_NOFILE, %llu): %s", (unsigned long long)rl.rlim_max,
 		    strerror(errno));
-	if (rl.rlim_cur < (rlim_t)opt.clients + 32)
+	/* The storm process holds its own connections, not ours. */
+	int most = opt.clients > opt.storm ? opt.clients : opt.storm;
+	if (rl.rlim_cur < (rlim_t)most + 32)
 		die("open-file limit %llu is too low for %d clients (need %d); raise it "
-		    "(ulimit -n) as root", (unsigned long long)rl.rlim_cur, opt.clients,
-		    opt.clients + 32);
+		    "(ulimit -n) as root", (unsigned long long)rl.rlim_cur, most, most + 32);
 }
 
 /* Reads utime+stime, VmRSS and Threads of the server from /proc. */
@@ -634,8 +685,13 @@ static void on_bench_message(struct conn *c, const char *text, long long t_now)
 	if (t_first_delivery == 0)
 		t_first_delivery = t_now;
 	t_last_delivery = t_now;
-	if (t_now >= sent_ns)
+	if (t_now >= sent_ns) {
 		hist_add(&latency, (uint64_t)(t_now - sent_ns));
+		if (t_win_start && sent_ns >= t_win_start && (!t_win_end || sent_ns < t_win_end)) {
+			hist_add(&win_latency, (uint64_t)(t_now - sent_ns));
+			win_deliveries++;
+		}
+	}
 
 	uint32_t last = c->last_seq[sidx];
 	if (seq <= last)
@@ -814,9 +870,53 @@ static void conn_read(struct conn *c)
 	}
 }
 
+/* Measuring process: reads the storm process's reports; end of file means
+ * it has exited. */
+static void storm_read_reports(void)
+{
+	for (int round = 0; round < 16; round++) {
+		struct storm_report r;
+		ssize_t n = read(storm_report_fd, &r, sizeof r);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+			return;
+		if (n != (ssize_t)sizeof r) { /* end of file (one write each: never short) */
+			storm_gone = true;
+			epoll_ctl(epfd, EPOLL_CTL_DEL, storm_report_fd, NULL);
+			return;
+		}
+		if (!storm_done && r.t_joined > 0 && !t_win_end)
+			t_win_end = r.t_joined; /* the window closes with the storm */
+		if (!storm_done)
+			storm_first = r;
+		storm_done = true;
+		storm_last = r;
+	}
+}
+
+/* Storm process: the parent wrote or closed the control pipe; a close means
+ * stop. */
+static void storm_read_control(void)
+{
+	char buf[16];
+	ssize_t n = read(storm_go_fd, buf, sizeof buf);
+	if (n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)) {
+		storm_stop = true;
+		epoll_ctl(epfd, EPOLL_CTL_DEL, storm_go_fd, NULL);
+	}
+}
+
 /* Handles one epoll event. */
 static void on_event(struct epoll_event *ev)
 {
+	if (ev->data.u32 == BENCH_CTL_ID) {
+		if (is_storm_process)
+			storm_read_control();
+		else
+			storm_read_reports();
+		return;
+	}
 	struct conn *c = &conns[ev->data.u32];
 	if (c->state == ST_CLOSED)
 		return;
@@ -1014,6 +1114,7 @@ static void setup_state(void)
 		}
 	}
 	hist_init(&latency);
+	hist_init(&win_latency);
 }
 
 /* Fills each sender's expected deliveries from the rooms as joined. */
@@ -1024,6 +1125,144 @@ static void senders_prepare(void)
 		int joined = rooms[s->conn->room].joined;
 		s->expected = joined > 0 ? (uint32_t)(joined - 1) : 0;
 	}
+}
+
+/* Phase 1: connects, registers and joins every client, until all are in or
+ * closed, or the deadline. Returns when all were in (0 if they were not). */
+static long long setup_run(long long t_start, long long deadline)
+{
+	long long next_sample = t_start + BENCH_SAMPLE_NS;
+	int next_client = 0;
+	while (!interrupted && !storm_stop) {
+		long long t = now_ns();
+		next_client = connects_run(next_client, t_start, t);
+		flush_all();
+		if (n_joined + n_closed >= opt.clients && next_client == opt.clients)
+			return t;
+		if (t >= deadline)
+			break;
+		if (t >= next_sample) {
+			server_sample();
+			next_sample = t + BENCH_SAMPLE_NS;
+		}
+		long long wake = deadline;
+		if (opt.connect_rate > 0 && next_client < opt.clients)
+			wake = t + 1000000LL;
+		loop_once(wake);
+	}
+	return 0;
+}
+
+/* Writes one report to the measuring process. */
+static void storm_report_send(long long t_joined, int final)
+{
+	struct storm_report r = {
+		.joined = n_joined,
+		.disconnects = n_disconnects,
+		.connect_errors = n_connect_errors,
+		.join_errors = n_join_errors,
+		.t_joined = t_joined,
+		.final = final,
+	};
+	ssize_t n;
+	do
+		n = write(storm_report_fd, &r, sizeof r);
+	while (n < 0 && errno == EINTR);
+}
+
+/* The storm process: waits for the go, connects, registers and joins
+ * --storm clients to TEXT-storm-0, reports, then holds them (reading what
+ * the server sends) until the measuring process closes the control pipe or
+ * the hard deadline passes, reports again and exits. Never returns. */
+static void storm_main(int go_fd, int report_fd)
+{
+	is_storm_process = true;
+	storm_go_fd = go_fd;
+	storm_report_fd = report_fd;
+	long long hard_deadline = now_ns() + (long long)((opt.setup_timeout + opt.duration +
+							   opt.drain + BENCH_HARD_SLACK_S) * 1e9);
+	char go;
+	ssize_t n;
+	do
+		n = read(go_fd, &go, 1);
+	while (n < 0 && errno == EINTR && !interrupted);
+	if (n != 1)
+		_exit(0); /* the measuring process ended before the storm */
+
+	static char nick[16], room[48];
+	snprintf(nick, sizeof nick, "%ss", opt.nick_prefix);
+	snprintf(room, sizeof room, "%s-storm", opt.room_prefix);
+	opt.nick_prefix = nick;
+	opt.room_prefix = room;
+	opt.clients = opt.storm;
+	opt.senders = 0;
+	opt.rooms = 1;
+	opt.idle = true;
+	opt.server_pid = 0;
+	setup_state();
+	epfd = epoll_create1(EPOLL_CLOEXEC);
+	if (epfd < 0)
+		die("epoll_create1: %s", strerror(errno));
+	fcntl(go_fd, F_SETFL, O_NONBLOCK);
+	struct epoll_event ev = {.events = EPOLLIN, .data.u32 = BENCH_CTL_ID};
+	if (epoll_ctl(epfd, EPOLL_CTL_ADD, go_fd, &ev) != 0)
+		die("epoll_ctl: %s", strerror(errno));
+
+	long long t_all = setup_run(now_ns(), hard_deadline);
+	storm_report_send(n_joined == opt.clients ? t_all : 0, 0);
+	while (!storm_stop && !interrupted && now_ns() < hard_deadline)
+		loop_once(hard_deadline);
+	storm_report_send(0, 1);
+	_exit(0); /* the kernel closes the connections */
+}
+
+/* Starts the storm process, before any connection exists (it inherits
+ * none) and before the event loop is made (it makes its own). */
+static void storm_fork(void)
+{
+	int go[2], report[2];
+	if (pipe2(go, O_CLOEXEC) != 0 || pipe2(report, O_CLOEXEC) != 0)
+		die("pipe2: %s", strerror(errno));
+	fflush(stdout);
+	fflush(stderr);
+	pid_t pid = fork();
+	if (pid < 0)
+		die("fork: %s", strerror(errno));
+	if (pid == 0) {
+		close(go[1]);
+		close(report[0]);
+		storm_main(go[0], report[1]);
+	}
+	close(go[0]);
+	close(report[1]);
+	storm_pid = pid;
+	storm_go_fd = go[1];
+	storm_report_fd = report[0];
+	fcntl(storm_report_fd, F_SETFL, O_NONBLOCK);
+}
+
+/* Watches the storm process's reports from the event loop. */
+static void storm_watch(void)
+{
+	struct epoll_event ev = {.events = EPOLLIN, .data.u32 = BENCH_CTL_ID};
+	if (epoll_ctl(epfd, EPOLL_CTL_ADD, storm_report_fd, &ev) != 0)
+		die("epoll_ctl: %s", strerror(errno));
+}
+
+/* Tells the storm process to stop and waits (bounded) until it has exited. */
+static void storm_finish(void)
+{
+	close(storm_go_fd);
+	storm_go_fd = -1;
+	long long deadline = now_ns() + BENCH_STORM_STOP_S * NS_PER_S;
+	while (!storm_gone && now_ns() < deadline)
+		loop_once(deadline);
+	int status;
+	if (waitpid(storm_pid, &status, WNOHANG) == 0) {
+		kill(storm_pid, SIGKILL);
+		waitpid(storm_pid, &status, 0);
+	}
+	close(storm_report_fd);
 }
 
 /* Stops a run on SIGINT/SIGTERM (the report still prints). */
@@ -1041,10 +1280,14 @@ int main(int argc, char **argv)
 	struct sigaction sa = {.sa_handler = on_signal};
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
+	if (opt.storm > 0)
+		storm_fork();
 	setup_state();
 	epfd = epoll_create1(EPOLL_CLOEXEC);
 	if (epfd < 0)
 		die("epoll_create1: %s", strerror(errno));
+	if (opt.storm > 0)
+		storm_watch();
 
 	long long t_start = now_ns();
 	long long hard_deadline = t_start + (long long)((opt.setup_timeout + opt.duration +
@@ -1055,29 +1298,9 @@ int main(int argc, char **argv)
 
 	/* Phase 1: connect, register, join everyone. */
 	long long setup_deadline = t_start + (long long)(opt.setup_timeout * 1e9);
-	long long next_sample = t_start + BENCH_SAMPLE_NS;
-	int next_client = 0;
-	long long t_all_joined = 0;
-	while (!interrupted) {
-		long long t = now_ns();
-		next_client = connects_run(next_client, t_start, t);
-		flush_all();
-		if (n_joined + n_closed >= opt.clients && next_client == opt.clients) {
-			t_all_joined = t;
-			break;
-		}
-		if (t >= setup_deadline)
-			break;
-		if (t >= next_sample) {
-			server_sample();
-			next_sample = t + BENCH_SAMPLE_NS;
-		}
-		long long wake = setup_deadline;
-		if (opt.connect_rate > 0 && next_client < opt.clients)
-			wake = t + 1000000LL;
-		loop_once(wake);
-	}
+	long long t_all_joined = setup_run(t_start, setup_deadline);
 	long long t_setup_end = now_ns();
+	long long next_sample = t_setup_end + BENCH_SAMPLE_NS;
 	bool all_joined = n_joined == opt.clients;
 	int stuck[ST_CLOSED + 1] = {0};
 	for (int i = 0; i < opt.clients; i++)
@@ -1099,11 +1322,16 @@ int main(int argc, char **argv)
 	senders_prepare();
 	long long t_load = now_ns();
 	long long t_load_end = t_load + (long long)(opt.duration * 1e9);
+	t_win_start = t_load + (long long)(opt.storm_after * 1e9);
 	load_running = true;
 	while (!interrupted && now_ns() < hard_deadline) {
 		long long t = now_ns();
 		if (t >= t_load_end)
 			break;
+		if (opt.storm > 0 && !t_storm_start && t >= t_win_start) {
+			ssize_t n = write(storm_go_fd, "g", 1);
+			t_storm_start = n == 1 ? t : -1;
+		}
 		if (!opt.idle)
 			senders_run(t_load, t);
 		flush_all();
@@ -1119,10 +1347,14 @@ int main(int argc, char **argv)
 			wake = due;
 		if (next_sample < wake)
 			wake = next_sample;
+		if (opt.storm > 0 && !t_storm_start && t_win_start < wake)
+			wake = t_win_start;
 		loop_once(wake);
 	}
 	load_running = false;
 	long long t_sent_end = now_ns();
+	if (!t_win_end || t_win_end > t_sent_end)
+		t_win_end = t_sent_end;
 	struct srvstat st_load = server_sample();
 	long long drain_deadline = t_sent_end + (long long)(opt.drain * 1e9);
 	while (!interrupted && !opt.idle && total_deliveries < total_expected) {
@@ -1133,6 +1365,8 @@ int main(int argc, char **argv)
 	}
 	long long t_end = now_ns();
 	struct srvstat st_end = server_sample();
+	if (opt.storm > 0)
+		storm_finish();
 	double gen_u2, gen_s2;
 	self_cpu(&gen_u2, &gen_s2);
 
@@ -1152,8 +1386,15 @@ int main(int argc, char **argv)
 	double gen_cpu_load = (gen_u2 + gen_s2) - (gen_u1 + gen_s1);
 	double gen_cpu_total = (gen_u2 + gen_s2) - (gen_u0 + gen_s0);
 	double ms = 1e6;
+	bool storm_clean = opt.storm == 0 ||
+			   (storm_done && storm_first.joined == opt.storm && storm_gone &&
+			    storm_last.final && storm_last.disconnects == 0);
+	double storm_s = opt.storm > 0 && storm_first.t_joined > 0 && t_storm_start > 0
+				 ? (double)(storm_first.t_joined - t_storm_start) / 1e9
+				 : -1;
+	double win_s = (double)(t_win_end - t_win_start) / 1e9;
 	bool clean = all_joined && n_disconnects == 0 && n_connect_errors == 0 && lost == 0 &&
-		     total_ooo == 0 && order_mismatch == 0 && !interrupted;
+		     total_ooo == 0 && order_mismatch == 0 && !interrupted && storm_clean;
 
 	if (!opt.quiet) {
 		printf("parley-bench: %d clients, %d senders, %d rooms, %s, payload %d, %s %.0f s\n",
@@ -1181,6 +1422,25 @@ int main(int argc, char **argv)
 			       hist_quantile(&latency, 0.5) / ms, hist_quantile(&latency, 0.99) / ms,
 			       hist_quantile(&latency, 0.999) / ms, hist_quantile(&latency, 1.0) / ms);
 		}
+		if (!opt.idle && (opt.storm > 0 || opt.storm_after > 0))
+			printf("  window          %.1f s from %.1f s into the load, %" PRIu64
+			       " deliveries: p50 %.3f ms, p99 %.3f ms, p99.9 %.3f ms, max %.3f ms\n",
+			       win_s, opt.storm_after, win_deliveries,
+			       hist_quantile(&win_latency, 0.5) / ms,
+			       hist_quantile(&win_latency, 0.99) / ms,
+			       hist_quantile(&win_latency, 0.999) / ms,
+			       hist_quantile(&win_latency, 1.0) / ms);
+		if (opt.storm > 0) {
+			printf("  storm           %d/%d joined ", storm_first.joined, opt.storm);
+			if (storm_s >= 0)
+				printf("in %.3f s", storm_s);
+			else
+				printf("(not all by the end of the load)");
+			printf("; %d disconnects, %d connect errors, %d join errors%s\n",
+			       storm_last.disconnects, storm_last.connect_errors,
+			       storm_last.join_errors,
+			       storm_gone && storm_last.final ? "" : " (storm process lost)");
+		}
 		if (st_end.ok) {
 			printf("  server CPU      %.2f s during set-up, %.2f s during %s", srv_cpu_setup,
 			       srv_cpu_load, opt.idle ? "hold" : "load+drain");
@@ -1205,7 +1465,7 @@ int main(int argc, char **argv)
 	struct {
 		const char *key;
 		char val[64];
-	} kv[48];
+	} kv[64];
 	int nkv = 0;
 #define KV(k, ...) do { kv[nkv].key = (k); snprintf(kv[nkv].val, sizeof kv[nkv].val, __VA_ARGS__); nkv++; } while (0)
 	KV("status", "%s", status);
@@ -1244,6 +1504,18 @@ int main(int argc, char **argv)
 	KV("gen_cpu_load_s", "%.2f", gen_cpu_load);
 	KV("send_stalls", "%" PRIu64, send_stalls);
 	KV("foreign_lines", "%" PRIu64, total_foreign);
+	KV("win_start_s", "%.3f", opt.storm_after);
+	KV("win_s", "%.3f", win_s);
+	KV("win_deliveries", "%" PRIu64, win_deliveries);
+	KV("win_lat_p50_ms", "%.3f", hist_quantile(&win_latency, 0.5) / ms);
+	KV("win_lat_p99_ms", "%.3f", hist_quantile(&win_latency, 0.99) / ms);
+	KV("win_lat_p999_ms", "%.3f", hist_quantile(&win_latency, 0.999) / ms);
+	KV("win_lat_max_ms", "%.3f", hist_quantile(&win_latency, 1.0) / ms);
+	KV("storm_clients", "%d", opt.storm);
+	KV("storm_joined", "%d", storm_first.joined);
+	KV("storm_s", "%.3f", storm_s);
+	KV("storm_disconnects", "%d", storm_last.disconnects);
+	KV("storm_errors", "%d", storm_last.connect_errors + storm_last.join_errors);
 #undef KV
 	if (opt.json) {
 		printf("{");

@@ -81,6 +81,37 @@ class BenchSmoke(ServerTestCase):
         self.assertEqual(int(r["joined"]), scaled(40, 10), out)
         self.assertGreaterEqual(int(r["srv_threads"]), scaled(40, 10), out)
 
+    def test_join_storm(self):
+        # A storm of joiners in a room of their own while senders chat: the
+        # chat stays clean, every joiner gets in, and the window (from
+        # --storm-after until the storm is complete) has measured deliveries.
+        storm = scaled(60, 15)
+        rc, r, out = run_bench([
+            "--port", self.server.port, "--server-pid", self.server.pid,
+            "--clients", scaled(8, 4), "--senders", scaled(8, 4), "--rate", 20,
+            "--duration", 4, "--drain", 10, "--storm", storm, "--storm-after", 0.5,
+            "--nick-prefix", "js"])
+        self.check_clean(rc, r, out, rooms=1)
+        self.assertEqual(int(r["storm_clients"]), storm, out)
+        self.assertEqual(int(r["storm_joined"]), storm, out)
+        self.assertEqual(int(r["storm_disconnects"]), 0, out)
+        self.assertEqual(int(r["storm_errors"]), 0, out)
+        self.assertGreaterEqual(float(r["storm_s"]), 0, out)
+        self.assertGreater(int(r["win_deliveries"]), 0, out)
+        self.assertLess(int(r["win_deliveries"]), int(r["deliveries"]), out)
+        self.assertGreaterEqual(int(r["srv_threads_peak"]), storm, out)
+
+    def test_window_without_storm(self):
+        rc, r, out = run_bench([
+            "--port", self.server.port, "--server-pid", self.server.pid,
+            "--clients", scaled(6, 3), "--senders", scaled(6, 3), "--rate", 20,
+            "--duration", 2, "--drain", 10, "--storm-after", 1, "--nick-prefix", "wn"])
+        self.check_clean(rc, r, out, rooms=1)
+        self.assertEqual(int(r["storm_clients"]), 0, out)
+        self.assertAlmostEqual(float(r["win_s"]), 1.0, delta=0.5)
+        self.assertGreater(int(r["win_deliveries"]), 0, out)
+        self.assertLess(int(r["win_deliveries"]), int(r["deliveries"]), out)
+
     def test_refuses_non_loopback(self):
         for host in ("192.0.2.1", "8.8.8.8", "2001:db8::1"):
             rc, r, out = run_bench(["--host", host, "--port", self.server.port,
