@@ -377,10 +377,13 @@ size_t state_window_open(struct state *st, enum state_win_kind kind, const char 
 	return st->nwindows - 1;
 }
 
-/* Finds or opens the window for name. */
+/* Finds or opens the window for name. The index is taken first, in its own
+ * statement: opening may grow (realloc) st->windows, so st->windows must be
+ * read after the call, never in the same expression. */
 static struct window *state_window_for(struct state *st, enum state_win_kind kind, const char *name)
 {
-	return st->windows[state_window_open(st, kind, name)];
+	size_t idx = state_window_open(st, kind, name);
+	return st->windows[idx];
 }
 
 bool state_window_close(struct state *st, size_t idx)

@@ -409,6 +409,47 @@ static void test_malformed(void **unused)
 	state_free(st);
 }
 
+/* Regression (issue 8, client 1): the 9th window made state_window_for read
+ * st->windows from before state_window_open grew it (SIGSEGV). Private
+ * messages from eight nicks (one person changing nick in between, which we
+ * do not see when we share no room), messages from seven people beside #lobby, and a
+ * join of an 8th room each need a 9th window; every line lands in its own. */
+static void test_ninth_window(void **unused)
+{
+	(void)unused;
+	struct state *st = state_new("alice", "localhost");
+	char line[128];
+	for (int i = 1; i <= 8; i++) {
+		snprintf(line, sizeof(line), ":m%d!m@h PRIVMSG alice :hello %d", i, i);
+		feed(st, line);
+		snprintf(line, sizeof(line), "hello %d", i);
+		expect_line(st, (size_t)i, LINE_MESSAGE, line);
+	}
+	assert_int_equal(state_window_count(st), 9);
+	state_free(st);
+
+	st = lobby();
+	for (int i = 1; i <= 7; i++) {
+		snprintf(line, sizeof(line), ":p%d!p@h PRIVMSG alice :hi from p%d", i, i);
+		feed(st, line);
+		snprintf(line, sizeof(line), "hi from p%d", i);
+		expect_line(st, (size_t)i + 1, LINE_MESSAGE, line);
+	}
+	assert_int_equal(state_window_count(st), 9);
+	state_free(st);
+
+	st = lobby();
+	for (int i = 2; i <= 8; i++) {
+		snprintf(line, sizeof(line), ":alice!a@h JOIN #room%d", i);
+		feed(st, line);
+		snprintf(line, sizeof(line), "You joined #room%d", i);
+		expect_line(st, (size_t)i, LINE_EVENT, line);
+		assert_int_equal(state_member_count(st, (size_t)i), 1);
+	}
+	assert_int_equal(state_window_count(st), 9);
+	state_free(st);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -427,6 +468,7 @@ int main(void)
 	    cmocka_unit_test(test_window_numbering),
 	    cmocka_unit_test(test_lag_and_ctcp),
 	    cmocka_unit_test(test_malformed),
+	    cmocka_unit_test(test_ninth_window),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
