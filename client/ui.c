@@ -789,15 +789,20 @@ static void ui_command(struct ui *ui, const struct user_command *c)
 	case CMD_MSG:
 		ui_say(ui, c->arg, c->rest, LINE_MESSAGE);
 		break;
-	case CMD_QUERY:
-		if (state_is_channel(ui->st, c->arg)) {
+	case CMD_QUERY: {
+		int idx = -1;
+		if (state_is_channel(ui->st, c->arg))
 			ui_note(ui, LINE_ERROR, "/query takes a nick; /join a room");
+		else if ((idx = state_window_open(ui->st, WIN_QUERY, c->arg)) < 0)
+			ui_notef(ui, LINE_ERROR, "Too many windows (%d): /close some first",
+			         STATE_WINDOWS_MAX);
+		if (idx < 0)
 			break;
-		}
-		ui_switch(ui, state_window_open(ui->st, WIN_QUERY, c->arg));
+		ui_switch(ui, (size_t)idx);
 		if (*c->rest)
 			ui_say(ui, c->arg, c->rest, LINE_MESSAGE);
 		break;
+	}
 	case CMD_QUIT:
 		ui->quit = true;
 		snprintf(ui->quit_reason, sizeof(ui->quit_reason), "%s",
