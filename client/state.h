@@ -18,18 +18,28 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+/* (The limits may be set smaller at build time; the fuzz harness does, so
+ * that small inputs reach them.) */
 /* Windows in all, the server window included: past it, a JOIN or query gets
  * no window (it is shown in the server window, with a note). */
+#ifndef STATE_WINDOWS_MAX
 #define STATE_WINDOWS_MAX 100
+#endif
 /* Query windows that messages from others may open: past it, messages from
  * nicks without a window land in the server window (one note says so). The
  * user can still open queries up to STATE_WINDOWS_MAX. */
+#ifndef STATE_QUERIES_MAX
 #define STATE_QUERIES_MAX 50
+#endif
 /* Nicks listed per channel (a NAMES that never ends stops growing here), and
  * over all channels together. Nicks past either are not listed; a note says
  * so once per list, and the end of NAMES counts them. */
+#ifndef STATE_MEMBERS_MAX
 #define STATE_MEMBERS_MAX 20000
+#endif
+#ifndef STATE_MEMBERS_TOTAL_MAX
 #define STATE_MEMBERS_TOTAL_MAX 100000
+#endif
 
 enum state_win_kind {
 	WIN_SERVER,

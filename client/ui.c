@@ -32,6 +32,9 @@
 #define UI_MSG_CHUNK 400         /* bytes of text per PRIVMSG (room for prefix) */
 #define UI_BELL_MAX_AGE_MS 60000 /* replayed history does not ring */
 #define UI_HISTORY 200
+/* Network events applied per turn of the loop: then keys are read and the
+ * screen drawn before more, so a flood never makes the client deaf. */
+#define UI_EVENTS_PER_WAKE 256
 
 /* Our own key codes, beyond curses' (define_key). */
 enum {
@@ -906,16 +909,20 @@ static void ui_on_event(struct ui *ui, struct event *ev)
 	}
 }
 
-/* Takes every queued event. */
-static void ui_drain_events(struct ui *ui)
+/* Applies up to UI_EVENTS_PER_WAKE queued events; true when it stopped at
+ * that bound (more may be waiting, and the wake-up byte is already used). */
+static bool ui_drain_events(struct ui *ui)
 {
 	struct event *ev;
-	while ((ev = evqueue_pop(ui->q)) != NULL) {
+	for (int n = 0; n < UI_EVENTS_PER_WAKE; n++) {
+		if ((ev = evqueue_pop(ui->q)) == NULL)
+			return false;
 		ui_on_event(ui, ev);
 		event_free(ev);
 		ui_flush_state_sends(ui);
 		ui_take_lines(ui);
 	}
+	return true;
 }
 
 /* ---- input -------------------------------------------------------------------- */
@@ -1184,7 +1191,7 @@ static void ui_on_signal(struct ui *ui)
 
 const char *ui_run(struct ui *ui)
 {
-	ui_drain_events(ui);
+	bool more = ui_drain_events(ui);
 	ui_draw(ui);
 	while (!ui->quit) {
 		struct pollfd p[3] = {
@@ -1192,7 +1199,9 @@ const char *ui_run(struct ui *ui)
 		    {.fd = evqueue_fd(ui->q), .events = POLLIN},
 		    {.fd = ui->sigfd, .events = POLLIN},
 		};
-		int r = poll(p, ui->sigfd >= 0 ? 3 : 2, -1);
+		/* Events left over from the last turn: look at keys and signals
+		 * without waiting, then take the next batch. */
+		int r = poll(p, ui->sigfd >= 0 ? 3 : 2, more ? 0 : -1);
 		if (r < 0 && errno != EINTR)
 			break;
 		if (r > 0 && (p[0].revents & (POLLHUP | POLLERR)) && !(p[0].revents & POLLIN)) {
@@ -1203,7 +1212,7 @@ const char *ui_run(struct ui *ui)
 			ui_on_signal(ui);
 		/* EINTR is usually SIGWINCH: get_wch then returns KEY_RESIZE. */
 		ui_read_keys(ui);
-		ui_drain_events(ui);
+		more = !ui->quit && ui_drain_events(ui);
 		ui_take_lines(ui);
 		ui_flush_state_sends(ui);
 		if (!ui->quit)
