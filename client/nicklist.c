@@ -269,7 +269,8 @@ void nicklist_bulk_end(struct nicklist *nl)
 	if (!nl->bulk)
 		return;
 	nl->bulk = false;
-	qsort(nl->order, nl->count, sizeof(*nl->order), nl_qsort_cmp);
+	if (nl->count > 1) /* order is NULL while empty, and qsort may not take NULL */
+		qsort(nl->order, nl->count, sizeof(*nl->order), nl_qsort_cmp);
 	nl_renumber(nl, 0);
 }
 

@@ -4,13 +4,13 @@
  * Input: byte 0 chooses, bit by bit (bits 0..6), after which lines the
  * harness also does what the user can do (switch, close or open a window,
  * send a message, lose and regain the connection); bit 7 asks for the lines
- * to be replayed: byte 1 + 1 times (at most 512), with every "%n" in a line
+ * to be replayed: byte 1 + 1 times (at most 64), with every "%n" in a line
  * replaced by the round's number, so small inputs can reach the limits
  * (windows, query windows, nick lists). The rest, split at LF (a CR before it
- * dropped), are the lines, at most 4096 applied in all.
+ * dropped), are the lines, at most 1024 applied in all.
  *
  * Checked: state_check() (limits, window list, nick-list order and index)
- * after the early lines, every 256th and at the end; every window and member
+ * after the first 16 lines, every 128th and at the end; every window and member
  * accessor answers; display lines have text; lines to send have no CR/LF and
  * fit an IRC line. */
 #include <stdbool.h>
@@ -24,8 +24,8 @@
 #include "xalloc.h"
 
 #define FZ_NOW 1700000000000LL
-#define FZ_LINES_MAX 4096
-#define FZ_ROUNDS_MAX 512
+#define FZ_LINES_MAX 1024
+#define FZ_ROUNDS_MAX 64
 #define FZ_LINE_BUF 8192
 
 /* Takes every display line and line to send, checking each. */
@@ -138,7 +138,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			if (ops & (1u << (applied % 7)))
 				fz_user(st, len + applied);
 			fz_drain(st);
-			if (applied < 64 || applied % 256 == 0)
+			if (applied < 16 || applied % 128 == 0)
 				fz_check(st);
 			applied++;
 			pos += len + 1;
