@@ -39,7 +39,10 @@ class ManyWindowsTest(e2e.ClientTestCase):
         victim = self.client("victim")
         people = [self.irc("p%d" % i) for i in range(1, 8)]
         for i, p in enumerate(people, 1):
+            # one at a time, so that window i + 2 is p<i>'s (separate
+            # connections are not ordered with each other)
             p.privmsg("victim", "hi from p%d" % i)
+            victim.wait_for(r"act: \S*\b%d!" % (i + 2))
         victim.wait_for(r"act: (1,)?3!,4!,5!,6!,7!,8!,9!")
         self.check_window(victim, 9, r"^ Private conversation with p7$",
                           r"<p7> hi from p7$")
