@@ -6,12 +6,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stdint.h>
+#include <sys/random.h>
 #include <sys/signalfd.h>
 #include <unistd.h>
 
 #include "evqueue.h"
 #include "ircname.h"
 #include "net.h"
+#include "nicklist.h"
 #include "state.h"
 #include "ui.h"
 #include "xalloc.h"
@@ -214,6 +217,15 @@ static int main_signals(sigset_t *quitting)
 	return signalfd(-1, quitting, SFD_CLOEXEC | SFD_NONBLOCK);
 }
 
+/* Gives nick-list hashing a secret, so a server cannot choose nicks that
+ * collide (a fixed key is the fallback when no random bytes are to be had). */
+static void main_seed_hash(void)
+{
+	uint64_t k[2];
+	if (getrandom(k, sizeof(k), 0) == (ssize_t)sizeof(k))
+		nicklist_seed(k[0], k[1]);
+}
+
 int main(int argc, char **argv)
 {
 	struct options o = {0};
@@ -233,7 +245,8 @@ int main(int argc, char **argv)
 	sigset_t quitting, winch;
 	int sigfd = main_signals(&quitting);
 
-	struct evqueue *q = evqueue_new();
+	main_seed_hash();
+	struct evqueue *q = evqueue_new(EVQUEUE_MAX_EVENTS, EVQUEUE_MAX_BYTES);
 	char label[300];
 	snprintf(label, sizeof(label), "%s:%s", o.host, o.port);
 	struct state *st = state_new(o.nick, label);
@@ -263,12 +276,14 @@ int main(int argc, char **argv)
 	struct ui *ui = ui_new(st, net, q, sigfd, &o.ui);
 	if (!ui) {
 		fprintf(stderr, "parley: needs a terminal\n");
+		evqueue_close(q); /* a network thread waiting for room must not hang */
 		net_stop(net, "No terminal");
 		rc = 1;
 	} else {
 		char reason[512];
 		snprintf(reason, sizeof(reason), "%s", ui_run(ui));
 		ui_free(ui);
+		evqueue_close(q); /* nobody reads events now: a waiting push returns */
 		net_stop(net, reason);
 	}
 	state_free(st);

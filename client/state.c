@@ -10,6 +10,7 @@
 #include "ircmsg.h"
 #include "ircname.h"
 #include "tokenbucket.h"
+#include "nicklist.h"
 #include "xalloc.h"
 
 #define STATE_TEXT_MAX 1024
@@ -19,22 +20,17 @@
 #define STATE_CTCP_PER_MIN 3     /* ... and a minute after that */
 #define STATE_CTCP_NOTE_MS 60000 /* at most one note a minute about the rest */
 
-struct member {
-	char *nick;
-	unsigned modes; /* bit i: prefix mode i of PREFIX (0 = highest) */
-};
-
 struct window {
 	unsigned id;
 	enum state_win_kind kind;
 	char *name;
 	char *topic;
 	bool joined;
-	bool names_pending; /* inside a 353 burst: the list is being rebuilt */
+	bool names_pending; /* inside a 353 burst: the list is being rebuilt (bulk) */
 	enum state_activity activity;
-	struct member *members;
-	size_t nmembers, cap;
-	bool dirty; /* members need sorting */
+	/* Members' modes: bit i is prefix mode i of PREFIX (0 = highest). */
+	struct nicklist *members;
+	size_t members_dropped; /* nicks not listed (limits) since the last clear */
 };
 
 struct pending_line {
@@ -59,6 +55,9 @@ struct state {
 
 	struct window **windows;
 	size_t nwindows, capwindows;
+	size_t nqueries;       /* query windows among them */
+	size_t members_total;  /* nicks listed over all windows */
+	bool query_cap_noted;  /* the STATE_QUERIES_MAX note was shown */
 	size_t current;
 	unsigned next_id;
 
@@ -332,6 +331,9 @@ static struct window *state_add_window(struct state *st, enum state_win_kind kin
 	w->kind = kind;
 	w->name = xstrdup(name);
 	w->topic = xstrdup("");
+	w->members = nicklist_new();
+	if (kind == WIN_QUERY)
+		st->nqueries++;
 	if (st->nwindows == st->capwindows) {
 		st->capwindows = st->capwindows ? st->capwindows * 2 : 8;
 		st->windows = xrealloc(st->windows, st->capwindows * sizeof(*st->windows));
@@ -340,20 +342,22 @@ static struct window *state_add_window(struct state *st, enum state_win_kind kin
 	return w;
 }
 
-/* Empties a window's nick list. */
-static void state_clear_members(struct window *w)
+/* Empties a window's nick list (and ends a NAMES burst). */
+static void state_clear_members(struct state *st, struct window *w)
 {
-	for (size_t i = 0; i < w->nmembers; i++)
-		free(w->members[i].nick);
-	w->nmembers = 0;
+	st->members_total -= nicklist_count(w->members);
+	nicklist_clear(w->members);
 	w->names_pending = false;
+	w->members_dropped = 0;
 }
 
-/* Frees a window. */
-static void state_free_window(struct window *w)
+/* Frees a window (taking its members and query out of the counts). */
+static void state_free_window(struct state *st, struct window *w)
 {
-	state_clear_members(w);
-	free(w->members);
+	state_clear_members(st, w);
+	if (w->kind == WIN_QUERY)
+		st->nqueries--;
+	nicklist_free(w->members);
 	free(w->name);
 	free(w->topic);
 	free(w);
@@ -388,7 +392,7 @@ void state_free(struct state *st)
 	while ((s = state_pop_reply(st)) != NULL)
 		free(s);
 	for (size_t i = 0; i < st->nwindows; i++)
-		state_free_window(st->windows[i]);
+		state_free_window(st, st->windows[i]);
 	free(st->windows);
 	free(st->nick);
 	free(st);
@@ -415,26 +419,34 @@ int state_window_find(const struct state *st, const char *name)
 	return -1;
 }
 
-size_t state_window_open(struct state *st, enum state_win_kind kind, const char *name)
+int state_window_open(struct state *st, enum state_win_kind kind, const char *name)
 {
 	int idx = state_window_find(st, name);
 	if (idx >= 0)
-		return (size_t)idx;
+		return idx;
+	if (st->nwindows >= STATE_WINDOWS_MAX)
+		return -1;
 	state_add_window(st, kind, name);
-	return st->nwindows - 1;
+	return (int)st->nwindows - 1;
 }
 
-/* Finds or opens the window for name. */
+/* Finds or opens the window for name; NULL when no more can be opened. The
+ * index is taken first, in its own statement: opening may grow (realloc)
+ * st->windows, so st->windows must be read after the call, never in the same
+ * expression. */
 static struct window *state_window_for(struct state *st, enum state_win_kind kind, const char *name)
 {
-	return st->windows[state_window_open(st, kind, name)];
+	int idx = state_window_open(st, kind, name);
+	return idx < 0 ? NULL : st->windows[idx];
 }
 
 bool state_window_close(struct state *st, size_t idx)
 {
 	if (idx == 0 || idx >= st->nwindows)
 		return false;
-	state_free_window(st->windows[idx]);
+	state_free_window(st, st->windows[idx]);
+	if (st->nqueries < STATE_QUERIES_MAX)
+		st->query_cap_noted = false;
 	memmove(&st->windows[idx], &st->windows[idx + 1],
 	        (st->nwindows - idx - 1) * sizeof(*st->windows));
 	st->nwindows--;
@@ -489,90 +501,20 @@ void state_set_current(struct state *st, size_t idx)
 
 /* ---- members ------------------------------------------------------------ */
 
-/* Rank of a member for sorting: index of its highest prefix mode, or the
- * number of prefix modes when it has none. */
-static int state_rank(const struct member *m)
-{
-	for (int i = 0; i < STATE_PREFIX_MAX; i++)
-		if (m->modes & (1u << i))
-			return i;
-	return STATE_PREFIX_MAX;
-}
-
-/* qsort comparator: by rank, then by folded name. */
-static int state_member_cmp(const void *a, const void *b)
-{
-	const struct member *ma = a, *mb = b;
-	int ra = state_rank(ma), rb = state_rank(mb);
-	if (ra != rb)
-		return ra - rb;
-	return ircname_cmp(ma->nick, mb->nick);
-}
-
-/* Sorts every dirty nick list. */
-static void state_sort_members(struct state *st)
-{
-	for (size_t i = 0; i < st->nwindows; i++) {
-		struct window *w = st->windows[i];
-		if (w->dirty)
-			qsort(w->members, w->nmembers, sizeof(*w->members), state_member_cmp);
-		w->dirty = false;
-	}
-}
-
-/* The member named nick in w, or NULL. */
-static struct member *state_member_find(struct window *w, const char *nick)
-{
-	for (size_t i = 0; i < w->nmembers; i++)
-		if (state_same(w->members[i].nick, nick))
-			return &w->members[i];
-	return NULL;
-}
-
-/* Adds nick (if absent) and returns its entry. */
-static struct member *state_member_add(struct window *w, const char *nick)
-{
-	struct member *m = state_member_find(w, nick);
-	if (m)
-		return m;
-	if (w->nmembers == w->cap) {
-		w->cap = w->cap ? w->cap * 2 : 16;
-		w->members = xrealloc(w->members, w->cap * sizeof(*w->members));
-	}
-	m = &w->members[w->nmembers++];
-	m->nick = xstrdup(nick);
-	m->modes = 0;
-	w->dirty = true;
-	return m;
-}
-
-/* Removes nick; returns whether it was there. */
-static bool state_member_remove(struct window *w, const char *nick)
-{
-	struct member *m = state_member_find(w, nick);
-	if (!m)
-		return false;
-	free(m->nick);
-	size_t i = (size_t)(m - w->members);
-	memmove(m, m + 1, (w->nmembers - i - 1) * sizeof(*m));
-	w->nmembers--;
-	return true;
-}
-
 size_t state_member_count(const struct state *st, size_t idx)
 {
-	return st->windows[idx]->nmembers;
+	return nicklist_count(st->windows[idx]->members);
 }
 
 const char *state_member_nick(const struct state *st, size_t idx, size_t i)
 {
-	return st->windows[idx]->members[i].nick;
+	return nicklist_nick(st->windows[idx]->members, i);
 }
 
-/* The prefix character shown for a member ('@', '+', or ' '). */
-static char state_prefix_char(const struct state *st, const struct member *m)
+/* The prefix character shown for modes ('@', '+', or ' '). */
+static char state_prefix_char(const struct state *st, unsigned modes)
 {
-	int r = state_rank(m);
+	int r = nicklist_rank(modes);
 	if (r < (int)strlen(st->prefix_chars))
 		return st->prefix_chars[r];
 	return ' ';
@@ -580,7 +522,7 @@ static char state_prefix_char(const struct state *st, const struct member *m)
 
 char state_member_prefix(const struct state *st, size_t idx, size_t i)
 {
-	return state_prefix_char(st, &st->windows[idx]->members[i]);
+	return state_prefix_char(st, nicklist_modes(st->windows[idx]->members, i));
 }
 
 /* ---- connection accessors ----------------------------------------------- */
@@ -656,24 +598,102 @@ static struct window *state_channel(struct state *st, const char *name)
 	return st->windows[idx];
 }
 
+/* True when name can be a nick from the server: 1..NICKLIST_NICK_MAX bytes,
+ * no space, control or separator, not starting like a channel. Anything else
+ * (an empty "NICK :", say) is ignored rather than believed. */
+static bool state_name_ok(const struct state *st, const char *name)
+{
+	size_t len = 0;
+	if (!*name || strchr(st->chantypes, name[0]) || name[0] == ':')
+		return false;
+	for (const unsigned char *p = (const unsigned char *)name; *p; p++, len++)
+		if (*p <= ' ' || *p == 0x7f || strchr(",!@*?", *p))
+			return false;
+	return len <= NICKLIST_NICK_MAX;
+}
+
+/* Says once per list why nicks are not listed in w. */
+static void state_members_full(struct state *st, struct window *w, long long ms)
+{
+	if (w->members_dropped++ > 0)
+		return;
+	if (nicklist_count(w->members) >= STATE_MEMBERS_MAX)
+		state_emitf(st, w, ms, LINE_ERROR,
+		            "The nick list of %s is full (%d nicks): the rest are not listed",
+		            w->name, STATE_MEMBERS_MAX);
+	else
+		state_emitf(st, w, ms, LINE_ERROR,
+		            "The nick lists are full (%d nicks in all rooms): the rest of %s "
+		            "is not listed",
+		            STATE_MEMBERS_TOTAL_MAX, w->name);
+}
+
+/* Lists nick in w with modes (set_modes) or, when already listed, changes
+ * its modes only if set_modes. Within the limits; a note when past them. */
+static void state_member_add(struct state *st, struct window *w, const char *nick,
+                             unsigned modes, bool set_modes, long long ms)
+{
+	if (!state_name_ok(st, nick))
+		return;
+	if (nicklist_find(w->members, nick, NULL)) {
+		if (set_modes)
+			nicklist_set_modes(w->members, nick, modes);
+		return;
+	}
+	if (nicklist_count(w->members) >= STATE_MEMBERS_MAX ||
+	    st->members_total >= STATE_MEMBERS_TOTAL_MAX) {
+		state_members_full(st, w, ms);
+		return;
+	}
+	if (nicklist_add(w->members, nick, modes))
+		st->members_total++;
+}
+
+/* Unlists nick from w; returns whether it was listed. */
+static bool state_member_remove(struct state *st, struct window *w, const char *nick)
+{
+	if (!nicklist_remove(w->members, nick))
+		return false;
+	st->members_total--;
+	return true;
+}
+
+/* Follows a nick change in w's list; returns whether from was listed. */
+static bool state_member_rename(struct state *st, struct window *w, const char *from,
+                                const char *to)
+{
+	size_t before = nicklist_count(w->members);
+	if (!nicklist_rename(w->members, from, to))
+		return false;
+	st->members_total -= before - nicklist_count(w->members);
+	return true;
+}
+
 /* JOIN: opens our window, or adds a member. */
 static void state_on_join(struct state *st, struct ctx *c)
 {
-	if (c->m->nparams < 1)
+	if (c->m->nparams < 1 || !*c->nick)
 		return;
 	const char *chan = c->m->params[0];
 	if (state_same(c->nick, st->nick)) {
 		struct window *w = state_window_for(st, WIN_CHANNEL, chan);
+		if (!w) {
+			state_emitf(st, st->windows[0], c->ms, LINE_ERROR,
+			            "Too many windows (%d): you joined %s, but it has no window; "
+			            "/close some",
+			            STATE_WINDOWS_MAX, chan);
+			return;
+		}
 		w->joined = true;
-		state_clear_members(w);
-		state_member_add(w, c->nick);
+		state_clear_members(st, w);
+		state_member_add(st, w, c->nick, 0, false, c->ms);
 		state_emitf(st, w, c->ms, LINE_EVENT, "You joined %s", chan);
 		return;
 	}
 	struct window *w = state_channel(st, chan);
 	if (!w)
 		return;
-	state_member_add(w, c->nick);
+	state_member_add(st, w, c->nick, 0, false, c->ms);
 	const char *bang = c->m->prefix ? strchr(c->m->prefix, '!') : NULL;
 	state_emitf(st, w, c->ms, LINE_EVENT, "%s (%s) joined %s", c->nick, bang ? bang + 1 : "",
 	            chan);
@@ -682,7 +702,7 @@ static void state_on_join(struct state *st, struct ctx *c)
 /* PART: we left (window stays, not joined) or a member left. */
 static void state_on_part(struct state *st, struct ctx *c)
 {
-	if (c->m->nparams < 1)
+	if (c->m->nparams < 1 || !*c->nick)
 		return;
 	struct window *w = state_channel(st, c->m->params[0]);
 	if (!w)
@@ -690,11 +710,11 @@ static void state_on_part(struct state *st, struct ctx *c)
 	const char *reason = c->m->nparams > 1 ? c->m->params[1] : "";
 	if (state_same(c->nick, st->nick)) {
 		w->joined = false;
-		state_clear_members(w);
+		state_clear_members(st, w);
 		state_emitf(st, w, c->ms, LINE_EVENT, "You left %s", w->name);
 		return;
 	}
-	state_member_remove(w, c->nick);
+	state_member_remove(st, w, c->nick);
 	state_emitf(st, w, c->ms, LINE_EVENT, "%s left %s%s%s%s", c->nick, w->name,
 	            *reason ? " (" : "", reason, *reason ? ")" : "");
 }
@@ -703,9 +723,11 @@ static void state_on_part(struct state *st, struct ctx *c)
 static void state_on_quit(struct state *st, struct ctx *c)
 {
 	const char *reason = state_last(c->m);
+	if (!*c->nick)
+		return;
 	for (size_t i = 1; i < st->nwindows; i++) {
 		struct window *w = st->windows[i];
-		bool there = (w->kind == WIN_CHANNEL && state_member_remove(w, c->nick)) ||
+		bool there = (w->kind == WIN_CHANNEL && state_member_remove(st, w, c->nick)) ||
 		             (w->kind == WIN_QUERY && state_same(w->name, c->nick));
 		if (there)
 			state_emitf(st, w, c->ms, LINE_EVENT, "%s quit (%s)", c->nick, reason);
@@ -715,7 +737,7 @@ static void state_on_quit(struct state *st, struct ctx *c)
 /* NICK: ours or someone's; follows them in nick lists and query windows. */
 static void state_on_nick(struct state *st, struct ctx *c)
 {
-	if (c->m->nparams < 1)
+	if (c->m->nparams < 1 || !*c->nick || !state_name_ok(st, c->m->params[0]))
 		return;
 	const char *to = c->m->params[0];
 	bool own = state_same(c->nick, st->nick);
@@ -726,12 +748,8 @@ static void state_on_nick(struct state *st, struct ctx *c)
 	}
 	for (size_t i = 1; i < st->nwindows; i++) {
 		struct window *w = st->windows[i];
-		struct member *m = w->kind == WIN_CHANNEL ? state_member_find(w, c->nick) : NULL;
-		if (m) {
-			free(m->nick);
-			m->nick = xstrdup(to);
-			w->dirty = true;
-		} else if (!(w->kind == WIN_QUERY && state_same(w->name, c->nick))) {
+		bool listed = w->kind == WIN_CHANNEL && state_member_rename(st, w, c->nick, to);
+		if (!listed && !(w->kind == WIN_QUERY && state_same(w->name, c->nick))) {
 			continue;
 		}
 		if (w->kind == WIN_QUERY && state_window_find(st, to) < 0) {
@@ -757,14 +775,14 @@ static void state_on_kick(struct state *st, struct ctx *c)
 	const char *reason = c->m->nparams > 2 ? c->m->params[2] : "";
 	if (state_same(victim, st->nick)) {
 		w->joined = false;
-		state_clear_members(w);
+		state_clear_members(st, w);
 		char text[STATE_TEXT_MAX];
 		snprintf(text, sizeof(text), "You were kicked from %s by %s (%s)", w->name, c->nick,
 		         reason);
 		state_emit(st, w, c->ms, LINE_ERROR, false, true, "", text);
 		return;
 	}
-	state_member_remove(w, victim);
+	state_member_remove(st, w, victim);
 	state_emitf(st, w, c->ms, LINE_EVENT, "%s was kicked from %s by %s (%s)", victim, w->name,
 	            c->nick, reason);
 }
@@ -822,6 +840,31 @@ static void state_ctcp_reply(struct state *st, struct ctx *c, const char *target
 		state_replyf(st, "NOTICE %s :\x01%.100s", c->nick, body);
 }
 
+/* The window for a private message from nick: its query, opened if needed
+ * while fewer than STATE_QUERIES_MAX are open, else the server window (with
+ * a note the first time). */
+static struct window *state_query_from(struct state *st, const char *nick, long long ms)
+{
+	int idx = state_window_find(st, nick);
+	if (idx >= 0)
+		return st->windows[idx];
+	if (!state_name_ok(st, nick))
+		return st->windows[0];
+	struct window *w = NULL;
+	if (st->nqueries < STATE_QUERIES_MAX)
+		w = state_window_for(st, WIN_QUERY, nick);
+	if (w)
+		return w;
+	if (!st->query_cap_noted) {
+		st->query_cap_noted = true;
+		state_emitf(st, st->windows[0], ms, LINE_ERROR,
+		            "Too many private conversations (%zu windows): messages from "
+		            "others are shown here; /close some",
+		            st->nqueries);
+	}
+	return st->windows[0];
+}
+
 /* PRIVMSG and NOTICE: to a channel, to us, or echoed from us. */
 static void state_on_message(struct state *st, struct ctx *c, bool notice)
 {
@@ -863,11 +906,13 @@ static void state_on_message(struct state *st, struct ctx *c, bool notice)
 		mention = !own && state_mentions(body, st->nick);
 	} else if (own) {
 		w = state_window_for(st, WIN_QUERY, target);
+		if (!w)
+			w = st->windows[0];
 	} else if (notice) {
 		int q = state_window_find(st, c->nick);
 		w = q >= 0 ? st->windows[q] : state_current_window(st);
 	} else {
-		w = state_window_for(st, WIN_QUERY, c->nick);
+		w = state_query_from(st, c->nick, c->ms);
 		mention = true;
 	}
 	state_emit(st, w, c->ms, kind, own, mention, c->nick, body);
@@ -931,14 +976,10 @@ static void state_on_mode(struct state *st, struct ctx *c)
 			break;
 		const char *param = c->m->params[arg++];
 		int pi = state_prefix_index(st, *p);
-		struct member *m = pi >= 0 ? state_member_find(w, param) : NULL;
-		if (m) {
-			if (adding)
-				m->modes |= 1u << pi;
-			else
-				m->modes &= ~(1u << pi);
-			w->dirty = true;
-		}
+		unsigned modes;
+		if (pi >= 0 && nicklist_find(w->members, param, &modes))
+			nicklist_set_modes(w->members, param,
+			                   adding ? modes | 1u << pi : modes & ~(1u << pi));
 	}
 	state_emitf(st, w, c->ms, LINE_EVENT, "%s sets mode %s", *c->nick ? c->nick : "server",
 	            all);
@@ -956,8 +997,9 @@ static void state_on_names(struct state *st, struct ctx *c)
 		return;
 	}
 	if (!w->names_pending) {
-		state_clear_members(w);
+		state_clear_members(st, w);
 		w->names_pending = true;
+		nicklist_bulk_begin(w->members); /* sorted once, at 366 */
 	}
 	char *list = c->m->params[3], *save = NULL;
 	for (char *tok = strtok_r(list, " ", &save); tok; tok = strtok_r(NULL, " ", &save)) {
@@ -970,10 +1012,8 @@ static void state_on_names(struct state *st, struct ctx *c)
 		}
 		size_t len = strcspn(tok, "!"); /* userhost-in-names */
 		tok[len] = '\0';
-		if (*tok)
-			state_member_add(w, tok)->modes = modes;
+		state_member_add(st, w, tok, modes, true, c->ms);
 	}
-	w->dirty = true;
 }
 
 /* 366 RPL_ENDOFNAMES: the list is complete; shown like irssi does. */
@@ -985,14 +1025,19 @@ static void state_on_names_end(struct state *st, struct ctx *c)
 	if (!w)
 		return;
 	w->names_pending = false;
-	state_sort_members(st);
+	nicklist_bulk_end(w->members);
 	char text[STATE_TEXT_MAX];
-	size_t used = (size_t)snprintf(text, sizeof(text), "%s: %zu user%s:", w->name, w->nmembers,
-	                               w->nmembers == 1 ? "" : "s");
-	for (size_t i = 0; i < w->nmembers && used < sizeof(text); i++) {
-		char pfx[2] = {state_prefix_char(st, &w->members[i]), '\0'};
+	size_t count = nicklist_count(w->members);
+	size_t used = (size_t)snprintf(text, sizeof(text), "%s: %zu user%s", w->name, count,
+	                               count == 1 ? "" : "s");
+	if (w->members_dropped)
+		used += (size_t)snprintf(text + used, sizeof(text) - used, " (%zu more not listed)",
+		                         w->members_dropped);
+	used += (size_t)snprintf(text + used, sizeof(text) - used, ":");
+	for (size_t i = 0; i < count && used < sizeof(text); i++) {
+		char pfx[2] = {state_prefix_char(st, nicklist_modes(w->members, i)), '\0'};
 		int n = snprintf(text + used, sizeof(text) - used, " %s%s",
-		                 pfx[0] == ' ' ? "" : pfx, w->members[i].nick);
+		                 pfx[0] == ' ' ? "" : pfx, nicklist_nick(w->members, i));
 		if (n < 0)
 			break;
 		used += (size_t)n;
@@ -1049,7 +1094,7 @@ static void state_on_isupport(struct state *st, struct ctx *c)
 /* 001 RPL_WELCOME: we are registered; (re)join every channel window. */
 static void state_on_welcome(struct state *st, struct ctx *c)
 {
-	if (c->m->nparams >= 1 && *c->m->params[0]) {
+	if (c->m->nparams >= 1 && state_name_ok(st, c->m->params[0])) {
 		free(st->nick);
 		st->nick = xstrdup(c->m->params[0]);
 	}
@@ -1205,13 +1250,14 @@ void state_apply(struct state *st, char *line, long long now_ms)
 	struct ctx c = {.m = &m, .ms = now_ms, .now = now_ms};
 	c.nick = state_source_nick(m.prefix, nick, sizeof(nick));
 	c.from_server = !state_prefix_is_user(m.prefix);
+	if (!c.from_server && !*c.nick)
+		return; /* ":!user@host ...": a user without a nick */
 	if (m.tags && ircmsg_tag_get(m.tags, "time", tval, sizeof(tval)) > 0) {
 		long long t;
 		if (state_parse_time(tval, &t) == 0)
 			c.ms = t;
 	}
 	state_dispatch(st, &c);
-	state_sort_members(st);
 }
 
 void state_connected(struct state *st, const char *text, long long now_ms)
@@ -1230,7 +1276,7 @@ void state_disconnected(struct state *st, const char *reason, long long now_ms)
 		struct window *w = st->windows[i];
 		if (w->kind == WIN_CHANNEL) {
 			w->joined = false;
-			state_clear_members(w);
+			state_clear_members(st, w);
 		}
 		state_emitf(st, w, now_ms, LINE_ERROR, "Disconnected: %s", reason);
 	}
@@ -1247,15 +1293,52 @@ void state_note(struct state *st, size_t idx, enum state_line_kind kind, const c
 size_t state_own_message(struct state *st, const char *target, enum state_line_kind kind,
                          const char *text, long long now_ms)
 {
-	size_t idx;
-	int found = state_window_find(st, target);
-	if (found >= 0)
-		idx = (size_t)found;
-	else if (state_is_channel(st, target))
-		idx = state_current(st);
-	else
+	int idx = state_window_find(st, target);
+	if (idx < 0 && !state_is_channel(st, target))
 		idx = state_window_open(st, WIN_QUERY, target);
+	if (idx < 0) {
+		idx = (int)st->current;
+		if (!state_is_channel(st, target))
+			state_emitf(st, st->windows[idx], now_ms, LINE_ERROR,
+			            "Too many windows (%d) for one with %s: /close some",
+			            STATE_WINDOWS_MAX, target);
+	}
 	if (!st->cap_echo)
 		state_emit(st, st->windows[idx], now_ms, kind, true, false, st->nick, text);
-	return idx;
+	return (size_t)idx;
+}
+
+const char *state_check(const struct state *st)
+{
+	size_t members = 0, queries = 0;
+	if (st->nwindows < 1 || st->nwindows > STATE_WINDOWS_MAX)
+		return "the window count is out of bounds";
+	if (st->windows[0]->kind != WIN_SERVER || st->current >= st->nwindows)
+		return "no server window first, or the current window is gone";
+	for (size_t i = 0; i < st->nwindows; i++) {
+		const struct window *w = st->windows[i];
+		const char *why = nicklist_check(w->members);
+		if (why)
+			return why;
+		if (i > 0 && w->kind == WIN_SERVER)
+			return "a second server window";
+		for (size_t j = 0; j < i; j++)
+			if (st->windows[j]->id == w->id)
+				return "two windows share an id";
+		if (nicklist_count(w->members) > STATE_MEMBERS_MAX)
+			return "a nick list is past its limit";
+		if (w->kind != WIN_CHANNEL && nicklist_count(w->members) > 0)
+			return "a window that is no channel lists nicks";
+		if (w->names_pending != nicklist_in_bulk(w->members))
+			return "a pending NAMES and its list's bulk load disagree";
+		members += nicklist_count(w->members);
+		queries += w->kind == WIN_QUERY;
+	}
+	if (members != st->members_total || members > STATE_MEMBERS_TOTAL_MAX)
+		return "the total of listed nicks is wrong or past its limit";
+	if (queries != st->nqueries)
+		return "the query count is wrong";
+	if (!*st->nick)
+		return "our nick is empty";
+	return NULL;
 }

@@ -6,13 +6,41 @@
  * Every received IRC line is applied with state_apply(); what the user should
  * see comes out as display lines (state_pop_line), and what must be sent as a
  * consequence as IRC lines: JOINs after a (re)connect (state_pop_send) and
- * automatic CTCP replies (state_pop_reply), which the sender may drop. Texts in display lines are raw network text: the UI
- * sanitises them (textstyle) before they reach the terminal. */
+ * automatic CTCP replies (state_pop_reply), which the sender may drop. Texts
+ * in display lines are raw network text: the UI sanitises them (textstyle)
+ * before they reach the terminal.
+ *
+ * The server may be hostile, so everything it can make the model hold is
+ * bounded (the limits below), and nick lists are hashed and sorted once per
+ * NAMES reply (nicklist.h), so no line costs time linear in a room's size. */
 #ifndef PARLEY_STATE_H
 #define PARLEY_STATE_H
 
 #include <stdbool.h>
 #include <stddef.h>
+
+/* (The limits may be set smaller at build time; the fuzz harness does, so
+ * that small inputs reach them.) */
+/* Windows in all, the server window included: past it, a JOIN or query gets
+ * no window (it is shown in the server window, with a note). */
+#ifndef STATE_WINDOWS_MAX
+#define STATE_WINDOWS_MAX 100
+#endif
+/* Query windows that messages from others may open: past it, messages from
+ * nicks without a window land in the server window (one note says so). The
+ * user can still open queries up to STATE_WINDOWS_MAX. */
+#ifndef STATE_QUERIES_MAX
+#define STATE_QUERIES_MAX 50
+#endif
+/* Nicks listed per channel (a NAMES that never ends stops growing here), and
+ * over all channels together. Nicks past either are not listed; a note says
+ * so once per list, and the end of NAMES counts them. */
+#ifndef STATE_MEMBERS_MAX
+#define STATE_MEMBERS_MAX 20000
+#endif
+#ifndef STATE_MEMBERS_TOTAL_MAX
+#define STATE_MEMBERS_TOTAL_MAX 100000
+#endif
 
 enum state_win_kind {
 	WIN_SERVER,
@@ -73,8 +101,9 @@ void state_note(struct state *st, size_t idx, enum state_line_kind kind, const c
                 long long now_ms);
 
 /* We sent PRIVMSG (or an ACTION, or a NOTICE) to target: opens a query window
- * for a nick target, and shows the line now unless echo-message is on (then
- * the server's echo shows it). Returns the window index. */
+ * for a nick target (the current window when no more can be opened), and
+ * shows the line now unless echo-message is on (then the server's echo shows
+ * it). Returns the window index. */
 size_t state_own_message(struct state *st, const char *target, enum state_line_kind kind,
                          const char *text, long long now_ms);
 
@@ -103,8 +132,9 @@ int state_window_index(const struct state *st, unsigned id);
 /* Index of the window named name (rfc1459 case-insensitive), or -1. */
 int state_window_find(const struct state *st, const char *name);
 
-/* Opens (or finds) a channel or query window; returns its index. */
-size_t state_window_open(struct state *st, enum state_win_kind kind, const char *name);
+/* Opens (or finds) a channel or query window; returns its index, or -1 when
+ * STATE_WINDOWS_MAX windows are open already. */
+int state_window_open(struct state *st, enum state_win_kind kind, const char *name);
 
 /* Closes window idx (not the server window, index 0). The current window
  * moves to the previous one when it was idx. Returns false if not allowed. */
@@ -138,6 +168,10 @@ bool state_is_channel(const struct state *st, const char *target);
 
 /* True when text mentions nick as a word (rfc1459 case-insensitive). */
 bool state_mentions(const char *text, const char *nick);
+
+/* Checks the model's invariants (limits, window list, nick lists); NULL, or
+ * what is wrong. For tests and fuzzing. */
+const char *state_check(const struct state *st);
 
 /* Parses an IRCv3 server-time value ("2026-11-22T05:03:24.123Z") into Unix
  * ms. Returns 0 or -1. */

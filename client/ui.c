@@ -33,6 +33,9 @@
 #define UI_BELL_MAX_AGE_MS 60000 /* replayed history does not ring */
 #define UI_HISTORY 200
 #define UI_TICK_MS 1000 /* redraw interval while lines wait to be sent */
+/* Network events applied per turn of the loop: then keys are read and the
+ * screen drawn before more, so a flood never makes the client deaf. */
+#define UI_EVENTS_PER_WAKE 256
 
 /* Our own key codes, beyond curses' (define_key). */
 enum {
@@ -840,15 +843,20 @@ static void ui_command(struct ui *ui, const struct user_command *c)
 	case CMD_MSG:
 		ui_say(ui, c->arg, c->rest, LINE_MESSAGE);
 		break;
-	case CMD_QUERY:
-		if (state_is_channel(ui->st, c->arg)) {
+	case CMD_QUERY: {
+		int idx = -1;
+		if (state_is_channel(ui->st, c->arg))
 			ui_note(ui, LINE_ERROR, "/query takes a nick; /join a room");
+		else if ((idx = state_window_open(ui->st, WIN_QUERY, c->arg)) < 0)
+			ui_notef(ui, LINE_ERROR, "Too many windows (%d): /close some first",
+			         STATE_WINDOWS_MAX);
+		if (idx < 0)
 			break;
-		}
-		ui_switch(ui, state_window_open(ui->st, WIN_QUERY, c->arg));
+		ui_switch(ui, (size_t)idx);
 		if (*c->rest)
 			ui_say(ui, c->arg, c->rest, LINE_MESSAGE);
 		break;
+	}
 	case CMD_QUIT:
 		ui->quit = true;
 		snprintf(ui->quit_reason, sizeof(ui->quit_reason), "%s",
@@ -952,16 +960,20 @@ static void ui_on_event(struct ui *ui, struct event *ev)
 	}
 }
 
-/* Takes every queued event. */
-static void ui_drain_events(struct ui *ui)
+/* Applies up to UI_EVENTS_PER_WAKE queued events; true when it stopped at
+ * that bound (more may be waiting, and the wake-up byte is already used). */
+static bool ui_drain_events(struct ui *ui)
 {
 	struct event *ev;
-	while ((ev = evqueue_pop(ui->q)) != NULL) {
+	for (int n = 0; n < UI_EVENTS_PER_WAKE; n++) {
+		if ((ev = evqueue_pop(ui->q)) == NULL)
+			return false;
 		ui_on_event(ui, ev);
 		event_free(ev);
 		ui_flush_state_sends(ui);
 		ui_take_lines(ui);
 	}
+	return true;
 }
 
 /* ---- input -------------------------------------------------------------------- */
@@ -1238,12 +1250,16 @@ static void ui_on_signal(struct ui *ui)
 const char *ui_run(struct ui *ui)
 {
 	struct net_status ns = {0};
-	ui_drain_events(ui);
+	bool more = ui_drain_events(ui);
 	ui_draw(ui);
 	while (!ui->quit) {
 		/* While lines wait, wake up now and then to keep the status (and its
 		 * countdown) current; otherwise sleep until something happens. */
 		int timeout = ns.waiting > 0 ? UI_TICK_MS : -1;
+		/* Events left over from the last turn: look at keys and signals
+		 * without waiting, then take the next batch. */
+		if (more)
+			timeout = 0;
 		struct pollfd p[3] = {
 		    {.fd = STDIN_FILENO, .events = POLLIN},
 		    {.fd = evqueue_fd(ui->q), .events = POLLIN},
@@ -1260,7 +1276,7 @@ const char *ui_run(struct ui *ui)
 			ui_on_signal(ui);
 		/* EINTR is usually SIGWINCH: get_wch then returns KEY_RESIZE. */
 		ui_read_keys(ui);
-		ui_drain_events(ui);
+		more = !ui->quit && ui_drain_events(ui);
 		ui_flush_state_sends(ui);
 		net_status(ui->net, &ns);
 		ui_note_dropped(ui, &ns);

@@ -12,6 +12,7 @@
 #include "state.h"
 
 #define NOW 1700000000000LL
+#define IRC_TEST_LINE 2048
 
 /* Applies a line given as a literal (state_apply modifies its argument). */
 static void feed(struct state *st, const char *line)
@@ -469,6 +470,218 @@ static void test_malformed(void **unused)
 	state_free(st);
 }
 
+/* Regression (issue 8, client 1): the 9th window made state_window_for read
+ * st->windows from before state_window_open grew it (SIGSEGV). Private
+ * messages from eight nicks (one person changing nick in between, which we
+ * do not see when we share no room), messages from seven people beside #lobby, and a
+ * join of an 8th room each need a 9th window; every line lands in its own. */
+static void test_ninth_window(void **unused)
+{
+	(void)unused;
+	struct state *st = state_new("alice", "localhost");
+	char line[128];
+	for (int i = 1; i <= 8; i++) {
+		snprintf(line, sizeof(line), ":m%d!m@h PRIVMSG alice :hello %d", i, i);
+		feed(st, line);
+		snprintf(line, sizeof(line), "hello %d", i);
+		expect_line(st, (size_t)i, LINE_MESSAGE, line);
+	}
+	assert_int_equal(state_window_count(st), 9);
+	state_free(st);
+
+	st = lobby();
+	for (int i = 1; i <= 7; i++) {
+		snprintf(line, sizeof(line), ":p%d!p@h PRIVMSG alice :hi from p%d", i, i);
+		feed(st, line);
+		snprintf(line, sizeof(line), "hi from p%d", i);
+		expect_line(st, (size_t)i + 1, LINE_MESSAGE, line);
+	}
+	assert_int_equal(state_window_count(st), 9);
+	state_free(st);
+
+	st = lobby();
+	for (int i = 2; i <= 8; i++) {
+		snprintf(line, sizeof(line), ":alice!a@h JOIN #room%d", i);
+		feed(st, line);
+		snprintf(line, sizeof(line), "You joined #room%d", i);
+		expect_line(st, (size_t)i, LINE_EVENT, line);
+		assert_int_equal(state_member_count(st, (size_t)i), 1);
+	}
+	assert_int_equal(state_window_count(st), 9);
+	state_free(st);
+}
+
+/* Fails the test when the model's invariants do not hold. */
+static void check(const struct state *st)
+{
+	const char *why = state_check(st);
+	if (why)
+		fail_msg("state_check: %s", why);
+}
+
+/* Pops lines until one contains want (in window idx); fails if none does. */
+static void expect_somewhere(struct state *st, size_t idx, const char *want)
+{
+	struct state_line l;
+	while (state_pop_line(st, &l)) {
+		bool found = strstr(l.text, want) && l.window == state_window_id(st, idx);
+		state_line_free(&l);
+		if (found)
+			return;
+	}
+	fail_msg("no line with '%s' in window %zu", want, idx);
+}
+
+/* Messages from new nicks past STATE_QUERIES_MAX query windows land in the
+ * server window, with one note; closing a query makes room again. */
+static void test_query_cap(void **unused)
+{
+	(void)unused;
+	struct state *st = lobby();
+	char line[128];
+	for (int i = 0; i < STATE_QUERIES_MAX; i++) {
+		snprintf(line, sizeof(line), ":n%d!u@h PRIVMSG alice :hi %d", i, i);
+		feed(st, line);
+	}
+	drain(st);
+	assert_int_equal(state_window_count(st), 2 + STATE_QUERIES_MAX);
+	feed(st, ":late!u@h PRIVMSG alice :let me in");
+	expect_line(st, 0, LINE_ERROR, "Too many private conversations");
+	struct state_line l = pop(st);
+	assert_int_equal(l.window, state_window_id(st, 0));
+	assert_string_equal(l.nick, "late");
+	assert_string_equal(l.text, "let me in");
+	state_line_free(&l);
+	feed(st, ":later!u@h PRIVMSG alice :me too");
+	expect_line(st, 0, LINE_MESSAGE, "me too"); /* the note only once */
+	assert_int_equal(state_window_count(st), 2 + STATE_QUERIES_MAX);
+	/* known nicks still reach their windows */
+	feed(st, ":n7!u@h PRIVMSG alice :still here");
+	expect_line(st, 9, LINE_MESSAGE, "still here");
+	/* the user may still open a query, up to the window limit */
+	assert_true(state_window_open(st, WIN_QUERY, "friend") > 0);
+	assert_true(state_window_close(st, 3));
+	assert_true(state_window_close(st, 3));
+	feed(st, ":late!u@h PRIVMSG alice :now?");
+	int idx = state_window_find(st, "late");
+	assert_true(idx > 0);
+	expect_line(st, (size_t)idx, LINE_MESSAGE, "now?");
+	check(st);
+	state_free(st);
+}
+
+/* No more than STATE_WINDOWS_MAX windows, whoever asks. */
+static void test_window_cap(void **unused)
+{
+	(void)unused;
+	struct state *st = lobby();
+	char line[128];
+	for (int i = 0; i < STATE_WINDOWS_MAX + 20; i++) {
+		snprintf(line, sizeof(line), ":alice!a@h JOIN #r%d", i);
+		feed(st, line);
+	}
+	assert_int_equal(state_window_count(st), STATE_WINDOWS_MAX);
+	expect_somewhere(st, 0, "Too many windows");
+	assert_int_equal(state_window_open(st, WIN_QUERY, "bob"), -1);
+	assert_int_equal(state_window_open(st, WIN_CHANNEL, "#r5"), 7);
+	/* our own message to a nick without a window is shown where we are */
+	drain(st);
+	state_set_current(st, 1);
+	assert_int_equal(state_own_message(st, "carol", LINE_MESSAGE, "hi", NOW), 1);
+	expect_somewhere(st, 1, "hi");
+	check(st);
+	state_free(st);
+}
+
+/* A NAMES that never ends keeps at most STATE_MEMBERS_MAX nicks, says so
+ * once, and its end reports what was left out. */
+static void test_names_bounded(void **unused)
+{
+	(void)unused;
+	struct state *st = lobby();
+	char line[1024];
+	int nick = 0;
+	for (int n = 0; n < (STATE_MEMBERS_MAX + 3000) / 50; n++) {
+		size_t used = (size_t)snprintf(line, sizeof(line), ":parley 353 alice = #lobby :");
+		for (int k = 0; k < 50; k++)
+			used += (size_t)snprintf(line + used, sizeof(line) - used, "%su%d",
+			                         k ? " " : "", nick++);
+		feed(st, line);
+	}
+	assert_int_equal(state_member_count(st, 1), STATE_MEMBERS_MAX);
+	expect_line(st, 1, LINE_ERROR, "nick list of #lobby is full");
+	assert_false(state_pop_line(st, &(struct state_line){0}));
+	check(st);
+	/* a JOIN past the limit is not listed either */
+	feed(st, ":newbie!u@h JOIN #lobby");
+	expect_line(st, 1, LINE_EVENT, "newbie");
+	assert_int_equal(state_member_count(st, 1), STATE_MEMBERS_MAX);
+	feed(st, ":parley 366 alice #lobby :End of /NAMES list.");
+	expect_line(st, 1, LINE_INFO, "3001 more not listed");
+	/* sorted once complete */
+	assert_string_equal(state_member_nick(st, 1, 0), "u0");
+	assert_string_equal(state_member_nick(st, 1, 1), "u1");
+	assert_string_equal(state_member_nick(st, 1, 2), "u10");
+	check(st);
+	/* a fresh NAMES starts over */
+	feed(st, ":parley 353 alice = #lobby :@alice bob");
+	feed(st, ":parley 366 alice #lobby :End of /NAMES list.");
+	assert_int_equal(state_member_count(st, 1), 2);
+	check(st);
+	state_free(st);
+}
+
+/* Over all channels no more than STATE_MEMBERS_TOTAL_MAX nicks are listed. */
+static void test_members_total_cap(void **unused)
+{
+	(void)unused;
+	struct state *st = lobby();
+	static char line[IRC_TEST_LINE];
+	int rooms = STATE_MEMBERS_TOTAL_MAX / STATE_MEMBERS_MAX + 2;
+	for (int r = 0; r < rooms; r++) {
+		snprintf(line, sizeof(line), ":alice!a@h JOIN #big%d", r);
+		feed(st, line);
+		for (int n = 0; n < STATE_MEMBERS_MAX / 50; n++) {
+			size_t used = (size_t)snprintf(line, sizeof(line),
+			                               ":parley 353 alice = #big%d :", r);
+			for (int k = 0; k < 50; k++)
+				used += (size_t)snprintf(line + used, sizeof(line) - used,
+				                         "%sr%dx%d", k ? " " : "", r, n * 50 + k);
+			feed(st, line);
+		}
+		snprintf(line, sizeof(line), ":parley 366 alice #big%d :End", r);
+		feed(st, line);
+	}
+	size_t total = 0;
+	for (size_t i = 0; i < state_window_count(st); i++)
+		total += state_member_count(st, i);
+	assert_int_equal(total, STATE_MEMBERS_TOTAL_MAX);
+	check(st);
+	state_free(st);
+}
+
+/* Empty nicks from the server (NICK :, an empty prefix nick, a JOIN without
+ * a source) change nothing. */
+static void test_empty_nicks(void **unused)
+{
+	(void)unused;
+	struct state *st = lobby();
+	feed(st, ":alice!a@h NICK :");
+	assert_string_equal(state_nick(st), "alice");
+	feed(st, ":bob!b@h NICK :");
+	feed(st, ":bob!b@h NICK :two words");
+	feed(st, ":!u@h PRIVMSG alice :who am I");
+	feed(st, ":!u@h JOIN #lobby");
+	feed(st, "JOIN #lobby");
+	assert_false(state_pop_line(st, &(struct state_line){0}));
+	assert_string_equal(state_nick(st), "alice");
+	assert_int_equal(state_window_count(st), 2);
+	assert_int_equal(state_member_count(st, 1), 2);
+	assert_string_equal(state_member_nick(st, 1, 1), "bob");
+	check(st);
+	state_free(st);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -488,6 +701,12 @@ int main(void)
 	    cmocka_unit_test(test_lag_and_ctcp), cmocka_unit_test(test_ctcp_to_room_unanswered),
 	    cmocka_unit_test(test_ctcp_to_us_rate_limited),
 	    cmocka_unit_test(test_malformed),
+	    cmocka_unit_test(test_ninth_window),
+	    cmocka_unit_test(test_query_cap),
+	    cmocka_unit_test(test_window_cap),
+	    cmocka_unit_test(test_names_bounded),
+	    cmocka_unit_test(test_members_total_cap),
+	    cmocka_unit_test(test_empty_nicks),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
