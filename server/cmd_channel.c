@@ -328,7 +328,7 @@ void cmd_topic(struct session *s, struct ircmsg *m)
 /* NAMES [#a,#b] */
 void cmd_names(struct session *s, struct ircmsg *m)
 {
-	if (m->nparams < 1) {
+	if (m->nparams < 1 || param_blank(m->params[0])) {
 		reply(s, "366", "*", "End of /NAMES list", NULL);
 		return;
 	}

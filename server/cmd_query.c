@@ -139,7 +139,8 @@ static void who_one(struct session *u, void *arg)
 
 void cmd_who(struct session *s, struct ircmsg *m)
 {
-	const char *mask = m->nparams > 0 ? m->params[0] : "*";
+	/* No mask, or an empty one: everyone visible. */
+	const char *mask = m->nparams > 0 && m->params[0][0] ? m->params[0] : "*";
 	registry_rdlock();
 	struct channel *ch = mask[0] == '#' ? registry_find_channel(mask) : NULL;
 	if (ch) {
@@ -192,6 +193,10 @@ void cmd_whois(struct session *s, struct ircmsg *m)
 {
 	/* "WHOIS server nick" names the server first; we are the only one. */
 	const char *nicks = m->params[m->nparams > 1 ? 1 : 0];
+	if (param_blank(nicks)) {
+		reply(s, "431", "No nickname given", NULL);
+		return;
+	}
 	char work[IRC_LINE_MAX];
 	snprintf(work, sizeof work, "%s", nicks);
 	char *save;

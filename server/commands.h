@@ -40,6 +40,9 @@ void send_self(struct session *s, const char *source, const char *command, ...)
 /* Sends a NOTICE from the server to s (human-readable in plain mode too). */
 void notice_self(struct session *s, const char *text);
 
+/* Is a target parameter empty, or only commas (a list naming nothing)? */
+bool param_blank(const char *p);
+
 /* Handlers: IRC commands in other modules. */
 void cmd_join(struct session *s, struct ircmsg *m);
 void cmd_part(struct session *s, struct ircmsg *m);
