@@ -68,7 +68,9 @@ void channel_add_member(struct channel *ch, struct session *s, bool op)
 		ch->members_cap = ch->members_cap ? ch->members_cap * 2 : 8;
 		ch->members = xrealloc(ch->members, ch->members_cap * sizeof *ch->members);
 	}
-	ch->members[ch->nmembers++] = (struct member){.session = s, .op = op};
+	/* Membership changes under the registry write lock: a plain counter. */
+	static unsigned long long joins;
+	ch->members[ch->nmembers++] = (struct member){.session = s, .op = op, .joined = ++joins};
 	if (s->nchannels == s->channels_cap) {
 		s->channels_cap = s->channels_cap ? s->channels_cap * 2 : 4;
 		s->channels = xrealloc(s->channels, s->channels_cap * sizeof *s->channels);

@@ -26,6 +26,10 @@ struct member {
 	struct session *session;
 	bool op;
 	bool voice;
+	/* When the member joined, counting every join on the server: members[]
+	 * is in join order, so this grows along it and a reader that walks the
+	 * members in pieces (reply.h) resumes after the last one it saw. */
+	unsigned long long joined;
 };
 
 struct ban {

@@ -24,11 +24,7 @@
 #define MAX_TARGETS 4
 #define REPLY_PARAMS_MAX 12
 
-/* A client's word echoed back in a reply (a nick, a channel name, a mask)
- * may be empty, hold spaces or start with ':' when it came as a trailing
- * parameter; none of those can be written as a middle parameter, so such a
- * word is shown as "*" and the reply still goes out. */
-static const char *param_printable(const char *p)
+const char *param_printable(const char *p)
 {
 	return p[0] == '\0' || p[0] == ':' || strchr(p, ' ') ? "*" : p;
 }

@@ -10,6 +10,7 @@ struct history {
 	size_t capacity;
 	size_t first; /* index of the oldest entry */
 	size_t count;
+	unsigned long long added; /* messages ever added */
 };
 
 /* A ring holding at most capacity messages (0: history is off). */
@@ -21,6 +22,7 @@ struct history *history_new(size_t capacity)
 	h->entries = capacity ? xcalloc(capacity, sizeof(*h->entries)) : NULL;
 	h->first = 0;
 	h->count = 0;
+	h->added = 0;
 	return h;
 }
 
@@ -52,6 +54,7 @@ void history_add(struct history *h, long long unix_ms, const char *source, const
 
 	if (h->capacity == 0)
 		return;
+	h->added++;
 	if (h->count == h->capacity) {
 		e = &h->entries[h->first];
 		history_entry_clear(e);
@@ -70,6 +73,11 @@ void history_add(struct history *h, long long unix_ms, const char *source, const
 size_t history_count(const struct history *h)
 {
 	return h->count;
+}
+
+unsigned long long history_added(const struct history *h)
+{
+	return h->added;
 }
 
 /* The i-th oldest message held. */

@@ -24,6 +24,12 @@ void history_add(struct history *h, long long unix_ms, const char *source,
 
 size_t history_count(const struct history *h);
 
+/* How many messages were ever added. Messages are numbered from 0 in the
+ * order they were added, so entry i (see history_get) is message number
+ * history_added() - history_count() + i; a reader that replays in pieces
+ * (reply.h) resumes by number whatever was evicted meanwhile. */
+unsigned long long history_added(const struct history *h);
+
 /* Entry i, 0 being the oldest held. i must be < history_count(). */
 const struct history_entry *history_get(const struct history *h, size_t i);
 

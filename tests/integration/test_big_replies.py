@@ -1,0 +1,169 @@
+#!/usr/bin/env python3
+"""Big replies never trip SendQ: LIST over thousands of rooms with long topics,
+WHO and NAMES of a big room and the history replay on JOIN are streamed as the
+asker reads, so the asker gets all of it (ending in 323/315/366) and stays
+connected, even with a SendQ far smaller than the reply; a client that does
+not read what others send is still disconnected for SendQ."""
+
+import re
+import socket
+import time
+
+from harness import IrcClient, ServerTestCase, main, scaled
+
+TOPIC = "t" * 300
+ROOMS_PER_CLIENT = 50   # the per-user channel limit (CHANLIMIT)
+
+
+def long_nick(i):
+    return "member%s%04d" % ("x" * 20, i)   # 30 characters, NICKLEN
+
+
+class BigReplies(ServerTestCase):
+    # 4 KiB: far below every reply below, far above any single line.
+    server_args = ("--sendq", "4k", "--history", "100")
+    start_server = False
+
+    def setUp(self):
+        super().setUp()
+        # LIST's makers set 3,000 topics, each echoed to them: 64 KiB keeps
+        # them (who read) connected and is still 1/16 of the LIST reply.
+        args = ("--sendq", "64k") if "list_of" in self._testMethodName else self.server_args
+        self.server = self.make_server(args)
+
+    def members(self, room, count):
+        """count registered clients with 30-character nicks and long real
+        names, all in room; returns them."""
+        out = []
+        for i in range(count):
+            c = self.irc(long_nick(i), register=False)
+            c.register(realname="r" * 100)
+            c.send("JOIN %s" % room)
+            out.append(c)
+        for c in out:
+            c.expect(r"^:\S+ 366 %s %s " % (c.nick, re.escape(room)), timeout=60)
+        return out
+
+    def assert_still_connected(self, c):
+        c.sync(timeout=60)
+        self.assertFalse(c.is_closed(), "%s was disconnected" % c.nick)
+        self.assertFalse(any("SendQ" in l for l in c.received),
+                         "%s: SendQ exceeded for its own reply" % c.nick)
+
+    def test_list_of_thousands_of_rooms_with_long_topics(self):
+        rooms = scaled(3000, minimum=200)
+        makers = []
+        for k in range(0, rooms, ROOMS_PER_CLIENT):
+            names = ["#r%04d" % i for i in range(k, min(rooms, k + ROOMS_PER_CLIENT))]
+            c = self.irc("maker%d" % (k // ROOMS_PER_CLIENT))
+            c.send("JOIN " + ",".join(names))
+            for n in names:
+                c.send("TOPIC %s :%s %s" % (n, n, TOPIC))
+            makers.append(c)
+        for c in makers:
+            c.sync(timeout=120)
+            c.drain()
+        asker = self.irc("asker")
+        asker.send("LIST")
+        lines = asker.collect_until(r"^:parley 323 asker :", timeout=120)
+        got = [l for l in lines if " 322 asker " in l]
+        self.assertEqual(len(got), rooms, "LIST gave %d of %d rooms: %r" % (len(got), rooms, lines[:3] + lines[-3:]))
+        names = set(re.match(r"^:parley 322 asker (\S+) ", l).group(1) for l in got)
+        self.assertEqual(names, set("#r%04d" % i for i in range(rooms)))
+        self.assertTrue(all(TOPIC in l for l in got), "topics missing from LIST")
+        self.assertTrue(lines[0].startswith(":parley 321 asker "), lines[0])
+        self.assert_still_connected(asker)
+        # a LIST with a mask walks the same way and ends the same way
+        asker.send("LIST #r001*")
+        lines = asker.collect_until(r"^:parley 323 asker :", timeout=60)
+        got = [l for l in lines if " 322 asker " in l]
+        want = [n for n in ("#r%04d" % i for i in range(rooms)) if n.startswith("#r001")]
+        self.assertEqual(sorted(re.match(r"^:parley 322 asker (\S+) ", l).group(1) for l in got),
+                         want)
+
+    def test_who_and_names_of_a_big_room(self):
+        count = max(150, scaled(300))
+        self.members("#big", count)
+        asker = self.irc("asker")
+        asker.send("WHO #big")
+        lines = asker.collect_until(r"^:parley 315 asker #big :", timeout=60)
+        who = [l for l in lines if " 352 asker #big " in l]
+        self.assertEqual(len(who), count, "WHO gave %d of %d members" % (len(who), count))
+        self.assertEqual(set(l.split()[7] for l in who), set(long_nick(i) for i in range(count)))
+        asker.send("NAMES #big")
+        lines = asker.collect_until(r"^:parley 366 asker #big :", timeout=60)
+        names = []
+        for l in lines:
+            m = re.match(r"^:parley 353 asker = #big :(.*)$", l)
+            if m:
+                names += [n.lstrip("@+") for n in m.group(1).split()]
+        self.assertEqual(sorted(names), sorted(long_nick(i) for i in range(count)))
+        asker.send("WHO *")
+        lines = asker.collect_until(r"^:parley 315 asker \* :", timeout=60)
+        self.assertEqual(len([l for l in lines if " 352 " in l]), count + 1)
+        self.assert_still_connected(asker)
+        # JOIN's NAMES, and commands sent meanwhile answered after it, in order
+        asker.send("JOIN #big\r\nPING :after-join\r\nWHO #big\r\nPING :after-who")
+        lines = asker.collect_until(r"PONG \S+ :?after-who$", timeout=60)
+        kinds = [l.split()[1] for l in lines]
+        self.assertEqual(kinds.count("366"), 1)
+        self.assertEqual(kinds.count("315"), 1)
+        self.assertLess(kinds.index("366"), kinds.index("PONG"))
+        self.assertLess(kinds.index("PONG"), kinds.index("352"))
+        self.assertLess(kinds.index("315"), len(kinds) - 1)
+        names = []
+        for l in lines[:kinds.index("366")]:
+            m = re.match(r"^:parley 353 asker = #big :(.*)$", l)
+            if m:
+                names += [n.lstrip("@+") for n in m.group(1).split()]
+        self.assertEqual(len(names), count + 1)
+        self.assert_still_connected(asker)
+
+    def test_history_replay_bigger_than_sendq(self):
+        alice = self.irc("alice")
+        alice.join("#hist")
+        n = 100
+        for i in range(n):
+            alice.privmsg("#hist", "history line %03d %s" % (i, "h" * 380))
+        alice.sync()
+        bob = self.irc("bob", caps=["server-time"])
+        bob.send("JOIN #hist")
+        bob.expect(r"^:parley 366 bob #hist ", timeout=60)
+        for i in range(n):
+            bob.expect(r"^:alice!\S+ PRIVMSG #hist :history line %03d h+$" % i, strict=True,
+                       timeout=60)
+        self.assert_still_connected(bob)
+        # live messages after the replay arrive once, as usual
+        alice.privmsg("#hist", "live")
+        bob.expect(r"^:alice!\S+ PRIVMSG #hist :live$")
+        self.assertEqual(len([l for l in bob.received if l.endswith(":live")]), 1)
+
+    def test_slow_reader_of_chat_still_dropped(self):
+        talkers = [self.irc("talk%d" % i) for i in range(2)]
+        for t in talkers:
+            t.join("#chat")
+        slow = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        slow.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+        slow.connect(("127.0.0.1", self.server.port))
+        self.addCleanup(slow.close)
+        slow.sendall(b"NICK slow\r\nUSER slow 0 * :Slow\r\nJOIN #chat\r\n")
+        talkers[0].expect(r"^:slow!\S+ JOIN ")
+        # slow never reads; the talkers chat until the server drops it
+        quit_rx = re.compile(r"^:slow!\S+ QUIT :.*SendQ exceeded")
+        sent = 0
+        # Batches of 8 lines (3.4 KiB): the server queues a batch of a sender's
+        # lines before writing them, and the listening talker must never
+        # have 4 KiB waiting itself.
+        while sent < 40000 and not any(quit_rx.search(l) for l in talkers[1].received):
+            marker = talkers[1].mark()
+            for _ in range(8):
+                talkers[0].privmsg("#chat", "chat %d %s" % (sent, "c" * 380))
+                sent += 1
+            last = "chat %d " % (sent - 1)
+            talkers[1].wait_lines(lambda ls: any(last in l or quit_rx.search(l) for l in ls),
+                                  "talk0's line %d" % (sent - 1), timeout=60, since=marker)
+        talkers[1].expect(quit_rx, timeout=30)
+
+
+if __name__ == "__main__":
+    main()
