@@ -325,6 +325,18 @@ static void channel_mode(struct session *s, struct ircmsg *m)
 				adding = *p == '+';
 				continue;
 			}
+			if ((unsigned char)*p >= 0x80) {
+				/* Not a mode letter: one 472 for the whole character
+				 * (the line is valid UTF-8), never for a piece of it. */
+				size_t n = 1;
+				while (((unsigned char)p[n] & 0xC0) == 0x80)
+					n++;
+				char letter[8];
+				snprintf(letter, sizeof letter, "%.*s", (int)n, p);
+				reply(s, "472", letter, "is unknown mode char to me", NULL);
+				p += n - 1;
+				continue;
+			}
 			if (strchr("ovbkl", *p) && ++param_changes > MODE_PARAM_CHANGES_MAX)
 				break;
 			apply_channel_mode(s, ch, m, adding, *p, &argi, &r);

@@ -208,7 +208,10 @@ void commands_line(struct session *s, char *line, size_t len)
 	struct ircmsg m;
 	const char *reason;
 	char word[32];
-	snprintf(word, sizeof word, "%.*s", (int)strcspn(line, " "), line);
+	/* The command word, cut at a character boundary for the 421 reply. */
+	size_t word_len = strcspn(line, " ");
+	word_len = utf8_cut(line, word_len, sizeof word - 1);
+	snprintf(word, sizeof word, "%.*s", (int)word_len, line);
 	if (ircmsg_parse(line, &m, &reason) < 0) {
 		/* A command name that is not letters or three digits is unknown. */
 		if (strcmp(reason, "malformed command") == 0 && s->registered) {

@@ -72,6 +72,18 @@ class EveryReply(ServerTestCase):
         self.assertEqual(missing, [], "commands without their reply:\n" + "\n".join(missing))
         self.assertServerAlive()
 
+    def test_replies_never_cut_a_character(self):
+        # found by fuzz_dispatch: a 472 per byte of a non-ASCII mode
+        # "letter", and a 421 whose command was cut inside a character
+        alice, _ = self.room()
+        for line, rx in (("MODE #c +o\u202eo alice alice", r"^:parley 472 alice \u202e :"),
+                         ("X" * 30 + "\u00e9 x", r"^:parley 421 alice X+ :")):
+            alice.send(line)
+            got = alice.sync()
+            bad = [l for l in got if any("\udc80" <= ch <= "\udcff" for ch in l)]
+            self.assertEqual(bad, [], "%r: reply with invalid UTF-8" % line)
+            self.assertTrue(any(re.search(rx, l) for l in got), "%r -> %r" % (line, got))
+
     def test_tags_without_command_are_not_too_long(self):
         alice, _ = self.room()
         for line in ("@a=b", "@a=b ", "@a=b;c :prefix"):
