@@ -19,7 +19,7 @@
 #include "xalloc.h"
 
 #define NAMES_LINE_BUDGET 400 /* bytes of names per 353 line */
-#define PICK_MAX 32           /* names picked per pass over a table */
+#define PICK_MAX 64           /* names picked per pass over a table */
 #define CHUNK_PARAMS_MAX 10
 
 enum reply_kind { REPLY_LIST, REPLY_WHO, REPLY_NAMES, REPLY_HISTORY, REPLY_LINE };

@@ -138,6 +138,74 @@ class BigReplies(ServerTestCase):
         bob.expect(r"^:alice!\S+ PRIVMSG #hist :live$")
         self.assertEqual(len([l for l in bob.received if l.endswith(":live")]), 1)
 
+    def test_history_replay_while_the_room_talks(self):
+        alice = self.irc("alice")
+        alice.join("#hist")
+        n, live = 100, 20
+        for i in range(n):
+            alice.privmsg("#hist", "history line %03d %s" % (i, "h" * 380))
+        alice.sync()
+        carol = self.irc("carol", caps=["server-time"])
+        carol.send("JOIN #hist")
+        # while carol's replay streams: new messages, which also push the
+        # oldest ones out of the history
+        for i in range(live):
+            alice.privmsg("#hist", "live %d" % i)
+        carol.expect(r"^:alice!\S+ PRIVMSG #hist :live %d$" % (live - 1), timeout=60)
+        carol.sync(timeout=60)
+        text = [l.split(" PRIVMSG #hist :", 1)[1] for l in carol.received
+                if " PRIVMSG #hist :" in l]
+        for i in range(live):
+            self.assertEqual(text.count("live %d" % i), 1, "live %d not seen once" % i)
+        for i in range(n):
+            seen = len([t for t in text if t.startswith("history line %03d " % i)])
+            # the first `live` may have been evicted before their turn came
+            self.assertLessEqual(seen, 1, "history line %d replayed %d times" % (i, seen))
+            if i >= live:
+                self.assertEqual(seen, 1, "history line %d not replayed" % i)
+        self.assert_still_connected(carol)
+
+    def test_list_while_rooms_vanish(self):
+        rooms = scaled(3000, minimum=400)
+        makers = []
+        for k in range(0, rooms, ROOMS_PER_CLIENT):
+            names = ["#r%04d" % i for i in range(k, min(rooms, k + ROOMS_PER_CLIENT))]
+            c = self.irc("maker%d" % (k // ROOMS_PER_CLIENT))
+            c.send("JOIN " + ",".join(names))
+            for n in names:
+                c.send("TOPIC %s :%s %s" % (n, n, TOPIC))
+            makers.append((c, names))
+        for c, _ in makers:
+            c.sync(timeout=120)
+            c.drain()
+        # an asker that reads a little, then stops while half the rooms go
+        asker = IrcClient(self.server.port, "asker", reader=False, rcvbuf=4096)
+        self.clients.append(asker)
+        asker.sock.sendall(b"NICK asker\r\nUSER asker 0 * :Asker\r\nLIST\r\n")
+        data = b""
+        while data.count(b" 322 asker ") < 5:
+            chunk = asker.sock.recv(4096)
+            self.assertTrue(chunk, "asker disconnected")
+            data += chunk
+        for c, _ in makers[::2]:
+            c.send("JOIN 0")
+        for c, _ in makers[::2]:
+            c.sync(timeout=60)
+        asker.sock.settimeout(60)
+        while b" 323 asker " not in data:
+            chunk = asker.sock.recv(65536)
+            self.assertTrue(chunk, "asker disconnected during LIST")
+            data += chunk
+        listed = re.findall(rb" 322 asker (\S+) ", data)
+        self.assertEqual(len(listed), len(set(listed)), "a room was listed twice")
+        stayed = set(n.encode() for _, names in makers[1::2] for n in names)
+        self.assertEqual(stayed - set(listed), set(), "rooms that stayed were not listed")
+        everything = set(("#r%04d" % i).encode() for i in range(rooms))
+        self.assertEqual(set(listed) - everything, set())
+        print("list while rooms vanish: %d of %d rooms listed, %d stayed"
+              % (len(listed), rooms, len(stayed)))
+        self.assertNotIn(b"SendQ", data)
+
     def test_slow_reader_of_chat_still_dropped(self):
         talkers = [self.irc("talk%d" % i) for i in range(2)]
         for t in talkers:
