@@ -13,6 +13,7 @@
 
 #define SERVER_VERSION "parley-" PARLEY_VERSION
 #define REPLY_TEXT_MAX 480
+#define WHOIS_TARGETS_MAX 4 /* MAXTARGETS= in ISUPPORT */
 
 /* The ISUPPORT (005) tokens. */
 static const char *const isupport_tokens[] = {
@@ -162,8 +163,14 @@ void cmd_whois(struct session *s, struct ircmsg *m)
 	char work[IRC_LINE_MAX];
 	snprintf(work, sizeof work, "%s", nicks);
 	char *save;
+	int count = 0;
 	registry_rdlock();
 	for (char *nick = strtok_r(work, ",", &save); nick; nick = strtok_r(NULL, ",", &save)) {
+		/* Not streamed: bounded by MAXTARGETS instead (one 407, then stop). */
+		if (++count > WHOIS_TARGETS_MAX) {
+			reply(s, "407", nick, "Too many targets; the rest were not looked up", NULL);
+			break;
+		}
 		struct session *u = registry_find_nick(nick);
 		if (u && u->registered)
 			whois_user(s, u);

@@ -206,6 +206,18 @@ class BigReplies(ServerTestCase):
               % (len(listed), rooms, len(stayed)))
         self.assertNotIn(b"SendQ", data)
 
+    def test_whois_of_many_nicks_is_bounded(self):
+        # WHOIS is not streamed: its targets are capped (MAXTARGETS=4 in 005)
+        bob = self.irc("bob", register=False)
+        bob.register(realname="r" * 100)
+        bob.join("#a")
+        alice = self.irc("alice")
+        alice.send("WHOIS " + ",".join(["bob"] * 100))
+        lines = alice.collect_until(r"^:parley 318 alice ", timeout=30)
+        self.assertEqual(len([l for l in lines if " 311 alice bob " in l]), 4)
+        self.assertTrue(any(" 407 alice " in l for l in lines), lines)
+        self.assert_still_connected(alice)
+
     def test_slow_reader_of_chat_still_dropped(self):
         talkers = [self.irc("talk%d" % i) for i in range(2)]
         for t in talkers:
