@@ -92,7 +92,7 @@ void channel_add_member(struct channel *ch, struct session *s, bool op)
 		ch->members = xrealloc(ch->members, ch->members_cap * sizeof *ch->members);
 	}
 	struct member *mb = &ch->members[ch->nmembers++];
-	*mb = (struct member){.session = s, .op = op};
+	*mb = (struct member){.session = s, .op = op, .joined = ++ch->joins};
 	/* s->nick is written only by s's own worker, which is this thread. */
 	snprintf(mb->nick, sizeof mb->nick, "%s", s->nick);
 	pthread_mutex_lock(&s->memb_lock);

@@ -48,6 +48,11 @@ struct member {
 	 * the NICK line, so NAMES and KICK agree with the room's order and need
 	 * no registry lock. */
 	char nick[NICK_LEN_MAX + 1];
+	/* When the member joined, counting the room's joins (joins, below):
+	 * members[] is in join order, so this grows along it and a reader that
+	 * walks the members in pieces (reply.h) resumes after the last one it
+	 * saw. */
+	unsigned long long joined;
 };
 
 struct ban {
@@ -66,6 +71,7 @@ struct channel {
 	pthread_mutex_t lock;
 	struct member *members;
 	size_t nmembers, members_cap;
+	unsigned long long joins;       /* joins ever, numbering member.joined */
 	char *topic;                    /* NULL when unset */
 	char topic_setter[NICK_LEN_MAX + 1];
 	long long topic_unix_ms;

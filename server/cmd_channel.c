@@ -9,6 +9,7 @@
 #include "deliver.h"
 #include "plain.h"
 #include "registry.h"
+#include "reply.h"
 #include "server.h"
 #include "session.h"
 #include "utf8.h"
@@ -27,34 +28,6 @@ static void refuse(struct session *s, const char *numeric, const char *subject,
 		reply(s, numeric, subject, text, NULL);
 }
 
-/* Queues the NAMES reply (353 lines, 366) of ch to s; ch->lock held. */
-static void names_queue_locked(struct session *s, struct channel *ch)
-{
-	char names[NAMES_LINE_BUDGET + NICK_LEN_MAX + 4];
-	size_t len = 0;
-	for (size_t i = 0; i < ch->nmembers; i++) {
-		const struct member *mb = &ch->members[i];
-		const char *prefix = mb->op ? "@" : mb->voice ? "+" : "";
-		int n = snprintf(names + len, sizeof names - len, "%s%s%s", len ? " " : "",
-				 prefix, mb->nick);
-		len += (size_t)n;
-		if (len >= NAMES_LINE_BUDGET) {
-			reply(s, "353", "=", ch->name, names, NULL);
-			len = 0;
-		}
-	}
-	if (len)
-		reply(s, "353", "=", ch->name, names, NULL);
-	reply(s, "366", ch->name, "End of /NAMES list", NULL);
-}
-
-void names_send(struct session *s, struct channel *ch)
-{
-	pthread_mutex_lock(&ch->lock);
-	names_queue_locked(s, ch);
-	pthread_mutex_unlock(&ch->lock);
-}
-
 /* Queues the topic (332, 333) or 331 to s; ch->lock held. */
 static void topic_queue_locked(struct session *s, struct channel *ch, bool say_none)
 {
@@ -67,60 +40,6 @@ static void topic_queue_locked(struct session *s, struct channel *ch, bool say_n
 	snprintf(when, sizeof when, "%lld", ch->topic_unix_ms / 1000);
 	reply(s, "332", ch->name, ch->topic, NULL);
 	reply(s, "333", ch->name, ch->topic_setter, when, NULL);
-}
-
-/* Replays one history line to an IRC client (tagged, or marked in the text). */
-static void history_queue_irc(struct session *s, const struct channel *ch,
-			      const struct history_entry *e)
-{
-	char line[OUT_LINE_MAX];
-	int len;
-	if (atomic_load(&s->caps) & CAP_SERVER_TIME) {
-		char tags[64];
-		deliver_time_tag(e->unix_ms, tags, sizeof tags);
-		const char *params[] = {ch->name, e->text};
-		len = deliver_format(line, sizeof line, tags, e->source, e->command, 2, params);
-	} else {
-		char text[OUT_LINE_MAX / 2 + 64];
-		struct tm tm;
-		time_t secs = (time_t)(e->unix_ms / 1000);
-		localtime_r(&secs, &tm);
-		const char *action = "\001ACTION ";
-		bool is_action = strncmp(e->text, action, 8) == 0;
-		/* Keep a CTCP ACTION intact: mark inside it, after "ACTION ". */
-		snprintf(text, sizeof text, "%s[history %02d:%02d] %s", is_action ? action : "",
-			 tm.tm_hour, tm.tm_min, is_action ? e->text + 8 : e->text);
-		const char *params[] = {ch->name, text};
-		len = deliver_format(line, sizeof line, NULL, e->source, e->command, 2, params);
-	}
-	if (len > 0)
-		deliver_queue_line(s, s, line, (size_t)len);
-}
-
-/* Replays the channel's history to a joiner; ch->lock held (it orders the
- * replay before the room's next message). The lines are read from a
- * snapshot, so the history lock is not held while they are queued. */
-static void history_queue_locked(struct session *s, struct channel *ch)
-{
-	size_t cap = (size_t)g_server.cfg.history;
-	if (cap == 0)
-		return;
-	const struct history_entry **entries = xmalloc(cap * sizeof *entries);
-	size_t count = history_snapshot(ch->history, entries, cap);
-	for (size_t i = 0; i < count; i++) {
-		const struct history_entry *e = entries[i];
-		if (s->kind == SESSION_PLAIN) {
-			char line[OUT_LINE_MAX];
-			int len = plain_render_history(e->unix_ms, e->source, e->command, e->text,
-						       line, sizeof line);
-			if (len > 0)
-				deliver_queue_line(s, s, line, (size_t)len);
-		} else {
-			history_queue_irc(s, ch, e);
-		}
-	}
-	history_release(entries, count);
-	free(entries);
 }
 
 /* Tells a plain joiner who is in the room; ch->lock held. */
@@ -191,9 +110,9 @@ static void join_announce_locked(struct session *s, struct channel *ch)
 		plain_welcome_locked(s, ch);
 	} else {
 		topic_queue_locked(s, ch, false);
-		names_queue_locked(s, ch);
+		reply_add_names(s, ch->name);
 	}
-	history_queue_locked(s, ch);
+	reply_add_history(s, ch);
 }
 
 /* The channel named name, locked and referenced, made if absent (or if the
@@ -265,6 +184,7 @@ int channel_join(struct session *s, const char *name, const char *key)
 	join_announce_locked(s, ch);
 	pthread_mutex_unlock(&ch->lock);
 	channel_unref(ch);
+	reply_pump(s); /* NAMES and history stream from here (reply.h) */
 	return 0;
 }
 
@@ -307,6 +227,22 @@ int channel_part(struct session *s, const char *name, const char *reason)
 	return 0;
 }
 
+/* A join's reply is still streaming: the channels after it are joined
+ * once it is done (reply_add_line), so each one's replies stay in order. */
+static void join_defer_rest(struct session *s, const char *names, const char *keys)
+{
+	if (!names || param_blank(names))
+		return;
+	char line[IRC_LINE_MAX];
+	/* Written as the client could have: names stay a middle parameter when
+	 * keys follow, and either may have come as the trailing one. */
+	if (keys && keys[0])
+		snprintf(line, sizeof line, "JOIN %s :%s", names, keys);
+	else
+		snprintf(line, sizeof line, "JOIN :%s", names);
+	reply_add_line(s, line);
+}
+
 /* JOIN #a,#b [key,key] (and JOIN 0: leave every channel). */
 void cmd_join(struct session *s, struct ircmsg *m)
 {
@@ -324,6 +260,10 @@ void cmd_join(struct session *s, struct ircmsg *m)
 	for (char *name = strtok_r(m->params[0], ",", &save_names); name;
 	     name = strtok_r(NULL, ",", &save_names)) {
 		channel_join(s, name, key);
+		if (reply_busy(s)) {
+			join_defer_rest(s, save_names, key ? save_keys : NULL);
+			return;
+		}
 		key = key ? strtok_r(NULL, ",", &save_keys) : NULL;
 	}
 }
@@ -378,51 +318,20 @@ void cmd_topic(struct session *s, struct ircmsg *m)
 /* NAMES [#a,#b] */
 void cmd_names(struct session *s, struct ircmsg *m)
 {
-	if (m->nparams < 1) {
+	if (m->nparams < 1 || param_blank(m->params[0])) {
 		reply(s, "366", "*", "End of /NAMES list", NULL);
 		return;
 	}
-	char *save;
-	for (char *name = strtok_r(m->params[0], ",", &save); name;
-	     name = strtok_r(NULL, ",", &save)) {
-		struct channel *ch = registry_channel_find_ref(name);
-		if (ch)
-			names_send(s, ch);
-		else
-			reply(s, "366", name, "End of /NAMES list", NULL);
-		channel_unref(ch);
-	}
+	reply_add_names(s, m->params[0]); /* streamed (reply.h) */
+	reply_pump(s);
 }
 
-struct list_walk {
-	struct session *s;
-	const char *mask; /* NULL: every channel */
-};
-
-/* Sends one 322 line for LIST. */
-static void list_one(struct channel *ch, void *arg)
-{
-	struct list_walk *w = arg;
-	if (w->mask && !ircname_mask_match(w->mask, ch->name))
-		return;
-	pthread_mutex_lock(&ch->lock);
-	char count[16], modes[32], topic[TOPIC_LEN_MAX + 40];
-	snprintf(count, sizeof count, "%zu", ch->nmembers);
-	channel_mode_string(ch, false, modes, sizeof modes);
-	snprintf(topic, sizeof topic, "[%s] %s", modes, ch->topic ? ch->topic : "");
-	pthread_mutex_unlock(&ch->lock);
-	reply(w->s, "322", ch->name, count, topic, NULL);
-}
-
-/* LIST [mask]: every channel with its member count and topic. */
+/* LIST [mask[,mask]]: every channel with its member count and topic,
+ * streamed (reply.h). */
 void cmd_list(struct session *s, struct ircmsg *m)
 {
-	struct list_walk w = {.s = s, .mask = m->nparams > 0 ? m->params[0] : NULL};
-	reply(s, "321", "Channel", "Users  Name", NULL);
-	registry_rdlock();
-	registry_each_channel(list_one, &w);
-	registry_unlock();
-	reply(s, "323", "End of /LIST", NULL);
+	reply_add_list(s, m->nparams > 0 ? m->params[0] : "");
+	reply_pump(s);
 }
 
 /* Kicks the member known in ch as nick, if s may. Returns false when s may

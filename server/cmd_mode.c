@@ -50,31 +50,45 @@ static void user_mode(struct session *s, struct ircmsg *m)
 	}
 }
 
-/* The changes applied by one MODE command, to announce as one message. */
+/* Longest argument a mode change takes (a ban mask; nick!user@host is
+ * at most 30 + 1 + 10 + 1 + 46 bytes), so every announced line fits. */
+#define MODE_ARG_MAX 128
+
+/* One applied change; arg is an index into mode_result.args or -1. */
+struct mode_change {
+	char sign;
+	char mode;
+	signed char arg;
+};
+
+/* The changes applied by one MODE command, in order. At most one per letter
+ * of the mode string, and at most MODE_PARAM_CHANGES_MAX with an argument. */
 struct mode_result {
-	char flags[2 * MODE_PARAM_CHANGES_MAX + 16];
-	size_t nflags;
-	char last_sign;
-	const char *args[MODE_PARAM_CHANGES_MAX + 1];
-	char arg_store[MODE_PARAM_CHANGES_MAX + 1][KEY_LEN_MAX + 64];
+	struct mode_change changes[IRC_LINE_MAX];
+	size_t n;
+	char args[MODE_PARAM_CHANGES_MAX][MODE_ARG_MAX + 1];
 	int nargs;
 };
 
-/* Records one applied change. */
+/* Records one applied change (it is announced exactly as applied). */
 static void result_add(struct mode_result *r, bool adding, char mode, const char *arg)
 {
-	char sign = adding ? '+' : '-';
-	if (r->nflags + 3 >= sizeof r->flags)
-		return;
-	if (r->last_sign != sign)
-		r->flags[r->nflags++] = sign, r->last_sign = sign;
-	r->flags[r->nflags++] = mode;
-	r->flags[r->nflags] = '\0';
-	if (arg && r->nargs <= MODE_PARAM_CHANGES_MAX) {
-		snprintf(r->arg_store[r->nargs], sizeof r->arg_store[r->nargs], "%s", arg);
-		r->args[r->nargs] = r->arg_store[r->nargs];
-		r->nargs++;
+	if (r->n == sizeof r->changes / sizeof *r->changes)
+		return; /* cannot happen: one change per letter of a bounded line */
+	struct mode_change *c = &r->changes[r->n++];
+	c->sign = adding ? '+' : '-';
+	c->mode = mode;
+	c->arg = -1;
+	if (arg && r->nargs < MODE_PARAM_CHANGES_MAX) {
+		snprintf(r->args[r->nargs], sizeof r->args[r->nargs], "%s", arg);
+		c->arg = (signed char)r->nargs++;
 	}
+}
+
+/* Is arg usable as a mode argument (a middle parameter, not too long)? */
+static bool mode_arg_valid(const char *arg)
+{
+	return arg[0] && arg[0] != ':' && !strchr(arg, ' ') && strlen(arg) <= MODE_ARG_MAX;
 }
 
 /* Lists the bans (367, 368). ch->lock held. */
@@ -165,7 +179,8 @@ static void apply_channel_mode(struct session *s, struct channel *ch, struct irc
 	}
 	case 'k':
 		if (adding) {
-			if (!arg || !arg[0] || strlen(arg) > KEY_LEN_MAX || strchr(arg, ',')) {
+			if (!arg || !mode_arg_valid(arg) || strlen(arg) > KEY_LEN_MAX ||
+			    strchr(arg, ',')) {
 				reply(s, "525", ch->name, "Key is not well-formed", NULL);
 				break;
 			}
@@ -194,6 +209,10 @@ static void apply_channel_mode(struct session *s, struct channel *ch, struct irc
 		}
 		break;
 	case 'b':
+		if (!mode_arg_valid(arg)) {
+			reply(s, "696", ch->name, "b", arg, "Invalid ban mask", NULL);
+			break;
+		}
 		if (ban_change(s, ch, adding, arg))
 			result_add(r, adding, 'b', arg);
 		break;
@@ -208,6 +227,57 @@ static void apply_channel_mode(struct session *s, struct channel *ch, struct irc
 		char letter[2] = {mode, '\0'};
 		reply(s, "472", letter, "is unknown mode char to me", NULL);
 	}
+	}
+}
+
+/* Sends one MODE line of changes to every member of ch; ch->lock held. */
+static void mode_announce_line(struct session *s, struct channel *ch, const char *source,
+			       const char *flags, const char *const *args, int nargs)
+{
+	const char *params[OUTMSG_PARAMS_MAX] = {ch->name, flags};
+	for (int i = 0; i < nargs && i + 2 < OUTMSG_PARAMS_MAX; i++)
+		params[i + 2] = args[i];
+	struct outmsg out;
+	outmsg_init(&out, source, "MODE", 2 + nargs, params);
+	for (size_t i = 0; i < ch->nmembers; i++)
+		deliver_queue(s, ch->members[i].session, &out);
+	outmsg_release(&out);
+}
+
+/* Announces every applied change, in order, in as many MODE lines as it
+ * takes: each line fits in IRC_LINE_MAX and carries at most MODES= (005)
+ * changes with an argument. ch->lock held. */
+static void mode_announce(struct session *s, struct channel *ch, const struct mode_result *r)
+{
+	char source[128];
+	session_source(s, source, sizeof source);
+	/* ":source MODE #channel " and CR LF around the flags and arguments. */
+	size_t fixed = 1 + strlen(source) + 6 + strlen(ch->name) + 1 + 2;
+	char flags[IRC_LINE_MAX];
+	const char *args[MODE_PARAM_CHANGES_MAX];
+	size_t nflags = 0, len = fixed;
+	int nargs = 0;
+	char sign = 0;
+	for (size_t i = 0; i < r->n; i++) {
+		const struct mode_change *c = &r->changes[i];
+		const char *arg = c->arg >= 0 ? r->args[(int)c->arg] : NULL;
+		size_t need = 2 + (arg ? 1 + strlen(arg) : 0); /* sign, letter, " arg" */
+		bool full = len + need > IRC_LINE_MAX || (arg && nargs == MODE_PARAM_CHANGES_MAX);
+		if (nflags && full) {
+			flags[nflags] = '\0';
+			mode_announce_line(s, ch, source, flags, args, nargs);
+			nflags = 0, nargs = 0, sign = 0, len = fixed;
+		}
+		if (c->sign != sign)
+			flags[nflags++] = sign = c->sign;
+		flags[nflags++] = c->mode;
+		if (arg)
+			args[nargs++] = arg;
+		len += need;
+	}
+	if (nflags) {
+		flags[nflags] = '\0';
+		mode_announce_line(s, ch, source, flags, args, nargs);
 	}
 }
 
@@ -245,7 +315,9 @@ static void channel_mode(struct session *s, struct ircmsg *m)
 	} else if (!channel_is_op(ch, s)) {
 		reply(s, "482", ch->name, "You're not channel operator", NULL);
 	} else {
-		struct mode_result r = {0};
+		struct mode_result r;
+		r.n = 0;
+		r.nargs = 0;
 		bool adding = true;
 		int argi = 2, param_changes = 0;
 		for (const char *p = m->params[1]; *p; p++) {
@@ -253,22 +325,23 @@ static void channel_mode(struct session *s, struct ircmsg *m)
 				adding = *p == '+';
 				continue;
 			}
+			if ((unsigned char)*p >= 0x80) {
+				/* Not a mode letter: one 472 for the whole character
+				 * (the line is valid UTF-8), never for a piece of it. */
+				size_t n = 1;
+				while (((unsigned char)p[n] & 0xC0) == 0x80)
+					n++;
+				char letter[8];
+				snprintf(letter, sizeof letter, "%.*s", (int)n, p);
+				reply(s, "472", letter, "is unknown mode char to me", NULL);
+				p += n - 1;
+				continue;
+			}
 			if (strchr("ovbkl", *p) && ++param_changes > MODE_PARAM_CHANGES_MAX)
 				break;
 			apply_channel_mode(s, ch, m, adding, *p, &argi, &r);
 		}
-		if (r.nflags) {
-			char source[128];
-			session_source(s, source, sizeof source);
-			const char *params[OUTMSG_PARAMS_MAX] = {ch->name, r.flags};
-			for (int i = 0; i < r.nargs && i + 2 < OUTMSG_PARAMS_MAX; i++)
-				params[i + 2] = r.args[i];
-			struct outmsg out;
-			outmsg_init(&out, source, "MODE", 2 + r.nargs, params);
-			for (size_t i = 0; i < ch->nmembers; i++)
-				deliver_queue(s, ch->members[i].session, &out);
-			outmsg_release(&out);
-		}
+		mode_announce(s, ch, &r);
 	}
 	pthread_mutex_unlock(&ch->lock);
 	registry_unlock();

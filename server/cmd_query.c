@@ -7,11 +7,13 @@
 #include "channel.h"
 #include "commands.h"
 #include "registry.h"
+#include "reply.h"
 #include "server.h"
 #include "session.h"
 
 #define SERVER_VERSION "parley-" PARLEY_VERSION
 #define REPLY_TEXT_MAX 480
+#define WHOIS_TARGETS_MAX 4 /* MAXTARGETS= in ISUPPORT */
 
 /* The ISUPPORT (005) tokens that do not depend on options. */
 static const char *const isupport_tokens[] = {
@@ -115,49 +117,11 @@ void cmd_motd(struct session *s, struct ircmsg *m)
 	reply(s, "376", "End of /MOTD command.", NULL);
 }
 
-/* Sends one 352 line for WHO. Registry lock held. */
-static void who_line(struct session *s, const char *channel, struct session *u, bool op,
-		     bool voice)
-{
-	char flags[8], hops_real[REALNAME_LEN_MAX + 8];
-	snprintf(flags, sizeof flags, "%c%s", u->away ? 'G' : 'H', op ? "@" : voice ? "+" : "");
-	snprintf(hops_real, sizeof hops_real, "0 %s", u->realname ? u->realname : "");
-	reply(s, "352", channel, u->user, u->host, g_server.cfg.name, u->nick, flags, hops_real,
-	      NULL);
-}
-
-struct who_walk {
-	struct session *s;
-	const char *mask;
-};
-
-/* WHO by mask: one user, if visible and matching. */
-static void who_one(struct session *u, void *arg)
-{
-	struct who_walk *w = arg;
-	if (!u->registered || (u->invisible && u != w->s))
-		return;
-	if (ircname_mask_match(w->mask, u->nick) || ircname_mask_match(w->mask, u->host))
-		who_line(w->s, "*", u, false, false);
-}
-
 void cmd_who(struct session *s, struct ircmsg *m)
 {
-	const char *mask = m->nparams > 0 ? m->params[0] : "*";
-	registry_rdlock();
-	struct channel *ch = mask[0] == '#' ? registry_find_channel(mask) : NULL;
-	if (ch) {
-		pthread_mutex_lock(&ch->lock);
-		for (size_t i = 0; i < ch->nmembers; i++)
-			who_line(s, ch->name, ch->members[i].session, ch->members[i].op,
-				 ch->members[i].voice);
-		pthread_mutex_unlock(&ch->lock);
-	} else if (mask[0] != '#') {
-		struct who_walk w = {.s = s, .mask = mask};
-		registry_each_nick(who_one, &w);
-	}
-	registry_unlock();
-	reply(s, "315", mask, "End of /WHO list", NULL);
+	/* No mask, or an empty one: everyone visible. Streamed (reply.h). */
+	reply_add_who(s, m->nparams > 0 && m->params[0][0] ? m->params[0] : "*");
+	reply_pump(s);
 }
 
 /* Sends the WHOIS lines for one user. Registry lock held. */
@@ -203,11 +167,21 @@ void cmd_whois(struct session *s, struct ircmsg *m)
 {
 	/* "WHOIS server nick" names the server first; we are the only one. */
 	const char *nicks = m->params[m->nparams > 1 ? 1 : 0];
+	if (param_blank(nicks)) {
+		reply(s, "431", "No nickname given", NULL);
+		return;
+	}
 	char work[IRC_LINE_MAX];
 	snprintf(work, sizeof work, "%s", nicks);
 	char *save;
+	int count = 0;
 	registry_rdlock();
 	for (char *nick = strtok_r(work, ",", &save); nick; nick = strtok_r(NULL, ",", &save)) {
+		/* Not streamed: bounded by MAXTARGETS instead (one 407, then stop). */
+		if (++count > WHOIS_TARGETS_MAX) {
+			reply(s, "407", nick, "Too many targets; the rest were not looked up", NULL);
+			break;
+		}
 		struct session *u = registry_find_nick(nick);
 		if (u && u->registered)
 			whois_user(s, u);

@@ -25,14 +25,24 @@
 #define MAX_TARGETS 4
 #define REPLY_PARAMS_MAX 12
 
+const char *param_printable(const char *p)
+{
+	return p[0] == '\0' || p[0] == ':' || strchr(p, ' ') ? "*" : p;
+}
+
 /* Formats and queues one line for s itself. */
 static void queue_self(struct session *s, const char *source, const char *command, int n,
 		       const char *const *params)
 {
+	const char *safe[REPLY_PARAMS_MAX];
+	for (int i = 0; i < n; i++)
+		safe[i] = i < n - 1 ? param_printable(params[i]) : params[i];
 	char line[OUT_LINE_MAX];
-	int len = deliver_format(line, sizeof line, NULL, source, command, n, params);
+	int len = deliver_format(line, sizeof line, NULL, source, command, n, safe);
 	if (len < 0) {
-		log_error("cannot format %s for %s", command, session_target(s));
+		/* Only an over-long line is left (inputs are bounded far below
+		 * OUT_LINE_MAX); debug level, so a client cannot fill the log. */
+		log_debug("cannot format %s for %s", command, session_target(s));
 		return;
 	}
 	deliver_queue_line(s, s, line, (size_t)len);
@@ -133,11 +143,14 @@ static bool line_acceptable(struct session *s, const char *line, size_t len)
 		/* Tags may use their own budget; the rest is a classic line. */
 		const char *body = line;
 		if (line[0] == '@') {
+			/* A tag section without a command is malformed, not long:
+			 * ircmsg_parse says so below. */
 			const char *space = memchr(line, ' ', len);
-			if (!space || (size_t)(space - line) > IRC_TAGS_MAX - 1)
+			size_t tags_len = space ? (size_t)(space - line) : len;
+			if (tags_len > IRC_TAGS_MAX - 1)
 				body = NULL;
 			else
-				body = space + 1;
+				body = space ? space + 1 : line + len;
 		}
 		if (!body || (size_t)(line + len - body) > IRC_LINE_MAX - 2) {
 			commands_line_too_long(s);
@@ -196,7 +209,10 @@ void commands_line(struct session *s, char *line, size_t len)
 	struct ircmsg m;
 	const char *reason;
 	char word[32];
-	snprintf(word, sizeof word, "%.*s", (int)strcspn(line, " "), line);
+	/* The command word, cut at a character boundary for the 421 reply. */
+	size_t word_len = strcspn(line, " ");
+	word_len = utf8_cut(line, word_len, sizeof word - 1);
+	snprintf(word, sizeof word, "%.*s", (int)word_len, line);
 	if (ircmsg_parse(line, &m, &reason) < 0) {
 		/* A command name that is not letters or three digits is unknown. */
 		if (strcmp(reason, "malformed command") == 0 && s->registered) {
@@ -472,7 +488,7 @@ void message_send(struct session *s, const char *command, const char *target,
 static void cmd_message(struct session *s, struct ircmsg *m)
 {
 	const char *command = m->command;
-	if (m->nparams < 1 || !m->params[0][0]) {
+	if (m->nparams < 1 || param_blank(m->params[0])) {
 		char text[64];
 		snprintf(text, sizeof text, "No recipient given (%s)", command);
 		reply(s, "411", text, NULL);
@@ -629,36 +645,39 @@ struct irc_command {
 	const char *name;
 	void (*handler)(struct session *s, struct ircmsg *m);
 	int min_params;
+	/* How many of the first parameters name targets: one that is empty or
+	 * only commas ("JOIN :", "KICK #c ,") counts as missing (461). */
+	int targets;
 	bool before_registration; /* allowed before registration completes */
 };
 
 static const struct irc_command irc_commands[] = {
-	{"AWAY", cmd_away, 0, false},
-	{"CAP", cmd_cap, 1, true},
-	{"INVITE", cmd_invite, 2, false},
-	{"ISON", cmd_ison, 1, false},
-	{"JOIN", cmd_join, 1, false},
-	{"KICK", cmd_kick, 2, false},
-	{"LIST", cmd_list, 0, false},
-	{"LUSERS", cmd_lusers, 0, false},
-	{"MODE", cmd_mode, 1, false},
-	{"MOTD", cmd_motd, 0, false},
-	{"NAMES", cmd_names, 0, false},
-	{"NICK", cmd_nick, 0, true},
-	{"NOTICE", cmd_message, 0, false},
-	{"PART", cmd_part, 1, false},
-	{"PASS", cmd_pass, 1, true},
-	{"PING", cmd_ping, 1, true},
-	{"PONG", cmd_pong, 0, true},
-	{"PRIVMSG", cmd_message, 0, false},
-	{"QUIT", cmd_quit, 0, true},
-	{"TIME", cmd_time, 0, false},
-	{"TOPIC", cmd_topic, 1, false},
-	{"USER", cmd_user, 4, true},
-	{"USERHOST", cmd_userhost, 1, false},
-	{"VERSION", cmd_version, 0, false},
-	{"WHO", cmd_who, 0, false},
-	{"WHOIS", cmd_whois, 1, false},
+	{"AWAY", cmd_away, 0, 0, false},
+	{"CAP", cmd_cap, 1, 0, true},
+	{"INVITE", cmd_invite, 2, 2, false},
+	{"ISON", cmd_ison, 1, 0, false},
+	{"JOIN", cmd_join, 1, 1, false},
+	{"KICK", cmd_kick, 2, 2, false},
+	{"LIST", cmd_list, 0, 0, false},
+	{"LUSERS", cmd_lusers, 0, 0, false},
+	{"MODE", cmd_mode, 1, 1, false},
+	{"MOTD", cmd_motd, 0, 0, false},
+	{"NAMES", cmd_names, 0, 0, false},
+	{"NICK", cmd_nick, 0, 0, true},
+	{"NOTICE", cmd_message, 0, 0, false},
+	{"PART", cmd_part, 1, 1, false},
+	{"PASS", cmd_pass, 1, 0, true},
+	{"PING", cmd_ping, 1, 0, true},
+	{"PONG", cmd_pong, 0, 0, true},
+	{"PRIVMSG", cmd_message, 0, 0, false},
+	{"QUIT", cmd_quit, 0, 0, true},
+	{"TIME", cmd_time, 0, 0, false},
+	{"TOPIC", cmd_topic, 1, 1, false},
+	{"USER", cmd_user, 4, 0, true},
+	{"USERHOST", cmd_userhost, 1, 0, false},
+	{"VERSION", cmd_version, 0, 0, false},
+	{"WHO", cmd_who, 0, 0, false},
+	{"WHOIS", cmd_whois, 1, 0, false},
 };
 
 /* The table entry for a command name (exact, upper case), or NULL. */
@@ -690,9 +709,17 @@ static void irc_dispatch(struct session *s, struct ircmsg *m)
 		reply(s, "431", "No nickname given", NULL);
 		return;
 	}
-	if (m->nparams < cmd->min_params) {
+	bool missing = m->nparams < cmd->min_params;
+	for (int i = 0; i < cmd->targets && i < m->nparams && !missing; i++)
+		missing = param_blank(m->params[i]);
+	if (missing) {
 		reply(s, "461", cmd->name, "Not enough parameters", NULL);
 		return;
 	}
 	cmd->handler(s, m);
+}
+
+bool param_blank(const char *p)
+{
+	return p[strspn(p, ",")] == '\0';
 }

@@ -40,6 +40,15 @@ void send_self(struct session *s, const char *source, const char *command, ...)
 /* Sends a NOTICE from the server to s (human-readable in plain mode too). */
 void notice_self(struct session *s, const char *text);
 
+/* A client's word echoed back in a reply (a nick, a channel name, a mask)
+ * may be empty, hold spaces or start with ':' when it came as a trailing
+ * parameter; none of those can be written as a middle parameter, so such a
+ * word is shown as "*" and the reply still goes out. Returns p or "*". */
+const char *param_printable(const char *p);
+
+/* Is a target parameter empty, or only commas (a list naming nothing)? */
+bool param_blank(const char *p);
+
 /* Handlers: IRC commands in other modules. */
 void cmd_join(struct session *s, struct ircmsg *m);
 void cmd_part(struct session *s, struct ircmsg *m);
@@ -70,10 +79,6 @@ void message_send(struct session *s, const char *command, const char *target,
 /* Changes s's nick (after registration), telling everyone who shares a
  * channel. Returns 0 or -1 (and s has been told why). */
 int nick_change(struct session *s, const char *nick);
-
-/* Sends the NAMES reply of a channel to s. Caller holds the registry lock
- * (read) and not the channel lock. */
-void names_send(struct session *s, struct channel *ch);
 
 /* Sends the welcome burst (001-005, LUSERS, MOTD). */
 void welcome_send(struct session *s);

@@ -138,10 +138,12 @@ static void flush_list_add(struct session *sender, struct session *to)
 	sender->flush_list[sender->nflush++] = session_ref(to);
 }
 
-/* May buf go on to's queue? q_lock held. Enforces the SendQ limit. */
+/* May buf go on to's queue? q_lock held. Enforces the SendQ limit, which
+ * counts what others send (a streamed reply the client asked for is not
+ * counted: reply.h bounds it by itself). */
 static bool queue_admits_locked(struct session *to, const struct msgbuf *buf)
 {
-	if (outq_bytes(&to->q) + buf->len <= g_server.cfg.sendq)
+	if (outq_counted_bytes(&to->q) + buf->len <= g_server.cfg.sendq)
 		return true;
 	to->q_sendq_exceeded = true;
 	to->q_dead = true;
@@ -185,6 +187,28 @@ void deliver_queue_line(struct session *sender, struct session *to, const char *
 	}
 	pthread_mutex_unlock(&to->q_lock);
 	msgbuf_unref(buf);
+}
+
+void deliver_queue_reply(struct session *s, struct msgbuf *buf)
+{
+	buf->sendq_exempt = true;
+	pthread_mutex_lock(&s->q_lock);
+	if (!s->q_dead) {
+		bool was_empty = outq_empty(&s->q);
+		outq_push_owned(&s->q, buf);
+		buf = NULL;
+		queue_pushed_locked(s, s, was_empty);
+	}
+	pthread_mutex_unlock(&s->q_lock);
+	msgbuf_unref(buf);
+}
+
+size_t deliver_queued_bytes(struct session *s)
+{
+	pthread_mutex_lock(&s->q_lock);
+	size_t n = outq_bytes(&s->q);
+	pthread_mutex_unlock(&s->q_lock);
+	return n;
 }
 
 void deliver_flush(struct session *sender)

@@ -51,6 +51,14 @@ void deliver_queue(struct session *sender, struct session *to, struct outmsg *m)
 void deliver_queue_line(struct session *sender, struct session *to, const char *line,
 			size_t len);
 
+/* Queues a chunk of s's own streamed reply (reply.h) on s's queue, handing
+ * over the caller's reference. Marked sendq_exempt and never refused for
+ * SendQ: the streamer bounds what it queues. */
+void deliver_queue_reply(struct session *s, struct msgbuf *buf);
+
+/* Bytes waiting in s's queue (any kind). Takes q_lock. */
+size_t deliver_queued_bytes(struct session *s);
+
 /* Gets every queue noted by deliver_queue() written: the sender's own now,
  * the others through flushq (a turn of them by this thread if a writer slot
  * is free). Call with no locks held. */

@@ -11,26 +11,29 @@
 
 /* One message: the entry callers see, its places in the two lists, and its
  * text in the same allocation. */
-struct node {
+struct history_node {
 	struct history_entry e;
-	struct node *older, *newer; /* the budget's list (global age order) */
-	struct node *room_newer;    /* the owner's list, oldest first */
+	struct history_node *older, *newer; /* the budget's list (global age order) */
+	struct history_node *room_newer;    /* the owner's list, oldest first */
 	struct history *owner;
 	size_t bytes;               /* what it counts against the budget */
+	unsigned long long number;  /* its place in its room: 0, 1, 2 ... */
+	bool listed;                /* budget lock: not yet evicted */
 	atomic_int refs;            /* 1 while listed, plus one per snapshot */
 	char data[];                /* source, command, text, each NUL-ended */
 };
 
 struct history {
 	struct history_budget *budget;
-	struct node *oldest, *newest; /* budget lock */
+	struct history_node *oldest, *newest; /* budget lock */
 	size_t count;                 /* budget lock */
+	unsigned long long added;     /* budget lock: messages ever added */
 	size_t capacity;              /* const */
 };
 
 struct history_budget {
 	pthread_mutex_t lock;
-	struct node *oldest, *newest; /* every message of every history */
+	struct history_node *oldest, *newest; /* every message of every history */
 	size_t used, max;
 };
 
@@ -68,7 +71,7 @@ struct history *history_new(struct history_budget *b, size_t capacity)
 }
 
 /* Drops one reference; the last frees the message. No lock needed. */
-static void node_unref(struct node *n)
+static void node_unref(struct history_node *n)
 {
 	if (atomic_fetch_sub_explicit(&n->refs, 1, memory_order_acq_rel) == 1)
 		free(n);
@@ -76,7 +79,7 @@ static void node_unref(struct node *n)
 
 /* Takes the oldest message of n's room out of both lists. Budget lock held;
  * n must be the front of its room (it always is: see history.h). */
-static void node_unlink_locked(struct history_budget *b, struct node *n)
+static void node_unlink_locked(struct history_budget *b, struct history_node *n)
 {
 	struct history *h = n->owner;
 	assert(h->oldest == n);
@@ -84,6 +87,7 @@ static void node_unlink_locked(struct history_budget *b, struct node *n)
 	if (!h->oldest)
 		h->newest = NULL;
 	h->count--;
+	n->listed = false;
 	if (n->older)
 		n->older->newer = n->newer;
 	else
@@ -109,11 +113,11 @@ void history_free(struct history *h)
 }
 
 /* A new message with its text copied in, one reference (the lists'). */
-static struct node *node_new(struct history *h, long long unix_ms, const char *source,
+static struct history_node *node_new(struct history *h, long long unix_ms, const char *source,
 			     const char *command, const char *text)
 {
 	size_t ls = strlen(source) + 1, lc = strlen(command) + 1, lt = strlen(text) + 1;
-	struct node *n = xmalloc(sizeof *n + ls + lc + lt);
+	struct history_node *n = xmalloc(sizeof *n + ls + lc + lt);
 	memset(n, 0, sizeof *n);
 	memcpy(n->data, source, ls);
 	memcpy(n->data + ls, command, lc);
@@ -132,11 +136,13 @@ void history_add(struct history *h, long long unix_ms, const char *source, const
 	if (h->capacity == 0)
 		return;
 	/* Allocate outside the lock; every room's messages wait on it. */
-	struct node *n = node_new(h, unix_ms, source, command, text);
+	struct history_node *n = node_new(h, unix_ms, source, command, text);
 	struct history_budget *b = h->budget;
 	pthread_mutex_lock(&b->lock);
 	if (h->count == h->capacity)
 		node_unlink_locked(b, h->oldest);
+	n->number = h->added++;
+	n->listed = true;
 	if (h->newest)
 		h->newest->room_newer = n;
 	else
@@ -167,7 +173,7 @@ size_t history_snapshot(struct history *h, const struct history_entry **out, siz
 {
 	pthread_mutex_lock(&h->budget->lock);
 	size_t skip = h->count > cap ? h->count - cap : 0, n = 0;
-	for (struct node *p = h->oldest; p; p = p->room_newer) {
+	for (struct history_node *p = h->oldest; p; p = p->room_newer) {
 		if (skip) {
 			skip--;
 			continue;
@@ -182,5 +188,67 @@ size_t history_snapshot(struct history *h, const struct history_entry **out, siz
 void history_release(const struct history_entry *const *entries, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
-		node_unref((struct node *)(void *)entries[i]);
+		node_unref((struct history_node *)(void *)entries[i]);
+}
+
+unsigned long long history_added(struct history *h)
+{
+	pthread_mutex_lock(&h->budget->lock);
+	unsigned long long added = h->added;
+	pthread_mutex_unlock(&h->budget->lock);
+	return added;
+}
+
+void history_cursor_init(struct history *h, struct history_cursor *c)
+{
+	pthread_mutex_lock(&h->budget->lock);
+	c->end = h->added;
+	c->node = h->oldest;
+	if (h->oldest)
+		atomic_fetch_add_explicit(&h->oldest->refs, 1, memory_order_relaxed);
+	pthread_mutex_unlock(&h->budget->lock);
+}
+
+/* Where a cursor goes on: its node while that is still listed; once it was
+ * evicted, the room's oldest (every message before that went too). */
+static struct history_node *cursor_start_locked(struct history *h, const struct history_cursor *c)
+{
+	struct history_node *n = c->node;
+	if (!n)
+		return NULL;
+	return n->listed ? n : h->oldest;
+}
+
+size_t history_cursor_read(struct history *h, struct history_cursor *c,
+			   const struct history_entry **out, size_t cap)
+{
+	size_t n = 0;
+	pthread_mutex_lock(&h->budget->lock);
+	struct history_node *p = cursor_start_locked(h, c);
+	for (; p && p->number < c->end && n < cap; p = p->room_newer) {
+		atomic_fetch_add_explicit(&p->refs, 1, memory_order_relaxed);
+		out[n++] = &p->e;
+	}
+	if (p && p->number >= c->end)
+		p = NULL;
+	if (p)
+		atomic_fetch_add_explicit(&p->refs, 1, memory_order_relaxed);
+	struct history_node *old = c->node;
+	c->node = p;
+	pthread_mutex_unlock(&h->budget->lock);
+	if (old)
+		node_unref(old);
+	return n;
+}
+
+bool history_cursor_done(const struct history_cursor *c)
+{
+	return c->node == NULL;
+}
+
+void history_cursor_release(struct history_cursor *c)
+{
+	if (c->node)
+		node_unref(c->node);
+	c->node = NULL;
 }

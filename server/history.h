@@ -20,6 +20,7 @@
 #ifndef PARLEY_HISTORY_H
 #define PARLEY_HISTORY_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 struct history_entry {
@@ -31,6 +32,7 @@ struct history_entry {
 
 struct history_budget;
 struct history;
+struct history_node;
 
 /* A budget of max_bytes for all the histories made with it. */
 struct history_budget *history_budget_new(size_t max_bytes);
@@ -58,5 +60,30 @@ size_t history_count(struct history *h);
  * Returns how many. */
 size_t history_snapshot(struct history *h, const struct history_entry **out, size_t cap);
 void history_release(const struct history_entry *const *entries, size_t n);
+
+/* How many messages were ever added to h (they are numbered in that order). */
+unsigned long long history_added(struct history *h);
+
+/* A replay of the messages a room held at one moment, read in pieces (the
+ * history replay on JOIN streams, reply.h). It holds a reference on the next
+ * message to read, so it survives evictions: a message evicted before it was
+ * read is skipped. Messages added after history_cursor_init() are not part
+ * of it (they are delivered live). Only the thread that owns it uses it. */
+struct history_cursor {
+	struct history_node *node;      /* next message to read (referenced), NULL: done */
+	unsigned long long end; /* number of the first message not replayed */
+};
+
+/* Starts a cursor over what h holds now. */
+void history_cursor_init(struct history *h, struct history_cursor *c);
+/* Up to cap more messages, oldest first, each with a reference (give them
+ * back with history_release()); advances the cursor. h is the history the
+ * cursor was made on. */
+size_t history_cursor_read(struct history *h, struct history_cursor *c,
+			   const struct history_entry **out, size_t cap);
+/* Has the cursor been read to its end? */
+bool history_cursor_done(const struct history_cursor *c);
+/* Lets go of a cursor (done or not). */
+void history_cursor_release(struct history_cursor *c);
 
 #endif

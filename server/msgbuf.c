@@ -12,6 +12,7 @@ struct msgbuf *msgbuf_new(const char *data, size_t len)
 	struct msgbuf *buf = xmalloc(sizeof(*buf) + len);
 
 	atomic_init(&buf->refs, 1);
+	buf->sendq_exempt = false;
 	buf->len = len;
 	if (len)
 		memcpy(buf->data, data, len);

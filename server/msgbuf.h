@@ -6,10 +6,14 @@
 #define PARLEY_MSGBUF_H
 
 #include <stdatomic.h>
+#include <stdbool.h>
 #include <stddef.h>
 
 struct msgbuf {
 	atomic_int refs;
+	/* Not counted against SendQ (a streamed reply the connection asked
+	 * for, see reply.h); set by the creator before queueing, const after. */
+	bool sendq_exempt;
 	size_t len;
 	char data[];
 };

@@ -41,6 +41,11 @@ size_t outq_bytes(const struct outq *q)
 	return q->bytes;
 }
 
+size_t outq_counted_bytes(const struct outq *q)
+{
+	return q->bytes - q->exempt;
+}
+
 /* Doubles the ring, unwrapping it so the oldest item lands at index 0. */
 static void outq_grow(struct outq *q)
 {
@@ -62,6 +67,8 @@ static void outq_append(struct outq *q, struct msgbuf *buf)
 		outq_grow(q);
 	q->items[(q->head + q->count) & (q->cap - 1)] = buf;
 	q->count++;
+	if (buf->sendq_exempt)
+		q->exempt += buf->len;
 }
 
 /* Queues a whole buffer, sharing it with the other recipients. */
@@ -92,8 +99,12 @@ void outq_push_partial(struct outq *q, struct msgbuf *buf, size_t skip)
 	if (q->count == 0) {
 		outq_append(q, msgbuf_ref(buf));
 		q->offset = skip;
+		if (buf->sendq_exempt)
+			q->exempt -= skip;
 	} else {
-		outq_append(q, msgbuf_new(buf->data + skip, buf->len - skip));
+		struct msgbuf *rest = msgbuf_new(buf->data + skip, buf->len - skip);
+		rest->sendq_exempt = buf->sendq_exempt;
+		outq_append(q, rest);
 	}
 	q->bytes += buf->len - skip;
 }
@@ -127,9 +138,13 @@ void outq_consume(struct outq *q, size_t n)
 
 		if (n < left) {
 			q->offset += n;
+			if (b->sendq_exempt)
+				q->exempt -= n;
 			return;
 		}
 		n -= left;
+		if (b->sendq_exempt)
+			q->exempt -= left;
 		msgbuf_unref(b);
 		q->items[q->head] = NULL;
 		q->head = (q->head + 1) & (q->cap - 1);

@@ -19,6 +19,7 @@ struct outq {
 	size_t count;  /* items held */
 	size_t offset; /* bytes of the head item already sent */
 	size_t bytes;  /* unsent bytes over all items */
+	size_t exempt; /* the part of bytes in sendq_exempt buffers */
 };
 
 void outq_init(struct outq *q);
@@ -30,6 +31,9 @@ bool outq_empty(const struct outq *q);
 /* Gives back the ring's storage if the queue is empty (an idle connection). */
 void outq_shrink(struct outq *q);
 size_t outq_bytes(const struct outq *q);
+
+/* Unsent bytes that count against SendQ (those not in sendq_exempt buffers). */
+size_t outq_counted_bytes(const struct outq *q);
 
 /* Appends buf, taking a new reference to it. */
 void outq_push(struct outq *q, struct msgbuf *buf);

@@ -19,6 +19,7 @@
 #include "flushq.h"
 #include "ircmsg.h"
 #include "log.h"
+#include "reply.h"
 #include "server.h"
 #include "xalloc.h"
 
@@ -91,6 +92,7 @@ void session_unref(struct session *s)
 	free(s->quit_reason);
 	free(s->realname);
 	free(s->flush_list);
+	reply_free(s);
 	free(s);
 }
 
@@ -250,7 +252,9 @@ __attribute__((noinline)) static long long process_lines(struct session *s)
 	 * batch in one send instead of one send per line. Bounded, so the first
 	 * line of a long burst is not held back for long. */
 	int batched = 0;
-	while (!s->quitting) {
+	/* While a reply streams, later commands wait (their replies would
+	 * otherwise overtake it); reading stops too, so TCP pushes back. */
+	while (!s->quitting && !reply_busy(s)) {
 		if (batched == FLUSH_BATCH_LINES) {
 			deliver_flush(s);
 			batched = 0;
@@ -407,6 +411,22 @@ COLD static void check_queue_flags(struct session *s)
 	}
 }
 
+/* Queues the next chunks of a streamed reply as far as the queue has room,
+ * and writes them. Returns true when the reply ended. */
+COLD static bool stream_more(struct session *s)
+{
+	if (reply_pump(s)) {
+		/* The client reads what it asked for: it is alive, though the
+		 * PONG to a PING would wait behind the reply unread. */
+		s->last_read_mono_ms = clock_mono_ms();
+		s->ping_sent_mono_ms = 0;
+		s->busy_since_trim = true;
+		s->busy_mono_ms = s->last_read_mono_ms;
+	}
+	deliver_flush(s);
+	return !reply_busy(s);
+}
+
 /* Waits for input, writability, a wake-up or a timer; handles what came. */
 static void serve_once(struct session *s)
 {
@@ -417,13 +437,18 @@ static void serve_once(struct session *s)
 	deliver_flush(s); /* the batch of lines just handled, a PING the timers queued */
 	if (s->quitting)
 		return;
+	if (reply_busy(s) && stream_more(s))
+		timeout = 0; /* done: lines read meanwhile are waiting in the buffer */
 	bool want_out = write_own_queue(s);
+	if (reply_busy(s))
+		want_out = true; /* the socket draining is what resumes the reply */
 	timeout = timeout_min(timeout, trim_idle_memory(s));
 	if (flushq_wants_help())
 		timeout = 0; /* others' queues wait and nobody writes them: come back */
+	bool read_more = flood_wait <= 0 && !reply_busy(s);
 	struct pollfd pfd = {
 		.fd = s->fd,
-		.events = (short)((flood_wait > 0 ? 0 : POLLIN) | (want_out ? POLLOUT : 0)),
+		.events = (short)((read_more ? POLLIN : 0) | (want_out ? POLLOUT : 0)),
 	};
 	struct timespec wait = {.tv_sec = timeout / 1000, .tv_nsec = timeout % 1000 * 1000000};
 	if (ppoll(&pfd, 1, timeout < 0 ? NULL : &wait, &wait_mask) < 0) {
@@ -509,6 +534,7 @@ static void send_final_error(struct session *s)
 COLD static void session_finish(struct session *s)
 {
 	bool shutting_down = atomic_load(&g_server.shutting_down);
+	reply_free(s);
 	commands_leave(s, s->quit_reason);
 	deliver_flush(s);
 	send_final_error(s);

@@ -53,6 +53,7 @@ enum session_kind {
 enum plain_step { PLAIN_ASK_NICK, PLAIN_ASK_PASSWORD, PLAIN_CHAT };
 
 struct channel;
+struct reply_stream;
 
 struct session {
 	/* What a sender touches for every recipient of a broadcast comes first,
@@ -117,6 +118,7 @@ struct session {
 	long long busy_mono_ms;      /* when the worker last handled a line */
 	struct session **flush_list; /* recipients to flush after a broadcast */
 	size_t nflush, flush_cap;
+	struct reply_stream *reply;  /* streamed replies in progress (reply.h), or NULL */
 };
 
 /* A new session for an accepted socket (one reference, owned by the caller). */

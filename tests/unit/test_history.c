@@ -236,6 +236,77 @@ static void test_snapshot_outlives_eviction(void **state)
 }
 
 /* Runs this module's tests. */
+/* A replay cursor reads what the room held when it started, in pieces,
+ * and nothing added later. */
+static void test_cursor_reads_in_pieces(void **state)
+{
+	struct history_budget *b = history_budget_new(BIG_BUDGET);
+	struct history *h = history_new(b, 10);
+	struct history_cursor c;
+	const struct history_entry *got[2];
+
+	(void)state;
+	history_cursor_init(h, &c);
+	assert_true(history_cursor_done(&c)); /* empty room: nothing to replay */
+	for (int i = 1; i <= 3; i++)
+		put(h, i);
+	history_cursor_init(h, &c);
+	assert_int_equal(history_added(h), 3);
+	put(h, 4); /* after the join: live only */
+	assert_int_equal(history_cursor_read(h, &c, got, 2), 2);
+	assert_string_equal(got[0]->text, "msg 1");
+	assert_string_equal(got[1]->text, "msg 2");
+	history_release(got, 2);
+	assert_false(history_cursor_done(&c));
+	assert_int_equal(history_cursor_read(h, &c, got, 2), 1);
+	assert_string_equal(got[0]->text, "msg 3");
+	history_release(got, 1);
+	assert_true(history_cursor_done(&c));
+	assert_int_equal(history_cursor_read(h, &c, got, 2), 0);
+	history_cursor_release(&c);
+	history_free(h);
+	history_budget_free(b);
+}
+
+/* Messages evicted before the cursor reached them are skipped; the cursor's
+ * own next message may be evicted too, and the room may go away. */
+static void test_cursor_skips_evicted(void **state)
+{
+	size_t one = message_bytes();
+	struct history_budget *b = history_budget_new(3 * one);
+	struct history *h = history_new(b, 10);
+	struct history_cursor c;
+	const struct history_entry *got[4];
+
+	(void)state;
+	for (int i = 1; i <= 3; i++)
+		put(h, i);
+	history_cursor_init(h, &c);
+	assert_int_equal(history_cursor_read(h, &c, got, 1), 1);
+	assert_string_equal(got[0]->text, "msg 1");
+	history_release(got, 1);
+	put(h, 4);
+	put(h, 5);
+	put(h, 6); /* evicts 2 (the cursor's next) and 3 */
+	assert_int_equal(history_cursor_read(h, &c, got, 4), 0);
+	assert_true(history_cursor_done(&c));
+	history_cursor_release(&c);
+
+	history_cursor_init(h, &c); /* holds 4, 5, 6 */
+	put(h, 7);                  /* evicts 4 only */
+	assert_int_equal(history_cursor_read(h, &c, got, 4), 2);
+	assert_string_equal(got[0]->text, "msg 5");
+	assert_string_equal(got[1]->text, "msg 6");
+	history_release(got, 2);
+	assert_true(history_cursor_done(&c));
+	history_cursor_release(&c);
+
+	history_cursor_init(h, &c);
+	history_free(h); /* the room goes; the cursor still holds its message */
+	history_cursor_release(&c);
+	history_budget_free(b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -245,6 +316,8 @@ int main(void)
 	    cmocka_unit_test(test_budget_evicts_oldest_across_rooms),
 	    cmocka_unit_test(test_cap_and_budget),
 	    cmocka_unit_test(test_snapshot_outlives_eviction),
+	    cmocka_unit_test(test_cursor_reads_in_pieces),
+	    cmocka_unit_test(test_cursor_skips_evicted),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,552 @@
+/* reply: see reply.h. */
+#include "reply.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "channel.h"
+#include "commands.h"
+#include "deliver.h"
+#include "history.h"
+#include "ircmsg.h"
+#include "plain.h"
+#include "registry.h"
+#include "server.h"
+#include "session.h"
+#include "xalloc.h"
+
+#define NAMES_LINE_BUDGET 400 /* bytes of names per 353 line */
+#define PICK_MAX 64           /* names picked per pass over a table */
+#define CHUNK_PARAMS_MAX 10
+#define HISTORY_BATCH 8 /* replayed messages per step (a line is at most OUT_LINE_MAX) */
+
+enum reply_kind { REPLY_LIST, REPLY_WHO, REPLY_NAMES, REPLY_HISTORY, REPLY_LINE };
+
+struct reply_job {
+	struct reply_job *next;
+	enum reply_kind kind;
+	bool started;                  /* LIST: 321 sent */
+	char arg[IRC_LINE_MAX];        /* masks, mask, channel list or name, line */
+	size_t pos;                    /* NAMES: offset of the current name in arg */
+	char after[CHANNEL_LEN_MAX + NICK_LEN_MAX + 2]; /* LIST, WHO mask: last name sent */
+	unsigned long long joined;     /* WHO #channel, NAMES: last member sent */
+	unsigned long long channel_id; /* HISTORY: the room joined (ids are never reused) */
+	struct history_cursor cursor;  /* HISTORY: the messages still to send */
+};
+
+/* The session's FIFO of jobs; it exists only while jobs are left. */
+struct reply_stream {
+	struct reply_job *head, *tail;
+	bool pumping;
+};
+
+/* Lines rendered for one chunk; a line is added only while len < REPLY_CHUNK,
+ * and a line is at most OUT_LINE_MAX, so it always fits. */
+struct chunk {
+	size_t len;
+	char data[REPLY_CHUNK + OUT_LINE_MAX];
+};
+
+/* Has the chunk reached its size? */
+static bool chunk_full(const struct chunk *c)
+{
+	return c->len >= REPLY_CHUNK;
+}
+
+/* Appends a formatted line (tags, source, command, params) to the chunk. */
+static void chunk_line(struct chunk *c, const char *tags, const char *source,
+		       const char *command, int n, const char *const *params)
+{
+	int len = deliver_format(c->data + c->len, sizeof c->data - c->len, tags, source, command,
+				 n, params);
+	if (len > 0)
+		c->len += (size_t)len;
+}
+
+/* Appends ":server NUMERIC target params..." (params end with NULL). */
+__attribute__((sentinel)) static void chunk_reply(struct chunk *c, const struct session *s,
+						  const char *numeric, ...)
+{
+	const char *params[CHUNK_PARAMS_MAX];
+	int n = 0;
+	params[n++] = session_target(s);
+	va_list ap;
+	va_start(ap, numeric);
+	const char *p;
+	while ((p = va_arg(ap, const char *)) && n < CHUNK_PARAMS_MAX)
+		params[n++] = p;
+	va_end(ap);
+	/* Words the client gave (a mask, a name) may not be printable as a
+	 * middle parameter; the last one is free text anyway. */
+	for (int i = 1; i < n - 1; i++)
+		params[i] = param_printable(params[i]);
+	chunk_line(c, NULL, g_server.cfg.name, numeric, n, params);
+}
+
+/* --- the FIFO --- */
+
+/* A new job at the end of s's FIFO (created on first use). */
+static struct reply_job *job_add(struct session *s, enum reply_kind kind, const char *arg)
+{
+	if (!s->reply)
+		s->reply = xcalloc(1, sizeof *s->reply);
+	struct reply_job *j = xcalloc(1, sizeof *j);
+	j->kind = kind;
+	snprintf(j->arg, sizeof j->arg, "%s", arg ? arg : "");
+	if (s->reply->tail)
+		s->reply->tail->next = j;
+	else
+		s->reply->head = j;
+	s->reply->tail = j;
+	return j;
+}
+
+/* Takes the first job off the FIFO (the caller frees it). */
+static struct reply_job *job_pop(struct reply_stream *st)
+{
+	struct reply_job *j = st->head;
+	st->head = j->next;
+	if (!st->head)
+		st->tail = NULL;
+	return j;
+}
+
+void reply_add_list(struct session *s, const char *masks)
+{
+	job_add(s, REPLY_LIST, masks);
+}
+
+void reply_add_who(struct session *s, const char *mask)
+{
+	job_add(s, REPLY_WHO, mask);
+}
+
+void reply_add_names(struct session *s, const char *channels)
+{
+	job_add(s, REPLY_NAMES, channels);
+}
+
+void reply_add_history(struct session *s, struct channel *ch)
+{
+	struct history_cursor cursor;
+	history_cursor_init(ch->history, &cursor);
+	if (history_cursor_done(&cursor))
+		return;
+	struct reply_job *j = job_add(s, REPLY_HISTORY, ch->name);
+	j->channel_id = ch->id;
+	j->cursor = cursor;
+}
+
+/* Frees a job and what it holds. */
+static void job_free(struct reply_job *j)
+{
+	if (j->kind == REPLY_HISTORY)
+		history_cursor_release(&j->cursor);
+	free(j);
+}
+
+void reply_add_line(struct session *s, const char *line)
+{
+	job_add(s, REPLY_LINE, line);
+}
+
+bool reply_busy(const struct session *s)
+{
+	return s->reply && s->reply->head;
+}
+
+void reply_free(struct session *s)
+{
+	if (!s->reply)
+		return;
+	while (s->reply->head)
+		job_free(job_pop(s->reply));
+	free(s->reply);
+	s->reply = NULL;
+}
+
+/* --- walking a table in name order, a piece at a time --- */
+
+struct pick {
+	void *item;
+	const char *name;
+};
+
+/* The PICK_MAX smallest names (case-mapped order) after `after`. */
+struct picker {
+	const char *after; /* "" from the start */
+	struct pick picks[PICK_MAX];
+	size_t n;
+};
+
+/* Offers one entry; keeps it if it is among the smallest names after the cursor. */
+static void picker_offer(struct picker *p, void *item, const char *name)
+{
+	if (p->after[0] && ircname_cmp(name, p->after) <= 0)
+		return;
+	if (p->n == PICK_MAX && ircname_cmp(name, p->picks[PICK_MAX - 1].name) >= 0)
+		return;
+	size_t i = p->n < PICK_MAX ? p->n++ : PICK_MAX - 1;
+	while (i > 0 && ircname_cmp(name, p->picks[i - 1].name) < 0) {
+		p->picks[i] = p->picks[i - 1];
+		i--;
+	}
+	p->picks[i] = (struct pick){item, name};
+}
+
+/* Does name match one of the comma-separated masks (all when empty)? */
+static bool masks_match(const char *masks, const char *name)
+{
+	if (!masks[0])
+		return true;
+	char mask[IRC_LINE_MAX];
+	for (const char *p = masks; *p;) {
+		size_t len = strcspn(p, ",");
+		if (len > 0) {
+			snprintf(mask, sizeof mask, "%.*s", (int)len, p);
+			if (ircname_mask_match(mask, name))
+				return true;
+		}
+		p += len;
+		if (*p == ',')
+			p++;
+	}
+	return false;
+}
+
+/* --- LIST --- */
+
+struct list_walk {
+	struct picker picker;
+	const char *masks;
+};
+
+/* Offers a channel that matches the masks. */
+static void list_offer(struct channel *ch, void *arg)
+{
+	struct list_walk *w = arg;
+	if (masks_match(w->masks, ch->name))
+		picker_offer(&w->picker, ch, ch->name);
+}
+
+/* One 322 line; registry lock held. */
+static void list_line(struct chunk *c, const struct session *s, struct channel *ch)
+{
+	char count[24], modes[32], topic[TOPIC_LEN_MAX + 40];
+	pthread_mutex_lock(&ch->lock);
+	snprintf(count, sizeof count, "%zu", ch->nmembers);
+	channel_mode_string(ch, false, modes, sizeof modes);
+	snprintf(topic, sizeof topic, "[%s] %s", modes, ch->topic ? ch->topic : "");
+	pthread_mutex_unlock(&ch->lock);
+	chunk_reply(c, s, "322", ch->name, count, topic, NULL);
+}
+
+/* Renders LIST lines into c; returns true when the reply is complete. */
+static bool list_step(struct session *s, struct reply_job *j, struct chunk *c)
+{
+	if (!j->started) {
+		chunk_reply(c, s, "321", "Channel", "Users  Name", NULL);
+		j->started = true;
+	}
+	struct list_walk w = {.picker = {.after = j->after}, .masks = j->arg};
+	registry_rdlock();
+	registry_each_channel(list_offer, &w);
+	size_t i = 0;
+	for (; i < w.picker.n && !chunk_full(c); i++)
+		list_line(c, s, w.picker.picks[i].item);
+	if (i > 0)
+		snprintf(j->after, sizeof j->after, "%s", w.picker.picks[i - 1].name);
+	registry_unlock();
+	bool done = i == w.picker.n && w.picker.n < PICK_MAX;
+	if (done)
+		chunk_reply(c, s, "323", "End of /LIST", NULL);
+	return done;
+}
+
+/* --- WHO --- */
+
+/* One 352 line; registry lock held. */
+static void who_line(struct chunk *c, const struct session *s, const char *channel,
+		     const struct session *u, bool op, bool voice)
+{
+	char flags[8], hops_real[REALNAME_LEN_MAX + 8];
+	snprintf(flags, sizeof flags, "%c%s", u->away ? 'G' : 'H', op ? "@" : voice ? "+" : "");
+	snprintf(hops_real, sizeof hops_real, "0 %s", u->realname ? u->realname : "");
+	chunk_reply(c, s, "352", channel, u->user, u->host, g_server.cfg.name, u->nick, flags,
+		    hops_real, NULL);
+}
+
+/* Index of the first member who joined after `joined` (members[] is in
+ * join order); ch->lock held. */
+static size_t members_after(const struct channel *ch, unsigned long long joined)
+{
+	size_t lo = 0, hi = ch->nmembers;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (ch->members[mid].joined <= joined)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* WHO #channel: members from the cursor on; returns true when all are sent. */
+static bool who_channel_step(struct session *s, struct reply_job *j, struct chunk *c)
+{
+	bool done = true;
+	registry_rdlock();
+	struct channel *ch = registry_find_channel(j->arg);
+	if (ch) {
+		pthread_mutex_lock(&ch->lock);
+		size_t i = members_after(ch, j->joined);
+		for (; i < ch->nmembers && !chunk_full(c); i++) {
+			const struct member *mb = &ch->members[i];
+			who_line(c, s, ch->name, mb->session, mb->op, mb->voice);
+			j->joined = mb->joined;
+		}
+		done = i == ch->nmembers;
+		pthread_mutex_unlock(&ch->lock);
+	}
+	registry_unlock();
+	return done;
+}
+
+struct who_walk {
+	struct picker picker;
+	const struct session *asker;
+	const char *mask;
+};
+
+/* Offers a visible user whose nick or host matches the mask. */
+static void who_offer(struct session *u, void *arg)
+{
+	struct who_walk *w = arg;
+	if (!u->registered || (u->invisible && u != w->asker))
+		return;
+	if (ircname_mask_match(w->mask, u->nick) || ircname_mask_match(w->mask, u->host))
+		picker_offer(&w->picker, u, u->nick);
+}
+
+/* WHO mask: matching users in nick order from the cursor on. */
+static bool who_mask_step(struct session *s, struct reply_job *j, struct chunk *c)
+{
+	struct who_walk w = {.picker = {.after = j->after}, .asker = s, .mask = j->arg};
+	registry_rdlock();
+	registry_each_nick(who_offer, &w);
+	size_t i = 0;
+	for (; i < w.picker.n && !chunk_full(c); i++)
+		who_line(c, s, "*", w.picker.picks[i].item, false, false);
+	if (i > 0)
+		snprintf(j->after, sizeof j->after, "%s", w.picker.picks[i - 1].name);
+	registry_unlock();
+	return i == w.picker.n && w.picker.n < PICK_MAX;
+}
+
+/* Renders WHO lines into c; returns true when the reply is complete. */
+static bool who_step(struct session *s, struct reply_job *j, struct chunk *c)
+{
+	bool done = j->arg[0] == '#' ? who_channel_step(s, j, c) : who_mask_step(s, j, c);
+	if (done)
+		chunk_reply(c, s, "315", j->arg, "End of /WHO list", NULL);
+	return done;
+}
+
+/* --- NAMES --- */
+
+/* 353 lines for ch's members from the cursor on; ch->lock held. Returns
+ * true when every member was sent. */
+static bool names_members(struct session *s, struct reply_job *j, struct channel *ch,
+			  struct chunk *c)
+{
+	char names[NAMES_LINE_BUDGET + NICK_LEN_MAX + 4];
+	size_t len = 0, i = members_after(ch, j->joined);
+	while (i < ch->nmembers) {
+		const struct member *mb = &ch->members[i++];
+		const char *prefix = mb->op ? "@" : mb->voice ? "+" : "";
+		int n = snprintf(names + len, sizeof names - len, "%s%s%s", len ? " " : "", prefix,
+				 mb->nick);
+		len += (size_t)n;
+		j->joined = mb->joined;
+		if (len >= NAMES_LINE_BUDGET) {
+			chunk_reply(c, s, "353", "=", ch->name, names, NULL);
+			len = 0;
+			if (chunk_full(c))
+				break;
+		}
+	}
+	if (len)
+		chunk_reply(c, s, "353", "=", ch->name, names, NULL);
+	return i == ch->nmembers;
+}
+
+/* Renders NAMES lines into c, channel after channel; returns true when the
+ * whole list is done. */
+static bool names_step(struct session *s, struct reply_job *j, struct chunk *c)
+{
+	while (!chunk_full(c)) {
+		j->pos += strspn(j->arg + j->pos, ",");
+		if (!j->arg[j->pos])
+			return true;
+		char name[IRC_LINE_MAX];
+		size_t len = strcspn(j->arg + j->pos, ",");
+		snprintf(name, sizeof name, "%.*s", (int)len, j->arg + j->pos);
+		bool done = true;
+		registry_rdlock();
+		struct channel *ch = registry_find_channel(name);
+		if (ch) {
+			pthread_mutex_lock(&ch->lock);
+			done = names_members(s, j, ch, c);
+			pthread_mutex_unlock(&ch->lock);
+			snprintf(name, sizeof name, "%s", ch->name); /* as created */
+		}
+		registry_unlock();
+		if (!done)
+			return false;
+		chunk_reply(c, s, "366", name, "End of /NAMES list", NULL);
+		j->pos += len;
+		j->joined = 0;
+	}
+	return false;
+}
+
+/* --- history --- */
+
+/* One replayed message for an IRC client: tagged with its time, or marked
+ * "[history HH:MM]" in the text for clients without server-time. */
+static void history_line_irc(struct chunk *c, const struct session *s, const char *channel,
+			     const struct history_entry *e)
+{
+	if (atomic_load(&s->caps) & CAP_SERVER_TIME) {
+		char tags[64];
+		deliver_time_tag(e->unix_ms, tags, sizeof tags);
+		const char *params[] = {channel, e->text};
+		chunk_line(c, tags, e->source, e->command, 2, params);
+		return;
+	}
+	char text[OUT_LINE_MAX / 2 + 64];
+	struct tm tm;
+	time_t secs = (time_t)(e->unix_ms / 1000);
+	localtime_r(&secs, &tm);
+	const char *action = "\001ACTION ";
+	bool is_action = strncmp(e->text, action, 8) == 0;
+	/* Keep a CTCP ACTION intact: mark inside it, after "ACTION ". */
+	snprintf(text, sizeof text, "%s[history %02d:%02d] %s", is_action ? action : "",
+		 tm.tm_hour, tm.tm_min, is_action ? e->text + 8 : e->text);
+	const char *params[] = {channel, text};
+	chunk_line(c, NULL, e->source, e->command, 2, params);
+}
+
+/* One replayed message, as s's kind of client reads it. */
+static void history_line(struct chunk *c, const struct session *s, const char *channel,
+			 const struct history_entry *e)
+{
+	if (s->kind != SESSION_PLAIN) {
+		history_line_irc(c, s, channel, e);
+		return;
+	}
+	int len = plain_render_history(e->unix_ms, e->source, e->command, e->text,
+				       c->data + c->len, sizeof c->data - c->len);
+	if (len > 0)
+		c->len += (size_t)len;
+}
+
+/* Renders replayed messages into c; returns true when the replay is done
+ * (or s left the room, or the room is not the one joined any more). */
+static bool history_step(struct session *s, struct reply_job *j, struct chunk *c)
+{
+	struct channel *ch = registry_channel_find_ref(j->arg);
+	const struct history_entry *batch[HISTORY_BATCH];
+	size_t n = 0;
+	if (ch && ch->id == j->channel_id) {
+		/* The lock only for membership: the messages are referenced, so
+		 * they are rendered without it. */
+		pthread_mutex_lock(&ch->lock);
+		bool member = channel_has_member(ch, s);
+		pthread_mutex_unlock(&ch->lock);
+		/* Only as many as surely fit the chunk: a line read is a line sent. */
+		size_t room = (sizeof c->data - c->len) / OUT_LINE_MAX;
+		if (member && room > 0)
+			n = history_cursor_read(ch->history, &j->cursor, batch,
+						room < HISTORY_BATCH ? room : HISTORY_BATCH);
+		for (size_t i = 0; i < n; i++)
+			history_line(c, s, ch->name, batch[i]);
+		history_release(batch, n);
+	}
+	bool done = n == 0 || history_cursor_done(&j->cursor);
+	if (ch)
+		channel_unref(ch);
+	return done;
+}
+
+/* --- pumping --- */
+
+/* Renders the next piece of job j into c; true when j is complete. */
+static bool job_step(struct session *s, struct reply_job *j, struct chunk *c)
+{
+	switch (j->kind) {
+	case REPLY_LIST:
+		return list_step(s, j, c);
+	case REPLY_WHO:
+		return who_step(s, j, c);
+	case REPLY_NAMES:
+		return names_step(s, j, c);
+	case REPLY_HISTORY:
+		return history_step(s, j, c);
+	case REPLY_LINE:
+		break;
+	}
+	return true;
+}
+
+/* Runs a deferred command line (first job of the FIFO, taken off it). */
+static void run_line(struct session *s, struct reply_job *j)
+{
+	char line[IRC_LINE_MAX];
+	size_t len = strlen(j->arg);
+	memcpy(line, j->arg, len + 1);
+	free(j);
+	commands_line(s, line, len);
+}
+
+/* Renders and queues one chunk of the first job; true when the job is done. */
+static bool pump_one(struct session *s, struct reply_job *j)
+{
+	struct chunk *c = xmalloc(sizeof *c);
+	c->len = 0;
+	bool done = false;
+	while (!done && !chunk_full(c))
+		done = job_step(s, j, c);
+	if (c->len)
+		deliver_queue_reply(s, msgbuf_new(c->data, c->len));
+	free(c);
+	return done;
+}
+
+bool reply_pump(struct session *s)
+{
+	struct reply_stream *st = s->reply;
+	if (!st || st->pumping)
+		return false;
+	st->pumping = true;
+	bool queued = false;
+	while (st->head && !s->quitting && deliver_queued_bytes(s) < REPLY_LOW_WATER) {
+		struct reply_job *j = st->head;
+		if (j->kind == REPLY_LINE) {
+			run_line(s, job_pop(st));
+			continue;
+		}
+		queued = true;
+		if (pump_one(s, j))
+			job_free(job_pop(st));
+	}
+	st->pumping = false;
+	if (!st->head) {
+		free(st);
+		s->reply = NULL;
+	}
+	return queued;
+}

@@ -1,0 +1,74 @@
+/* reply: big replies streamed as the client reads them — LIST, WHO, NAMES
+ * (JOIN's too) and the history replay on JOIN.
+ *
+ * A command adds jobs to its session's FIFO and then calls reply_pump(),
+ * which renders the next chunk of lines (at most REPLY_CHUNK bytes) while
+ * the session's queue holds less than REPLY_LOW_WATER bytes. The worker
+ * pumps again whenever its socket drains, and reads no further commands
+ * while jobs are left (reply_busy()), so replies keep the order of the
+ * commands. A command that would start a second reply while the first is
+ * still streaming (JOIN #a,#b) leaves the rest of itself as a job
+ * (reply_add_line()) that runs once the earlier jobs are done.
+ *
+ * Streamed chunks are exempt from SendQ (msgbuf.sendq_exempt): SendQ
+ * protects a connection against what others send it, not against what it
+ * asked for, and a streamed reply never has more than REPLY_LOW_WATER +
+ * REPLY_CHUNK bytes queued, however big it is.
+ *
+ * A job holds no pointer into shared state between chunks. It resumes from
+ * a key looked up again, under the registry read lock, for every chunk: a
+ * channel or nick name in case-mapped order (LIST, WHO mask), a member's
+ * join number (WHO #channel, NAMES; channel.h), a message number (history;
+ * history.h). What vanished meanwhile is skipped; what is new is listed if
+ * it sorts after the cursor.
+ *
+ * The FIFO belongs to the session's worker thread: every function here is
+ * called by it only. The reply_add_* functions take no lock, so they may be
+ * called with any lock held; reply_pump() takes the registry and channel
+ * locks itself and must be called with none held. */
+#ifndef PARLEY_REPLY_H
+#define PARLEY_REPLY_H
+
+#include <stdbool.h>
+
+struct session;
+struct channel;
+
+/* A chunk is rendered only while the queue holds less than this. */
+#define REPLY_LOW_WATER 8192
+/* A chunk ends once it holds this many bytes (its last line may pass it). */
+#define REPLY_CHUNK 8192
+
+/* LIST: 321, a 322 per channel matching one of the comma-separated masks
+ * (every channel when masks is empty), in name order, then 323. */
+void reply_add_list(struct session *s, const char *masks);
+
+/* WHO: 352 per member of a channel (mask "#..."), or per visible user whose
+ * nick or host matches mask, then 315. */
+void reply_add_who(struct session *s, const char *mask);
+
+/* NAMES for each of the comma-separated channels: 353 lines and 366. */
+void reply_add_names(struct session *s, const char *channels);
+
+/* The history replay of ch, as it is now, to a joiner (IRC or plain).
+ * Caller holds ch->lock: the range replayed is fixed here, so a message
+ * that arrives later is delivered live only, never twice. Continues only
+ * while s stays a member. */
+void reply_add_history(struct session *s, struct channel *ch);
+
+/* The rest of a command, to run (as if the client sent it) after the jobs
+ * already queued. */
+void reply_add_line(struct session *s, const char *line);
+
+/* Renders chunks while jobs are left and the queue is below the low-water
+ * mark. Returns true if it queued anything (the client is reading). Does
+ * nothing when called again from inside itself (a job's command). */
+bool reply_pump(struct session *s);
+
+/* True while jobs are left: the worker pumps, and reads no new commands. */
+bool reply_busy(const struct session *s);
+
+/* Drops every job (the session ends). */
+void reply_free(struct session *s);
+
+#endif
