@@ -15,6 +15,7 @@
 #include "flushq.h"
 #include "listener.h"
 #include "log.h"
+#include "motd.h"
 #include "registry.h"
 #include "session.h"
 #include "xalloc.h"
@@ -65,14 +66,15 @@ static void reap_finished(void)
 	}
 }
 
-/* Blocks the stop signals and the workers' wake signal in every thread, and
- * returns a signalfd for the stop signals. */
+/* Blocks the stop signals, SIGHUP and the workers' wake signal in every
+ * thread, and returns a signalfd for the first two. */
 static int signals_setup(void)
 {
 	sigset_t set;
 	sigemptyset(&set);
 	sigaddset(&set, SIGINT);
 	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGHUP);
 	sigaddset(&set, SESSION_WAKE_SIGNAL);
 	/* The new mask is computed rather than queried: reading it back with
 	 * pthread_sigmask(SIG_SETMASK, NULL, &m) left SIGTERM deliverable under
@@ -114,6 +116,24 @@ static void stop_all_sessions(void)
 	flushq_free();
 }
 
+/* SIGHUP: re-read what can change while running (the MOTD), quietly: no
+ * client is told, and a file that cannot be read leaves the old text. */
+static void reload_on_hangup(void)
+{
+	const char *path = g_server.cfg.motd_path;
+	if (!path) {
+		log_info("received SIGHUP: nothing to re-read (no --motd)");
+		return;
+	}
+	char *error;
+	if (motd_reload(path, &error) < 0) {
+		log_warn("received SIGHUP: %s; keeping the MOTD as it was", error);
+		free(error);
+		return;
+	}
+	log_info("received SIGHUP: re-read the MOTD from %s", path);
+}
+
 /* The acceptor loop: returns when a stop signal arrives. */
 static void accept_loop(int *listen_fds, int nlisten, int signal_fd)
 {
@@ -136,8 +156,13 @@ static void accept_loop(int *listen_fds, int nlisten, int signal_fd)
 		if (fds[0].revents & POLLIN) {
 			struct signalfd_siginfo info;
 			if (read(signal_fd, &info, sizeof info) == sizeof info) {
-				log_info("received %s, shutting down", strsignal((int)info.ssi_signo));
-				return;
+				if (info.ssi_signo == SIGHUP) {
+					reload_on_hangup();
+				} else {
+					log_info("received %s, shutting down",
+						 strsignal((int)info.ssi_signo));
+					return;
+				}
 			}
 		}
 		if (fds[1].revents & POLLIN)
@@ -163,6 +188,7 @@ static void server_init(const struct config *cfg)
 	g_server.reaper_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
 	registry_init();
 	flushq_init(cfg->writers);
+	motd_set(cfg->motd ? xstrdup(cfg->motd) : NULL);
 }
 
 int server_run(const struct config *cfg)
@@ -193,6 +219,7 @@ int server_run(const struct config *cfg)
 	log_info("all connections closed; %llu were dropped for SendQ exceeded this run",
 		 (unsigned long long)atomic_load(&g_server.sendq_kills));
 	registry_free();
+	motd_free();
 	listener_cleanup();
 	close(signal_fd);
 	close(g_server.reaper_fd);

@@ -47,7 +47,6 @@ class Hangup(ServerTestCase):
     def test_sighup_rereads_motd(self):
         fd, path = tempfile.mkstemp(prefix="parley-motd-")
         os.close(fd)
-        self.addCleanup(os.unlink, path)
         write_file(path, "old motd\n")
         srv = self.make_server(["--motd", path])
         a = self.irc("alice", server=srv)
@@ -66,9 +65,7 @@ class Hangup(ServerTestCase):
         b = self.irc("bob", server=srv)
         self.assertEqual(self.motd_lines(b), ["new motd", "second line"])
         # A MOTD that cannot be read any more: the old one stays, the log says why.
-        os.chmod(path, 0)
-        if os.access(path, os.R_OK):
-            return  # running as root: the file stays readable
+        os.unlink(path)
         srv.send_signal(signal.SIGHUP)
         srv.signaled = None
         self.assertTrue(poll_until(lambda: re.search(r"(?i)cannot read MOTD",
