@@ -18,6 +18,7 @@
 #include "registry.h"
 #include "server.h"
 #include "session.h"
+#include "textsafe.h"
 #include "utf8.h"
 #include "xalloc.h"
 
@@ -92,28 +93,6 @@ void commands_line_too_long(struct session *s)
 		reply(s, "417", "Input line was too long", NULL);
 }
 
-/* Is c a control byte we refuse? IRC formatting codes and CTCP's \1 pass. */
-static bool control_refused(unsigned char c)
-{
-	if (c == 0x7f)
-		return true;
-	if (c >= 0x20)
-		return false;
-	switch (c) {
-	case 0x01: /* CTCP (ACTION) */
-	case 0x02: /* bold */
-	case 0x03: /* colour */
-	case 0x0f: /* reset */
-	case 0x11: /* monospace */
-	case 0x16: /* reverse */
-	case 0x1d: /* italics */
-	case 0x1e: /* strikethrough */
-	case 0x1f: /* underline */
-		return false;
-	}
-	return true;
-}
-
 /* Checks a whole input line; on refusal tells s why and returns false. */
 static bool line_acceptable(struct session *s, const char *line, size_t len)
 {
@@ -123,11 +102,7 @@ static bool line_acceptable(struct session *s, const char *line, size_t len)
 	else if (!utf8_valid(line, len))
 		why = "it is not valid UTF-8";
 	else
-		for (size_t i = 0; i < len; i++)
-			if (control_refused((unsigned char)line[i])) {
-				why = "it contains a control character";
-				break;
-			}
+		why = textsafe_message_check(line, len); /* C0 but formatting, DEL, C1 */
 	if (!why) {
 		/* Tags may use their own budget; the rest is a classic line. */
 		const char *body = line;

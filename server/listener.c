@@ -46,12 +46,11 @@ static void announce_listener(int fd)
 {
 	char where[ENDPOINT_STR_MAX];
 	endpoint_local(fd, where, sizeof where);
-	printf("listening on %s\n", where);
+	log_stdout("listening on %s", where);
 	if (g_server.cfg.trace)
-		printf("[trace] socket() + bind() + listen() gave fd %d, listening on %s; "
-		       "accept() on it will return a new socket per client\n",
+		log_trace("socket() + bind() + listen() gave fd %d, listening on %s; "
+		       "accept() on it will return a new socket per client",
 		       fd, where);
-	fflush(stdout);
 }
 
 int listener_open_all(const struct config *cfg, int *fds, char **error)
@@ -150,8 +149,8 @@ static void admit(int listen_fd, int fd, struct sockaddr_storage *peer, socklen_
 	endpoint_format((struct sockaddr *)peer, peer_len, remote, sizeof remote);
 	endpoint_local(fd, local, sizeof local);
 	if (g_server.cfg.trace)
-		printf("[trace] accept(fd %d) returned a NEW socket, fd %d: local end %s (same "
-		       "port as the listener), remote end %s\n",
+		log_trace("accept(fd %d) returned a NEW socket, fd %d: local end %s (same "
+		       "port as the listener), remote end %s",
 		       listen_fd, fd, local, remote);
 	if (atomic_load(&g_server.sessions_alive) >= g_server.cfg.max_clients) {
 		log_warn("refusing %s: server full (%d clients)", remote, g_server.cfg.max_clients);
@@ -194,8 +193,8 @@ static void admit(int listen_fd, int fd, struct sockaddr_storage *peer, socklen_
 	}
 	log_debug("accepted %s as session %lu", remote, s->id);
 	if (g_server.cfg.trace)
-		printf("[trace] fd %d handed to worker thread %lu; listening fd %d is still "
-		       "listening for the next client\n",
+		log_trace("fd %d handed to worker thread %lu; listening fd %d is still "
+		       "listening for the next client",
 		       fd, s->id, listen_fd);
 }
 

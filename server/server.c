@@ -200,10 +200,14 @@ int server_run(const struct config *cfg)
 		log_error("cannot set up signal or wake-up descriptors: %s", strerror(errno));
 		return 1;
 	}
+	/* From here on no log line waits for stderr (or a trace line for stdout). */
+	if (log_start() < 0)
+		log_warn("no log thread: log lines are written directly");
 	int listen_fds[LISTENERS_MAX];
 	char *error;
 	int nlisten = listener_open_all(cfg, listen_fds, &error);
 	if (nlisten < 0) {
+		log_stop();
 		fprintf(stderr, "parleyd: %s\n", error);
 		free(error);
 		return 1;
@@ -213,11 +217,12 @@ int server_run(const struct config *cfg)
 	for (int i = 0; i < nlisten; i++) {
 		close(listen_fds[i]);
 		if (cfg->trace)
-			printf("[trace] close(fd %d): no longer listening\n", listen_fds[i]);
+			log_trace("close(fd %d): no longer listening", listen_fds[i]);
 	}
 	stop_all_sessions();
 	log_info("all connections closed; %llu were dropped for SendQ exceeded this run",
 		 (unsigned long long)atomic_load(&g_server.sendq_kills));
+	log_stop();
 	registry_free();
 	motd_free();
 	listener_cleanup();

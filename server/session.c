@@ -532,7 +532,7 @@ COLD static void session_finish(struct session *s)
 	log_info("session %lu (%s, %s) closed: %s", s->id, session_target(s), remote,
 		 s->quit_reason);
 	if (g_server.cfg.trace)
-		printf("[trace] close(fd %d): connection %s <-> %s ended (%s)\n", fd, local, remote,
+		log_trace("close(fd %d): connection %s <-> %s ended (%s)", fd, local, remote,
 		       s->quit_reason);
 }
 
@@ -555,7 +555,7 @@ COLD static void trace_started(const struct session *s)
 	char local[ENDPOINT_STR_MAX], remote[ENDPOINT_STR_MAX];
 	session_local(s, local, sizeof local);
 	session_remote(s, remote, sizeof remote);
-	printf("[trace] worker thread %lu started: it owns fd %d (%s <-> %s)\n", s->id, s->fd,
+	log_trace("worker thread %lu started: it owns fd %d (%s <-> %s)", s->id, s->fd,
 	       local, remote);
 }
 
@@ -580,7 +580,7 @@ void *session_main(void *arg)
 	}
 	session_finish(s);
 	if (g_server.cfg.trace)
-		printf("[trace] worker thread %lu exits\n", s->id);
+		log_trace("worker thread %lu exits", s->id);
 	pthread_mutex_lock(&s->q_lock);
 	s->q_worker_running = false; /* no more signals: the thread is about to end */
 	pthread_mutex_unlock(&s->q_lock);
