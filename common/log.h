@@ -24,7 +24,7 @@
 
 enum log_level { LOG_ERROR, LOG_WARN, LOG_INFO, LOG_DEBUG };
 
-#define LOG_RING_BYTES (256 * 1024) /* lines waiting for a slow sink */
+#define LOG_RING_BYTES (64 * 1024)  /* lines waiting for a slow sink (~600) */
 #define LOG_LIMIT_WINDOW_MS 10000
 #define LOG_LIMIT_BURST 10           /* lines per window per limited site */
 

@@ -3,12 +3,20 @@
 the MOTD, nobody notices), a log sink that stops reading, and running out of
 file descriptors."""
 
+import glob
 import os
 import re
+import shutil
 import signal
+import socket
+import subprocess
 import tempfile
+import threading
+import unittest
 
-from harness import ServerTestCase, binary_is_sanitized, main, poll_until
+from harness import (EXIT_TIMEOUT, IrcClient, SANITIZER_MARKERS, ServerTestCase,
+                     binary_is_sanitized, find_parleyd, main, poll_until, run_threads,
+                     sanitizer_env)
 
 
 def write_file(path, text):
@@ -81,6 +89,93 @@ class Hangup(ServerTestCase):
                                    or not srv.alive(), timeout=10))
         self.assertTrue(srv.alive(), "parleyd died of SIGHUP")
         self.assertEqual(a.sync(), [])
+
+
+def register_and_quit(port, nick):
+    """One short visit: register, quit, read until the server closes.
+    Returns everything received."""
+    s = socket.create_connection(("127.0.0.1", port), timeout=30)
+    try:
+        s.sendall(("NICK %s\r\nUSER %s 0 * :x\r\nPING :done\r\n" % (nick, nick)).encode())
+        data = b""
+        while b"PONG" not in data:
+            chunk = s.recv(65536)
+            if not chunk:
+                break
+            data += chunk
+        s.sendall(b"QUIT :bye\r\n")
+        while True:
+            chunk = s.recv(65536)
+            if not chunk:
+                return data
+            data += chunk
+    finally:
+        s.close()
+
+
+class StalledLog(unittest.TestCase):
+    """parleyd's stderr and stdout (--trace) are pipes nobody reads: logging
+    must never stop the server (it used to block in write(), in the acceptor
+    for trace lines and in workers for log lines)."""
+
+    def test_log_pipes_nobody_reads(self):
+        tmp = tempfile.mkdtemp(prefix="parley-stall-")
+        self.addCleanup(shutil.rmtree, tmp, True)
+        env = sanitizer_env()
+        for key in ("ASAN_OPTIONS", "UBSAN_OPTIONS", "TSAN_OPTIONS", "LSAN_OPTIONS"):
+            env[key] += ":log_path=" + os.path.join(tmp, "sanitizer")  # stderr is stalled
+        err_r, err_w = os.pipe()
+        proc = subprocess.Popen([find_parleyd(), "--bind", "127.0.0.1", "--port", "0",
+                                 "--flood", "off", "--trace"],
+                                stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                                stderr=err_w, env=env)
+        os.close(err_w)
+        self.addCleanup(os.close, err_r)
+        self.addCleanup(lambda: proc.poll() is None and proc.kill())
+        port = None
+        while port is None:  # then stdout is never read again
+            line = proc.stdout.readline().decode()
+            self.assertTrue(line, "parleyd exited before listening")
+            m = re.match(r"listening on 127\.0\.0\.1:(\d+)", line)
+            port = m and int(m.group(1))
+        alice = IrcClient(port, "alice")
+        alice.register()
+        alice.join("#room")
+        bob = IrcClient(port, "bob")
+        bob.register()
+        bob.join("#room")
+        # Each visit logs two lines and traces five: far more than both pipes
+        # (64 KiB each) and the server's log ring hold.
+        visits = 1000
+        def visitor(k):
+            def run():
+                for i in range(k, visits, 8):
+                    data = register_and_quit(port, "v%d" % i)
+                    self.assertIn(b" 001 v%d " % i, data, "visitor %d was not welcomed" % i)
+            return run
+        run_threads([visitor(k) for k in range(8)], timeout=300)
+        for i in range(20):  # the chat goes on
+            alice.privmsg("#room", "still here %d" % i)
+            bob.expect(r"PRIVMSG #room :still here %d$" % i)
+        alice.close()
+        bob.close()
+        proc.send_signal(signal.SIGTERM)
+        try:
+            status = proc.wait(EXIT_TIMEOUT)
+        except subprocess.TimeoutExpired:
+            status = None
+        self.assertEqual(status, 0, "parleyd did not exit 0 at SIGTERM with its log stalled")
+        proc.stdout.close()
+        os.set_blocking(err_r, False)
+        try:
+            text = os.read(err_r, 1 << 20).decode("utf-8", "replace")
+        except BlockingIOError:
+            text = ""
+        for path in glob.glob(os.path.join(tmp, "sanitizer*")):
+            with open(path, errors="replace") as f:
+                text += f.read()
+        for marker in SANITIZER_MARKERS:
+            self.assertNotIn(marker, text)
 
 
 if __name__ == "__main__":
