@@ -190,14 +190,14 @@ static void log_summary(enum log_level level, const char *fmt, unsigned long cou
 		    count, fmt, LOG_LIMIT_WINDOW_MS / 1000);
 }
 
-void log_limited_msg(struct log_site *site, enum log_level level, unsigned burst,
-		     const char *fmt, ...)
+/* Asks site's limit whether a line may go now (reporting what it suppressed
+ * before, as one line); label names the site in that report. */
+static bool site_admit(struct log_site *site, enum log_level level, unsigned burst,
+		       const char *label)
 {
-	if ((int)level > atomic_load_explicit(&log_level, memory_order_relaxed))
-		return;
 	unsigned long report;
 	pthread_mutex_lock(&limit_lock);
-	site->fmt = fmt;
+	site->fmt = label;
 	site->level = level;
 	bool admit = loglimit_admit(&site->limit, log_now_ms(), LOG_LIMIT_WINDOW_MS, burst,
 				    &report);
@@ -209,13 +209,59 @@ void log_limited_msg(struct log_site *site, enum log_level level, unsigned burst
 	}
 	pthread_mutex_unlock(&limit_lock);
 	if (report)
-		log_summary(level, fmt, report);
-	if (!admit)
+		log_summary(level, label, report);
+	return admit;
+}
+
+void log_limited_msg(struct log_site *site, enum log_level level, unsigned burst,
+		     const char *fmt, ...)
+{
+	if ((int)level > atomic_load_explicit(&log_level, memory_order_relaxed))
+		return;
+	if (!site_admit(site, level, burst, fmt))
 		return;
 	va_list ap;
 	va_start(ap, fmt);
 	log_vline(level, fmt, ap);
 	va_end(ap);
+}
+
+/* This thread's pending log_later note (small: every worker has one). */
+static _Thread_local struct {
+	struct log_site *site;       /* NULL: nothing pending */
+	const char *what;
+	unsigned count;
+	enum log_level level;
+	char detail[16];
+} later;
+
+void log_later_note(struct log_site *site, enum log_level level, const char *what,
+		    const char *detail)
+{
+	if (later.site) {
+		later.count++;
+		return;
+	}
+	later.site = site;
+	later.what = what;
+	later.level = level;
+	later.count = 1;
+	snprintf(later.detail, sizeof later.detail, "%s", detail ? detail : "");
+}
+
+void log_later_flush(void)
+{
+	if (!later.site)
+		return;
+	struct log_site *site = later.site;
+	later.site = NULL;
+	if ((int)later.level > atomic_load_explicit(&log_level, memory_order_relaxed) ||
+	    !site_admit(site, later.level, LOG_LIMIT_BURST, later.what))
+		return;
+	if (later.count > 1)
+		log_literal(later.level, "%s (%s; %u times)", later.what, later.detail, later.count);
+	else
+		log_literal(later.level, "%s (%s)", later.what, later.detail);
 }
 
 /* Reports the sites whose window has passed with lines suppressed. */

@@ -63,6 +63,22 @@ void log_limited_msg(struct log_site *site, enum log_level level, unsigned burst
 		log_limited_msg(&log_site_, level, burst, __VA_ARGS__);                     \
 	} while (0)
 
+void log_later_note(struct log_site *site, enum log_level level, const char *what,
+		    const char *detail);
+
+/* For code that may run under a lock: notes a fixed message (what, a literal)
+ * and a short detail (cut to 15 bytes) for this thread; log_later_flush(),
+ * called where the thread holds no lock, logs it (rate-limited per site) with
+ * how many times it happened since. Only the first note's detail is kept. */
+#define log_later(level, what, detail)                                                     \
+	do {                                                                               \
+		static struct log_site log_site_;                                          \
+		log_later_note(&log_site_, level, what, detail);                            \
+	} while (0)
+
+/* Logs this thread's pending log_later note, if any. Call with no lock held. */
+void log_later_flush(void);
+
 /* A --trace line on stdout (same path as log lines, without timestamp). */
 void log_trace(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

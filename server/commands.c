@@ -32,7 +32,8 @@ static void queue_self(struct session *s, const char *source, const char *comman
 	char line[OUT_LINE_MAX];
 	int len = deliver_format(line, sizeof line, NULL, source, command, n, params);
 	if (len < 0) {
-		log_error("cannot format %s for %s", command, session_target(s));
+		/* Often under the registry or a channel lock: logged later. */
+		log_later(LOG_ERROR, "cannot format a reply; it was not sent", command);
 		return;
 	}
 	deliver_queue_line(s, s, line, (size_t)len);
@@ -152,7 +153,8 @@ static void decide_kind(struct session *s, const char *line)
 	    setsockopt(s->fd, IPPROTO_TCP, TCP_KEEPIDLE, &idle, sizeof idle) < 0 ||
 	    setsockopt(s->fd, IPPROTO_TCP, TCP_KEEPINTVL, &intvl, sizeof intvl) < 0 ||
 	    setsockopt(s->fd, IPPROTO_TCP, TCP_KEEPCNT, &cnt, sizeof cnt) < 0)
-		log_warn("session %lu: cannot enable TCP keepalive", s->id);
+		log_limited(LOG_WARN, LOG_LIMIT_BURST, "session %lu: cannot enable TCP keepalive",
+			    s->id);
 }
 
 static void irc_dispatch(struct session *s, struct ircmsg *m);
@@ -203,7 +205,8 @@ static void registration_try_finish(struct session *s)
 	registry_unlock();
 	char remote[ENDPOINT_STR_MAX];
 	session_remote(s, remote, sizeof remote);
-	log_info("session %lu registered as %s (%s)", s->id, s->nick, remote);
+	log_limited(LOG_INFO, LOG_CONNECTION_BURST, "session %lu registered as %s (%s)", s->id,
+		    s->nick, remote);
 	welcome_send(s);
 }
 

@@ -206,7 +206,8 @@ static void plain_register(struct session *s)
 	s->plain_step = PLAIN_CHAT;
 	char remote[ENDPOINT_STR_MAX];
 	session_remote(s, remote, sizeof remote);
-	log_info("session %lu joined in plain mode as %s (%s)", s->id, s->nick, remote);
+	log_limited(LOG_INFO, LOG_CONNECTION_BURST, "session %lu joined in plain mode as %s (%s)",
+		    s->id, s->nick, remote);
 	plain_say(s, "Hello %s! Type a message and press Enter to send it to the room; "
 		     "/help lists commands.", s->nick);
 	channel_join(s, g_server.cfg.default_room, NULL);

@@ -1,6 +1,7 @@
 /* server: process state, the acceptor loop, reaping workers, shutdown. */
 #include "server.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <poll.h>
 #include <signal.h>
@@ -8,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
+#include <sys/resource.h>
 #include <sys/signalfd.h>
 #include <time.h>
 #include <unistd.h>
@@ -21,6 +23,9 @@
 #include "xalloc.h"
 
 #define ACCEPT_PAUSE_MS 100
+/* Descriptors kept free beside one per connection: a refused newcomer in
+ * flight, the reserve being reopened, a MOTD being re-read, some slack. */
+#define FD_SPARE 8
 
 struct server g_server;
 
@@ -167,10 +172,62 @@ static void accept_loop(int *listen_fds, int nlisten, int signal_fd)
 		}
 		if (fds[1].revents & POLLIN)
 			reap_finished();
+		log_later_flush(); /* notes made under locks (waking workers) */
 		for (int i = 0; i < nlisten; i++)
 			if ((fds[i + 2].revents & POLLIN) && listener_accept(listen_fds[i]) < 0)
 				paused_until = clock_mono_ms() + ACCEPT_PAUSE_MS;
 	}
+}
+
+/* How many descriptors the process has open (16 if /proc cannot say). */
+static long descriptors_open(void)
+{
+	DIR *dir = opendir("/proc/self/fd");
+	if (!dir)
+		return 16;
+	long n = 0;
+	for (struct dirent *e; (e = readdir(dir));)
+		if (e->d_name[0] != '.')
+			n++;
+	closedir(dir);
+	return n - 1; /* the directory's own descriptor */
+}
+
+/* Raises the soft descriptor limit to the hard one; returns the soft limit
+ * it had before. */
+static rlim_t descriptors_raise(void)
+{
+	struct rlimit rl;
+	if (getrlimit(RLIMIT_NOFILE, &rl) < 0)
+		return RLIM_INFINITY;
+	rlim_t was = rl.rlim_cur;
+	if (rl.rlim_cur < rl.rlim_max) {
+		struct rlimit want = {rl.rlim_max, rl.rlim_max};
+		setrlimit(RLIMIT_NOFILE, &want);
+	}
+	return was;
+}
+
+/* Lowers max_clients to what the descriptor limit allows (one socket per
+ * connection beside the descriptors open now, the listeners about to be
+ * opened and FD_SPARE), saying so in one line. Call with everything else open
+ * that stays open (signalfd, log, reserve), before "listening on" tells the
+ * world the server is set up. */
+static void descriptors_clamp(rlim_t was, int listeners)
+{
+	struct rlimit rl;
+	if (getrlimit(RLIMIT_NOFILE, &rl) < 0 || rl.rlim_cur == RLIM_INFINITY)
+		return;
+	long room = (long)rl.rlim_cur - descriptors_open() - listeners - FD_SPARE;
+	if (room < 1)
+		room = 1;
+	if (g_server.cfg.max_clients <= room)
+		return;
+	log_warn("the descriptor limit (%llu; %llu before raising it to the hard limit) "
+		 "allows %ld clients: --max-clients lowered from %d to %ld",
+		 (unsigned long long)rl.rlim_cur, (unsigned long long)was, room,
+		 g_server.cfg.max_clients, room);
+	g_server.cfg.max_clients = (int)room;
 }
 
 /* Fills the process-wide state from the configuration. */
@@ -200,13 +257,18 @@ int server_run(const struct config *cfg)
 		log_error("cannot set up signal or wake-up descriptors: %s", strerror(errno));
 		return 1;
 	}
+	rlim_t soft_was = descriptors_raise();
 	/* From here on no log line waits for stderr (or a trace line for stdout). */
 	if (log_start() < 0)
 		log_warn("no log thread: log lines are written directly");
+	if (listener_reserve_open() < 0)
+		log_warn("cannot open a reserve descriptor: %s", strerror(errno));
+	descriptors_clamp(soft_was, cfg->nbinds ? cfg->nbinds : 2);
 	int listen_fds[LISTENERS_MAX];
 	char *error;
 	int nlisten = listener_open_all(cfg, listen_fds, &error);
 	if (nlisten < 0) {
+		listener_cleanup();
 		log_stop();
 		fprintf(stderr, "parleyd: %s\n", error);
 		free(error);
@@ -220,6 +282,7 @@ int server_run(const struct config *cfg)
 			log_trace("close(fd %d): no longer listening", listen_fds[i]);
 	}
 	stop_all_sessions();
+	log_later_flush();
 	log_info("all connections closed; %llu were dropped for SendQ exceeded this run",
 		 (unsigned long long)atomic_load(&g_server.sendq_kills));
 	log_stop();

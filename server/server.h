@@ -20,6 +20,10 @@
 
 struct session;
 
+/* Log lines per 10 s for each connection event (registered, closed ...): a
+ * classroom arriving at once is logged whole, a reconnect loop is not. */
+#define LOG_CONNECTION_BURST 100
+
 struct server {
 	struct config cfg;            /* constant after start-up */
 	long long started_unix_ms;

@@ -6,6 +6,7 @@ file descriptors."""
 import glob
 import os
 import re
+import resource
 import shutil
 import signal
 import socket
@@ -176,6 +177,135 @@ class StalledLog(unittest.TestCase):
                 text += f.read()
         for marker in SANITIZER_MARKERS:
             self.assertNotIn(marker, text)
+
+
+class Descriptors(unittest.TestCase):
+    """parleyd under a low descriptor limit with many sockets held open: a
+    newcomer is told why it cannot come in (an ERROR line, then a close)
+    rather than waiting in the backlog with no word, and the log stays short.
+    (It used to leave newcomers in the backlog and log ~9 lines/s.)"""
+
+    def start(self, soft, hard, args=()):
+        tmp = tempfile.mkdtemp(prefix="parley-fd-")
+        self.addCleanup(shutil.rmtree, tmp, True)
+        self.stderr_path = os.path.join(tmp, "stderr.txt")
+        err = open(self.stderr_path, "wb")
+        self.addCleanup(err.close)
+        self.proc = subprocess.Popen(
+            [find_parleyd(), "--bind", "127.0.0.1", "--port", "0", "--flood", "off"] +
+            list(args), stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=err,
+            env=sanitizer_env(),
+            preexec_fn=lambda: resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard)))
+        # Cleanups run last first: kill (and reap) before closing stdout, which
+        # a reader thread holds until the process is gone.
+        self.addCleanup(self.proc.stdout.close)
+        self.addCleanup(lambda: self.proc.poll() is None and (self.proc.kill(), self.proc.wait()))
+        while True:
+            line = self.proc.stdout.readline().decode()
+            self.assertTrue(line, "parleyd exited before listening:\n" + self.stderr())
+            m = re.match(r"listening on 127\.0\.0\.1:(\d+)", line)
+            if m:
+                self.port = int(m.group(1))
+                break
+        threading.Thread(target=self.proc.stdout.read, daemon=True).start()
+        self.held = []
+        self.addCleanup(lambda: [c.close() for c in self.held])
+
+    def stderr(self):
+        with open(self.stderr_path, "rb") as f:
+            return f.read().decode("utf-8", "replace")
+
+    def hold(self, n):
+        """Opens n connections and keeps them (unregistered, silent)."""
+        for _ in range(n):
+            self.held.append(socket.create_connection(("127.0.0.1", self.port), timeout=10))
+
+    def newcomer_refused(self):
+        """A new connection gets one ERROR line, then the server closes it.
+        Returns that line."""
+        s = socket.create_connection(("127.0.0.1", self.port), timeout=10)
+        s.settimeout(10)  # a newcomer left in the backlog times out here
+        data = b""
+        try:
+            while True:
+                chunk = s.recv(4096)
+                if not chunk:
+                    break
+                data += chunk
+        finally:
+            s.close()
+        lines = data.decode("utf-8", "replace").splitlines()
+        errors = [l for l in lines if l.startswith("ERROR :")]
+        self.assertEqual(len(errors), 1, "newcomer got %r" % lines)
+        return errors[0]
+
+    def stop(self):
+        for c in self.held:
+            c.close()
+        self.held = []
+        self.proc.send_signal(signal.SIGTERM)
+        self.assertEqual(self.proc.wait(EXIT_TIMEOUT), 0)
+        text = self.stderr()
+        for marker in SANITIZER_MARKERS:
+            self.assertNotIn(marker, text)
+        return text
+
+    def test_soft_limit_raised_and_max_clients_clamped(self):
+        self.start(soft=32, hard=64)
+        with open("/proc/%d/limits" % self.proc.pid) as f:
+            limits = [l for l in f if l.startswith("Max open files")][0].split()
+        self.assertEqual(limits[3:5], ["64", "64"], "soft limit not raised to the hard one")
+        self.assertTrue(poll_until(lambda: re.search(r"--max-clients lowered from 10000 to (\d+)",
+                                                     self.stderr()), timeout=10),
+                        "no line about --max-clients:\n" + self.stderr())
+        allowed = int(re.search(r"lowered from 10000 to (\d+)", self.stderr()).group(1))
+        self.assertTrue(20 <= allowed < 64, allowed)
+        self.hold(allowed + 40)  # the extra ones are refused as they come
+        self.assertRegex(self.newcomer_refused(), r"(?i)full")
+        c = IrcClient(self.port, "late")  # nothing broke: after some leave, one gets in
+        self.assertTrue(c.expect(r"ERROR :"))
+        c.close()
+        for h in self.held[:5]:
+            h.close()
+        del self.held[:5]
+        ok = poll_until(lambda: self.try_register("back"), timeout=10)
+        self.assertTrue(ok, "no room after 5 connections closed")
+        text = self.stop()
+        refusals = [l for l in text.splitlines() if "refusing" in l or "not logged" in l]
+        self.assertLessEqual(len(refusals), 12, "log not rate-limited:\n" + text)
+
+    def try_register(self, nick):
+        """True if nick could register (False: refused, e.g. still full)."""
+        s = socket.create_connection(("127.0.0.1", self.port), timeout=10)
+        try:
+            s.sendall(("NICK %s\r\nUSER %s 0 * :x\r\nQUIT\r\n" % (nick, nick)).encode())
+            data = b""
+            while True:
+                chunk = s.recv(4096)
+                if not chunk:
+                    return b" 001 " in data
+                data += chunk
+        except ConnectionResetError:  # refused before it read our lines
+            return False
+        finally:
+            s.close()
+
+    def test_out_of_descriptors_newcomer_gets_error(self):
+        self.start(soft=64, hard=64)
+        # The limit drops below what --max-clients was set for (an admin's
+        # prlimit, or descriptors taken by something else): accept() fails
+        # with EMFILE while the server is not "full".
+        resource.prlimit(self.proc.pid, resource.RLIMIT_NOFILE, (30, 64))
+        self.hold(60)
+        for _ in range(5):
+            self.assertRegex(self.newcomer_refused(), r"(?i)descriptor", self.stderr())
+        for _ in range(100):  # many more, quickly: the log must not follow them
+            self.newcomer_refused()
+        text = self.stop()
+        refusals = [l for l in text.splitlines() if "accept:" in l or "not logged" in l]
+        self.assertGreater(len(refusals), 0, text)
+        self.assertLessEqual(len(refusals), 12, "log not rate-limited:\n" + text)
+        self.assertLess(len(text.splitlines()), 60, "log too long:\n" + text)
 
 
 if __name__ == "__main__":
