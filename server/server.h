@@ -7,8 +7,11 @@
  *     registry lock (rwlock)  ->  channel lock  ->  session queue lock
  *
  * plus sessions_lock (below), which is a leaf: nothing else is taken while
- * holding it. Nobody blocks on I/O while holding any of them: sockets are
- * non-blocking and every send under a lock is MSG_DONTWAIT. */
+ * holding it, and the leaves inside other modules (motd.c's, and log.c's
+ * ring and limit locks, held for a copy). Nobody blocks on I/O while holding
+ * any of them: sockets are non-blocking and every send under a lock is
+ * MSG_DONTWAIT; the log is written by its own thread, and code that may run
+ * under a lock logs with log_later(), flushed where no lock is held. */
 #ifndef PARLEY_SERVER_H
 #define PARLEY_SERVER_H
 
