@@ -4,7 +4,7 @@
 #include <limits.h>
 #include <string.h>
 
-#include "utf8.h"
+#include "textsafe.h"
 
 /* rfc1459 treats []\~ as the upper case of {}|^ (Scandinavian heritage). */
 char ircname_fold_char(char c)
@@ -83,8 +83,9 @@ bool ircname_nick_valid(const char *nick)
 	return true;
 }
 
-/* Channel syntax: separators of the protocol and control bytes are excluded so a
- * name can always be echoed safely as a middle parameter. */
+/* Channel syntax: separators of the protocol are excluded so a name can always
+ * be echoed safely as a middle parameter, and the sanitiser's name rules keep
+ * out controls, bidi and invisible characters (what is shown is the name). */
 bool ircname_channel_valid(const char *name)
 {
 	size_t n = strnlen(name, CHANNEL_LEN_MAX + 1);
@@ -94,10 +95,10 @@ bool ircname_channel_valid(const char *name)
 	for (size_t i = 1; i < n; i++) {
 		unsigned char c = (unsigned char)name[i];
 
-		if (c < 0x20 || c == ' ' || c == ',' || c == ':')
+		if (c == ' ' || c == ',' || c == ':')
 			return false;
 	}
-	return utf8_valid(name, n);
+	return textsafe_name_ok(name, n);
 }
 
 /* Wildcard match that only ever backtracks to the most recent '*': a later

@@ -26,7 +26,8 @@ int ircname_cmp(const char *a, const char *b);
 bool ircname_nick_valid(const char *nick);
 
 /* Valid channel name: '#' then 1..CHANNEL_LEN_MAX-1 bytes, none of which is
- * space, comma, BEL, NUL, CR, LF or ':'; whole name valid UTF-8. */
+ * space, comma or ':'; whole name valid UTF-8 that textsafe_name_ok accepts
+ * (no C0/C1 controls, DEL, bidi controls or marks, invisible characters). */
 bool ircname_channel_valid(const char *name);
 
 /* Matches a mask with '*' and '?' wildcards against text, case-insensitively

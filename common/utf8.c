@@ -55,6 +55,25 @@ bool utf8_valid(const char *s, size_t len)
 	return true;
 }
 
+/* Validates one sequence with utf8_valid's rules, then collects its bits. */
+size_t utf8_decode(const char *s, size_t len, unsigned long *cp)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t n = utf8_seq_len(p[0]);
+
+	if (n == 0 || n > len || !utf8_valid(s, n))
+		return 0;
+	if (n == 1) {
+		*cp = p[0];
+		return 1;
+	}
+	unsigned long v = p[0] & (0x7F >> n);
+	for (size_t k = 1; k < n; k++)
+		v = v << 6 | (p[k] & 0x3F);
+	*cp = v;
+	return n;
+}
+
 /* Backs off from max to the start of the sequence that straddles it, if any:
  * byte max is the first one left out, so it must not be a continuation byte. */
 size_t utf8_cut(const char *s, size_t len, size_t max)

@@ -13,6 +13,10 @@ bool utf8_valid(const char *s, size_t len);
  * s[0..len) must be valid UTF-8. Used to cut text at a byte budget. */
 size_t utf8_cut(const char *s, size_t len, size_t max);
 
+/* Decodes the code point at the start of s[0..len) (len >= 1) into *cp.
+ * Returns its length in bytes, or 0 if s does not start with a valid sequence. */
+size_t utf8_decode(const char *s, size_t len, unsigned long *cp);
+
 /* Number of code points in valid UTF-8 s[0..len). */
 size_t utf8_length(const char *s, size_t len);
 

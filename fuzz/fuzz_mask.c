@@ -10,6 +10,7 @@
 
 #include "fuzz.h"
 #include "ircname.h"
+#include "textsafe.h"
 #include "utf8.h"
 #include "xalloc.h"
 
@@ -82,9 +83,9 @@ static bool reference_nick_valid(const char *s)
 	return true;
 }
 
-/* Channel syntax as implemented: '#', then 1..CHANNEL_LEN_MAX-1 bytes with no
- * C0 control, space, comma or ':'; valid UTF-8. (ircname.h names only BEL, NUL,
- * CR and LF among the controls; the code refuses all of C0, which is stricter.) */
+/* Channel syntax from ircname.h: '#', then 1..CHANNEL_LEN_MAX-1 bytes with no
+ * space, comma or ':'; valid UTF-8 (per the reference decoder) in which every
+ * code point is of class TEXTSAFE_OK (C0, DEL, C1, bidi, invisible refused). */
 static bool reference_channel_valid(const char *s)
 {
 	size_t n = strlen(s);
@@ -94,10 +95,18 @@ static bool reference_channel_valid(const char *s)
 	for (size_t i = 1; i < n; i++) {
 		unsigned char c = (unsigned char)s[i];
 
-		if (c < 0x20 || c == ' ' || c == ',' || c == ':')
+		if (c == ' ' || c == ',' || c == ':')
 			return false;
 	}
-	return utf8_valid(s, n);
+	for (size_t i = 0; i < n;) {
+		uint32_t cp;
+		size_t len = fuzz_utf8_decode((const uint8_t *)s + i, n - i, &cp);
+
+		if (len == 0 || textsafe_classify(cp) != TEXTSAFE_OK)
+			return false;
+		i += len;
+	}
+	return true;
 }
 
 /* The sign of x: -1, 0 or 1. */

@@ -6,6 +6,7 @@
 
 #include "channel.h"
 #include "commands.h"
+#include "motd.h"
 #include "registry.h"
 #include "reply.h"
 #include "server.h"
@@ -96,15 +97,15 @@ void cmd_lusers(struct session *s, struct ircmsg *m)
 void cmd_motd(struct session *s, struct ircmsg *m)
 {
 	(void)m;
-	const char *motd = g_server.cfg.motd;
-	if (!motd) {
+	struct motd *current = motd_acquire(); /* SIGHUP may replace it meanwhile */
+	if (!current) {
 		reply(s, "422", "MOTD File is missing", NULL);
 		return;
 	}
 	char text[REPLY_TEXT_MAX];
 	snprintf(text, sizeof text, "- %s Message of the day - ", g_server.cfg.name);
 	reply(s, "375", text, NULL);
-	for (const char *p = motd; *p;) {
+	for (const char *p = motd_text(current); *p;) {
 		size_t len = strcspn(p, "\r\n");
 		snprintf(text, sizeof text, "- %.*s", (int)(len > 400 ? 400 : len), p);
 		reply(s, "372", text, NULL);
@@ -114,6 +115,7 @@ void cmd_motd(struct session *s, struct ircmsg *m)
 		if (*p == '\n')
 			p++;
 	}
+	motd_release(current);
 	reply(s, "376", "End of /MOTD command.", NULL);
 }
 

@@ -19,6 +19,7 @@
 #include "registry.h"
 #include "server.h"
 #include "session.h"
+#include "textsafe.h"
 #include "utf8.h"
 #include "xalloc.h"
 
@@ -41,8 +42,9 @@ static void queue_self(struct session *s, const char *source, const char *comman
 	int len = deliver_format(line, sizeof line, NULL, source, command, n, safe);
 	if (len < 0) {
 		/* Only an over-long line is left (inputs are bounded far below
-		 * OUT_LINE_MAX); debug level, so a client cannot fill the log. */
-		log_debug("cannot format %s for %s", command, session_target(s));
+		 * OUT_LINE_MAX); debug level, so a client cannot fill the log, and
+		 * logged later: this often runs under a channel lock. */
+		log_later(LOG_DEBUG, "cannot format a reply; it was not sent", command);
 		return;
 	}
 	deliver_queue_line(s, s, line, (size_t)len);
@@ -103,28 +105,6 @@ void commands_line_too_long(struct session *s)
 		reply(s, "417", "Input line was too long", NULL);
 }
 
-/* Is c a control byte we refuse? IRC formatting codes and CTCP's \1 pass. */
-static bool control_refused(unsigned char c)
-{
-	if (c == 0x7f)
-		return true;
-	if (c >= 0x20)
-		return false;
-	switch (c) {
-	case 0x01: /* CTCP (ACTION) */
-	case 0x02: /* bold */
-	case 0x03: /* colour */
-	case 0x0f: /* reset */
-	case 0x11: /* monospace */
-	case 0x16: /* reverse */
-	case 0x1d: /* italics */
-	case 0x1e: /* strikethrough */
-	case 0x1f: /* underline */
-		return false;
-	}
-	return true;
-}
-
 /* Checks a whole input line; on refusal tells s why and returns false. */
 static bool line_acceptable(struct session *s, const char *line, size_t len)
 {
@@ -134,11 +114,7 @@ static bool line_acceptable(struct session *s, const char *line, size_t len)
 	else if (!utf8_valid(line, len))
 		why = "it is not valid UTF-8";
 	else
-		for (size_t i = 0; i < len; i++)
-			if (control_refused((unsigned char)line[i])) {
-				why = "it contains a control character";
-				break;
-			}
+		why = textsafe_message_check(line, len); /* C0 but formatting, DEL, C1 */
 	if (!why) {
 		/* Tags may use their own budget; the rest is a classic line. */
 		const char *body = line;
@@ -191,7 +167,8 @@ static void decide_kind(struct session *s, const char *line)
 	    setsockopt(s->fd, IPPROTO_TCP, TCP_KEEPIDLE, &idle, sizeof idle) < 0 ||
 	    setsockopt(s->fd, IPPROTO_TCP, TCP_KEEPINTVL, &intvl, sizeof intvl) < 0 ||
 	    setsockopt(s->fd, IPPROTO_TCP, TCP_KEEPCNT, &cnt, sizeof cnt) < 0)
-		log_warn("session %lu: cannot enable TCP keepalive", s->id);
+		log_limited(LOG_WARN, LOG_LIMIT_BURST, "session %lu: cannot enable TCP keepalive",
+			    s->id);
 }
 
 static void irc_dispatch(struct session *s, struct ircmsg *m);
@@ -245,7 +222,8 @@ static void registration_try_finish(struct session *s)
 	registry_unlock();
 	char remote[ENDPOINT_STR_MAX];
 	session_remote(s, remote, sizeof remote);
-	log_info("session %lu registered as %s (%s)", s->id, s->nick, remote);
+	log_limited(LOG_INFO, LOG_CONNECTION_BURST, "session %lu registered as %s (%s)", s->id,
+		    s->nick, remote);
 	welcome_send(s);
 }
 

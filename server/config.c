@@ -145,7 +145,7 @@ static int parse_flood(const char *text, struct config *cfg)
 }
 
 /* Reads the MOTD file whole; it must be valid, reasonably small text. */
-static int read_motd(const char *path, char **out, char **error)
+int config_read_motd(const char *path, char **out, char **error)
 {
 	FILE *f = fopen(path, "r");
 	if (!f) {
@@ -253,7 +253,8 @@ static int apply_option(struct config *cfg, int opt, const char *arg, char **err
 	case 'm':
 		free(cfg->motd);
 		cfg->motd = NULL;
-		return read_motd(arg, &cfg->motd, error);
+		cfg->motd_path = arg;
+		return config_read_motd(arg, &cfg->motd, error);
 	case 'P':
 		if (!*arg || strpbrk(arg, " \r\n") ||
 		    copy_field(cfg->password, sizeof cfg->password, arg) < 0)

@@ -19,6 +19,7 @@ struct config {
 	const char *binds[CONFIG_BINDS_MAX]; /* none: all IPv6 and IPv4 addresses */
 	char name[SERVER_NAME_MAX + 1];
 	char *motd;                        /* file contents, or NULL for none */
+	const char *motd_path;             /* --motd FILE (argv), re-read on SIGHUP */
 	char password[PASSWORD_MAX + 1];   /* empty: none */
 	int max_clients;
 	int max_per_ip;                    /* 0: no limit */
@@ -44,5 +45,9 @@ enum config_result { CONFIG_RUN, CONFIG_EXIT_OK, CONFIG_EXIT_ERROR };
 enum config_result config_parse(struct config *cfg, int argc, char **argv, char **error);
 
 void config_free(struct config *cfg);
+
+/* Reads a MOTD file whole (at most 64 KiB, no NUL bytes) into *out (allocated).
+ * Returns 0, or -1 with *error allocated. */
+int config_read_motd(const char *path, char **out, char **error);
 
 #endif

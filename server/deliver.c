@@ -86,8 +86,10 @@ static struct msgbuf *render_irc(const struct outmsg *m, bool with_time)
 	int len = deliver_format(line, sizeof line, with_time ? tags : NULL, m->source,
 				m->command, m->nparams, m->params);
 	if (len < 0) {
-		/* Our own inputs are bounded well below OUT_LINE_MAX. */
-		log_error("cannot format outgoing %s (too long or malformed)", m->command);
+		/* Our own inputs are bounded well below OUT_LINE_MAX. Under a
+		 * channel lock here: logged when the thread holds none. */
+		log_later(LOG_ERROR, "cannot format an outgoing message; it was not sent",
+			  m->command);
 		return NULL;
 	}
 	return msgbuf_new(line, (size_t)len);

@@ -2,6 +2,7 @@
 #include "listener.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <stdio.h>
@@ -20,6 +21,7 @@
 #define ACCEPT_BATCH 64
 
 static struct strmap *per_address; /* host -> (intptr_t) connections */
+static int reserve_fd = -1;        /* spare descriptor, given up on EMFILE */
 
 /* Opens one listening socket on addr; returns the fd or -1 with *error set. */
 static int listen_on(struct sockaddr_storage *addr, socklen_t len, char **error)
@@ -46,12 +48,11 @@ static void announce_listener(int fd)
 {
 	char where[ENDPOINT_STR_MAX];
 	endpoint_local(fd, where, sizeof where);
-	printf("listening on %s\n", where);
+	log_stdout("listening on %s", where);
 	if (g_server.cfg.trace)
-		printf("[trace] socket() + bind() + listen() gave fd %d, listening on %s; "
-		       "accept() on it will return a new socket per client\n",
+		log_trace("socket() + bind() + listen() gave fd %d, listening on %s; "
+		       "accept() on it will return a new socket per client",
 		       fd, where);
-	fflush(stdout);
 }
 
 int listener_open_all(const struct config *cfg, int *fds, char **error)
@@ -130,6 +131,44 @@ static void address_add(const char *host, intptr_t delta)
 		strmap_remove(per_address, host);
 }
 
+int listener_reserve_open(void)
+{
+	if (reserve_fd < 0)
+		reserve_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	return reserve_fd < 0 ? -1 : 0;
+}
+
+/* Out of descriptors: gives up the reserve to accept one newcomer at a time
+ * and refuse it with an ERROR line (instead of leaving it in the backlog
+ * with no word), then takes the reserve back. Returns how many were refused;
+ * *paused is set when accepting must pause (the reserve is gone or did not
+ * help). */
+static int refuse_with_reserve(int listen_fd, bool *paused)
+{
+	int refused = 0;
+	*paused = false;
+	while (refused < ACCEPT_BATCH) {
+		if (listener_reserve_open() < 0) {
+			*paused = true;
+			break;
+		}
+		close(reserve_fd);
+		reserve_fd = -1;
+		int fd = accept4(listen_fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+		int error = errno;
+		if (fd >= 0) {
+			refuse(fd, "Server is out of file descriptors, try again later");
+			refused++;
+		}
+		if (listener_reserve_open() < 0 || (fd < 0 && error != EAGAIN && error != EINTR &&
+						    error != ECONNABORTED))
+			*paused = true;
+		if (fd < 0 || *paused)
+			break;
+	}
+	return refused;
+}
+
 void listener_forget(const char *host)
 {
 	address_add(host, -1);
@@ -137,6 +176,9 @@ void listener_forget(const char *host)
 
 void listener_cleanup(void)
 {
+	if (reserve_fd >= 0)
+		close(reserve_fd);
+	reserve_fd = -1;
 	if (per_address)
 		strmap_free(per_address);
 	per_address = NULL;
@@ -150,16 +192,18 @@ static void admit(int listen_fd, int fd, struct sockaddr_storage *peer, socklen_
 	endpoint_format((struct sockaddr *)peer, peer_len, remote, sizeof remote);
 	endpoint_local(fd, local, sizeof local);
 	if (g_server.cfg.trace)
-		printf("[trace] accept(fd %d) returned a NEW socket, fd %d: local end %s (same "
-		       "port as the listener), remote end %s\n",
+		log_trace("accept(fd %d) returned a NEW socket, fd %d: local end %s (same "
+		       "port as the listener), remote end %s",
 		       listen_fd, fd, local, remote);
 	if (atomic_load(&g_server.sessions_alive) >= g_server.cfg.max_clients) {
-		log_warn("refusing %s: server full (%d clients)", remote, g_server.cfg.max_clients);
+		log_limited(LOG_WARN, LOG_LIMIT_BURST, "refusing %s: server full (%d clients)", remote,
+			    g_server.cfg.max_clients);
 		refuse(fd, "Server is full, try again later");
 		return;
 	}
 	if (g_server.cfg.max_per_ip && address_count(host) >= g_server.cfg.max_per_ip) {
-		log_warn("refusing %s: too many connections from %s", remote, host);
+		log_limited(LOG_WARN, LOG_LIMIT_BURST, "refusing %s: too many connections from %s",
+			    remote, host);
 		refuse(fd, "Too many connections from your address");
 		return;
 	}
@@ -179,7 +223,8 @@ static void admit(int listen_fd, int fd, struct sockaddr_storage *peer, socklen_
 	atomic_fetch_add(&g_server.sessions_alive, 1);
 	address_add(host, 1);
 	if (session_start(s) < 0) {
-		log_error("cannot start a thread for %s: %s", remote, strerror(errno));
+		log_limited(LOG_ERROR, LOG_LIMIT_BURST, "cannot start a thread for %s: %s", remote,
+			    strerror(errno));
 		refuse(fd, "Server out of resources");
 		s->fd = -1;
 		pthread_mutex_lock(&g_server.sessions_lock);
@@ -194,8 +239,8 @@ static void admit(int listen_fd, int fd, struct sockaddr_storage *peer, socklen_
 	}
 	log_debug("accepted %s as session %lu", remote, s->id);
 	if (g_server.cfg.trace)
-		printf("[trace] fd %d handed to worker thread %lu; listening fd %d is still "
-		       "listening for the next client\n",
+		log_trace("fd %d handed to worker thread %lu; listening fd %d is still "
+		       "listening for the next client",
 		       fd, s->id, listen_fd);
 }
 
@@ -217,13 +262,23 @@ int listener_accept(int listen_fd)
 		case EPROTO:
 			return 0;
 		case EMFILE:
-		case ENFILE:
+		case ENFILE: {
+			const char *why = strerror(errno);
+			bool paused;
+			int refused = refuse_with_reserve(listen_fd, &paused);
+			log_limited(LOG_WARN, LOG_LIMIT_BURST,
+				    "accept: %s; refused %d newcomer(s) with an ERROR%s", why, refused,
+				    paused ? "; pausing new connections briefly" : "");
+			return paused ? -1 : 0;
+		}
 		case ENOBUFS:
 		case ENOMEM:
-			log_warn("accept: %s; pausing new connections briefly", strerror(errno));
+			log_limited(LOG_WARN, LOG_LIMIT_BURST,
+				    "accept: %s; pausing new connections briefly", strerror(errno));
 			return -1;
 		default:
-			log_error("accept on fd %d: %s", listen_fd, strerror(errno));
+			log_limited(LOG_ERROR, LOG_LIMIT_BURST, "accept on fd %d: %s", listen_fd,
+				    strerror(errno));
 			return -1;
 		}
 	}

@@ -19,10 +19,15 @@ int listener_open_all(const struct config *cfg, int *fds, char **error);
  * memory), else 0. */
 int listener_accept(int fd);
 
+/* Opens the reserve descriptor (if not open): on EMFILE/ENFILE the acceptor
+ * gives it up for a moment to accept a newcomer and refuse it with an ERROR
+ * line. Returns 0 or -1. */
+int listener_reserve_open(void);
+
 /* A worker has been joined: forget its address for the per-address limit. */
 void listener_forget(const char *host);
 
-/* Frees the per-address table. */
+/* Frees the per-address table and the reserve descriptor. */
 void listener_cleanup(void);
 
 #endif

@@ -1,4 +1,5 @@
 /* parleyd: the multithreaded chat server (entry point). */
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,7 +21,9 @@
 /* Runs this program again with WORKER_TUNABLES in effect, once. Settings the
  * user gave in GLIBC_TUNABLES come after ours, so they win. Not under the
  * sanitizers or valgrind, which bring their own allocator and loader tricks;
- * if the exec fails, parleyd simply runs untuned. */
+ * if the exec fails, parleyd simply runs untuned. The binary's real path is
+ * executed, not /proc/self/exe: the kernel names a process after the file it
+ * executes, and "exe" in ps, pgrep and ss -p helps nobody. */
 static void reexec_tuned(char **argv)
 {
 #ifndef PARLEY_SANITIZED
@@ -33,8 +36,13 @@ static void reexec_tuned(char **argv)
 	if (!tunables)
 		return;
 	snprintf(tunables, cap, "%s%s%s", WORKER_TUNABLES, user ? ":" : "", user ? user : "");
-	if (setenv("GLIBC_TUNABLES", tunables, 1) == 0 && setenv(TUNED_MARK, "1", 1) == 0)
-		execv("/proc/self/exe", argv);
+	char self[PATH_MAX];
+	ssize_t len = readlink("/proc/self/exe", self, sizeof self - 1);
+	if (len > 0 && setenv("GLIBC_TUNABLES", tunables, 1) == 0 &&
+	    setenv(TUNED_MARK, "1", 1) == 0) {
+		self[len] = '\0';
+		execv(self, argv); /* fails if the binary was replaced: run untuned */
+	}
 	/* Still here: run as we are, with the environment we were given. */
 	if (user)
 		setenv("GLIBC_TUNABLES", user, 1);

@@ -14,20 +14,24 @@
 #include "registry.h"
 #include "server.h"
 #include "session.h"
+#include "textsafe.h"
 
 #define PLAIN_LINE_MAX 1024
 
 void plain_say(struct session *s, const char *fmt, ...)
 {
-	char line[PLAIN_LINE_MAX];
-	memcpy(line, "*** ", 4);
+	char text[PLAIN_LINE_MAX], line[PLAIN_LINE_MAX];
 	va_list ap;
 	va_start(ap, fmt);
-	int n = vsnprintf(line + 4, sizeof line - 6, fmt, ap);
+	int n = vsnprintf(text, sizeof text, fmt, ap);
 	va_end(ap);
 	if (n < 0)
 		return;
-	size_t len = 4 + ((size_t)n < sizeof line - 6 ? (size_t)n : sizeof line - 7);
+	/* The arguments may hold peer text (a topic, a refused name): no bidi
+	 * or control character reaches the terminal. */
+	memcpy(line, "*** ", 4);
+	size_t len = 4 + textsafe_clean(text, strnlen(text, sizeof text), line + 4,
+					sizeof line - 6, TEXTSAFE_DROP);
 	memcpy(line + len, "\r\n", 2);
 	deliver_queue_line(s, s, line, len + 2);
 }
@@ -135,12 +139,18 @@ static int render_event(const struct outmsg *m, const char *nick, char *buf, siz
 	return -1;
 }
 
-/* Appends CR LF to a rendered body; returns the line length or -1. */
+/* Cleans a rendered body (bidi controls and any control go: the line is for
+ * a terminal) and appends CR LF; returns the line length or -1. */
 static int finish_line(int body_len, char *buf, size_t cap)
 {
 	if (body_len < 0)
 		return -1;
 	size_t len = (size_t)body_len < cap - 3 ? (size_t)body_len : cap - 3;
+	char body[PLAIN_LINE_MAX];
+	if (len >= sizeof body)
+		len = sizeof body - 1;
+	memcpy(body, buf, len);
+	len = textsafe_clean(body, len, buf, cap - 2, TEXTSAFE_DROP);
 	memcpy(buf + len, "\r\n", 3);
 	return (int)len + 2;
 }
@@ -196,7 +206,8 @@ static void plain_register(struct session *s)
 	s->plain_step = PLAIN_CHAT;
 	char remote[ENDPOINT_STR_MAX];
 	session_remote(s, remote, sizeof remote);
-	log_info("session %lu joined in plain mode as %s (%s)", s->id, s->nick, remote);
+	log_limited(LOG_INFO, LOG_CONNECTION_BURST, "session %lu joined in plain mode as %s (%s)",
+		    s->id, s->nick, remote);
 	plain_say(s, "Hello %s! Type a message and press Enter to send it to the room; "
 		     "/help lists commands.", s->nick);
 	channel_join(s, g_server.cfg.default_room, NULL);

@@ -1,6 +1,7 @@
 /* server: process state, the acceptor loop, reaping workers, shutdown. */
 #include "server.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <poll.h>
 #include <signal.h>
@@ -8,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
+#include <sys/resource.h>
 #include <sys/signalfd.h>
 #include <time.h>
 #include <unistd.h>
@@ -15,11 +17,15 @@
 #include "flushq.h"
 #include "listener.h"
 #include "log.h"
+#include "motd.h"
 #include "registry.h"
 #include "session.h"
 #include "xalloc.h"
 
 #define ACCEPT_PAUSE_MS 100
+/* Descriptors kept free beside one per connection: a refused newcomer in
+ * flight, the reserve being reopened, a MOTD being re-read, some slack. */
+#define FD_SPARE 8
 
 struct server g_server;
 
@@ -65,14 +71,15 @@ static void reap_finished(void)
 	}
 }
 
-/* Blocks the stop signals and the workers' wake signal in every thread, and
- * returns a signalfd for the stop signals. */
+/* Blocks the stop signals, SIGHUP and the workers' wake signal in every
+ * thread, and returns a signalfd for the first two. */
 static int signals_setup(void)
 {
 	sigset_t set;
 	sigemptyset(&set);
 	sigaddset(&set, SIGINT);
 	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGHUP);
 	sigaddset(&set, SESSION_WAKE_SIGNAL);
 	/* The new mask is computed rather than queried: reading it back with
 	 * pthread_sigmask(SIG_SETMASK, NULL, &m) left SIGTERM deliverable under
@@ -114,6 +121,24 @@ static void stop_all_sessions(void)
 	flushq_free();
 }
 
+/* SIGHUP: re-read what can change while running (the MOTD), quietly: no
+ * client is told, and a file that cannot be read leaves the old text. */
+static void reload_on_hangup(void)
+{
+	const char *path = g_server.cfg.motd_path;
+	if (!path) {
+		log_info("received SIGHUP: nothing to re-read (no --motd)");
+		return;
+	}
+	char *error;
+	if (motd_reload(path, &error) < 0) {
+		log_warn("received SIGHUP: %s; keeping the MOTD as it was", error);
+		free(error);
+		return;
+	}
+	log_info("received SIGHUP: re-read the MOTD from %s", path);
+}
+
 /* The acceptor loop: returns when a stop signal arrives. */
 static void accept_loop(int *listen_fds, int nlisten, int signal_fd)
 {
@@ -136,16 +161,73 @@ static void accept_loop(int *listen_fds, int nlisten, int signal_fd)
 		if (fds[0].revents & POLLIN) {
 			struct signalfd_siginfo info;
 			if (read(signal_fd, &info, sizeof info) == sizeof info) {
-				log_info("received %s, shutting down", strsignal((int)info.ssi_signo));
-				return;
+				if (info.ssi_signo == SIGHUP) {
+					reload_on_hangup();
+				} else {
+					log_info("received %s, shutting down",
+						 strsignal((int)info.ssi_signo));
+					return;
+				}
 			}
 		}
 		if (fds[1].revents & POLLIN)
 			reap_finished();
+		log_later_flush(); /* notes made under locks (waking workers) */
 		for (int i = 0; i < nlisten; i++)
 			if ((fds[i + 2].revents & POLLIN) && listener_accept(listen_fds[i]) < 0)
 				paused_until = clock_mono_ms() + ACCEPT_PAUSE_MS;
 	}
+}
+
+/* How many descriptors the process has open (16 if /proc cannot say). */
+static long descriptors_open(void)
+{
+	DIR *dir = opendir("/proc/self/fd");
+	if (!dir)
+		return 16;
+	long n = 0;
+	for (struct dirent *e; (e = readdir(dir));)
+		if (e->d_name[0] != '.')
+			n++;
+	closedir(dir);
+	return n - 1; /* the directory's own descriptor */
+}
+
+/* Raises the soft descriptor limit to the hard one; returns the soft limit
+ * it had before. */
+static rlim_t descriptors_raise(void)
+{
+	struct rlimit rl;
+	if (getrlimit(RLIMIT_NOFILE, &rl) < 0)
+		return RLIM_INFINITY;
+	rlim_t was = rl.rlim_cur;
+	if (rl.rlim_cur < rl.rlim_max) {
+		struct rlimit want = {rl.rlim_max, rl.rlim_max};
+		setrlimit(RLIMIT_NOFILE, &want);
+	}
+	return was;
+}
+
+/* Lowers max_clients to what the descriptor limit allows (one socket per
+ * connection beside the descriptors open now, the listeners about to be
+ * opened and FD_SPARE), saying so in one line. Call with everything else open
+ * that stays open (signalfd, log, reserve), before "listening on" tells the
+ * world the server is set up. */
+static void descriptors_clamp(rlim_t was, int listeners)
+{
+	struct rlimit rl;
+	if (getrlimit(RLIMIT_NOFILE, &rl) < 0 || rl.rlim_cur == RLIM_INFINITY)
+		return;
+	long room = (long)rl.rlim_cur - descriptors_open() - listeners - FD_SPARE;
+	if (room < 1)
+		room = 1;
+	if (g_server.cfg.max_clients <= room)
+		return;
+	log_warn("the descriptor limit (%llu; %llu before raising it to the hard limit) "
+		 "allows %ld clients: --max-clients lowered from %d to %ld",
+		 (unsigned long long)rl.rlim_cur, (unsigned long long)was, room,
+		 g_server.cfg.max_clients, room);
+	g_server.cfg.max_clients = (int)room;
 }
 
 /* Fills the process-wide state from the configuration. */
@@ -163,6 +245,7 @@ static void server_init(const struct config *cfg)
 	g_server.reaper_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
 	registry_init();
 	flushq_init(cfg->writers);
+	motd_set(cfg->motd ? xstrdup(cfg->motd) : NULL);
 }
 
 int server_run(const struct config *cfg)
@@ -174,10 +257,19 @@ int server_run(const struct config *cfg)
 		log_error("cannot set up signal or wake-up descriptors: %s", strerror(errno));
 		return 1;
 	}
+	rlim_t soft_was = descriptors_raise();
+	/* From here on no log line waits for stderr (or a trace line for stdout). */
+	if (log_start() < 0)
+		log_warn("no log thread: log lines are written directly");
+	if (listener_reserve_open() < 0)
+		log_warn("cannot open a reserve descriptor: %s", strerror(errno));
+	descriptors_clamp(soft_was, cfg->nbinds ? cfg->nbinds : 2);
 	int listen_fds[LISTENERS_MAX];
 	char *error;
 	int nlisten = listener_open_all(cfg, listen_fds, &error);
 	if (nlisten < 0) {
+		listener_cleanup();
+		log_stop();
 		fprintf(stderr, "parleyd: %s\n", error);
 		free(error);
 		return 1;
@@ -187,12 +279,15 @@ int server_run(const struct config *cfg)
 	for (int i = 0; i < nlisten; i++) {
 		close(listen_fds[i]);
 		if (cfg->trace)
-			printf("[trace] close(fd %d): no longer listening\n", listen_fds[i]);
+			log_trace("close(fd %d): no longer listening", listen_fds[i]);
 	}
 	stop_all_sessions();
+	log_later_flush();
 	log_info("all connections closed; %llu were dropped for SendQ exceeded this run",
 		 (unsigned long long)atomic_load(&g_server.sendq_kills));
+	log_stop();
 	registry_free();
+	motd_free();
 	listener_cleanup();
 	close(signal_fd);
 	close(g_server.reaper_fd);

@@ -9,14 +9,16 @@
  *                                                       session queue lock
  *
  * The last three are leaves (nothing is taken while holding one), as are
- * sessions_lock (below) and flushq's lock. Several channel locks are held at
+ * sessions_lock (below), flushq's lock and the leaves inside other modules
+ * (motd.c's, and log.c's ring and limit locks, held for a copy). Several channel locks are held at
  * once only in increasing channel id (channels_lock_all: NICK, QUIT). The
  * registry lock is held only for short table edits and lookups; nobody
  * waits for a channel lock while holding it for writing, and the fan-out
  * paths (messages, JOIN/PART/KICK/NICK/QUIT) hold a channel reference
  * instead of the registry lock (channel.h). Nobody blocks on I/O while
  * holding any of them: sockets are non-blocking and every send under a lock
- * is MSG_DONTWAIT. */
+ * is MSG_DONTWAIT; the log is written by its own thread, and code that may
+ * run under a lock logs with log_later(), flushed where no lock is held. */
 #ifndef PARLEY_SERVER_H
 #define PARLEY_SERVER_H
 
@@ -27,6 +29,10 @@
 #include "config.h"
 
 struct session;
+
+/* Log lines per 10 s for each connection event (registered, closed ...): a
+ * classroom arriving at once is logged whole, a reconnect loop is not. */
+#define LOG_CONNECTION_BURST 100
 
 struct server {
 	struct config cfg;            /* constant after start-up */

@@ -123,8 +123,8 @@ void session_wake(struct session *s)
 	if (!s->q_worker_running)
 		return;
 	int err = pthread_kill(s->q_worker, SESSION_WAKE_SIGNAL);
-	if (err)
-		log_warn("session %lu: cannot signal worker: %s", s->id, strerror(err));
+	if (err) /* q_lock is held: logged later */
+		log_later(LOG_WARN, "cannot signal a worker", strerror(err));
 }
 
 void session_wake_unlocked(struct session *s)
@@ -275,6 +275,7 @@ __attribute__((noinline)) static long long process_lines(struct session *s)
 			commands_line_too_long(s);
 		else if (len > 0)
 			commands_line(s, line, len);
+		log_later_flush(); /* what the command noted under locks */
 		if (batched++ == 0) { /* once per batch: a clock read per line is waste */
 			s->busy_since_trim = true;
 			s->busy_mono_ms = clock_mono_ms();
@@ -401,8 +402,9 @@ COLD static void check_queue_flags(struct session *s)
 		atomic_fetch_add(&g_server.sendq_kills, 1);
 		char remote[ENDPOINT_STR_MAX];
 		session_remote(s, remote, sizeof remote);
-		log_warn("session %lu (%s, %s): SendQ exceeded (limit %zu bytes), disconnecting",
-			 s->id, session_target(s), remote, g_server.cfg.sendq);
+		log_limited(LOG_WARN, LOG_LIMIT_BURST,
+			    "session %lu (%s, %s): SendQ exceeded (limit %zu bytes), disconnecting",
+			    s->id, session_target(s), remote, g_server.cfg.sendq);
 		session_quit(s, "SendQ exceeded");
 	} else if (error) {
 		char reason[128];
@@ -557,10 +559,10 @@ COLD static void session_finish(struct session *s)
 	close(fd);
 	s->fd = -1;
 	pthread_mutex_unlock(&s->q_lock);
-	log_info("session %lu (%s, %s) closed: %s", s->id, session_target(s), remote,
-		 s->quit_reason);
+	log_limited(LOG_INFO, LOG_CONNECTION_BURST, "session %lu (%s, %s) closed: %s", s->id,
+		    session_target(s), remote, s->quit_reason);
 	if (g_server.cfg.trace)
-		printf("[trace] close(fd %d): connection %s <-> %s ended (%s)\n", fd, local, remote,
+		log_trace("close(fd %d): connection %s <-> %s ended (%s)", fd, local, remote,
 		       s->quit_reason);
 }
 
@@ -583,7 +585,7 @@ COLD static void trace_started(const struct session *s)
 	char local[ENDPOINT_STR_MAX], remote[ENDPOINT_STR_MAX];
 	session_local(s, local, sizeof local);
 	session_remote(s, remote, sizeof remote);
-	printf("[trace] worker thread %lu started: it owns fd %d (%s <-> %s)\n", s->id, s->fd,
+	log_trace("worker thread %lu started: it owns fd %d (%s <-> %s)", s->id, s->fd,
 	       local, remote);
 }
 
@@ -607,8 +609,9 @@ void *session_main(void *arg)
 		serve_once(s);
 	}
 	session_finish(s);
+	log_later_flush();
 	if (g_server.cfg.trace)
-		printf("[trace] worker thread %lu exits\n", s->id);
+		log_trace("worker thread %lu exits", s->id);
 	pthread_mutex_lock(&s->q_lock);
 	s->q_worker_running = false; /* no more signals: the thread is about to end */
 	pthread_mutex_unlock(&s->q_lock);

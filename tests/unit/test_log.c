@@ -5,6 +5,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <poll.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -137,6 +139,71 @@ static void test_hostile(void **state)
 	assert_null(strtok_r(NULL, "\n", &save));
 }
 
+/* Bidi controls are removed, C1 controls masked; RTL letters stay. */
+static void emit_unicode(void)
+{
+	log_info("quit: %s", "\xe2\x80\xae" "evil\xe2\x80\xac \xd7\xa9\xd7\x9c csi\xc2\x9b" "2J");
+}
+
+static void test_unicode(void **state)
+{
+	char *save = NULL;
+
+	(void)state;
+	capture(emit_unicode);
+	check_line(strtok_r(captured, "\n", &save), "INFO",
+		   "quit: evil \xd7\xa9\xd7\x9c csi?2J");
+}
+
+/* With the log thread running and stderr a pipe nobody reads, logging never
+ * waits: every call returns, the surplus is dropped and counted, and once the
+ * pipe is read again a line says how many were dropped. log_stop returns
+ * even while the pipe is full. */
+static void test_stalled_pipe(void **state)
+{
+	int pipefd[2];
+	int saved = dup(STDERR_FILENO);
+	static char buf[1 << 16];
+	size_t got = 0, keep = 0;
+	bool seen = false;
+
+	(void)state;
+	assert_int_equal(pipe(pipefd), 0);
+	assert_true(dup2(pipefd[1], STDERR_FILENO) >= 0);
+	close(pipefd[1]);
+	log_set_level(LOG_INFO);
+	assert_int_equal(log_start(), 0);
+	for (int i = 0; i < 20000; i++)
+		log_info("line %d of a log nobody reads, padded to be long enough to fill", i);
+	assert_true(log_dropped_total() > 0);
+	/* Read again: the drop report comes (bounded: 200 reads of up to 10 s). */
+	for (int i = 0; i < 200 && !seen; i++) {
+		struct pollfd pfd = {.fd = pipefd[0], .events = POLLIN};
+		assert_int_equal(poll(&pfd, 1, 10000), 1);
+		ssize_t n = read(pipefd[0], buf + keep, sizeof buf - 1 - keep);
+		assert_true(n > 0);
+		buf[keep + (size_t)n] = '\0';
+		got += (size_t)n;
+		seen = strstr(buf, "log lines dropped") != NULL;
+		/* Keep the end of this read: the words may straddle two reads. */
+		size_t total = keep + (size_t)n;
+		size_t tail = total < 64 ? total : 64;
+		memmove(buf, buf + total - tail, tail);
+		keep = tail;
+		if (!seen)
+			log_info("nudge %d", i); /* a line to write after the report */
+	}
+	assert_true(seen);
+	/* Stalled again, and stopped: log_stop gives up on the pipe. */
+	for (int i = 0; i < 5000; i++)
+		log_info("line %d of a log nobody reads, padded to be long enough to fill", i);
+	log_stop();
+	assert_true(dup2(saved, STDERR_FILENO) >= 0);
+	close(saved);
+	close(pipefd[0]);
+	assert_true(got > 0);
+}
+
 /* Runs this module's tests. */
 int main(void)
 {
@@ -144,6 +211,8 @@ int main(void)
 	    cmocka_unit_test(test_parse_level),
 	    cmocka_unit_test(test_format),
 	    cmocka_unit_test(test_hostile),
+	    cmocka_unit_test(test_unicode),
+	    cmocka_unit_test(test_stalled_pipe),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
