@@ -30,7 +30,6 @@ Environment:
 """
 
 import collections
-import errno
 import os
 import random
 import re
@@ -40,7 +39,7 @@ import struct
 import threading
 import time
 
-from harness import (IrcClient, LineClient, PlainClient, ServerTestCase, binary_is_asan,
+from harness import (IrcClient, PlainClient, ServerTestCase, binary_is_asan,
                      binary_is_sanitized, fill_room, main, parse_line, poll_until,
                      run_threads, scale, scaled, strip_tags)
 
@@ -125,6 +124,41 @@ def close_fin(c):
     c.expect_closed()
 
 
+def take_lines(c):
+    """Removes and returns every line c received so far (the client keeps
+    no copy: a stayer of a long soak would otherwise hold millions)."""
+    with c._cond:
+        lines = c.received
+        c.received = []
+        c.pending = []
+        c.raw_received = bytearray()
+    return lines
+
+
+def control_kinds(line, plain):
+    """What a received line shows that it must not: a C1 control or a C0
+    one the server refuses; a bidi or zero-width control anywhere for plain
+    users, in a nick or channel name for IRC users (RTL text stays)."""
+    kinds = []
+    if C1_RX.search(line):
+        kinds.append("C1")
+    if C0_REFUSED_RX.search(line):
+        kinds.append("C0")
+    if plain:
+        if BIDI_RX.search(line):
+            kinds.append("bidi (plain)")
+        return kinds
+    _, prefix, command, params = parse_line(line)
+    names = [prefix or ""]
+    if command in ("PRIVMSG", "NOTICE", "TOPIC", "KICK", "PART", "QUIT"):
+        names += params[:-1]
+    else:
+        names += params
+    if any(BIDI_RX.search(n) for n in names):
+        kinds.append("bidi in a name")
+    return kinds
+
+
 def closed_by_server(sock, timeout=5.0):
     """Reads and discards what sock has; True once the server closed it."""
     deadline = time.monotonic() + timeout
@@ -207,13 +241,14 @@ class Round:
 
     # ---- helpers
     def next_source(self):
+        """A simulated user's own loopback address (shared with 7 others)."""
         with self.lock:
             k = self.user_seq
             self.user_seq += 1
-            self.connections += 1
         return address(k)
 
     def record(self, room, sid, seq):
+        """Notes a room message as sent (after the send returned)."""
         with self.lock:
             self.sent[room].append((sid, seq))
 
@@ -223,6 +258,12 @@ class Round:
             self.hostile_connections += connections
             self.connections += connections
 
+    def forget(self, c):
+        """Closes a client that left during the round and lets its lines go."""
+        c.close()
+        with self.lock:
+            self.clients.remove(c)
+
     def problem(self, text):
         with self.lock:
             self.problems.append(text)
@@ -231,6 +272,7 @@ class Round:
         c = IrcClient(self.port, nick=nick, source=source)
         with self.lock:
             self.clients.append(c)
+            self.connections += 1
         c.register(caps=caps)
         return c
 
@@ -261,6 +303,7 @@ class Round:
             c = PlainClient(self.port, nick=sid, source=self.next_source())
             with self.lock:
                 self.clients.append(c)
+                self.connections += 1
             c.login(room=ROOMS[0])
             self.stayers.append({"c": c, "sid": sid, "echo": False, "rooms": [ROOMS[0]],
                                  "plain": True, "seq": 0, "nicks": 0})
@@ -271,7 +314,9 @@ class Round:
         self.initial_t = "t" in m.group(1)
         self.slow = self.setup_slow()
         for s in self.stayers:
-            s["mark"] = s["c"].mark()
+            s.update(seen=[], t=self.initial_t, controls=collections.Counter(),
+                     examples={}, slow_quit=False)
+            take_lines(s["c"])   # what came before the round is not looked at
 
     def setup_slow(self):
         """The slow reader: in every room, reads nothing after its JOINs."""
@@ -294,8 +339,13 @@ class Round:
         now = time.monotonic()
         for s in group:
             s["next"] = now + rng.uniform(0.0, 2.0)
+        next_digest = now + 1.0
         while not self.stop.is_set():
             now = time.monotonic()
+            if now >= next_digest:
+                next_digest = now + 1.0
+                for s in group:
+                    self.digest(s)
             for s in group:
                 if s["next"] > now:
                     continue
@@ -303,7 +353,10 @@ class Round:
                 c = s["c"]
                 room = s["rooms"][s["seq"] % len(s["rooms"])]
                 text = "soak %s %d %s %s" % (s["sid"], s["seq"], room, "x" * rng.randint(1, 60))
-                c.send(text) if s["plain"] else c.privmsg(room, text)
+                if s["plain"]:
+                    c.send(text)
+                else:
+                    c.privmsg(room, text)
                 self.record(room, s["sid"], s["seq"])
                 s["seq"] += 1
                 if rng.random() < 0.08:
@@ -331,8 +384,12 @@ class Round:
             self.stop.wait(rng.uniform(0.1, 0.6))
 
     def say(self, c, rng, sid, state, room, plain=False):
+        """A transient's next numbered message to room."""
         text = "soak %s %d %s %s" % (sid, state["seq"], room, "y" * rng.randint(1, 80))
-        c.send(text) if plain else c.privmsg(room, text)
+        if plain:
+            c.send(text)
+        else:
+            c.privmsg(room, text)
         self.record(room, sid, state["seq"])
         state["seq"] += 1
 
@@ -392,9 +449,9 @@ class Round:
             c.close()
 
     # ---- hostile peers
-    def hostile_irc(self, name, rcvbuf=None):
-        c = IrcClient(self.port, nick=self.tag + name, source=HOSTILE_ADDRESS[2],
-                      rcvbuf=rcvbuf)
+    def hostile_irc(self, name):
+        """A registered hostile IRC peer (its reader thread reads everything)."""
+        c = IrcClient(self.port, nick=self.tag + name, source=HOSTILE_ADDRESS[2])
         with self.lock:
             self.clients.append(c)
         self.hostile_count(connections=1)
@@ -406,11 +463,14 @@ class Round:
         return not self.stop.wait(seconds)
 
     def hostile_lines_loop(self, c, lines_of_round, period):
+        """Sends lines_of_round() every period until the round ends or the
+        server stops reading for 5 s."""
         while True:
             deadline = time.monotonic() + 5
             lines = lines_of_round()
             if not send_bounded(c.sock, encode_lines(lines), deadline):
                 return
+            take_lines(c)   # replies are read, and dropped
             self.hostile_count(lines=len(lines))
             if not self.pace(period):
                 return
@@ -456,7 +516,7 @@ class Round:
             # a quit reason with C1 (and bidi) reaches everyone who shares a room
             send_bounded(c.sock, "QUIT :bye \u009b31m \u202eevil\r\n", time.monotonic() + 5)
             c.wait_closed()
-            c.close()
+            self.forget(c)
 
     def hostile_parser(self):
         """Lines the parser and dispatcher must survive (issue 8, server 6)."""
@@ -503,6 +563,8 @@ class Round:
             if not send_bounded(sock, data, time.monotonic() + 2):
                 break
             self.hostile_count(lines=4 * burst)
+            if reads:
+                take_lines(c)
             if not self.pace(0.5):
                 break
         if reads:
@@ -533,12 +595,9 @@ class Round:
         c = self.hostile_irc("noise")
         c.join(SLOW_ROOM)
         quit_rx = re.compile(r"^:%s!\S+ QUIT " % re.escape(self.slow_nick))
-        seen = 0
         batch = encode_lines(["PRIVMSG %s :%s" % (SLOW_ROOM, "n" * 480)] * 100)
         for _ in range(100000):   # a hard bound: 4.8 GB at most
-            with c._cond:
-                new, seen = c.received[seen:], len(c.received)
-            if any(quit_rx.match(strip_tags(l)) for l in new):
+            if any(quit_rx.match(strip_tags(l)) for l in take_lines(c)):
                 break
             if not send_bounded(c.sock, batch, time.monotonic() + 5):
                 break
@@ -599,7 +658,7 @@ class Round:
                     break
             send_bounded(c.sock, "/quit bye \u009b \u202e\n", time.monotonic() + 5)
             c.wait_closed()
-            c.close()
+            self.forget(c)
             rounds += 1
 
     # ---- running
@@ -638,11 +697,11 @@ class Round:
             deadline = time.monotonic() + 30
             for s in self.stayers:
                 want = len(expected[s["sid"]])
-                poll_until(lambda s=s, w=want: len(self.observed(s)) >= w or
-                           s["c"].is_closed(), timeout=max(0, deadline - time.monotonic()),
-                           interval=0.2)
+                poll_until(lambda s=s, w=want: self.digest(s) >= w or s["c"].is_closed(),
+                           timeout=max(0, deadline - time.monotonic()), interval=0.2)
                 if not s["plain"] and not s["c"].is_closed():
                     s["c"].sync(timeout=30)
+                self.digest(s)
             self.check_messages(expected)
             self.check_mode()
             self.check_controls()
@@ -659,22 +718,38 @@ class Round:
                     if s["echo"] or sid != s["sid"]]
         return out
 
-    def observed(self, s):
-        """The soak messages a stayer received, in order: (room, sid, seq)."""
-        c = s["c"]
-        with c._cond:
-            lines = c.received[s["mark"]:]
-        out = []
-        for line in lines:
+    def digest(self, s):
+        """Takes the lines a stayer received since the last call and keeps
+        only what the checks need (so that a long soak stays small): its
+        room messages in order, its idea of #lobby's +t, the control
+        characters it was shown, whether it saw the slow reader's SendQ
+        quit. Returns how many room messages it has seen."""
+        slow_rx = re.compile(r"^:%s!\S+ QUIT :.*SendQ exceeded" % re.escape(self.slow_nick))
+        for line in take_lines(s["c"]):
             if s["plain"]:
                 m = SOAK_PLAIN_RX.match(line)
                 if m:
-                    out.append((m.group(3), m.group(1), int(m.group(2))))
+                    s["seen"].append((m.group(3), m.group(1), int(m.group(2))))
             else:
-                m = SOAK_IRC_RX.match(strip_tags(line))
+                body = strip_tags(line)
+                m = SOAK_IRC_RX.match(body)
                 if m:
-                    out.append((m.group(1), m.group(2), int(m.group(3))))
-        return out
+                    s["seen"].append((m.group(1), m.group(2), int(m.group(3))))
+                    continue   # (soak messages carry no controls)
+                m = MODE_RX.match(body)
+                if m:
+                    adding = True
+                    for ch in m.group(1):
+                        if ch in "+-":
+                            adding = ch == "+"
+                        elif ch == "t":
+                            s["t"] = adding
+                if slow_rx.match(body):
+                    s["slow_quit"] = True
+            for kind in control_kinds(line, s["plain"]):
+                s["controls"][kind] += 1
+                s["examples"].setdefault(kind, ascii(line))
+        return len(s["seen"])
 
     def check_messages(self, expected):
         views = {}
@@ -684,7 +759,7 @@ class Round:
             if s["c"].is_closed():
                 self.problem("stayer %s was disconnected: %s" % (name, s["c"].describe(5)))
                 continue
-            seen = self.observed(s)
+            seen = s["seen"]
             want = expected[s["sid"]]
             counts = collections.Counter(seen)
             dups = [m for m, n in counts.items() if n > 1]
@@ -731,20 +806,7 @@ class Round:
         for s in self.stayers:
             if s["plain"] or ROOMS[0] not in s["rooms"]:
                 continue
-            t = self.initial_t
-            with s["c"]._cond:
-                lines = s["c"].received[s["mark"]:]
-            for line in lines:
-                mm = MODE_RX.match(strip_tags(line))
-                if not mm:
-                    continue
-                adding = True
-                for ch in mm.group(1):
-                    if ch in "+-":
-                        adding = ch == "+"
-                    elif ch == "t":
-                        t = adding
-            if t != real:
+            if s["t"] != real:
                 wrong.append(s["sid"])
         if wrong:
             self.problem("#lobby is %st but %d stayers were told %st by the MODE lines "
@@ -759,29 +821,9 @@ class Round:
         found = collections.Counter()
         examples = {}
         for s in self.stayers:
-            with s["c"]._cond:
-                lines = s["c"].received[s["mark"]:]
-            for line in lines:
-                kinds = []
-                if C1_RX.search(line):
-                    kinds.append("C1")
-                if C0_REFUSED_RX.search(line):
-                    kinds.append("C0")
-                if s["plain"]:
-                    if BIDI_RX.search(line):
-                        kinds.append("bidi (plain)")
-                else:
-                    _, prefix, command, params = parse_line(line)
-                    names = [prefix or ""]
-                    if command in ("PRIVMSG", "NOTICE", "TOPIC", "KICK", "PART", "QUIT"):
-                        names += params[:-1]
-                    else:
-                        names += params
-                    if any(BIDI_RX.search(n) for n in names):
-                        kinds.append("bidi in a name")
-                for k in kinds:
-                    found[k] += 1
-                    examples.setdefault(k, ascii(line))
+            found.update(s["controls"])
+            for kind, line in s["examples"].items():
+                examples.setdefault(kind, line)
         for k, n in sorted(found.items()):
             self.problem("%d lines with %s reached stayers, e.g. %s" % (n, k, examples[k]))
 
@@ -791,11 +833,10 @@ class Round:
             self.problem("the slow reader (never reads, in every room) was not "
                          "disconnected by the end of the round")
             return
-        rx = re.compile(r"^:%s!\S+ QUIT :.*SendQ exceeded" % re.escape(self.slow_nick))
         for s in self.stayers:
             if s["plain"]:
                 continue
-            if not any(rx.match(strip_tags(l)) for l in s["c"].received):
+            if not s["slow_quit"]:
                 self.problem("stayer %s did not see the slow reader quit with "
                              "'SendQ exceeded'" % s["sid"])
                 return
