@@ -36,6 +36,7 @@ import re
 import select
 import socket
 import struct
+import sys
 import threading
 import time
 
@@ -684,9 +685,7 @@ class Round:
     def finish(self, check):
         """Waits until the stayers have what was sent, checks (if asked),
         then closes everyone."""
-        expected = {}
-        for s in self.stayers:
-            expected[s["sid"]] = self.expected_for(s)
+        own = collections.Counter((room, sid) for room in ROOMS for sid, _ in self.sent[room])
         if check:
             for s in self.stayers:
                 if not s["plain"]:
@@ -696,13 +695,14 @@ class Round:
             # one deadline for all: a stayer that misses messages never gets them
             deadline = time.monotonic() + 30
             for s in self.stayers:
-                want = len(expected[s["sid"]])
+                want = sum(len(self.sent[r]) - (0 if s["echo"] else own[(r, s["sid"])])
+                           for r in s["rooms"])
                 poll_until(lambda s=s, w=want: self.digest(s) >= w or s["c"].is_closed(),
                            timeout=max(0, deadline - time.monotonic()), interval=0.2)
                 if not s["plain"] and not s["c"].is_closed():
                     s["c"].sync(timeout=30)
                 self.digest(s)
-            self.check_messages(expected)
+            self.check_messages()
             self.check_mode()
             self.check_controls()
             self.check_slow()
@@ -729,12 +729,14 @@ class Round:
             if s["plain"]:
                 m = SOAK_PLAIN_RX.match(line)
                 if m:
-                    s["seen"].append((m.group(3), m.group(1), int(m.group(2))))
+                    s["seen"].append((sys.intern(m.group(3)), sys.intern(m.group(1)),
+                                      int(m.group(2))))
             else:
                 body = strip_tags(line)
                 m = SOAK_IRC_RX.match(body)
                 if m:
-                    s["seen"].append((m.group(1), m.group(2), int(m.group(3))))
+                    s["seen"].append((sys.intern(m.group(1)), sys.intern(m.group(2)),
+                                      int(m.group(3))))
                     continue   # (soak messages carry no controls)
                 m = MODE_RX.match(body)
                 if m:
@@ -751,20 +753,26 @@ class Round:
                 s["examples"].setdefault(kind, ascii(line))
         return len(s["seen"])
 
-    def check_messages(self, expected):
-        views = {}
+    @staticmethod
+    def stayer_name(s):
+        return "%s (%s)" % (s["sid"], "plain" if s["plain"] else
+                            "echo" if s["echo"] else "irc")
+
+    def check_messages(self):
+        """Each stayer: every message of its rooms exactly once (its own too
+        with echo-message), each sender's in the order sent; each room: all
+        its stayers in one order."""
         for s in self.stayers:
-            name = "%s (%s)" % (s["sid"], "plain" if s["plain"] else
-                                "echo" if s["echo"] else "irc")
+            name = self.stayer_name(s)
             if s["c"].is_closed():
                 self.problem("stayer %s was disconnected: %s" % (name, s["c"].describe(5)))
                 continue
             seen = s["seen"]
-            want = expected[s["sid"]]
+            want = set(self.expected_for(s))
             counts = collections.Counter(seen)
             dups = [m for m, n in counts.items() if n > 1]
-            missing = set(want) - set(counts)
-            extra = set(counts) - set(want)
+            missing = want - set(counts)
+            extra = set(counts) - want
             if dups or missing or extra:
                 self.problem("stayer %s: %d messages expected, %d received; %d duplicated "
                              "(e.g. %s), %d missing (e.g. %s), %d unexpected (e.g. %s)" % (
@@ -778,23 +786,36 @@ class Round:
                                  % (name, sid, room, seq, last[(room, sid)]))
                     break
                 last[(room, sid)] = seq
-            for room in s["rooms"]:
-                views.setdefault(room, []).append(
-                    (name, [m for m in seen if m[0] == room]))
-        # one order per room: every two stayers agree on their common messages
-        for room, vs in views.items():
-            ref_name, ref = max(vs, key=lambda v: len(v[1]))
-            for name, seq in vs:
-                common = set(seq) & set(ref)
-                a = [m for m in ref if m in common]
-                b = [m for m in seq if m in common]
-                if a != b:
-                    i = next(k for k in range(len(a)) if a[k] != b[k])
-                    self.problem("%s: %s and %s saw different orders; first difference at "
-                                 "#%d: %s vs %s" % (room, ref_name, name, i, a[i], b[i]))
+        for room in ROOMS:
+            self.check_room_order(room)
         total = sum(len(v) for v in self.sent.values())
         print("soak[%s]: %d room messages sent; %d stayers checked" % (
             self.tag, total, len(self.stayers)))
+
+    def check_room_order(self, room):
+        """Every stayer of room saw the messages it shares with the one that
+        saw the most in the same relative order."""
+        members = [s for s in self.stayers if room in s["rooms"] and not s["c"].is_closed()]
+        if not members:
+            return
+        ref = max(members, key=lambda s: sum(1 for m in s["seen"] if m[0] == room))
+        position = {}
+        for m in ref["seen"]:
+            if m[0] == room:
+                position.setdefault(m, len(position))
+        for s in members:
+            at, prev = -1, None
+            for m in s["seen"]:
+                pos = position.get(m) if m[0] == room else None
+                if pos is None:
+                    continue
+                if pos < at:
+                    self.problem("%s: %s and %s saw different orders: %s came after %s for "
+                                 "one, before it for the other" % (
+                                     room, self.stayer_name(ref), self.stayer_name(s), m,
+                                     prev))
+                    break
+                at, prev = pos, m
 
     def check_mode(self):
         """Every #lobby stayer's picture of +t, built from the MODE lines it
