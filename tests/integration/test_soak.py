@@ -21,7 +21,7 @@ and many connections from one address. Nothing relies on a reply to hostile
 input: only on the server surviving and on what the others see.
 
 One warm-up round of the same shape comes first; the baseline is taken after
-it (allocator arenas, thread-stack cache and history rings are then at their
+it (the allocator's arenas and the thread-stack cache are then at their
 working size), then the measured round runs.
 
 Environment:
