@@ -515,7 +515,9 @@ class Round:
                 if not self.pace(0.3):
                     break
             # a quit reason with C1 (and bidi) reaches everyone who shares a room
-            send_bounded(c.sock, "QUIT :bye \u009b31m \u202eevil\r\n", time.monotonic() + 5)
+            # (and a plain QUIT after it, for a server that refuses that line)
+            send_bounded(c.sock, "QUIT :bye \u009b31m \u202eevil\r\nQUIT :bye\r\n",
+                         time.monotonic() + 5)
             c.wait_closed()
             self.forget(c)
 
@@ -657,7 +659,7 @@ class Round:
                 self.hostile_count(lines=len(lines))
                 if not self.pace(0.4):
                     break
-            send_bounded(c.sock, "/quit bye \u009b \u202e\n", time.monotonic() + 5)
+            send_bounded(c.sock, "/quit bye \u009b \u202e\n/quit\n", time.monotonic() + 5)
             c.wait_closed()
             self.forget(c)
             rounds += 1
@@ -723,18 +725,19 @@ class Round:
         only what the checks need (so that a long soak stays small): its
         room messages in order, its idea of #lobby's +t, the control
         characters it was shown, whether it saw the slow reader's SendQ
-        quit. Returns how many room messages it has seen."""
+        quit. Returns how many room messages it has seen. (Messages of the
+        warm-up round, should history replay them, are not this round's.)"""
         slow_rx = re.compile(r"^:%s!\S+ QUIT :.*SendQ exceeded" % re.escape(self.slow_nick))
         for line in take_lines(s["c"]):
             if s["plain"]:
                 m = SOAK_PLAIN_RX.match(line)
-                if m:
+                if m and m.group(1).startswith(self.tag):
                     s["seen"].append((sys.intern(m.group(3)), sys.intern(m.group(1)),
                                       int(m.group(2))))
             else:
                 body = strip_tags(line)
                 m = SOAK_IRC_RX.match(body)
-                if m:
+                if m and m.group(2).startswith(self.tag):
                     s["seen"].append((sys.intern(m.group(1)), sys.intern(m.group(2)),
                                       int(m.group(3))))
                     continue   # (soak messages carry no controls)
