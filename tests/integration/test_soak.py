@@ -35,8 +35,8 @@ import random
 import re
 import select
 import socket
+import array
 import struct
-import sys
 import threading
 import time
 
@@ -123,6 +123,25 @@ def close_fin(c):
     except OSError:
         pass
     c.expect_closed()
+
+
+SENDER_KINDS = "sqt"   # IRC stayer, plain stayer, transient
+
+
+def message_id(room, sid, seq):
+    """A room message as one integer (a stayer of a long soak sees millions:
+    an array of them stays small where tuples would not). sid is the round's
+    tag, a kind letter and a number."""
+    sender = SENDER_KINDS.index(sid[1]) * 1000000 + int(sid[2:])
+    return ((ROOMS.index(room) * 10000000) + sender) * 100000000 + int(seq)
+
+
+def message_of(mid, tag):
+    """message_id's inverse: (room, sid, seq)."""
+    rest, seq = divmod(mid, 100000000)
+    room, sender = divmod(rest, 10000000)
+    kind, n = divmod(sender, 1000000)
+    return ROOMS[room], "%s%s%d" % (tag, SENDER_KINDS[kind], n), seq
 
 
 def take_lines(c):
@@ -315,7 +334,7 @@ class Round:
         self.initial_t = "t" in m.group(1)
         self.slow = self.setup_slow()
         for s in self.stayers:
-            s.update(seen=[], t=self.initial_t, controls=collections.Counter(),
+            s.update(seen=array.array("q"), t=self.initial_t, controls=collections.Counter(),
                      examples={}, slow_quit=False)
             take_lines(s["c"])   # what came before the round is not looked at
 
@@ -732,14 +751,12 @@ class Round:
             if s["plain"]:
                 m = SOAK_PLAIN_RX.match(line)
                 if m and m.group(1).startswith(self.tag):
-                    s["seen"].append((sys.intern(m.group(3)), sys.intern(m.group(1)),
-                                      int(m.group(2))))
+                    s["seen"].append(message_id(m.group(3), m.group(1), m.group(2)))
             else:
                 body = strip_tags(line)
                 m = SOAK_IRC_RX.match(body)
                 if m and m.group(2).startswith(self.tag):
-                    s["seen"].append((sys.intern(m.group(1)), sys.intern(m.group(2)),
-                                      int(m.group(3))))
+                    s["seen"].append(message_id(m.group(1), m.group(2), m.group(3)))
                     continue   # (soak messages carry no controls)
                 m = MODE_RX.match(body)
                 if m:
@@ -770,7 +787,7 @@ class Round:
             if s["c"].is_closed():
                 self.problem("stayer %s was disconnected: %s" % (name, s["c"].describe(5)))
                 continue
-            seen = s["seen"]
+            seen = [message_of(i, self.tag) for i in s["seen"]]
             want = set(self.expected_for(s))
             counts = collections.Counter(seen)
             dups = [m for m, n in counts.items() if n > 1]
@@ -801,15 +818,18 @@ class Round:
         members = [s for s in self.stayers if room in s["rooms"] and not s["c"].is_closed()]
         if not members:
             return
-        ref = max(members, key=lambda s: sum(1 for m in s["seen"] if m[0] == room))
+        views = {}
+        for s in members:
+            views[s["sid"]] = [m for m in (message_of(i, self.tag) for i in s["seen"])
+                               if m[0] == room]
+        ref = max(members, key=lambda s: len(views[s["sid"]]))
         position = {}
-        for m in ref["seen"]:
-            if m[0] == room:
-                position.setdefault(m, len(position))
+        for m in views[ref["sid"]]:
+            position.setdefault(m, len(position))
         for s in members:
             at, prev = -1, None
-            for m in s["seen"]:
-                pos = position.get(m) if m[0] == room else None
+            for m in views[s["sid"]]:
+                pos = position.get(m)
                 if pos is None:
                     continue
                 if pos < at:
