@@ -64,7 +64,13 @@ RSS_SLACK_KIB = 4 * 1024
 RSS_SLACK_FRACTION = 0.25
 
 C1_RX = re.compile("[\u0080-\u009f]")
-BIDI_RX = re.compile("[\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
+# In nicks and channel names nothing invisible is allowed: bidi controls and
+# marks, zero-width characters, the BOM.
+NAME_INVISIBLE_RX = re.compile("[\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
+# In text shown to plain users and in the log, bidi controls are stripped
+# (issue 8); zero-width characters are not controls and stay (U+200D joins
+# emoji sequences).
+BIDI_RX = re.compile("[\u202a-\u202e\u2066-\u2069]")
 # C0 the server refuses (it lets IRC formatting codes and CTCP's \1 through)
 C0_REFUSED_RX = re.compile("[\x00\x04-\x0e\x10\x12-\x15\x17-\x1c\x7f]")
 SOAK_IRC_RX = re.compile(r"^:\S+ PRIVMSG (#\S+) :soak (\S+) (\d+) (#\S+)(?: |$)")
@@ -157,8 +163,8 @@ def take_lines(c):
 
 def control_kinds(line, plain):
     """What a received line shows that it must not: a C1 control or a C0
-    one the server refuses; a bidi or zero-width control anywhere for plain
-    users, in a nick or channel name for IRC users (RTL text stays)."""
+    one the server refuses; a bidi control anywhere for plain users; a bidi
+    or zero-width character in a nick or channel name (RTL text stays)."""
     kinds = []
     if C1_RX.search(line):
         kinds.append("C1")
@@ -174,7 +180,7 @@ def control_kinds(line, plain):
         names += params[:-1]
     else:
         names += params
-    if any(BIDI_RX.search(n) for n in names):
+    if any(NAME_INVISIBLE_RX.search(n) for n in names):
         kinds.append("bidi in a name")
     return kinds
 
