@@ -1,20 +1,61 @@
-/* scrollback: a power-of-two ring of logical lines, wrapped on demand. */
+/* scrollback: a power-of-two ring of logical lines under a line cap and a
+ * byte cap, sharing a byte budget with the other windows; wrapped on demand. */
 #include "scrollback.h"
 
 #include <stdlib.h>
 
 #include "xalloc.h"
 
+#define SB_FIRST_SLOTS 64    /* the ring starts this small and doubles */
+#define SB_ALLOC_OVERHEAD 16 /* malloc's header per block (glibc, 64-bit) */
+
 struct scrollback {
-	struct sb_line *lines; /* cap slots; the oldest held is at head */
-	size_t mask;           /* cap - 1 */
+	struct sb_line *lines; /* slots entries; the oldest held is at head */
+	size_t slots;          /* a power of two, <= max_lines */
+	size_t max_lines;      /* a power of two */
+	size_t max_bytes;
 	size_t head;
 	size_t count;
+	size_t bytes; /* sum of scrollback_line_bytes() of the held lines */
 	unsigned long long added;
+	struct scrollback_budget *budget; /* NULL: none */
+	struct scrollback *prev, *next;   /* the budget's list */
 };
 
-/* Creates an empty ring of at least capacity lines. */
-struct scrollback *scrollback_new(size_t capacity)
+struct scrollback_budget {
+	size_t max_bytes;
+	size_t used;             /* sum of the members' bytes */
+	struct scrollback *head; /* members, oldest made first */
+	struct scrollback *tail;
+};
+
+/* Creates an empty budget. */
+struct scrollback_budget *scrollback_budget_new(size_t max_bytes)
+{
+	struct scrollback_budget *b = xcalloc(1, sizeof(*b));
+
+	b->max_bytes = max_bytes ? max_bytes : SCROLLBACK_BUDGET_DEFAULT_BYTES;
+	return b;
+}
+
+/* Frees a budget that has no scrollbacks left. */
+void scrollback_budget_free(struct scrollback_budget *b)
+{
+	if (!b)
+		return;
+	if (b->head) /* a member would point at freed memory */
+		abort();
+	free(b);
+}
+
+/* Bytes held by all members. */
+size_t scrollback_budget_used(const struct scrollback_budget *b)
+{
+	return b->used;
+}
+
+/* Creates an empty ring of at least capacity lines, allocated lazily. */
+struct scrollback *scrollback_new(struct scrollback_budget *b, size_t capacity, size_t max_bytes)
 {
 	struct scrollback *sb = xcalloc(1, sizeof(*sb));
 	size_t cap = 1;
@@ -23,50 +64,147 @@ struct scrollback *scrollback_new(size_t capacity)
 		capacity = SCROLLBACK_DEFAULT_LINES;
 	while (cap < capacity)
 		cap *= 2;
-	sb->lines = xcalloc(cap, sizeof(*sb->lines));
-	sb->mask = cap - 1;
+	sb->max_lines = cap;
+	sb->slots = cap < SB_FIRST_SLOTS ? cap : SB_FIRST_SLOTS;
+	sb->lines = xcalloc(sb->slots, sizeof(*sb->lines));
+	sb->max_bytes = max_bytes ? max_bytes : SCROLLBACK_DEFAULT_BYTES;
+	sb->budget = b;
+	if (b) {
+		sb->prev = b->tail;
+		if (b->tail)
+			b->tail->next = sb;
+		else
+			b->head = sb;
+		b->tail = sb;
+	}
 	return sb;
 }
 
-/* Frees every line and the ring. */
+/* Frees every line and the ring, and leaves the budget. */
 void scrollback_free(struct scrollback *sb)
 {
+	struct scrollback_budget *b;
+
 	if (!sb)
 		return;
 	scrollback_clear(sb);
+	b = sb->budget;
+	if (b) {
+		if (sb->prev)
+			sb->prev->next = sb->next;
+		else
+			b->head = sb->next;
+		if (sb->next)
+			sb->next->prev = sb->prev;
+		else
+			b->tail = sb->prev;
+	}
 	free(sb->lines);
 	free(sb);
+}
+
+/* A held line's cost: its slot plus its cells as allocated. */
+size_t scrollback_line_bytes(const struct styled_text *t)
+{
+	size_t bytes = sizeof(struct sb_line);
+
+	if (t->cap > 0)
+		bytes += SB_ALLOC_OVERHEAD + t->cap * sizeof(*t->cells);
+	return bytes;
 }
 
 /* Slot of line i (0 = oldest held). */
 static struct sb_line *scrollback_slot(const struct scrollback *sb, size_t i)
 {
-	return &sb->lines[(sb->head + i) & sb->mask];
+	return &sb->lines[(sb->head + i) & (sb->slots - 1)];
 }
 
-/* Appends a line, dropping the oldest when the ring is full. */
+/* Frees the oldest line and takes its bytes off sb and the budget. */
+static void scrollback_drop_oldest(struct scrollback *sb)
+{
+	struct sb_line *line = scrollback_slot(sb, 0);
+	size_t bytes = scrollback_line_bytes(&line->text);
+
+	styled_free(&line->text);
+	sb->head = (sb->head + 1) & (sb->slots - 1);
+	sb->count--;
+	sb->bytes -= bytes;
+	if (sb->budget)
+		sb->budget->used -= bytes;
+}
+
+/* Doubles the ring (up to max_lines), the oldest line moving to slot 0. */
+static void scrollback_grow(struct scrollback *sb)
+{
+	struct sb_line *lines = xcalloc(sb->slots * 2, sizeof(*lines));
+
+	for (size_t i = 0; i < sb->count; i++)
+		lines[i] = *scrollback_slot(sb, i);
+	free(sb->lines);
+	sb->lines = lines;
+	sb->slots *= 2;
+	sb->head = 0;
+}
+
+/* The member to lose a line for the budget: the one holding the most bytes
+ * with a line it may lose (adder's newest line stays); on a tie the adder,
+ * whose add caused the eviction, else the one made first. NULL when none. */
+static struct scrollback *scrollback_budget_victim(struct scrollback_budget *b,
+                                                   struct scrollback *adder)
+{
+	struct scrollback *best = adder->count > 1 ? adder : NULL;
+
+	for (struct scrollback *m = b->head; m; m = m->next) {
+		if (m != adder && m->count > 0 && (!best || m->bytes > best->bytes))
+			best = m;
+	}
+	return best;
+}
+
+/* Appends a line, then drops oldest lines past the caps and the budget. */
 void scrollback_add(struct scrollback *sb, long long unix_ms, int kind, struct styled_text *text)
 {
 	struct sb_line *line;
+	size_t bytes;
 
-	if (sb->count == sb->mask + 1) {
-		styled_free(&scrollback_slot(sb, 0)->text);
-		sb->head = (sb->head + 1) & sb->mask;
-		sb->count--;
-	}
+	if (sb->count == sb->slots && sb->slots < sb->max_lines)
+		scrollback_grow(sb);
+	if (sb->count == sb->slots)
+		scrollback_drop_oldest(sb);
 	line = scrollback_slot(sb, sb->count);
 	line->unix_ms = unix_ms;
 	line->kind = kind;
 	styled_init(&line->text);
 	styled_move(&line->text, text);
+	styled_shrink(&line->text);
+	bytes = scrollback_line_bytes(&line->text);
 	sb->count++;
 	sb->added++;
+	sb->bytes += bytes;
+	if (sb->budget)
+		sb->budget->used += bytes;
+
+	while (sb->bytes > sb->max_bytes && sb->count > 1)
+		scrollback_drop_oldest(sb);
+	while (sb->budget && sb->budget->used > sb->budget->max_bytes) {
+		struct scrollback *victim = scrollback_budget_victim(sb->budget, sb);
+
+		if (!victim)
+			break;
+		scrollback_drop_oldest(victim);
+	}
 }
 
 /* Lines held. */
 size_t scrollback_count(const struct scrollback *sb)
 {
 	return sb->count;
+}
+
+/* Bytes the held lines take. */
+size_t scrollback_bytes(const struct scrollback *sb)
+{
+	return sb->bytes;
 }
 
 /* Lines ever added. */
@@ -86,10 +224,9 @@ const struct sb_line *scrollback_get(const struct scrollback *sb, size_t i)
 /* Frees every line; the ring stays allocated. */
 void scrollback_clear(struct scrollback *sb)
 {
-	for (size_t i = 0; i < sb->count; i++)
-		styled_free(&scrollback_slot(sb, i)->text);
+	while (sb->count > 0)
+		scrollback_drop_oldest(sb);
 	sb->head = 0;
-	sb->count = 0;
 }
 
 /* Where the row starting at start ends and the next begins, in a room of

@@ -53,6 +53,19 @@ void styled_clear(struct styled_text *t)
 	t->len = 0;
 }
 
+/* Gives back the room reserved past len (an empty text frees its cells). */
+void styled_shrink(struct styled_text *t)
+{
+	if (t->len == t->cap)
+		return;
+	if (t->len == 0) {
+		styled_free(t);
+		return;
+	}
+	t->cells = xrealloc(t->cells, t->len * sizeof(*t->cells));
+	t->cap = t->len;
+}
+
 /* Hands src's storage to dst without copying. */
 void styled_move(struct styled_text *dst, struct styled_text *src)
 {

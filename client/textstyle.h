@@ -62,6 +62,10 @@ void styled_free(struct styled_text *t);
 /* Empties t, keeping its storage. */
 void styled_clear(struct styled_text *t);
 
+/* Releases the room reserved for appending (cap becomes len): for text that
+ * is kept a long time, such as scrollback lines. */
+void styled_shrink(struct styled_text *t);
+
 /* Moves src's contents into dst (dst's old contents are freed); src is left
  * empty. */
 void styled_move(struct styled_text *dst, struct styled_text *src);

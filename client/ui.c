@@ -65,6 +65,7 @@ struct ui {
 
 	struct uiwin *wins;
 	size_t nwins, capwins;
+	struct scrollback_budget *sb_budget; /* bytes of all the windows' lines */
 
 	struct editor *ed;
 	struct completion *comp;
@@ -213,7 +214,7 @@ static struct uiwin *ui_win(struct ui *ui, unsigned id)
 	struct uiwin *w = &ui->wins[ui->nwins++];
 	memset(w, 0, sizeof(*w));
 	w->id = id;
-	w->sb = scrollback_new(0);
+	w->sb = scrollback_new(ui->sb_budget, 0, 0);
 	return w;
 }
 
@@ -350,7 +351,11 @@ static void ui_take_lines(struct ui *ui)
 		struct styled_text t;
 		styled_init(&t);
 		int kind = ui_compose(&l, &t);
-		if (w->scroll > 0) /* keep the view still while the user reads */
+		/* Keep the view still while the user reads. The add may drop the
+		 * oldest lines of this or another window (line or byte caps); scroll
+		 * counts rows from the bottom, so it still points at the same text,
+		 * and drawing clamps it when the text it pointed at is gone. */
+		if (w->scroll > 0)
 			w->scroll += wrap_line(&t, ui_msg_width(ui), UI_TIME_COLS, NULL, 0);
 		scrollback_add(w->sb, l.unix_ms, kind, &t);
 		styled_free(&t);
@@ -1325,6 +1330,7 @@ struct ui *ui_new(struct state *st, struct net *net, struct evqueue *q, int sigf
 	ui->nicklist = opt->nicklist;
 	ui->ed = editor_new(UI_HISTORY);
 	ui->comp = complete_new();
+	ui->sb_budget = scrollback_budget_new(0);
 	ui->paste = xcalloc(UI_PASTE_MAX, sizeof(*ui->paste));
 
 	set_escdelay(50);
@@ -1362,6 +1368,7 @@ void ui_free(struct ui *ui)
 	for (size_t i = 0; i < ui->nwins; i++)
 		scrollback_free(ui->wins[i].sb);
 	free(ui->wins);
+	scrollback_budget_free(ui->sb_budget);
 	ui_paste_drop(ui);
 	free(ui->paste);
 	editor_free(ui->ed);

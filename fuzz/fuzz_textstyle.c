@@ -1,6 +1,9 @@
 /* fuzz_textstyle: the client's sanitiser. Whatever a peer sends, no cell may
  * hold a C0 or C1 control, DEL, a surrogate or a bidi control, and the UTF-8
  * decoder must agree with the reference one (fuzz_utf8_decode in fuzz.h).
+ * The text, cut at LF into lines, also goes into three scrollbacks with tiny
+ * line and byte caps under one tiny budget, whose bounds and accounting are
+ * checked after every add.
  *
  * Input: byte 0 gives the base attributes and colour; the rest is the text as
  * it came from the network. */
@@ -11,6 +14,7 @@
 #include <wchar.h>
 
 #include "fuzz.h"
+#include "scrollback.h"
 #include "textstyle.h"
 #include "utf8.h"
 #include "xalloc.h"
@@ -18,6 +22,10 @@
 #define STYLE_ALL                                                                                  \
 	(STYLE_BOLD | STYLE_ITALIC | STYLE_UNDERLINE | STYLE_REVERSE | STYLE_STRIKE | STYLE_DIM)
 #define REPLACEMENT 0xFFFD
+#define SB_WINDOWS 3
+#define SB_LINES 8
+#define SB_BYTES 2048  /* ~250 cells: long lines meet it alone */
+#define SB_BUDGET 4096 /* less than the windows' caps together */
 
 /* The bidi controls textstyle.h promises to remove. */
 static bool is_bidi_control(uint32_t c)
@@ -143,6 +151,83 @@ static void check_code_point(uint32_t bits)
 	FUZZ_CHECK(shown == 0 ? is_bidi_control(bits) : is_safe(shown));
 }
 
+/* Accounting and bounds of window `added` (just added to) and the budget. */
+static void check_scrollbacks(struct scrollback *const *w, size_t added,
+                              const struct scrollback_budget *b)
+{
+	size_t used = 0, others = 0;
+
+	for (size_t k = 0; k < SB_WINDOWS; k++) {
+		size_t bytes = 0, n = scrollback_count(w[k]);
+
+		FUZZ_CHECK(n <= SB_LINES);
+		for (size_t i = 0; i < n; i++) {
+			const struct styled_text *t = &scrollback_get(w[k], i)->text;
+
+			FUZZ_CHECK(t->cap == t->len);
+			bytes += scrollback_line_bytes(t);
+		}
+		FUZZ_CHECK(scrollback_bytes(w[k]) == bytes);
+		FUZZ_CHECK(bytes <= SB_BYTES || n == 1);
+		used += bytes;
+		if (k != added)
+			others += n;
+	}
+	FUZZ_CHECK(scrollback_budget_used(b) == used);
+	FUZZ_CHECK(used <= SB_BUDGET || (others == 0 && scrollback_count(w[added]) == 1));
+}
+
+/* Every visible row lies inside its line, at a few geometries. */
+static void check_rows(const struct scrollback *sb)
+{
+	struct sb_row rows[6];
+	size_t used = 0;
+
+	for (int width = 1; width <= 21; width += 10) {
+		size_t n = scrollback_visible(sb, width, 2, 6, 3, rows, &used);
+
+		FUZZ_CHECK(n <= 6);
+		for (size_t i = 0; i < n; i++) {
+			const struct sb_line *l = scrollback_get(sb, rows[i].line);
+
+			FUZZ_CHECK(l != NULL);
+			FUZZ_CHECK(rows[i].start <= rows[i].end && rows[i].end <= l->text.len);
+		}
+	}
+}
+
+/* The text cut at LF into lines, each to the window its first byte picks. */
+static void check_scrollback(const uint8_t *s, size_t len)
+{
+	struct scrollback_budget *b = scrollback_budget_new(SB_BUDGET);
+	struct scrollback *w[SB_WINDOWS];
+	size_t start = 0;
+
+	for (size_t k = 0; k < SB_WINDOWS; k++)
+		w[k] = scrollback_new(b, SB_LINES, SB_BYTES);
+	while (start < len) {
+		const uint8_t *nl = memchr(s + start, '\n', len - start);
+		size_t end = nl ? (size_t)(nl - s) : len;
+		size_t k = s[start] % SB_WINDOWS, cells;
+		struct styled_text t;
+
+		styled_init(&t);
+		styled_append_irc(&t, (const char *)s + start, end - start, 0, STYLE_COLOR_DEFAULT);
+		cells = t.len;
+		scrollback_add(w[k], (long long)start, SB_NORMAL, &t);
+		FUZZ_CHECK(t.len == 0 && t.cells == NULL);
+		FUZZ_CHECK(scrollback_count(w[k]) >= 1);
+		FUZZ_CHECK(scrollback_get(w[k], scrollback_count(w[k]) - 1)->text.len == cells);
+		check_scrollbacks(w, k, b);
+		check_rows(w[k]);
+		start = end + 1;
+	}
+	for (size_t k = 0; k < SB_WINDOWS; k++)
+		scrollback_free(w[k]);
+	FUZZ_CHECK(scrollback_budget_used(b) == 0);
+	scrollback_budget_free(b);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static bool ready;
@@ -173,6 +258,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	FUZZ_CHECK(u.len == 0 && u.cells == NULL);
 
 	check_decoder(text, len);
+	check_scrollback(text, len);
 	check_plain(text, len, &t);
 	for (size_t i = 0; i + 4 <= len && i < 64; i += 4)
 		check_code_point((uint32_t)text[i] | (uint32_t)text[i + 1] << 8 |

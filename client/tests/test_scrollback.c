@@ -176,7 +176,7 @@ static void test_wrap_invariants(void **state)
 /* The ring keeps the newest lines, in order; capacity rounds up. */
 static void test_ring(void **state)
 {
-	struct scrollback *sb = scrollback_new(5); /* -> 8 */
+	struct scrollback *sb = scrollback_new(NULL, 5, 0); /* -> 8 */
 	char buf[16];
 
 	(void)state;
@@ -209,12 +209,234 @@ static void test_ring(void **state)
 	assert_int_equal(scrollback_count(sb), 1);
 	scrollback_free(sb);
 
-	sb = scrollback_new(0);
-	for (int i = 0; i < SCROLLBACK_DEFAULT_LINES + 3; i++)
-		add(sb, "x");
+	sb = scrollback_new(NULL, 0, 0);
+	for (int i = 0; i < SCROLLBACK_DEFAULT_LINES + 3; i++) {
+		struct styled_text t = text_of("x");
+
+		scrollback_add(sb, i, SB_NORMAL, &t);
+	}
 	assert_int_equal(scrollback_count(sb), SCROLLBACK_DEFAULT_LINES);
+	for (size_t i = 0; i < SCROLLBACK_DEFAULT_LINES; i++) /* order kept as the ring grew */
+		assert_int_equal(scrollback_get(sb, i)->unix_ms, 3 + (long long)i);
 	scrollback_free(sb);
 	scrollback_free(NULL);
+}
+
+/* Memory the held lines take, from their public fields: a line slot plus
+ * its cells as allocated. Independent of scrollback's own accounting. */
+static size_t held_bytes(const struct scrollback *sb)
+{
+	size_t bytes = 0;
+
+	for (size_t i = 0; i < scrollback_count(sb); i++)
+		bytes += sizeof(struct sb_line) +
+		         scrollback_get(sb, i)->text.cap * sizeof(struct styled_char);
+	return bytes;
+}
+
+/* A line as a hostile server can make it: every byte invalid UTF-8, so each
+ * becomes a U+FFFD cell (8 bytes per byte received). */
+static struct styled_text hostile_text(size_t nbytes)
+{
+	char *raw = malloc(nbytes);
+	struct styled_text t;
+
+	assert_non_null(raw);
+	memset(raw, 0xFF, nbytes);
+	styled_init(&t);
+	styled_append_irc(&t, raw, nbytes, 0, STYLE_COLOR_DEFAULT);
+	free(raw);
+	return t;
+}
+
+/* Adds a hostile line of nbytes to sb. */
+static void add_hostile(struct scrollback *sb, size_t nbytes)
+{
+	struct styled_text t = hostile_text(nbytes);
+
+	scrollback_add(sb, 0, SB_NORMAL, &t);
+	styled_free(&t);
+}
+
+/* Long lines are capped by bytes, not only by count: the default window
+ * never holds more than 8 MiB of lines however long they are. */
+static void test_long_lines_bounded(void **state)
+{
+	struct scrollback *sb = scrollback_new(NULL, 0, 0);
+
+	(void)state;
+	for (int i = 0; i < SCROLLBACK_DEFAULT_LINES; i++)
+		add_hostile(sb, 1000);
+	assert_true(held_bytes(sb) <= (size_t)8 << 20);
+	assert_true(scrollback_count(sb) > 0);
+	scrollback_free(sb);
+}
+
+/* Adds a copy of t to sb. */
+static void add_copy(struct scrollback *sb, long long id, const struct styled_text *t)
+{
+	struct styled_text c;
+
+	styled_init(&c);
+	styled_append(&c, t);
+	scrollback_add(sb, id, SB_NORMAL, &c);
+}
+
+/* scrollback_bytes is the sum of its lines' costs, which is at least what
+ * they hold; lines are shrunk to fit; clear gives every byte back. */
+static void test_bytes_accounting(void **state)
+{
+	struct scrollback *sb = scrollback_new(NULL, 16, 0);
+	size_t sum = 0;
+
+	(void)state;
+	assert_int_equal(scrollback_bytes(sb), 0);
+	add(sb, "");
+	add(sb, "hello, world: a line of some length");
+	add_hostile(sb, 300);
+	for (size_t i = 0; i < scrollback_count(sb); i++) {
+		const struct styled_text *t = &scrollback_get(sb, i)->text;
+
+		assert_int_equal(t->cap, t->len);
+		sum += scrollback_line_bytes(t);
+	}
+	assert_int_equal(scrollback_bytes(sb), sum);
+	assert_true(sum >= held_bytes(sb));
+	assert_true(scrollback_line_bytes(&scrollback_get(sb, 2)->text) >=
+	            300 * sizeof(struct styled_char));
+	scrollback_clear(sb);
+	assert_int_equal(scrollback_bytes(sb), 0);
+	scrollback_free(sb);
+}
+
+/* Past the byte cap the oldest lines go, in order, and the newest stays even
+ * when it alone is over the cap. */
+static void test_byte_cap(void **state)
+{
+	struct styled_text t = hostile_text(100);
+	size_t line = 0, cap;
+	struct scrollback *sb;
+
+	(void)state;
+	sb = scrollback_new(NULL, 1024, 0);
+	add_copy(sb, 0, &t);
+	line = scrollback_bytes(sb);
+	scrollback_free(sb);
+
+	cap = 10 * line + line / 2; /* room for 10 lines */
+	sb = scrollback_new(NULL, 1024, cap);
+	for (long long i = 0; i < 100; i++) {
+		add_copy(sb, i, &t);
+		assert_true(scrollback_bytes(sb) <= cap);
+	}
+	assert_int_equal(scrollback_count(sb), 10);
+	for (size_t i = 0; i < 10; i++)
+		assert_int_equal(scrollback_get(sb, i)->unix_ms, 90 + (long long)i);
+	assert_int_equal(scrollback_added(sb), 100);
+
+	styled_free(&t);
+	t = hostile_text(2000); /* one line bigger than the whole cap */
+	add_copy(sb, 100, &t);
+	assert_int_equal(scrollback_count(sb), 1);
+	assert_int_equal(scrollback_get(sb, 0)->unix_ms, 100);
+	add(sb, "small");
+	assert_int_equal(scrollback_count(sb), 1);
+	assert_true(scrollback_bytes(sb) <= cap);
+	styled_free(&t);
+	scrollback_free(sb);
+}
+
+/* A flood into one window takes only that window's lines when the shared
+ * budget runs out; quiet windows keep theirs. Clear and free give bytes back. */
+static void test_budget_flood(void **state)
+{
+	struct styled_text t = hostile_text(500);
+	struct scrollback_budget *b;
+	struct scrollback *quiet, *flood, *other;
+	size_t line, max;
+
+	(void)state;
+	b = scrollback_budget_new(0);
+	quiet = scrollback_new(b, 0, 0);
+	add_copy(quiet, 0, &t);
+	line = scrollback_bytes(quiet);
+	assert_int_equal(scrollback_budget_used(b), line);
+	scrollback_free(quiet);
+	assert_int_equal(scrollback_budget_used(b), 0);
+	scrollback_budget_free(b);
+
+	max = 50 * line; /* the budget: 50 lines; each window could hold 1000 */
+	b = scrollback_budget_new(max);
+	quiet = scrollback_new(b, 0, 1000 * line);
+	flood = scrollback_new(b, 0, 1000 * line);
+	other = scrollback_new(b, 0, 1000 * line);
+	for (long long i = 0; i < 5; i++)
+		add_copy(quiet, i, &t);
+	for (long long i = 0; i < 3; i++)
+		add_copy(other, i, &t);
+	for (long long i = 0; i < 500; i++) {
+		add_copy(flood, i, &t);
+		assert_true(scrollback_budget_used(b) <= max);
+		assert_int_equal(scrollback_budget_used(b), scrollback_bytes(quiet) +
+		                                                scrollback_bytes(flood) +
+		                                                scrollback_bytes(other));
+	}
+	assert_int_equal(scrollback_count(quiet), 5);
+	assert_int_equal(scrollback_count(other), 3);
+	assert_int_equal(scrollback_count(flood), 42);
+	assert_int_equal(scrollback_get(flood, 0)->unix_ms, 500 - 42);
+
+	/* Now quiet floods: flood is the biggest, so it pays until they are even;
+	 * from then on a tie makes the window being added to pay. */
+	for (long long i = 5; i < 40; i++)
+		add_copy(quiet, i, &t);
+	assert_int_equal(scrollback_count(quiet), 23);
+	assert_int_equal(scrollback_count(flood), 24);
+	assert_int_equal(scrollback_count(other), 3);
+	assert_int_equal(scrollback_get(quiet, 0)->unix_ms, 40 - 23);
+
+	scrollback_clear(flood);
+	assert_int_equal(scrollback_budget_used(b),
+	                 scrollback_bytes(quiet) + scrollback_bytes(other));
+	scrollback_free(quiet);
+	scrollback_free(flood);
+	assert_int_equal(scrollback_budget_used(b), scrollback_bytes(other));
+	scrollback_free(other);
+	assert_int_equal(scrollback_budget_used(b), 0);
+	scrollback_budget_free(b);
+	styled_free(&t);
+}
+
+/* The attack: 100 windows (the most the client opens) of long hostile lines
+ * stay within the default budget, each window keeping an even share. */
+static void test_budget_hundred_windows(void **state)
+{
+	struct styled_text t = hostile_text(1000);
+	struct scrollback_budget *b = scrollback_budget_new(0);
+	struct scrollback *w[100];
+	size_t least = (size_t)-1, most = 0;
+
+	(void)state;
+	for (size_t i = 0; i < 100; i++)
+		w[i] = scrollback_new(b, 0, 0);
+	for (long long n = 0; n < 200; n++) {
+		for (size_t i = 0; i < 100; i++)
+			add_copy(w[i], n, &t);
+		assert_true(scrollback_budget_used(b) <= SCROLLBACK_BUDGET_DEFAULT_BYTES);
+	}
+	for (size_t i = 0; i < 100; i++) {
+		size_t c = scrollback_count(w[i]);
+
+		least = c < least ? c : least;
+		most = c > most ? c : most;
+		assert_int_equal(scrollback_get(w[i], c - 1)->unix_ms, 199);
+	}
+	assert_true(least >= 80); /* 64 MiB / 100 windows / ~8 KB a line */
+	assert_true(most - least <= 1);
+	for (size_t i = 0; i < 100; i++)
+		scrollback_free(w[i]);
+	scrollback_budget_free(b);
+	styled_free(&t);
 }
 
 /* Reference: every row of every line, computed the slow way. */
@@ -273,7 +495,7 @@ static void check_visible(const struct scrollback *sb, int width, int indent)
 /* Visible rows at various scroll positions, and again after a "resize". */
 static void test_visible(void **state)
 {
-	struct scrollback *sb = scrollback_new(64);
+	struct scrollback *sb = scrollback_new(NULL, 64, 0);
 	char buf[300];
 
 	(void)state;
@@ -297,7 +519,7 @@ static void test_visible(void **state)
 /* Hand-checked: bottom rows, scrolling up, clamping, short content. */
 static void test_visible_by_hand(void **state)
 {
-	struct scrollback *sb = scrollback_new(16);
+	struct scrollback *sb = scrollback_new(NULL, 16, 0);
 	struct sb_row rows[10];
 	size_t n, used;
 
@@ -356,7 +578,7 @@ static void test_visible_by_hand(void **state)
 /* A full 4096-line buffer with long lines: redraws only wrap what they show. */
 static void test_visible_big(void **state)
 {
-	struct scrollback *sb = scrollback_new(4096);
+	struct scrollback *sb = scrollback_new(NULL, 4096, 0);
 	struct sb_row rows[60];
 	size_t used;
 
@@ -373,9 +595,17 @@ static void test_visible_big(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_wrap_words),      cmocka_unit_test(test_wrap_wide),
-	    cmocka_unit_test(test_wrap_invariants), cmocka_unit_test(test_ring),
-	    cmocka_unit_test(test_visible),         cmocka_unit_test(test_visible_by_hand),
+	    cmocka_unit_test(test_wrap_words),
+	    cmocka_unit_test(test_wrap_wide),
+	    cmocka_unit_test(test_wrap_invariants),
+	    cmocka_unit_test(test_ring),
+	    cmocka_unit_test(test_long_lines_bounded),
+	    cmocka_unit_test(test_bytes_accounting),
+	    cmocka_unit_test(test_byte_cap),
+	    cmocka_unit_test(test_budget_flood),
+	    cmocka_unit_test(test_budget_hundred_windows),
+	    cmocka_unit_test(test_visible),
+	    cmocka_unit_test(test_visible_by_hand),
 	    cmocka_unit_test(test_visible_big),
 	};
 
