@@ -202,6 +202,15 @@ void net_status(struct net *n, struct net_status *out)
 	out->stall_left_ms = stalled < n->stall_timeout_ms ? n->stall_timeout_ms - stalled : 0;
 }
 
+/* Formats one IRC line into line (IRC_LINE_MAX); false if it would be cut
+ * (such a line is not sent at all). */
+__attribute__((format(printf, 2, 0))) static bool net_vformat(char *line, const char *fmt,
+                                                              va_list ap)
+{
+	int len = vsnprintf(line, IRC_LINE_MAX, fmt, ap);
+	return len >= 0 && len < IRC_LINE_MAX;
+}
+
 /* Formats and sends a line from the network thread itself. */
 __attribute__((format(printf, 2, 3))) static void net_sendf(struct net *n, const char *fmt, ...)
 {
@@ -209,9 +218,9 @@ __attribute__((format(printf, 2, 3))) static void net_sendf(struct net *n, const
 	va_list ap;
 
 	va_start(ap, fmt);
-	int len = vsnprintf(line, sizeof(line), fmt, ap);
+	bool ok = net_vformat(line, fmt, ap);
 	va_end(ap);
-	if (len >= 0 && (size_t)len < sizeof(line))
+	if (ok)
 		net_enqueue(n, OUTBUF_NORMAL, line, false);
 }
 
@@ -360,9 +369,9 @@ __attribute__((format(printf, 3, 4))) static void net_queue_locked(struct net *n
 	va_list ap;
 
 	va_start(ap, fmt);
-	int len = vsnprintf(line, sizeof(line), fmt, ap);
+	bool ok = net_vformat(line, fmt, ap);
 	va_end(ap);
-	if (len >= 0 && (size_t)len < sizeof(line))
+	if (ok)
 		outbuf_push(n->out, OUTBUF_NORMAL, line, now);
 }
 

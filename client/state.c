@@ -255,44 +255,42 @@ void state_line_free(struct state_line *line)
 	line->nick = line->text = NULL;
 }
 
+/* Appends a formatted line to a FIFO of pending sends; a line that would be
+ * cut is better not sent at all. */
+__attribute__((format(printf, 3, 0))) static void pending_vpush(struct pending_send **head, struct pending_send **tail,
+                          const char *fmt, va_list ap)
+{
+	char text[IRC_LINE_MAX];
+	int n = vsnprintf(text, sizeof(text), fmt, ap);
+	if (n < 0 || (size_t)n >= sizeof(text))
+		return;
+	struct pending_send *ps = xcalloc(1, sizeof(*ps));
+	ps->text = xstrdup(text);
+	if (*tail)
+		(*tail)->next = ps;
+	else
+		*head = ps;
+	*tail = ps;
+}
+
 /* Queues an IRC line to send. */
 __attribute__((format(printf, 2, 3))) static void state_sendf(struct state *st, const char *fmt,
                                                               ...)
 {
-	char text[IRC_LINE_MAX];
 	va_list ap;
 	va_start(ap, fmt);
-	int n = vsnprintf(text, sizeof(text), fmt, ap);
+	pending_vpush(&st->send_head, &st->send_tail, fmt, ap);
 	va_end(ap);
-	if (n < 0 || (size_t)n >= sizeof(text))
-		return; /* would be cut: better not sent at all */
-	struct pending_send *ps = xcalloc(1, sizeof(*ps));
-	ps->text = xstrdup(text);
-	if (st->send_tail)
-		st->send_tail->next = ps;
-	else
-		st->send_head = ps;
-	st->send_tail = ps;
 }
 
 /* Queues an automatic reply (state_pop_reply). */
 __attribute__((format(printf, 2, 3))) static void state_replyf(struct state *st, const char *fmt,
                                                                ...)
 {
-	char text[IRC_LINE_MAX];
 	va_list ap;
 	va_start(ap, fmt);
-	int n = vsnprintf(text, sizeof(text), fmt, ap);
+	pending_vpush(&st->reply_head, &st->reply_tail, fmt, ap);
 	va_end(ap);
-	if (n < 0 || (size_t)n >= sizeof(text))
-		return; /* would be cut: better not sent at all */
-	struct pending_send *ps = xcalloc(1, sizeof(*ps));
-	ps->text = xstrdup(text);
-	if (st->reply_tail)
-		st->reply_tail->next = ps;
-	else
-		st->reply_head = ps;
-	st->reply_tail = ps;
 }
 
 char *state_pop_reply(struct state *st)
