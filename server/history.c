@@ -19,7 +19,7 @@ struct history_node {
 	size_t bytes;               /* what it counts against the budget */
 	unsigned long long number;  /* its place in its room: 0, 1, 2 ... */
 	bool listed;                /* budget lock: not yet evicted */
-	atomic_int refs;            /* 1 while listed, plus one per snapshot */
+	atomic_int refs;            /* 1 while listed, plus one per reference handed out (cursors) */
 	char data[];                /* source, command, text, each NUL-ended */
 };
 
@@ -169,34 +169,10 @@ size_t history_count(struct history *h)
 	return count;
 }
 
-size_t history_snapshot(struct history *h, const struct history_entry **out, size_t cap)
-{
-	pthread_mutex_lock(&h->budget->lock);
-	size_t skip = h->count > cap ? h->count - cap : 0, n = 0;
-	for (struct history_node *p = h->oldest; p; p = p->room_newer) {
-		if (skip) {
-			skip--;
-			continue;
-		}
-		atomic_fetch_add_explicit(&p->refs, 1, memory_order_relaxed);
-		out[n++] = &p->e;
-	}
-	pthread_mutex_unlock(&h->budget->lock);
-	return n;
-}
-
 void history_release(const struct history_entry *const *entries, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
 		node_unref((struct history_node *)(void *)entries[i]);
-}
-
-unsigned long long history_added(struct history *h)
-{
-	pthread_mutex_lock(&h->budget->lock);
-	unsigned long long added = h->added;
-	pthread_mutex_unlock(&h->budget->lock);
-	return added;
 }
 
 void history_cursor_init(struct history *h, struct history_cursor *c)

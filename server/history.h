@@ -15,7 +15,7 @@
  * none, and nothing is taken while it is held. That is what lets a message in
  * one room evict lines of another room without taking that room's lock:
  * there is no second channel lock, so no order to get wrong. Messages are
- * reference-counted: history_snapshot() hands out references, so a replay
+ * reference-counted: history_cursor_read() hands out references, so a replay
  * reads them after the lock is dropped, even if they were evicted meanwhile. */
 #ifndef PARLEY_HISTORY_H
 #define PARLEY_HISTORY_H
@@ -55,14 +55,8 @@ void history_add(struct history *h, long long unix_ms, const char *source,
 /* Messages h holds now. */
 size_t history_count(struct history *h);
 
-/* Puts up to cap of h's messages (its newest ones, oldest first) into out,
- * each with a reference the caller gives back with history_release().
- * Returns how many. */
-size_t history_snapshot(struct history *h, const struct history_entry **out, size_t cap);
+/* Gives back the references history_cursor_read() handed out. */
 void history_release(const struct history_entry *const *entries, size_t n);
-
-/* How many messages were ever added to h (they are numbered in that order). */
-unsigned long long history_added(struct history *h);
 
 /* A replay of the messages a room held at one moment, read in pieces (the
  * history replay on JOIN streams, reply.h). It holds a reference on the next
