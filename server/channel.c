@@ -126,6 +126,25 @@ bool channel_remove_member(struct channel *ch, struct session *s)
 	return true;
 }
 
+enum quiet_change channel_update_quiet(struct channel *ch, int announce_max)
+{
+	size_t limit = announce_max > 0 ? (size_t)announce_max : 0;
+	if (!ch->quiet && limit && ch->nmembers > limit) {
+		ch->quiet = true;
+		return QUIET_BEGAN;
+	}
+	if (ch->quiet && (!limit || ch->nmembers <= limit - limit / 10)) {
+		ch->quiet = false;
+		return QUIET_ENDED;
+	}
+	return QUIET_SAME;
+}
+
+bool channel_tells_arrivals(const struct channel *ch, size_t i)
+{
+	return !ch->quiet || ch->members[i].op;
+}
+
 void channel_rename_member(struct channel *ch, const struct session *s, const char *nick)
 {
 	int i = channel_member_index(ch, s);

@@ -85,6 +85,7 @@ struct channel {
 	unsigned long *invites;         /* ids of the invited sessions, oldest first */
 	size_t ninvites;
 	struct history *history;        /* its own lock: the budget's (history.h) */
+	bool quiet;                     /* too big to announce arrivals to all (below) */
 };
 
 /* A new channel with one reference (the caller's). */
@@ -116,6 +117,20 @@ void channel_add_member(struct channel *ch, struct session *s, bool op);
 bool channel_remove_member(struct channel *ch, struct session *s);
 /* Sets the nick the room knows s by. Caller holds lock. */
 void channel_rename_member(struct channel *ch, const struct session *s, const char *nick);
+
+/* Quiet rooms. A join into a room of N members is N lines, so N people
+ * arriving cost N²/2 lines: 50 million for 10,000, minutes of CPU that every
+ * other room waits behind. A room with more than announce_max members
+ * (--announce-max; 0: never) therefore tells joins, parts and quits only to
+ * its operators and to the person concerned; everything else (messages,
+ * KICK, NICK, TOPIC, MODE) still reaches everyone, and NAMES and WHO always
+ * list every member. The room stays quiet until it falls to nine tenths of
+ * the limit, so a room at the edge does not flip with every join. Caller
+ * holds lock; returns what changed, for the caller to tell the members. */
+enum quiet_change { QUIET_SAME, QUIET_BEGAN, QUIET_ENDED };
+enum quiet_change channel_update_quiet(struct channel *ch, int announce_max);
+/* Does members[i] hear of joins, parts and quits? Caller holds lock. */
+bool channel_tells_arrivals(const struct channel *ch, size_t i);
 
 /* True if "nick!user@host" matches a ban. Caller holds lock. */
 bool channel_is_banned(const struct channel *ch, const char *source);

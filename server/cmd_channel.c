@@ -93,6 +93,37 @@ static const char *join_refusal(struct session *s, struct channel *ch, const cha
 	return NULL;
 }
 
+void channel_quiet_notice_locked(struct session *s, struct channel *ch, struct session *to)
+{
+	char text[200];
+	if (ch->quiet)
+		snprintf(text, sizeof text, "%s has more than %d members: joins, parts and "
+			 "quits are no longer shown (NAMES still lists everyone)", ch->name,
+			 g_server.cfg.announce_max);
+	else
+		snprintf(text, sizeof text, "%s has %zu members: joins, parts and quits are "
+			 "shown again (NAMES shows who came meanwhile)", ch->name, ch->nmembers);
+	const char *params[] = {ch->name, text};
+	struct outmsg m;
+	outmsg_init(&m, g_server.cfg.name, "NOTICE", 2, params);
+	if (to)
+		deliver_queue(s, to, &m);
+	for (size_t i = 0; !to && i < ch->nmembers; i++)
+		deliver_queue(s, ch->members[i].session, &m);
+	outmsg_release(&m);
+}
+
+/* Queues m (a JOIN, PART or QUIT about `subject`) to the members of ch that
+ * hear of arrivals and departures (channel.h: quiet rooms) and to subject
+ * itself; ch->lock held. */
+static void arrival_tell_locked(struct session *s, struct channel *ch,
+				struct session *subject, struct outmsg *m)
+{
+	for (size_t i = 0; i < ch->nmembers; i++)
+		if (ch->members[i].session == subject || channel_tells_arrivals(ch, i))
+			deliver_queue(s, ch->members[i].session, m);
+}
+
 /* Announces s's arrival in ch and sends it what a joiner gets (topic and
  * names, or the plain welcome; then the history). ch->lock held: the JOIN
  * line and the replay take their place in the room's order here. */
@@ -103,9 +134,12 @@ static void join_announce_locked(struct session *s, struct channel *ch)
 	const char *params[] = {ch->name};
 	struct outmsg m;
 	outmsg_init(&m, source, "JOIN", 1, params);
-	for (size_t i = 0; i < ch->nmembers; i++)
-		deliver_queue(s, ch->members[i].session, &m);
+	arrival_tell_locked(s, ch, s, &m);
 	outmsg_release(&m);
+	if (channel_update_quiet(ch, g_server.cfg.announce_max) == QUIET_BEGAN)
+		channel_quiet_notice_locked(s, ch, NULL);
+	else if (ch->quiet)
+		channel_quiet_notice_locked(s, ch, s);
 	if (s->kind == SESSION_PLAIN) {
 		plain_welcome_locked(s, ch);
 	} else {
@@ -189,14 +223,20 @@ int channel_join(struct session *s, const char *name, const char *key)
 }
 
 /* Announces that leaver leaves ch (PART or KICK message m, sent by s) and
- * removes it. ch->lock held; it is dropped here, and ch dropped from the
- * registry if that emptied it. */
+ * removes it. A KICK is told to everyone, a PART as arrivals are (quiet
+ * rooms, channel.h). ch->lock held; it is dropped here, and ch dropped from
+ * the registry if that emptied it. */
 static void channel_leave_unlock(struct session *s, struct session *leaver,
-				 struct channel *ch, struct outmsg *m)
+				 struct channel *ch, struct outmsg *m, bool kick)
 {
-	for (size_t i = 0; i < ch->nmembers; i++)
-		deliver_queue(s, ch->members[i].session, m);
+	if (kick)
+		for (size_t i = 0; i < ch->nmembers; i++)
+			deliver_queue(s, ch->members[i].session, m);
+	else
+		arrival_tell_locked(s, ch, leaver, m);
 	bool emptied = channel_remove_member(ch, leaver);
+	if (!emptied && channel_update_quiet(ch, g_server.cfg.announce_max) == QUIET_ENDED)
+		channel_quiet_notice_locked(s, ch, NULL);
 	pthread_mutex_unlock(&ch->lock);
 	if (emptied)
 		registry_channel_forget(ch);
@@ -221,7 +261,7 @@ int channel_part(struct session *s, const char *name, const char *reason)
 	const char *params[] = {ch->name, reason};
 	struct outmsg m;
 	outmsg_init(&m, source, "PART", reason && reason[0] ? 2 : 1, params);
-	channel_leave_unlock(s, s, ch, &m);
+	channel_leave_unlock(s, s, ch, &m, false);
 	outmsg_release(&m);
 	channel_unref(ch);
 	return 0;
@@ -360,7 +400,7 @@ static bool kick_one_unlock(struct session *s, struct channel *ch, const char *n
 	struct outmsg out;
 	outmsg_init(&out, source, "KICK", 3, params);
 	*gone = ch->nmembers == 1;
-	channel_leave_unlock(s, ch->members[victim].session, ch, &out);
+	channel_leave_unlock(s, ch->members[victim].session, ch, &out, true);
 	outmsg_release(&out);
 	return !*gone;
 }

@@ -518,6 +518,8 @@ static int session_ptr_cmp(const void *a, const void *b)
  * (new_nick set: the rooms learn the new name with it) or a QUIT (leave set:
  * s leaves every room) — and drops the rooms this empties.
  *
+ * A QUIT is not told to the ordinary members of quiet rooms (channel.h).
+ *
  * Order: all of s's channel locks are held at once (taken in id order, see
  * channel.h) while m is queued, so m takes one place in each room's order,
  * the same for every member; and each recipient gets m once, however many
@@ -542,7 +544,8 @@ static void neighbours_tell(struct session *s, struct outmsg *m, const char *new
 			continue; /* kicked since the list was taken */
 		if (m)
 			for (size_t i = 0; i < ch->nmembers; i++)
-				if (ch->members[i].session != s)
+				if (ch->members[i].session != s &&
+				    (!leave || channel_tells_arrivals(ch, i)))
 					to[nto++] = ch->members[i].session;
 		if (new_nick)
 			channel_rename_member(ch, s, new_nick);
@@ -553,8 +556,12 @@ static void neighbours_tell(struct session *s, struct outmsg *m, const char *new
 			deliver_queue(s, to[i], m);
 	free(to);
 	bool *emptied = xcalloc(n ? n : 1, sizeof *emptied);
-	for (size_t c = 0; leave && c < n; c++)
+	for (size_t c = 0; leave && c < n; c++) {
 		emptied[c] = channel_remove_member(chs[c], s);
+		if (!emptied[c] && channel_update_quiet(chs[c], g_server.cfg.announce_max) ==
+					   QUIET_ENDED)
+			channel_quiet_notice_locked(s, chs[c], NULL);
+	}
 	channels_unlock_all(chs, n);
 	for (size_t c = 0; c < n; c++)
 		if (emptied[c])

@@ -71,6 +71,9 @@ void cmd_time(struct session *s, struct ircmsg *m);
  * and s has been told why). */
 int channel_join(struct session *s, const char *name, const char *key);
 int channel_part(struct session *s, const char *name, const char *reason);
+/* Tells ch's members (or only `to`, if set) that ch became quiet or stopped
+ * being quiet (channel.h); sent by s, ch->lock held. */
+void channel_quiet_notice_locked(struct session *s, struct channel *ch, struct session *to);
 
 /* Sends a PRIVMSG/NOTICE from s to a target (channel or nick). */
 void message_send(struct session *s, const char *command, const char *target,

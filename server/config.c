@@ -31,6 +31,9 @@ static const char usage_text[] =
 	"                           is always allowed)\n"
 	"      --max-channels-per-user N\n"
 	"                           most rooms one connection may be in (default 50)\n"
+	"      --announce-max N     rooms with more than N members tell joins, parts and\n"
+	"                           quits only to their operators (default 1000; 0: always\n"
+	"                           tell everyone)\n"
 	"  -q, --sendq BYTES        per-connection send-queue limit, k/m suffixes (default 1m)\n"
 	"  -f, --flood RATE:BURST   lines per second and burst per client, or off (default 5:20)\n"
 	"  -H, --history N          lines per room replayed to joiners (default 100; 0: off)\n"
@@ -53,6 +56,7 @@ enum {
 	OPT_MAX_CHANNELS,
 	OPT_MAX_CHANNELS_PER_USER,
 	OPT_HISTORY_MEMORY,
+	OPT_ANNOUNCE_MAX,
 };
 
 static const struct option long_options[] = {
@@ -75,6 +79,7 @@ static const struct option long_options[] = {
 	{"max-channels", required_argument, NULL, OPT_MAX_CHANNELS},
 	{"max-channels-per-user", required_argument, NULL, OPT_MAX_CHANNELS_PER_USER},
 	{"history-memory", required_argument, NULL, OPT_HISTORY_MEMORY},
+	{"announce-max", required_argument, NULL, OPT_ANNOUNCE_MAX},
 	{"help", no_argument, NULL, 'h'},
 	{"version", no_argument, NULL, 'V'},
 	{NULL, 0, NULL, 0},
@@ -207,6 +212,7 @@ static void config_defaults(struct config *cfg)
 	cfg->max_per_ip = 32;
 	cfg->max_channels = 10000;
 	cfg->max_channels_per_user = 50;
+	cfg->announce_max = 1000;
 	cfg->sendq = 1024 * 1024;
 	cfg->flood = true;
 	cfg->flood_rate = 5;
@@ -292,6 +298,11 @@ static int apply_option(struct config *cfg, int opt, const char *arg, char **err
 		if (parse_int(arg, 1, 1000, &v) < 0)
 			goto bad;
 		cfg->max_channels_per_user = (int)v;
+		return 0;
+	case OPT_ANNOUNCE_MAX:
+		if (parse_int(arg, 0, 1000000, &v) < 0)
+			goto bad;
+		cfg->announce_max = (int)v;
 		return 0;
 	case OPT_HISTORY_MEMORY:
 		if (parse_size(arg, &cfg->history_memory) < 0 || cfg->history_memory < 1024)

@@ -25,6 +25,7 @@ struct config {
 	int max_per_ip;                    /* 0: no limit */
 	int max_channels;                  /* rooms on the server (the default room is exempt) */
 	int max_channels_per_user;         /* rooms one connection may be in (CHANLIMIT) */
+	int announce_max;                  /* larger rooms tell joins/parts to ops only; 0: off */
 	size_t sendq;
 	bool flood;
 	double flood_rate, flood_burst;
