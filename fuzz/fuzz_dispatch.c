@@ -31,6 +31,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "chat.h"
 #include "commands.h"
 #include "config.h"
 #include "deliver.h"
@@ -196,7 +197,7 @@ static void client_stop(int i)
 {
 	struct client *c = &clients[i];
 	reply_free(c->s);
-	commands_leave(c->s, c->s->quit_reason ? c->s->quit_reason : "fuzz input ended");
+	chat_leave(c->s, c->s->quit_reason ? c->s->quit_reason : "fuzz input ended");
 	flush_all();
 	session_unref(c->s);
 	c->s = NULL;

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "channel.h"
+#include "chat.h"
 #include "commands.h"
 #include "deliver.h"
 #include "registry.h"
@@ -239,8 +240,7 @@ static void mode_announce_line(struct session *s, struct channel *ch, const char
 		params[i + 2] = args[i];
 	struct outmsg out;
 	outmsg_init(&out, source, "MODE", 2 + nargs, params);
-	for (size_t i = 0; i < ch->nmembers; i++)
-		deliver_queue(s, ch->members[i].session, &out);
+	chat_room_tell_locked(s, ch, &out);
 	outmsg_release(&out);
 }
 

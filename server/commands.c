@@ -13,6 +13,8 @@
 #include <strings.h>
 
 #include "channel.h"
+#include "chat.h"
+#include "frontend.h"
 #include "deliver.h"
 #include "log.h"
 #include "plain.h"
@@ -87,6 +89,58 @@ void notice_self(struct session *s, const char *text)
 	else
 		send_self(s, g_server.cfg.name, "NOTICE", session_target(s), text, NULL);
 }
+
+void irc_refuse(struct session *s, enum chat_result r, const char *channel,
+		const char *nick)
+{
+	static const struct {
+		enum chat_result r;
+		const char *numeric;
+		bool names_nick, names_channel;
+	} numerics[] = {
+		{CHAT_NO_SUCH_NICK, "401", true, false},
+		{CHAT_NO_SUCH_CHANNEL, "403", false, true},
+		{CHAT_BAD_CHANNEL_NAME, "403", false, true},
+		{CHAT_CANNOT_SEND_EXTERNAL, "404", false, true},
+		{CHAT_CANNOT_SEND_BANNED, "404", false, true},
+		{CHAT_TOO_MANY_CHANNELS, "405", false, true},
+		{CHAT_SERVER_CHANNELS_FULL, "405", false, true},
+		{CHAT_BAD_NICK, "432", true, false},
+		{CHAT_NICK_IN_USE, "433", true, false},
+		{CHAT_THEY_NOT_ON_CHANNEL, "441", true, true},
+		{CHAT_NOT_ON_CHANNEL, "442", false, true},
+		{CHAT_ALREADY_ON_CHANNEL, "443", true, true},
+		{CHAT_CHANNEL_FULL, "471", false, true},
+		{CHAT_INVITE_ONLY, "473", false, true},
+		{CHAT_BANNED, "474", false, true},
+		{CHAT_BAD_KEY, "475", false, true},
+		{CHAT_NOT_OP, "482", false, true},
+	};
+	char text[160];
+	snprintf(text, sizeof text, "%s", chat_result_text(r));
+	if (r == CHAT_TOO_MANY_CHANNELS)
+		snprintf(text, sizeof text, "You have joined too many channels (at most %d); "
+			 "leave one first", g_server.cfg.max_channels_per_user);
+	else if (r == CHAT_SERVER_CHANNELS_FULL)
+		snprintf(text, sizeof text, "Cannot create channel: the server has too many "
+			 "channels (at most %d); join an existing one", g_server.cfg.max_channels);
+	for (size_t i = 0; i < sizeof numerics / sizeof *numerics; i++) {
+		if (numerics[i].r != r)
+			continue;
+		const char *first = numerics[i].names_nick ? nick : channel;
+		if (numerics[i].names_nick && numerics[i].names_channel)
+			reply(s, numerics[i].numeric, param_printable(nick), param_printable(channel),
+			      text, NULL);
+		else
+			reply(s, numerics[i].numeric, param_printable(first ? first : "*"), text,
+			      NULL);
+		return;
+	}
+}
+
+const struct frontend irc_frontend = {
+	.joined_locked = irc_joined_locked,
+};
 
 void commands_greet(struct session *s)
 {
@@ -317,7 +371,9 @@ static void cmd_nick(struct session *s, struct ircmsg *m)
 		return;
 	}
 	if (s->registered) {
-		nick_change(s, nick);
+		enum chat_result r = chat_nick(s, nick);
+		if (r != CHAT_OK && r != CHAT_ALREADY_MEMBER)
+			irc_refuse(s, r, NULL, nick);
 		return;
 	}
 	if (!ircname_nick_valid(nick)) {
@@ -381,85 +437,19 @@ static void cmd_quit(struct session *s, struct ircmsg *m)
 
 /* --- messaging --- */
 
-/* Fans a PRIVMSG/NOTICE out to a channel the caller holds a reference to
- * (no registry lock: a big room's fan-out stops nobody else). */
-static void message_to_channel(struct session *s, const char *command, struct channel *ch,
-			       const char *text)
+/* Sends one PRIVMSG/NOTICE and tells s what stopped it (never for a NOTICE:
+ * automatic replies must not loop) or that the person is away. */
+static void message_one(struct session *s, const char *command, const char *target,
+			const char *text)
 {
-	bool is_notice = command[0] == 'N';
-	char source[128];
-	session_source(s, source, sizeof source);
-	pthread_mutex_lock(&ch->lock);
-	/* The member list of a big room is long: check membership on the
-	 * sender's own channel list, and look for its modes only if bans apply. */
-	bool member = channel_has_member(ch, s);
-	const char *refusal = NULL;
-	if (!member && ch->mode_no_external) {
-		refusal = "Cannot send to channel (no external messages)";
-	} else if (ch->nbans && channel_is_banned(ch, source)) {
-		int me = member ? channel_member_index(ch, s) : -1;
-		if (me < 0 || !(ch->members[me].op || ch->members[me].voice))
-			refusal = "Cannot send to channel (you are banned)";
+	char nick[NICK_LEN_MAX + 1], away[AWAY_LEN_MAX + 1];
+	enum chat_result r = chat_message(s, command, target, text, nick, away);
+	if (r != CHAT_OK) {
+		if (command[0] == 'P')
+			irc_refuse(s, r, target, target);
+	} else if (away[0]) {
+		reply(s, "301", nick, away, NULL);
 	}
-	if (refusal) {
-		pthread_mutex_unlock(&ch->lock);
-		if (!is_notice)
-			reply(s, "404", ch->name, refusal, NULL);
-		return;
-	}
-	const char *params[] = {ch->name, text};
-	struct outmsg m;
-	outmsg_init(&m, source, command, 2, params);
-	bool echo = atomic_load(&s->caps) & CAP_ECHO_MESSAGE;
-	for (size_t i = 0; i < ch->nmembers; i++) {
-		struct session *to = ch->members[i].session;
-		if (to != s || echo)
-			deliver_queue(s, to, &m);
-	}
-	if (ch->nmembers)
-		history_add(ch->history, m.unix_ms, source, command, text);
-	pthread_mutex_unlock(&ch->lock);
-	outmsg_release(&m);
-}
-
-/* Sends a PRIVMSG/NOTICE to one user; registry read lock held. */
-static void message_to_nick(struct session *s, const char *command, struct session *to,
-			    const char *text)
-{
-	char source[128];
-	session_source(s, source, sizeof source);
-	const char *params[] = {to->nick, text};
-	struct outmsg m;
-	outmsg_init(&m, source, command, 2, params);
-	deliver_queue(s, to, &m);
-	if (atomic_load(&s->caps) & CAP_ECHO_MESSAGE && to != s)
-		deliver_queue(s, s, &m);
-	outmsg_release(&m);
-	if (command[0] == 'P' && to->away)
-		reply(s, "301", to->nick, to->away, NULL);
-}
-
-void message_send(struct session *s, const char *command, const char *target,
-		  const char *text)
-{
-	bool is_notice = command[0] == 'N';
-	atomic_store(&s->last_message_mono_ms, clock_mono_ms());
-	if (target[0] == '#') {
-		struct channel *ch = registry_channel_find_ref(target);
-		if (ch)
-			message_to_channel(s, command, ch, text);
-		else if (!is_notice)
-			reply(s, "403", target, "No such channel", NULL);
-		channel_unref(ch);
-		return;
-	}
-	registry_rdlock();
-	struct session *to = registry_find_nick(target);
-	if (to && to->registered)
-		message_to_nick(s, command, to, text);
-	else if (!is_notice)
-		reply(s, "401", target, "No such nick/channel", NULL);
-	registry_unlock();
 }
 
 /* PRIVMSG and NOTICE: to channels and nicks, several targets allowed. */
@@ -484,144 +474,19 @@ static void cmd_message(struct session *s, struct ircmsg *m)
 			reply(s, "407", target, "Too many targets; message not sent to it", NULL);
 			continue;
 		}
-		message_send(s, command, target, m->params[1]);
+		message_one(s, command, target, m->params[1]);
 	}
 }
 
 /* AWAY [text]: mark or unmark the user as away. */
 static void cmd_away(struct session *s, struct ircmsg *m)
 {
-	char *text = NULL;
-	if (m->nparams > 0 && m->params[0][0]) {
-		size_t len = utf8_cut(m->params[0], strlen(m->params[0]), AWAY_LEN_MAX);
-		text = xstrndup(m->params[0], len);
-	}
-	registry_wrlock();
-	free(s->away);
-	s->away = text;
-	registry_unlock();
-	if (text)
+	bool away = m->nparams > 0 && m->params[0][0];
+	chat_away(s, away ? m->params[0] : NULL);
+	if (away)
 		reply(s, "306", "You have been marked as being away", NULL);
 	else
 		reply(s, "305", "You are no longer marked as being away", NULL);
-}
-
-/* qsort order for session pointers (to find duplicates). */
-static int session_ptr_cmp(const void *a, const void *b)
-{
-	uintptr_t x = (uintptr_t)*(struct session *const *)a;
-	uintptr_t y = (uintptr_t)*(struct session *const *)b;
-	return x < y ? -1 : x > y;
-}
-
-/* Tells everyone who shares a channel with s (but not s) about m — a NICK
- * (new_nick set: the rooms learn the new name with it) or a QUIT (leave set:
- * s leaves every room) — and drops the rooms this empties.
- *
- * A QUIT is not told to the ordinary members of quiet rooms (channel.h).
- *
- * Order: all of s's channel locks are held at once (taken in id order, see
- * channel.h) while m is queued, so m takes one place in each room's order,
- * the same for every member; and each recipient gets m once, however many
- * rooms it shares with s (recipients are collected, sorted and deduplicated,
- * because other rooms' messages may reach a queue between two of ours, so
- * the queue's last-stamp check is not enough). No registry lock is held:
- * messages in other rooms keep flowing meanwhile. */
-static void neighbours_tell(struct session *s, struct outmsg *m, const char *new_nick,
-			    bool leave)
-{
-	struct channel **chs;
-	size_t n = channels_of(s, &chs);
-	channels_lock_all(chs, n);
-	size_t total = 0;
-	for (size_t c = 0; c < n; c++)
-		total += chs[c]->nmembers;
-	struct session **to = xmalloc((total ? total : 1) * sizeof *to);
-	size_t nto = 0;
-	for (size_t c = 0; c < n; c++) {
-		struct channel *ch = chs[c];
-		if (!channel_has_member(ch, s))
-			continue; /* kicked since the list was taken */
-		if (m)
-			for (size_t i = 0; i < ch->nmembers; i++)
-				if (ch->members[i].session != s &&
-				    (!leave || channel_tells_arrivals(ch, i)))
-					to[nto++] = ch->members[i].session;
-		if (new_nick)
-			channel_rename_member(ch, s, new_nick);
-	}
-	qsort(to, nto, sizeof *to, session_ptr_cmp);
-	for (size_t i = 0; i < nto; i++)
-		if (i == 0 || to[i] != to[i - 1])
-			deliver_queue(s, to[i], m);
-	free(to);
-	bool *emptied = xcalloc(n ? n : 1, sizeof *emptied);
-	for (size_t c = 0; leave && c < n; c++) {
-		emptied[c] = channel_remove_member(chs[c], s);
-		if (!emptied[c] && channel_update_quiet(chs[c], g_server.cfg.announce_max) ==
-					   QUIET_ENDED)
-			channel_quiet_notice_locked(s, chs[c], NULL);
-	}
-	channels_unlock_all(chs, n);
-	for (size_t c = 0; c < n; c++)
-		if (emptied[c])
-			registry_channel_forget(chs[c]);
-	free(emptied);
-	channels_release(chs, n);
-}
-
-int nick_change(struct session *s, const char *nick)
-{
-	if (!ircname_nick_valid(nick)) {
-		if (s->kind == SESSION_PLAIN)
-			plain_say(s, "Error: '%s' is not a valid nickname (letters, digits and "
-				  "[]\\`_^{|}-, at most %d, not starting with a digit or -).",
-				  nick, NICK_LEN_MAX);
-		else
-			reply(s, "432", nick, "Erroneous nickname", NULL);
-		return -1;
-	}
-	if (strcmp(nick, s->nick) == 0)
-		return 0;
-	char old_source[128];
-	session_source(s, old_source, sizeof old_source);
-	const char *params[] = {nick};
-	struct outmsg m;
-	outmsg_init(&m, old_source, "NICK", 1, params);
-	registry_wrlock();
-	if (registry_set_nick(s, nick) < 0) {
-		registry_unlock();
-		outmsg_release(&m);
-		if (s->kind == SESSION_PLAIN)
-			plain_say(s, "Error: the nickname %s is already in use.", nick);
-		else
-			reply(s, "433", nick, "Nickname is already in use", NULL);
-		return -1;
-	}
-	/* s hears of its new nick before anything sent to it under that nick. */
-	deliver_queue(s, s, &m);
-	registry_unlock();
-	neighbours_tell(s, &m, nick, false);
-	outmsg_release(&m);
-	return 0;
-}
-
-void commands_leave(struct session *s, const char *reason)
-{
-	if (!s->nick[0])
-		return;
-	char source[128];
-	session_source(s, source, sizeof source);
-	const char *params[] = {reason};
-	struct outmsg m;
-	outmsg_init(&m, source, "QUIT", 1, params);
-	bool tell = s->registered && !atomic_load(&g_server.shutting_down);
-	neighbours_tell(s, tell ? &m : NULL, NULL, true);
-	registry_wrlock();
-	registry_drop_nick(s);
-	s->registered = false;
-	registry_unlock();
-	outmsg_release(&m);
 }
 
 /* --- dispatch --- */

@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "chat.h"
 #include "ircmsg.h"
 
 struct session;
@@ -24,9 +25,6 @@ void commands_line(struct session *s, char *line, size_t len);
 
 /* The line being received was longer than allowed; its rest is dropped. */
 void commands_line_too_long(struct session *s);
-
-/* The session ends: tells its channels (QUIT) and gives up its nick. */
-void commands_leave(struct session *s, const char *reason);
 
 /* --- helpers shared by the command modules --- */
 
@@ -67,21 +65,13 @@ void cmd_ison(struct session *s, struct ircmsg *m);
 void cmd_version(struct session *s, struct ircmsg *m);
 void cmd_time(struct session *s, struct ircmsg *m);
 
-/* Joins/parts used by IRC and plain mode alike. Return 0 or -1 (refused,
- * and s has been told why). */
-int channel_join(struct session *s, const char *name, const char *key);
-int channel_part(struct session *s, const char *name, const char *reason);
-/* Tells ch's members (or only `to`, if set) that ch became quiet or stopped
- * being quiet (channel.h); sent by s, ch->lock held. */
-void channel_quiet_notice_locked(struct session *s, struct channel *ch, struct session *to);
+/* Tells s why a chat operation on channel and/or nick was refused, with
+ * the numeric the IRC documents give it. */
+void irc_refuse(struct session *s, enum chat_result r, const char *channel,
+		const char *nick);
 
-/* Sends a PRIVMSG/NOTICE from s to a target (channel or nick). */
-void message_send(struct session *s, const char *command, const char *target,
-		  const char *text);
-
-/* Changes s's nick (after registration), telling everyone who shares a
- * channel. Returns 0 or -1 (and s has been told why). */
-int nick_change(struct session *s, const char *nick);
+/* What an IRC joiner gets (frontend.h): topic, NAMES, history. */
+void irc_joined_locked(struct session *s, struct channel *ch);
 
 /* Sends the welcome burst (001-005, LUSERS, MOTD). */
 void welcome_send(struct session *s);

@@ -8,15 +8,19 @@
 #include <time.h>
 
 #include "channel.h"
+#include "chat.h"
 #include "commands.h"
 #include "deliver.h"
+#include "frontend.h"
 #include "log.h"
 #include "registry.h"
+#include "reply.h"
 #include "server.h"
 #include "session.h"
 #include "textsafe.h"
 
 #define PLAIN_LINE_MAX 1024
+#define PLAIN_NAMES_BUDGET 400 /* bytes of names in a welcome */
 
 void plain_say(struct session *s, const char *fmt, ...)
 {
@@ -184,6 +188,120 @@ int plain_render_history(long long unix_ms, const char *source, const char *comm
 	return finish_line(body < 0 ? -1 : prefix + body, buf, cap);
 }
 
+/* --- results told as sentences --- */
+
+/* Tells a plain user why an operation on channel and/or nick was refused. */
+static void plain_refuse(struct session *s, enum chat_result r, const char *channel,
+			 const char *nick)
+{
+	const char *c = channel ? channel : "", *n = nick ? nick : "";
+	switch (r) {
+	case CHAT_OK:
+	case CHAT_ALREADY_MEMBER:
+		return;
+	case CHAT_NO_SUCH_NICK:
+		plain_say(s, "No one called %s is here.", n);
+		return;
+	case CHAT_NO_SUCH_CHANNEL:
+		plain_say(s, "There is no room called %s.", c);
+		return;
+	case CHAT_BAD_CHANNEL_NAME:
+		plain_say(s, "'%s' cannot be a room name: at most %d characters, no spaces, "
+			     "commas or control characters.", c, CHANNEL_LEN_MAX);
+		return;
+	case CHAT_BAD_NICK:
+		plain_say(s, "'%s' is not a valid nickname (letters, digits and []\\`_^{|}-, "
+			     "at most %d, not starting with a digit or -).", n, NICK_LEN_MAX);
+		return;
+	case CHAT_NICK_IN_USE:
+		plain_say(s, "The nickname %s is already in use.", n);
+		return;
+	case CHAT_TOO_MANY_CHANNELS:
+		plain_say(s, "You are in too many rooms (at most %d); leave one first.",
+			  g_server.cfg.max_channels_per_user);
+		return;
+	case CHAT_SERVER_CHANNELS_FULL:
+		plain_say(s, "The server has too many rooms (at most %d) to make %s; join an "
+			     "existing one.", g_server.cfg.max_channels, c);
+		return;
+	case CHAT_NOT_ON_CHANNEL:
+		plain_say(s, "You are not in %s.", c);
+		return;
+	case CHAT_THEY_NOT_ON_CHANNEL:
+		plain_say(s, "%s is not in %s.", n, c);
+		return;
+	case CHAT_ALREADY_ON_CHANNEL:
+		plain_say(s, "%s is already in %s.", n, c);
+		return;
+	case CHAT_NOT_OP:
+		plain_say(s, "Only the operators of %s can do that.", c);
+		return;
+	case CHAT_CANNOT_SEND_EXTERNAL:
+		plain_say(s, "%s takes messages from its members only; nothing was sent.", c);
+		return;
+	case CHAT_CANNOT_SEND_BANNED:
+		plain_say(s, "You are banned from %s; nothing was sent.", c);
+		return;
+	case CHAT_BANNED:
+		plain_say(s, "You are banned from %s.", c);
+		return;
+	case CHAT_INVITE_ONLY:
+		plain_say(s, "%s is invite-only: ask one of its operators for an invite.", c);
+		return;
+	case CHAT_BAD_KEY:
+		plain_say(s, "%s needs a key: type /join %s KEY.", c, c);
+		return;
+	case CHAT_CHANNEL_FULL:
+		plain_say(s, "%s is full.", c);
+		return;
+	}
+}
+
+/* Tells a plain joiner who is in the room; ch->lock held. */
+static void plain_welcome_locked(struct session *s, struct channel *ch)
+{
+	char names[PLAIN_NAMES_BUDGET];
+	size_t len = 0, shown = 0, others = ch->nmembers - 1;
+	for (size_t i = 0; i < ch->nmembers && len < sizeof names - NICK_LEN_MAX - 8; i++) {
+		if (ch->members[i].session == s)
+			continue;
+		int n = snprintf(names + len, sizeof names - len, "%s%s", len ? ", " : "",
+				 ch->members[i].nick);
+		len += (size_t)n;
+		shown++;
+	}
+	names[len] = '\0';
+	if (others == 0)
+		plain_say(s, "You are in %s. Nobody else is here yet.", ch->name);
+	else
+		plain_say(s, "You are in %s with %zu other%s: %s%s", ch->name, others,
+			  others == 1 ? "" : "s", names, shown < others ? ", ..." : "");
+	if (ch->topic)
+		plain_say(s, "Topic: %s (set by %s)", ch->topic, ch->topic_setter);
+}
+
+/* What a plain joiner gets (frontend.h): who is there, the topic, history. */
+static void plain_joined_locked(struct session *s, struct channel *ch)
+{
+	plain_welcome_locked(s, ch);
+	reply_add_history(s, ch);
+}
+
+const struct frontend plain_frontend = {
+	.joined_locked = plain_joined_locked,
+};
+
+/* Joins a room; the history streams from here (reply.h). */
+static enum chat_result plain_join_room(struct session *s, const char *name)
+{
+	enum chat_result r = chat_join(s, name, NULL);
+	if (r == CHAT_OK)
+		reply_pump(s);
+	else
+		plain_refuse(s, r, name, NULL);
+	return r;
+}
+
 /* --- input from plain users --- */
 
 /* The name of s's current room into buf; false if it is in none. */
@@ -210,7 +328,7 @@ static void plain_register(struct session *s)
 		    s->id, s->nick, remote);
 	plain_say(s, "Hello %s! Type a message and press Enter to send it to the room; "
 		     "/help lists commands.", s->nick);
-	channel_join(s, g_server.cfg.default_room, NULL);
+	plain_join_room(s, g_server.cfg.default_room);
 }
 
 /* The first step: the line is the wanted nickname. */
@@ -258,8 +376,8 @@ static void plain_join(struct session *s, const char *name)
 		plain_say(s, "You are already in %s.", old);
 		return;
 	}
-	if (channel_join(s, name, NULL) == 0 && had_room)
-		channel_part(s, old, NULL);
+	if (plain_join_room(s, name) == CHAT_OK && had_room)
+		chat_part(s, old, NULL);
 }
 
 /* /who: the members of the current room. */
@@ -300,8 +418,7 @@ static void plain_topic(struct session *s, char *text)
 		return;
 	}
 	if (text && *text) {
-		struct ircmsg m = {.command = "TOPIC", .nparams = 2, .params = {room, text}};
-		cmd_topic(s, &m);
+		plain_refuse(s, chat_topic_set(s, room, text), room, NULL);
 		return;
 	}
 	registry_rdlock();
@@ -344,6 +461,20 @@ static const char *const plain_help[] = {
 	"/help             this list (start a message with // to send a line beginning with /)",
 };
 
+/* /msg NICK TEXT: a private message, confirmed only once it went out. */
+static void plain_msg(struct session *s, const char *target, const char *text)
+{
+	char nick[NICK_LEN_MAX + 1], away[AWAY_LEN_MAX + 1];
+	enum chat_result r = chat_message(s, "PRIVMSG", target, text, nick, away);
+	if (r != CHAT_OK) {
+		plain_refuse(s, r, target, target);
+		return;
+	}
+	plain_say(s, "-> *%s* %s", nick[0] ? nick : target, text);
+	if (away[0])
+		plain_say(s, "%s is away: %s", nick, away);
+}
+
 /* Sends text to the current room, or says why it cannot. */
 static void plain_to_room(struct session *s, const char *text)
 {
@@ -352,7 +483,8 @@ static void plain_to_room(struct session *s, const char *text)
 		plain_say(s, "You are not in a room, so that was not sent. Type /join #room.");
 		return;
 	}
-	message_send(s, "PRIVMSG", room, text);
+	char nick[NICK_LEN_MAX + 1], away[AWAY_LEN_MAX + 1];
+	plain_refuse(s, chat_message(s, "PRIVMSG", room, text, nick, away), room, NULL);
 }
 
 /* Cuts the first space-separated word off text; *rest gets what follows. */
@@ -385,7 +517,7 @@ static void plain_command(struct session *s, char *line)
 		if (!arg[0])
 			plain_say(s, "Usage: /nick NAME");
 		else
-			nick_change(s, arg);
+			plain_refuse(s, chat_nick(s, arg), NULL, arg);
 	} else if (strcasecmp(word, "join") == 0) {
 		if (!arg[0])
 			plain_say(s, "Usage: /join #room");
@@ -394,15 +526,14 @@ static void plain_command(struct session *s, char *line)
 	} else if (strcasecmp(word, "part") == 0) {
 		char room[CHANNEL_LEN_MAX + 1];
 		if (current_room(s, room, sizeof room))
-			channel_part(s, room, *rest ? rest : NULL);
+			plain_refuse(s, chat_part(s, room, *rest ? rest : NULL), room, NULL);
 		else
 			plain_say(s, "You are not in a room.");
 	} else if (strcasecmp(word, "msg") == 0) {
 		if (!arg[0] || !text[0]) {
 			plain_say(s, "Usage: /msg NICK TEXT");
 		} else {
-			message_send(s, "PRIVMSG", arg, text);
-			plain_say(s, "-> *%s* %s", arg, text);
+			plain_msg(s, arg, text);
 		}
 	} else if (strcasecmp(word, "me") == 0) {
 		if (!*rest) {

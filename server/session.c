@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "channel.h"
+#include "chat.h"
 #include "commands.h"
 #include "deliver.h"
 #include "flushq.h"
@@ -537,7 +538,7 @@ COLD static void session_finish(struct session *s)
 {
 	bool shutting_down = atomic_load(&g_server.shutting_down);
 	reply_free(s);
-	commands_leave(s, s->quit_reason);
+	chat_leave(s, s->quit_reason);
 	deliver_flush(s);
 	send_final_error(s);
 	bool read_failed = strncmp(s->quit_reason, "Connection closed", 17) == 0 ||

@@ -1,0 +1,609 @@
+/* chat: see chat.h. */
+#include "chat.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "channel.h"
+#include "deliver.h"
+#include "frontend.h"
+#include "registry.h"
+#include "server.h"
+#include "session.h"
+#include "utf8.h"
+#include "xalloc.h"
+
+#define JOIN_ATTEMPTS 8 /* a room emptied under a joiner is made anew; bounded */
+
+const char *chat_result_text(enum chat_result r)
+{
+	switch (r) {
+	case CHAT_OK:
+	case CHAT_ALREADY_MEMBER:
+		return "Done";
+	case CHAT_NO_SUCH_NICK:
+		return "No such nick/channel";
+	case CHAT_NO_SUCH_CHANNEL:
+		return "No such channel";
+	case CHAT_BAD_CHANNEL_NAME:
+		return "Invalid channel name";
+	case CHAT_BAD_NICK:
+		return "Erroneous nickname";
+	case CHAT_NICK_IN_USE:
+		return "Nickname is already in use";
+	case CHAT_TOO_MANY_CHANNELS:
+		return "You have joined too many channels";
+	case CHAT_SERVER_CHANNELS_FULL:
+		return "Cannot create channel: the server has too many channels";
+	case CHAT_NOT_ON_CHANNEL:
+		return "You're not on that channel";
+	case CHAT_THEY_NOT_ON_CHANNEL:
+		return "They aren't on that channel";
+	case CHAT_ALREADY_ON_CHANNEL:
+		return "is already on channel";
+	case CHAT_NOT_OP:
+		return "You're not channel operator";
+	case CHAT_CANNOT_SEND_EXTERNAL:
+		return "Cannot send to channel (no external messages)";
+	case CHAT_CANNOT_SEND_BANNED:
+		return "Cannot send to channel (you are banned)";
+	case CHAT_BANNED:
+		return "Cannot join channel (+b): you are banned";
+	case CHAT_INVITE_ONLY:
+		return "Cannot join channel (+i): invite only";
+	case CHAT_BAD_KEY:
+		return "Cannot join channel (+k): wrong or missing key";
+	case CHAT_CHANNEL_FULL:
+		return "Cannot join channel (+l): channel is full";
+	}
+	return "Refused";
+}
+
+void chat_room_tell_locked(struct session *s, struct channel *ch, struct outmsg *m)
+{
+	for (size_t i = 0; i < ch->nmembers; i++)
+		deliver_queue(s, ch->members[i].session, m);
+}
+
+/* Queues m (a JOIN, PART or QUIT about `subject`) to the members of ch that
+ * hear of arrivals and departures (channel.h: quiet rooms) and to subject
+ * itself; ch->lock held. */
+static void arrival_tell_locked(struct session *s, struct channel *ch,
+				struct session *subject, struct outmsg *m)
+{
+	for (size_t i = 0; i < ch->nmembers; i++)
+		if (ch->members[i].session == subject || channel_tells_arrivals(ch, i))
+			deliver_queue(s, ch->members[i].session, m);
+}
+
+/* Tells ch's members (or only `to`, if set) that ch became quiet or stopped
+ * being quiet (channel.h); ch->lock held. */
+static void quiet_notice_locked(struct session *s, struct channel *ch, struct session *to)
+{
+	char text[200];
+	if (ch->quiet)
+		snprintf(text, sizeof text, "%s has more than %d members: joins, parts and "
+			 "quits are no longer shown (NAMES still lists everyone)", ch->name,
+			 g_server.cfg.announce_max);
+	else
+		snprintf(text, sizeof text, "%s has %zu members: joins, parts and quits are "
+			 "shown again (NAMES shows who came meanwhile)", ch->name, ch->nmembers);
+	const char *params[] = {ch->name, text};
+	struct outmsg m;
+	outmsg_init(&m, g_server.cfg.name, "NOTICE", 2, params);
+	if (to)
+		deliver_queue(s, to, &m);
+	else
+		chat_room_tell_locked(s, ch, &m);
+	outmsg_release(&m);
+}
+
+/* After a member left ch (still locked, not emptied): tell the room if that
+ * made it loud again. */
+static void quiet_after_leave_locked(struct session *s, struct channel *ch)
+{
+	if (channel_update_quiet(ch, g_server.cfg.announce_max) == QUIET_ENDED)
+		quiet_notice_locked(s, ch, NULL);
+}
+
+/* Looks up room name with a reference, or NULL. */
+static struct channel *room_find(const char *name)
+{
+	return registry_channel_find_ref(name);
+}
+
+/* --- join --- */
+
+/* Why s may not join ch, or CHAT_OK; ch->lock held. An invite lets s past +i
+ * and +l, never past a ban or a key; it is only looked at here (the join uses
+ * it up once it succeeds). */
+static enum chat_result join_check(struct session *s, struct channel *ch, const char *key)
+{
+	char source[CHAT_SOURCE_MAX];
+	session_source(s, source, sizeof source);
+	bool invited = channel_is_invited(ch, s->id);
+	if (channel_is_banned(ch, source))
+		return CHAT_BANNED;
+	if (ch->mode_invite_only && !invited)
+		return CHAT_INVITE_ONLY;
+	if (ch->key[0] && (!key || strcmp(key, ch->key) != 0))
+		return CHAT_BAD_KEY;
+	if (ch->limit && ch->nmembers >= (size_t)ch->limit && !invited)
+		return CHAT_CHANNEL_FULL;
+	return CHAT_OK;
+}
+
+/* Announces s's arrival in ch and queues what a joiner gets. ch->lock held:
+ * the JOIN line and the replay take their place in the room's order here. */
+static void join_announce_locked(struct session *s, struct channel *ch)
+{
+	char source[CHAT_SOURCE_MAX];
+	session_source(s, source, sizeof source);
+	const char *params[] = {ch->name};
+	struct outmsg m;
+	outmsg_init(&m, source, "JOIN", 1, params);
+	arrival_tell_locked(s, ch, s, &m);
+	outmsg_release(&m);
+	if (channel_update_quiet(ch, g_server.cfg.announce_max) == QUIET_BEGAN)
+		quiet_notice_locked(s, ch, NULL);
+	else if (ch->quiet)
+		quiet_notice_locked(s, ch, s);
+	frontend_of(s)->joined_locked(s, ch);
+}
+
+/* The channel named name, locked and referenced, made if absent (or if the
+ * one found emptied meanwhile); NULL if the server has too many rooms. */
+static struct channel *channel_open_locked(const char *name)
+{
+	for (int attempt = 0; attempt < JOIN_ATTEMPTS; attempt++) {
+		struct channel *ch = registry_channel_open(name);
+		if (!ch)
+			return NULL;
+		pthread_mutex_lock(&ch->lock);
+		if (!atomic_load(&ch->dead))
+			return ch;
+		pthread_mutex_unlock(&ch->lock);
+		channel_unref(ch);
+	}
+	return NULL;
+}
+
+/* Unlocks and lets go of a channel a join did not enter, dropping it from
+ * the registry if it is empty (it was made for this join). */
+static void channel_close_unjoined(struct channel *ch)
+{
+	bool empty = ch->nmembers == 0;
+	if (empty)
+		atomic_store(&ch->dead, true);
+	pthread_mutex_unlock(&ch->lock);
+	if (empty)
+		registry_channel_forget(ch);
+	channel_unref(ch);
+}
+
+enum chat_result chat_join(struct session *s, const char *name, const char *key)
+{
+	if (!ircname_channel_valid(name))
+		return CHAT_BAD_CHANNEL_NAME;
+	/* Only this thread adds to s's channels, so the count cannot grow
+	 * between this check and the join. */
+	if (channels_count_of(s) >= (size_t)g_server.cfg.max_channels_per_user)
+		return CHAT_TOO_MANY_CHANNELS;
+	struct channel *ch = channel_open_locked(name);
+	if (!ch)
+		return CHAT_SERVER_CHANNELS_FULL;
+	if (channel_has_member(ch, s)) {
+		channel_close_unjoined(ch);
+		return CHAT_ALREADY_MEMBER;
+	}
+	enum chat_result r = join_check(s, ch, key);
+	if (r != CHAT_OK) {
+		channel_close_unjoined(ch);
+		return r;
+	}
+	channel_add_member(ch, s, ch->nmembers == 0);
+	channel_invite_remove(ch, s->id);
+	join_announce_locked(s, ch);
+	pthread_mutex_unlock(&ch->lock);
+	channel_unref(ch);
+	return CHAT_OK;
+}
+
+/* --- part and kick --- */
+
+/* Announces that leaver leaves ch (PART or KICK message m, sent by s) and
+ * removes it. A KICK is told to everyone, a PART as arrivals are (quiet
+ * rooms, channel.h). ch->lock held; it is dropped here, and ch dropped from
+ * the registry if that emptied it. */
+static void channel_leave_unlock(struct session *s, struct session *leaver,
+				 struct channel *ch, struct outmsg *m, bool kick)
+{
+	if (kick)
+		chat_room_tell_locked(s, ch, m);
+	else
+		arrival_tell_locked(s, ch, leaver, m);
+	bool emptied = channel_remove_member(ch, leaver);
+	if (!emptied)
+		quiet_after_leave_locked(s, ch);
+	pthread_mutex_unlock(&ch->lock);
+	if (emptied)
+		registry_channel_forget(ch);
+}
+
+enum chat_result chat_part(struct session *s, const char *name, const char *reason)
+{
+	struct channel *ch = room_find(name);
+	if (!ch)
+		return CHAT_NO_SUCH_CHANNEL;
+	pthread_mutex_lock(&ch->lock);
+	if (!channel_has_member(ch, s)) {
+		pthread_mutex_unlock(&ch->lock);
+		channel_unref(ch);
+		return CHAT_NOT_ON_CHANNEL;
+	}
+	char source[CHAT_SOURCE_MAX];
+	session_source(s, source, sizeof source);
+	const char *params[] = {ch->name, reason};
+	struct outmsg m;
+	outmsg_init(&m, source, "PART", reason && reason[0] ? 2 : 1, params);
+	channel_leave_unlock(s, s, ch, &m, false);
+	outmsg_release(&m);
+	channel_unref(ch);
+	return CHAT_OK;
+}
+
+enum chat_result chat_kick(struct session *s, const char *name, const char *nick,
+			   const char *reason)
+{
+	struct channel *ch = room_find(name);
+	if (!ch)
+		return CHAT_NO_SUCH_CHANNEL;
+	pthread_mutex_lock(&ch->lock);
+	int me = channel_member_index(ch, s);
+	int victim = channel_member_by_nick(ch, nick);
+	enum chat_result r = me < 0			 ? CHAT_NOT_ON_CHANNEL
+			     : !ch->members[me].op	 ? CHAT_NOT_OP
+			     : victim < 0		 ? CHAT_THEY_NOT_ON_CHANNEL
+							 : CHAT_OK;
+	if (r != CHAT_OK) {
+		pthread_mutex_unlock(&ch->lock);
+		channel_unref(ch);
+		return r;
+	}
+	char source[CHAT_SOURCE_MAX], victim_nick[NICK_LEN_MAX + 1];
+	session_source(s, source, sizeof source);
+	snprintf(victim_nick, sizeof victim_nick, "%s", ch->members[victim].nick);
+	const char *params[] = {ch->name, victim_nick, reason && reason[0] ? reason : s->nick};
+	struct outmsg out;
+	outmsg_init(&out, source, "KICK", 3, params);
+	channel_leave_unlock(s, ch->members[victim].session, ch, &out, true);
+	outmsg_release(&out);
+	channel_unref(ch);
+	return CHAT_OK;
+}
+
+/* --- invite and topic --- */
+
+/* The registered session called nick, with a reference, copying its nick and
+ * away text; NULL if there is none. */
+static struct session *person_find_ref(const char *nick, char nick_out[NICK_LEN_MAX + 1],
+				       char *away_out)
+{
+	registry_rdlock();
+	struct session *to = registry_find_nick(nick);
+	if (to && to->registered) {
+		session_ref(to);
+		snprintf(nick_out, NICK_LEN_MAX + 1, "%s", to->nick);
+		if (away_out)
+			snprintf(away_out, AWAY_LEN_MAX + 1, "%s", to->away ? to->away : "");
+	} else {
+		to = NULL;
+	}
+	registry_unlock();
+	return to;
+}
+
+/* May s invite `to` into ch? Records the invite if so. ch->lock held. */
+static enum chat_result invite_locked(struct session *s, struct channel *ch,
+				      struct session *to)
+{
+	if (channel_member_index(ch, s) < 0)
+		return CHAT_NOT_ON_CHANNEL;
+	if (ch->mode_invite_only && !channel_is_op(ch, s))
+		return CHAT_NOT_OP;
+	if (channel_has_member(ch, to))
+		return CHAT_ALREADY_ON_CHANNEL;
+	channel_invite_add(ch, to->id);
+	return CHAT_OK;
+}
+
+enum chat_result chat_invite(struct session *s, const char *nick, const char *name,
+			     char nick_out[NICK_LEN_MAX + 1], char *away_out)
+{
+	struct session *to = person_find_ref(nick, nick_out, away_out);
+	if (!to)
+		return CHAT_NO_SUCH_NICK;
+	struct channel *ch = room_find(name);
+	if (!ch) {
+		session_unref(to);
+		return CHAT_NO_SUCH_CHANNEL;
+	}
+	pthread_mutex_lock(&ch->lock);
+	enum chat_result r = invite_locked(s, ch, to);
+	pthread_mutex_unlock(&ch->lock);
+	if (r == CHAT_OK) {
+		char source[CHAT_SOURCE_MAX];
+		session_source(s, source, sizeof source);
+		const char *params[] = {nick_out, ch->name};
+		struct outmsg out;
+		outmsg_init(&out, source, "INVITE", 2, params);
+		deliver_queue(s, to, &out);
+		outmsg_release(&out);
+	}
+	channel_unref(ch);
+	session_unref(to);
+	return r;
+}
+
+enum chat_result chat_topic_set(struct session *s, const char *name, const char *text)
+{
+	struct channel *ch = room_find(name);
+	if (!ch)
+		return CHAT_NO_SUCH_CHANNEL;
+	pthread_mutex_lock(&ch->lock);
+	int me = channel_member_index(ch, s);
+	enum chat_result r = me < 0					 ? CHAT_NOT_ON_CHANNEL
+			     : ch->mode_topic_ops && !ch->members[me].op ? CHAT_NOT_OP
+									 : CHAT_OK;
+	if (r == CHAT_OK) {
+		size_t len = utf8_cut(text, strlen(text), TOPIC_LEN_MAX);
+		free(ch->topic);
+		ch->topic = len ? xstrndup(text, len) : NULL;
+		snprintf(ch->topic_setter, sizeof ch->topic_setter, "%s", s->nick);
+		ch->topic_unix_ms = clock_unix_ms();
+		char source[CHAT_SOURCE_MAX];
+		session_source(s, source, sizeof source);
+		const char *params[] = {ch->name, ch->topic ? ch->topic : ""};
+		struct outmsg out;
+		outmsg_init(&out, source, "TOPIC", 2, params);
+		chat_room_tell_locked(s, ch, &out);
+		outmsg_release(&out);
+	}
+	pthread_mutex_unlock(&ch->lock);
+	channel_unref(ch);
+	return r;
+}
+
+/* --- messages --- */
+
+/* May s send to ch? ch->lock held. The member list of a big room is long:
+ * membership is checked on the sender's own list, and its modes looked up
+ * only if bans apply. */
+static enum chat_result send_check_locked(struct session *s, struct channel *ch,
+					  const char *source)
+{
+	bool member = channel_has_member(ch, s);
+	if (!member && ch->mode_no_external)
+		return CHAT_CANNOT_SEND_EXTERNAL;
+	if (ch->nbans && channel_is_banned(ch, source)) {
+		int me = member ? channel_member_index(ch, s) : -1;
+		if (me < 0 || !(ch->members[me].op || ch->members[me].voice))
+			return CHAT_CANNOT_SEND_BANNED;
+	}
+	return CHAT_OK;
+}
+
+/* Fans a PRIVMSG/NOTICE out to a room the caller holds a reference to (no
+ * registry lock: a big room's fan-out stops nobody else). */
+static enum chat_result message_to_room(struct session *s, const char *command,
+					struct channel *ch, const char *text)
+{
+	char source[CHAT_SOURCE_MAX];
+	session_source(s, source, sizeof source);
+	pthread_mutex_lock(&ch->lock);
+	enum chat_result r = send_check_locked(s, ch, source);
+	if (r != CHAT_OK) {
+		pthread_mutex_unlock(&ch->lock);
+		return r;
+	}
+	const char *params[] = {ch->name, text};
+	struct outmsg m;
+	outmsg_init(&m, source, command, 2, params);
+	bool echo = atomic_load(&s->caps) & CAP_ECHO_MESSAGE;
+	for (size_t i = 0; i < ch->nmembers; i++) {
+		struct session *to = ch->members[i].session;
+		if (to != s || echo)
+			deliver_queue(s, to, &m);
+	}
+	if (ch->nmembers)
+		history_add(ch->history, m.unix_ms, source, command, text);
+	pthread_mutex_unlock(&ch->lock);
+	outmsg_release(&m);
+	return CHAT_OK;
+}
+
+/* Sends a PRIVMSG/NOTICE to one person; registry read lock held. */
+static void message_to_person(struct session *s, const char *command, struct session *to,
+			      const char *text)
+{
+	char source[CHAT_SOURCE_MAX];
+	session_source(s, source, sizeof source);
+	const char *params[] = {to->nick, text};
+	struct outmsg m;
+	outmsg_init(&m, source, command, 2, params);
+	deliver_queue(s, to, &m);
+	if (atomic_load(&s->caps) & CAP_ECHO_MESSAGE && to != s)
+		deliver_queue(s, s, &m);
+	outmsg_release(&m);
+}
+
+enum chat_result chat_message(struct session *s, const char *command, const char *target,
+			      const char *text, char nick_out[NICK_LEN_MAX + 1],
+			      char *away_out)
+{
+	nick_out[0] = away_out[0] = '\0';
+	atomic_store(&s->last_message_mono_ms, clock_mono_ms());
+	if (target[0] == '#') {
+		struct channel *ch = room_find(target);
+		if (!ch)
+			return CHAT_NO_SUCH_CHANNEL;
+		enum chat_result r = message_to_room(s, command, ch, text);
+		channel_unref(ch);
+		return r;
+	}
+	registry_rdlock();
+	struct session *to = registry_find_nick(target);
+	bool found = to && to->registered;
+	if (found) {
+		message_to_person(s, command, to, text);
+		snprintf(nick_out, NICK_LEN_MAX + 1, "%s", to->nick);
+		if (command[0] == 'P' && to->away)
+			snprintf(away_out, AWAY_LEN_MAX + 1, "%s", to->away);
+	}
+	registry_unlock();
+	return found ? CHAT_OK : CHAT_NO_SUCH_NICK;
+}
+
+/* --- nick changes and leaving --- */
+
+/* qsort order for session pointers (to find duplicates). */
+static int session_ptr_cmp(const void *a, const void *b)
+{
+	uintptr_t x = (uintptr_t)*(struct session *const *)a;
+	uintptr_t y = (uintptr_t)*(struct session *const *)b;
+	return x < y ? -1 : x > y;
+}
+
+/* Everyone in chs (locked) who should hear m about s, once each, sorted:
+ * every member but s for a NICK, and for a QUIT (leave) only those who hear
+ * of departures (quiet rooms, channel.h). Sets *n; free the array. */
+static struct session **neighbours_collect(struct session *s, struct channel **chs,
+					   size_t nchs, bool leave, size_t *n)
+{
+	size_t total = 0;
+	for (size_t c = 0; c < nchs; c++)
+		total += chs[c]->nmembers;
+	struct session **to = xmalloc((total ? total : 1) * sizeof *to);
+	size_t nto = 0;
+	for (size_t c = 0; c < nchs; c++) {
+		struct channel *ch = chs[c];
+		if (!channel_has_member(ch, s))
+			continue; /* kicked since the list was taken */
+		for (size_t i = 0; i < ch->nmembers; i++)
+			if (ch->members[i].session != s && (!leave || channel_tells_arrivals(ch, i)))
+				to[nto++] = ch->members[i].session;
+	}
+	qsort(to, nto, sizeof *to, session_ptr_cmp);
+	size_t unique = 0;
+	for (size_t i = 0; i < nto; i++)
+		if (i == 0 || to[i] != to[i - 1])
+			to[unique++] = to[i];
+	*n = unique;
+	return to;
+}
+
+/* Removes s from every room in chs (locked), then unlocks them and drops
+ * the rooms this emptied from the registry. */
+static void rooms_leave_unlock(struct session *s, struct channel **chs, size_t n)
+{
+	bool *emptied = xcalloc(n ? n : 1, sizeof *emptied);
+	for (size_t c = 0; c < n; c++) {
+		emptied[c] = channel_remove_member(chs[c], s);
+		if (!emptied[c])
+			quiet_after_leave_locked(s, chs[c]);
+	}
+	channels_unlock_all(chs, n);
+	for (size_t c = 0; c < n; c++)
+		if (emptied[c])
+			registry_channel_forget(chs[c]);
+	free(emptied);
+}
+
+/* Tells everyone who shares a room with s (but not s) about m — a NICK
+ * (new_nick set: the rooms learn the new name with it) or a QUIT (leave set:
+ * s leaves every room) — and drops the rooms this empties.
+ *
+ * Order: all of s's room locks are held at once (taken in id order, see
+ * channel.h) while m is queued, so m takes one place in each room's order,
+ * the same for every member; and each recipient gets m once, however many
+ * rooms it shares with s (recipients are collected, sorted and deduplicated,
+ * because other rooms' messages may reach a queue between two of ours, so
+ * the queue's last-stamp check is not enough). No registry lock is held:
+ * messages in other rooms keep flowing meanwhile. */
+static void neighbours_tell(struct session *s, struct outmsg *m, const char *new_nick,
+			    bool leave)
+{
+	struct channel **chs;
+	size_t n = channels_of(s, &chs);
+	channels_lock_all(chs, n);
+	if (m) {
+		size_t nto;
+		struct session **to = neighbours_collect(s, chs, n, leave, &nto);
+		for (size_t i = 0; i < nto; i++)
+			deliver_queue(s, to[i], m);
+		free(to);
+	}
+	for (size_t c = 0; new_nick && c < n; c++)
+		channel_rename_member(chs[c], s, new_nick);
+	if (leave)
+		rooms_leave_unlock(s, chs, n);
+	else
+		channels_unlock_all(chs, n);
+	channels_release(chs, n);
+}
+
+enum chat_result chat_nick(struct session *s, const char *nick)
+{
+	if (!ircname_nick_valid(nick))
+		return CHAT_BAD_NICK;
+	if (strcmp(nick, s->nick) == 0)
+		return CHAT_ALREADY_MEMBER;
+	char old_source[CHAT_SOURCE_MAX];
+	session_source(s, old_source, sizeof old_source);
+	const char *params[] = {nick};
+	struct outmsg m;
+	outmsg_init(&m, old_source, "NICK", 1, params);
+	registry_wrlock();
+	if (registry_set_nick(s, nick) < 0) {
+		registry_unlock();
+		outmsg_release(&m);
+		return CHAT_NICK_IN_USE;
+	}
+	/* s hears of its new nick before anything sent to it under that nick. */
+	deliver_queue(s, s, &m);
+	registry_unlock();
+	neighbours_tell(s, &m, nick, false);
+	outmsg_release(&m);
+	return CHAT_OK;
+}
+
+void chat_away(struct session *s, const char *text)
+{
+	char *copy = NULL;
+	if (text && text[0])
+		copy = xstrndup(text, utf8_cut(text, strlen(text), AWAY_LEN_MAX));
+	registry_wrlock();
+	free(s->away);
+	s->away = copy;
+	registry_unlock();
+}
+
+void chat_leave(struct session *s, const char *reason)
+{
+	if (!s->nick[0])
+		return;
+	char source[CHAT_SOURCE_MAX];
+	session_source(s, source, sizeof source);
+	const char *params[] = {reason};
+	struct outmsg m;
+	outmsg_init(&m, source, "QUIT", 1, params);
+	bool tell = s->registered && !atomic_load(&g_server.shutting_down);
+	neighbours_tell(s, tell ? &m : NULL, NULL, true);
+	registry_wrlock();
+	registry_drop_nick(s);
+	s->registered = false;
+	registry_unlock();
+	outmsg_release(&m);
+}

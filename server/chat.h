@@ -1,0 +1,100 @@
+/* chat: the chat core — what people do in rooms, whatever protocol they
+ * speak: join, part, kick, invite, topics, messages, nick changes, away,
+ * leaving.
+ *
+ * Every operation is called by the acting session's worker thread, takes the
+ * locks it needs itself (none may be held by the caller), and returns
+ * CHAT_OK or what stopped it. Nothing here writes to a socket or renders a
+ * reply: what others must learn goes onto their queues as events (struct
+ * outmsg, deliver.h) under the lock that orders it (the room's), and the
+ * worker writes after the command; what the actor is told about a refusal
+ * is the front-end's business (irc.c: numerics; plain.c: sentences). The
+ * one thing a front-end adds inside an operation is what a joiner gets after
+ * its JOIN (frontend.h), because that must take the JOIN's place in the
+ * room's order.
+ *
+ * So the core can be driven without sockets: tests/unit/test_chat.c makes
+ * sessions with no connection and reads their queues. */
+#ifndef PARLEY_CHAT_H
+#define PARLEY_CHAT_H
+
+#include <stddef.h>
+
+#include "ircname.h"
+
+struct session;
+struct channel;
+struct outmsg;
+
+enum chat_result {
+	CHAT_OK = 0,
+	CHAT_ALREADY_MEMBER,       /* join: already in the room (not an error) */
+	CHAT_NO_SUCH_NICK,
+	CHAT_NO_SUCH_CHANNEL,
+	CHAT_BAD_CHANNEL_NAME,
+	CHAT_BAD_NICK,
+	CHAT_NICK_IN_USE,
+	CHAT_TOO_MANY_CHANNELS,    /* the user's limit (--max-channels-per-user) */
+	CHAT_SERVER_CHANNELS_FULL, /* the server's limit (--max-channels) */
+	CHAT_NOT_ON_CHANNEL,       /* the actor is not in the room */
+	CHAT_THEY_NOT_ON_CHANNEL,  /* the person acted on is not in the room */
+	CHAT_ALREADY_ON_CHANNEL,   /* invite: the invited person is there */
+	CHAT_NOT_OP,
+	CHAT_CANNOT_SEND_EXTERNAL, /* +n and not a member */
+	CHAT_CANNOT_SEND_BANNED,   /* banned, neither op nor voiced */
+	CHAT_BANNED,               /* join: +b */
+	CHAT_INVITE_ONLY,          /* join: +i */
+	CHAT_BAD_KEY,              /* join: +k */
+	CHAT_CHANNEL_FULL,         /* join: +l */
+};
+
+/* "nick!user@host" fits in this (nick 30, user 10, host 46). */
+#define CHAT_SOURCE_MAX 128
+
+/* A short English reason for r, as IRC numerics carry it ("You're not on
+ * that channel"). */
+const char *chat_result_text(enum chat_result r);
+
+/* Joins the room name (made if new; the first member gets op), announces
+ * it and queues what the joiner gets (frontend.h). A refusal names the
+ * limit or mode that stopped it. */
+enum chat_result chat_join(struct session *s, const char *name, const char *key);
+
+/* Leaves the room name with an optional reason. */
+enum chat_result chat_part(struct session *s, const char *name, const char *reason);
+
+/* Kicks the member known in room name as nick. */
+enum chat_result chat_kick(struct session *s, const char *name, const char *nick,
+			   const char *reason);
+
+/* Invites nick to room name (the invite belongs to that connection; see
+ * channel.h). On CHAT_OK, their nick as written in the table goes to
+ * nick_out, and their away text (or "") to away_out (AWAY_LEN_MAX + 1). */
+enum chat_result chat_invite(struct session *s, const char *nick, const char *name,
+			     char nick_out[NICK_LEN_MAX + 1], char *away_out);
+
+/* Sets (text non-empty) or clears the topic of room name. */
+enum chat_result chat_topic_set(struct session *s, const char *name, const char *text);
+
+/* A PRIVMSG or NOTICE (command) from s to a room or a nick. For a PRIVMSG to
+ * a person who is away, away_out (AWAY_LEN_MAX + 1) gets their away text,
+ * and their nick as written in the table goes to nick_out; both are "" otherwise. */
+enum chat_result chat_message(struct session *s, const char *command, const char *target,
+			      const char *text, char nick_out[NICK_LEN_MAX + 1],
+			      char *away_out);
+
+/* Changes s's nick (after registration), telling s and everyone who shares
+ * a room with it. CHAT_ALREADY_MEMBER when it is already s's nick. */
+enum chat_result chat_nick(struct session *s, const char *nick);
+
+/* Marks s away with text (NULL or "": back). */
+void chat_away(struct session *s, const char *text);
+
+/* s leaves the server: its rooms hear the QUIT (unless the server is
+ * stopping), and its nick is free again. */
+void chat_leave(struct session *s, const char *reason);
+
+/* Queues m to every member of ch; ch->lock held. */
+void chat_room_tell_locked(struct session *s, struct channel *ch, struct outmsg *m);
+
+#endif
