@@ -57,6 +57,14 @@ const char *chat_result_text(enum chat_result r)
 		return "Cannot join channel (+k): wrong or missing key";
 	case CHAT_CHANNEL_FULL:
 		return "Cannot join channel (+l): channel is full";
+	case CHAT_UNKNOWN_MODE:
+		return "is unknown mode char to me";
+	case CHAT_BAD_MODE_ARG:
+		return "Invalid mode parameter";
+	case CHAT_BAN_LIST_FULL:
+		return "Channel ban list is full";
+	case CHAT_TOO_MANY_MODES:
+		return "Too many mode changes with a parameter in one command";
 	}
 	return "Refused";
 }

@@ -46,6 +46,10 @@ enum chat_result {
 	CHAT_INVITE_ONLY,          /* join: +i */
 	CHAT_BAD_KEY,              /* join: +k */
 	CHAT_CHANNEL_FULL,         /* join: +l */
+	CHAT_UNKNOWN_MODE,         /* mode: not a letter this server knows */
+	CHAT_BAD_MODE_ARG,         /* mode: a key, limit or mask that is not well-formed */
+	CHAT_BAN_LIST_FULL,        /* mode: +b past BANS_MAX */
+	CHAT_TOO_MANY_MODES,       /* mode: past CHAT_MODE_ARGS_MAX changes with an argument */
 };
 
 /* "nick!user@host" fits in this (nick 30, user 10, host 46). */
@@ -93,6 +97,35 @@ void chat_away(struct session *s, const char *text);
 /* s leaves the server: its rooms hear the QUIT (unless the server is
  * stopping), and its nick is free again. */
 void chat_leave(struct session *s, const char *reason);
+
+/* --- channel modes (chat_mode.c) --- */
+
+/* One change asked for: +/-, a letter (b k l o v i n t), and its argument
+ * (NULL when it takes none, or none was given for -k / -l). */
+struct chat_mode_change {
+	char sign;
+	char mode;
+	const char *arg;
+};
+
+/* Tells the front-end about one change that was refused (r), as it
+ * happens; ctx is the caller's. */
+typedef void chat_mode_refused_fn(void *ctx, enum chat_result r,
+				  const struct chat_mode_change *c);
+
+/* Applies changes to room name in order, if s is an operator of it. Each
+ * change that cannot apply is refused through `refused` and the others go
+ * on (so is each change with an argument past the first
+ * CHAT_MODE_ARGS_MAX: CHAT_TOO_MANY_MODES); everything applied is announced to the room in as few MODE lines as
+ * fit (at most CHAT_MODE_ARGS_MAX changes with an argument each), always
+ * matching the room's real state. Returns CHAT_OK, or what stopped all of
+ * it (no such room, not an operator). */
+enum chat_result chat_mode_apply(struct session *s, const char *name,
+				 const struct chat_mode_change *changes, size_t n,
+				 chat_mode_refused_fn *refused, void *ctx);
+
+#define CHAT_MODE_ARGS_MAX 3 /* MODES= in ISUPPORT */
+#define CHAT_MODE_ARG_MAX 128 /* longest argument (a ban mask) */
 
 /* Queues m to every member of ch; ch->lock held. */
 void chat_room_tell_locked(struct session *s, struct channel *ch, struct outmsg *m);

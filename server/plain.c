@@ -254,6 +254,12 @@ static void plain_refuse(struct session *s, enum chat_result r, const char *chan
 	case CHAT_CHANNEL_FULL:
 		plain_say(s, "%s is full.", c);
 		return;
+	case CHAT_UNKNOWN_MODE:
+	case CHAT_BAD_MODE_ARG:
+	case CHAT_BAN_LIST_FULL:
+	case CHAT_TOO_MANY_MODES:
+		plain_say(s, "%s: %s.", c, chat_result_text(r));
+		return;
 	}
 }
 

@@ -406,6 +406,85 @@ static void test_leave(void **state)
 	assert_int_equal(chat_nick(bob, "ann"), CHAT_OK);
 }
 
+/* Collects the refusals chat_mode_apply reports. */
+struct refusals {
+	enum chat_result r[16];
+	char mode[16];
+	size_t n;
+};
+
+static void note_refusal(void *ctx, enum chat_result r, const struct chat_mode_change *c)
+{
+	struct refusals *f = ctx;
+	if (f->n < 16) {
+		f->r[f->n] = r;
+		f->mode[f->n++] = c->mode;
+	}
+}
+
+/* Modes: only operators; bad arguments refused one by one while the rest
+ * apply; what applied is announced in lines of at most three arguments,
+ * matching the room's state. */
+static void test_modes(void **state)
+{
+	(void)state;
+	struct session *op = person("op", SESSION_IRC), *bob = person("bob", SESSION_IRC);
+	assert_int_equal(chat_join(op, "#md", NULL), CHAT_OK);
+	assert_int_equal(chat_join(bob, "#md", NULL), CHAT_OK);
+	struct refusals f = {.n = 0};
+	const struct chat_mode_change by_bob[] = {{'+', 't', NULL}};
+	assert_int_equal(chat_mode_apply(bob, "#md", by_bob, 1, note_refusal, &f), CHAT_NOT_OP);
+	assert_int_equal(chat_mode_apply(op, "#none", by_bob, 1, note_refusal, &f),
+			 CHAT_NO_SUCH_CHANNEL);
+	forget(bob);
+	const struct chat_mode_change bad[] = {
+		{'+', 'k', "has space"}, {'+', 'l', "0"},   {'+', 'x', NULL},
+		{'+', 'o', "nobody"},    {'+', 'v', "bob"},
+	};
+	assert_int_equal(chat_mode_apply(op, "#md", bad, 5, note_refusal, &f), CHAT_OK);
+	assert_int_equal(f.n, 5);
+	assert_int_equal(f.r[0], CHAT_BAD_MODE_ARG);
+	assert_int_equal(f.r[1], CHAT_BAD_MODE_ARG);
+	assert_int_equal(f.r[2], CHAT_UNKNOWN_MODE); /* no argument: not counted */
+	assert_int_equal(f.r[3], CHAT_THEY_NOT_ON_CHANNEL);
+	assert_int_equal(f.r[4], CHAT_TOO_MANY_MODES); /* the fourth with an argument */
+	assert_string_equal(heard(bob), ""); /* nothing applied, nothing announced */
+	f.n = 0;
+	const struct chat_mode_change good[] = {
+		{'+', 'v', "BOB"}, {'+', 'l', "25"}, {'+', 'i', NULL}, {'+', 'k', "sesame"},
+	};
+	assert_int_equal(chat_mode_apply(op, "#md", good, 4, note_refusal, &f), CHAT_OK);
+	assert_int_equal(f.n, 0);
+	assert_int_equal(count(heard(bob), ":op!op@127.0.0.1 MODE #md +vlik bob 25 sesame\r\n"),
+			 1);
+	const struct chat_mode_change ban_and_miss[] = {{'+', 'b', "x!*@*"}, {'+', 'o', "nobody"}};
+	assert_int_equal(chat_mode_apply(op, "#md", ban_and_miss, 2, note_refusal, &f), CHAT_OK);
+	assert_int_equal(f.n, 1);
+	assert_int_equal(f.r[0], CHAT_THEY_NOT_ON_CHANNEL);
+	struct channel *ch = room("#md");
+	pthread_mutex_lock(&ch->lock);
+	assert_true(ch->members[channel_member_index(ch, bob)].voice);
+	assert_int_equal(ch->limit, 25);
+	assert_string_equal(ch->key, "sesame");
+	assert_true(ch->mode_invite_only);
+	assert_int_equal(ch->nbans, 1);
+	pthread_mutex_unlock(&ch->lock);
+	/* The ban list has a limit (BANS_MAX); the one past it is refused. */
+	f.n = 0;
+	char masks[BANS_MAX + 1][32];
+	for (int i = 0; i <= BANS_MAX; i++) {
+		snprintf(masks[i], sizeof masks[i], "n%d!*@*", i);
+		const struct chat_mode_change ban = {'+', 'b', masks[i]};
+		assert_int_equal(chat_mode_apply(op, "#md", &ban, 1, note_refusal, &f), CHAT_OK);
+	}
+	assert_int_equal(f.n, 2); /* 1 was there already: 99 fit, two do not */
+	assert_int_equal(f.r[0], CHAT_BAN_LIST_FULL);
+	pthread_mutex_lock(&ch->lock);
+	assert_int_equal(ch->nbans, BANS_MAX);
+	pthread_mutex_unlock(&ch->lock);
+	channel_unref(ch);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -420,6 +499,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_topic, setup_default, teardown),
 		cmocka_unit_test_setup_teardown(test_quiet_room, setup_default, teardown),
 		cmocka_unit_test_setup_teardown(test_leave, setup_default, teardown),
+		cmocka_unit_test_setup_teardown(test_modes, setup_default, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

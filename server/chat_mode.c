@@ -1,0 +1,253 @@
+/* chat_mode: channel modes (+o +v +t +n +k +l +i +b) of the chat core; see
+ * chat.h. The IRC front-end parses the mode string (cmd_mode.c); this file
+ * applies it and announces what changed. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "channel.h"
+#include "chat.h"
+#include "deliver.h"
+#include "ircmsg.h"
+#include "registry.h"
+#include "server.h"
+#include "session.h"
+#include "xalloc.h"
+
+/* One applied change; arg is an index into mode_result.args or -1. */
+struct applied {
+	char sign;
+	char mode;
+	signed char arg;
+};
+
+/* The changes applied by one MODE command, in order. At most one per
+ * change asked for (IRC_LINE_MAX bounds those), and at most
+ * CHAT_MODE_ARGS_MAX with an argument. */
+struct mode_result {
+	struct applied changes[IRC_LINE_MAX];
+	size_t n;
+	char args[CHAT_MODE_ARGS_MAX][CHAT_MODE_ARG_MAX + 1];
+	int nargs;
+};
+
+/* Records one applied change (it is announced exactly as applied). */
+static void result_add(struct mode_result *r, bool adding, char mode, const char *arg)
+{
+	if (r->n == sizeof r->changes / sizeof *r->changes)
+		return; /* cannot happen: callers pass at most one per letter of a line */
+	struct applied *c = &r->changes[r->n++];
+	c->sign = adding ? '+' : '-';
+	c->mode = mode;
+	c->arg = -1;
+	if (arg && r->nargs < CHAT_MODE_ARGS_MAX) {
+		snprintf(r->args[r->nargs], sizeof r->args[r->nargs], "%s", arg);
+		c->arg = (signed char)r->nargs++;
+	}
+}
+
+/* Is arg usable as a mode argument (a middle parameter, not too long)? */
+static bool mode_arg_valid(const char *arg)
+{
+	return arg && arg[0] && arg[0] != ':' && !strchr(arg, ' ') &&
+	       strlen(arg) <= CHAT_MODE_ARG_MAX;
+}
+
+/* +b/-b mask; ch->lock held. Returns CHAT_OK if the list changed,
+ * CHAT_ALREADY_MEMBER if there was nothing to do. */
+static enum chat_result ban_change(struct session *s, struct channel *ch, bool adding,
+				   const char *mask)
+{
+	for (size_t i = 0; i < ch->nbans; i++)
+		if (ircname_cmp(ch->bans[i].mask, mask) == 0) {
+			if (adding)
+				return CHAT_ALREADY_MEMBER;
+			free(ch->bans[i].mask);
+			free(ch->bans[i].setter);
+			ch->bans[i] = ch->bans[--ch->nbans];
+			return CHAT_OK;
+		}
+	if (!adding)
+		return CHAT_ALREADY_MEMBER;
+	if (ch->nbans >= BANS_MAX)
+		return CHAT_BAN_LIST_FULL;
+	ch->bans = xrealloc(ch->bans, (ch->nbans + 1) * sizeof *ch->bans);
+	ch->bans[ch->nbans++] = (struct ban){
+		.mask = xstrdup(mask), .setter = xstrdup(s->nick), .unix_ms = clock_unix_ms()};
+	return CHAT_OK;
+}
+
+/* +o/+v for the member known here as nick; ch->lock held. */
+static enum chat_result member_flag_change(struct channel *ch, bool adding, char mode,
+					   const char *nick, struct mode_result *r)
+{
+	int i = nick ? channel_member_by_nick(ch, nick) : -1;
+	if (i < 0)
+		return CHAT_THEY_NOT_ON_CHANNEL;
+	bool *flag = mode == 'o' ? &ch->members[i].op : &ch->members[i].voice;
+	if (*flag != adding) {
+		*flag = adding;
+		result_add(r, adding, mode, ch->members[i].nick);
+	}
+	return CHAT_OK;
+}
+
+/* +k/-k; ch->lock held. */
+static enum chat_result key_change(struct channel *ch, bool adding, const char *key,
+				   struct mode_result *r)
+{
+	if (!adding) {
+		if (ch->key[0]) {
+			ch->key[0] = '\0';
+			result_add(r, false, 'k', "*");
+		}
+		return CHAT_OK;
+	}
+	if (!mode_arg_valid(key) || strlen(key) > KEY_LEN_MAX || strchr(key, ','))
+		return CHAT_BAD_MODE_ARG;
+	snprintf(ch->key, sizeof ch->key, "%s", key);
+	result_add(r, true, 'k', key);
+	return CHAT_OK;
+}
+
+/* +l/-l; ch->lock held. */
+static enum chat_result limit_change(struct channel *ch, bool adding, const char *arg,
+				     struct mode_result *r)
+{
+	if (!adding) {
+		if (ch->limit) {
+			ch->limit = 0;
+			result_add(r, false, 'l', NULL);
+		}
+		return CHAT_OK;
+	}
+	char *end;
+	long limit = arg ? strtol(arg, &end, 10) : 0;
+	if (!arg || *end || limit <= 0 || limit > 1000000)
+		return CHAT_BAD_MODE_ARG;
+	ch->limit = (int)limit;
+	char text[16];
+	snprintf(text, sizeof text, "%ld", limit);
+	result_add(r, true, 'l', text);
+	return CHAT_OK;
+}
+
+/* Applies one change; ch->lock held. */
+static enum chat_result mode_apply_one(struct session *s, struct channel *ch,
+				       const struct chat_mode_change *c, struct mode_result *r)
+{
+	bool adding = c->sign != '-';
+	switch (c->mode) {
+	case 'i':
+	case 't':
+	case 'n': {
+		bool *flag = c->mode == 'i' ? &ch->mode_invite_only
+			     : c->mode == 't' ? &ch->mode_topic_ops
+					      : &ch->mode_no_external;
+		if (*flag != adding) {
+			*flag = adding;
+			result_add(r, adding, c->mode, NULL);
+		}
+		return CHAT_OK;
+	}
+	case 'k':
+		return key_change(ch, adding, c->arg, r);
+	case 'l':
+		return limit_change(ch, adding, c->arg, r);
+	case 'b': {
+		if (!mode_arg_valid(c->arg))
+			return CHAT_BAD_MODE_ARG;
+		enum chat_result br = ban_change(s, ch, adding, c->arg);
+		if (br == CHAT_OK)
+			result_add(r, adding, 'b', c->arg);
+		return br == CHAT_ALREADY_MEMBER ? CHAT_OK : br;
+	}
+	case 'o':
+	case 'v':
+		return member_flag_change(ch, adding, c->mode, c->arg, r);
+	}
+	return CHAT_UNKNOWN_MODE;
+}
+
+/* Sends one MODE line of changes to every member of ch; ch->lock held. */
+static void mode_announce_line(struct session *s, struct channel *ch, const char *source,
+			       const char *flags, const char *const *args, int nargs)
+{
+	const char *params[OUTMSG_PARAMS_MAX] = {ch->name, flags};
+	for (int i = 0; i < nargs && i + 2 < OUTMSG_PARAMS_MAX; i++)
+		params[i + 2] = args[i];
+	struct outmsg out;
+	outmsg_init(&out, source, "MODE", 2 + nargs, params);
+	chat_room_tell_locked(s, ch, &out);
+	outmsg_release(&out);
+}
+
+/* Announces every applied change, in order, in as many MODE lines as it
+ * takes: each line fits in IRC_LINE_MAX and carries at most
+ * CHAT_MODE_ARGS_MAX changes with an argument. ch->lock held. */
+static void mode_announce(struct session *s, struct channel *ch, const struct mode_result *r)
+{
+	char source[CHAT_SOURCE_MAX];
+	session_source(s, source, sizeof source);
+	/* ":source MODE #channel " and CR LF around the flags and arguments. */
+	size_t fixed = 1 + strlen(source) + 6 + strlen(ch->name) + 1 + 2;
+	char flags[IRC_LINE_MAX];
+	const char *args[CHAT_MODE_ARGS_MAX];
+	size_t nflags = 0, len = fixed;
+	int nargs = 0;
+	char sign = 0;
+	for (size_t i = 0; i < r->n; i++) {
+		const struct applied *c = &r->changes[i];
+		const char *arg = c->arg >= 0 ? r->args[(int)c->arg] : NULL;
+		size_t need = 2 + (arg ? 1 + strlen(arg) : 0); /* sign, letter, " arg" */
+		bool full = len + need > IRC_LINE_MAX || (arg && nargs == CHAT_MODE_ARGS_MAX);
+		if (nflags && full) {
+			flags[nflags] = '\0';
+			mode_announce_line(s, ch, source, flags, args, nargs);
+			nflags = 0, nargs = 0, sign = 0, len = fixed;
+		}
+		if (c->sign != sign)
+			flags[nflags++] = sign = c->sign;
+		flags[nflags++] = c->mode;
+		if (arg)
+			args[nargs++] = arg;
+		len += need;
+	}
+	if (nflags) {
+		flags[nflags] = '\0';
+		mode_announce_line(s, ch, source, flags, args, nargs);
+	}
+}
+
+enum chat_result chat_mode_apply(struct session *s, const char *name,
+				 const struct chat_mode_change *changes, size_t n,
+				 chat_mode_refused_fn *refused, void *ctx)
+{
+	struct channel *ch = registry_channel_find_ref(name);
+	if (!ch)
+		return CHAT_NO_SUCH_CHANNEL;
+	pthread_mutex_lock(&ch->lock);
+	if (!channel_is_op(ch, s)) {
+		pthread_mutex_unlock(&ch->lock);
+		channel_unref(ch);
+		return CHAT_NOT_OP;
+	}
+	struct mode_result *r = xmalloc(sizeof *r); /* ~3 KiB: off the worker's stack */
+	r->n = 0;
+	r->nargs = 0;
+	int with_arg = 0;
+	for (size_t i = 0; i < n && i < sizeof r->changes / sizeof *r->changes; i++) {
+		bool takes_arg = strchr("ovbk", changes[i].mode) ||
+				 (changes[i].mode == 'l' && changes[i].sign != '-');
+		enum chat_result one = takes_arg && ++with_arg > CHAT_MODE_ARGS_MAX
+					       ? CHAT_TOO_MANY_MODES
+					       : mode_apply_one(s, ch, &changes[i], r);
+		if (one != CHAT_OK)
+			refused(ctx, one, &changes[i]);
+	}
+	mode_announce(s, ch, r);
+	pthread_mutex_unlock(&ch->lock);
+	channel_unref(ch);
+	free(r);
+	return CHAT_OK;
+}
