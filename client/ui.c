@@ -12,6 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "complete.h"
 #include "editor.h"
 #include "endpoint.h"
@@ -83,16 +84,6 @@ struct ui {
 	bool quit;
 	char quit_reason[IRC_LINE_MAX];
 };
-
-/* ---- time ---------------------------------------------------------------- */
-
-/* Milliseconds since the Unix epoch. */
-static long long ui_now(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 /* ---- colours --------------------------------------------------------------- */
 
@@ -341,7 +332,7 @@ static void ui_maybe_bell(struct ui *ui, const struct state_line *l, long long n
 static void ui_take_lines(struct ui *ui)
 {
 	struct state_line l;
-	long long now = ui_now();
+	long long now = clock_unix_ms();
 	while (state_pop_line(ui->st, &l)) {
 		if (state_window_index(ui->st, l.window) < 0) {
 			state_line_free(&l);
@@ -367,7 +358,7 @@ static void ui_take_lines(struct ui *ui)
 /* Shows a line of our own in the current window. */
 static void ui_note(struct ui *ui, enum state_line_kind kind, const char *text)
 {
-	state_note(ui->st, state_current(ui->st), kind, text, ui_now());
+	state_note(ui->st, state_current(ui->st), kind, text, clock_unix_ms());
 }
 
 /* printf-style ui_note. */
@@ -450,7 +441,7 @@ static void ui_note_dropped(struct ui *ui, const struct net_status *ns)
 	snprintf(text, sizeof(text),
 	         "Did not send %llu automatic CTCP repl%s: %s would have delayed your own lines",
 	         fresh, fresh == 1 ? "y" : "ies", fresh == 1 ? "it" : "they");
-	state_note(ui->st, 0, LINE_INFO, text, ui_now());
+	state_note(ui->st, 0, LINE_INFO, text, clock_unix_ms());
 	ui->auto_dropped = ns->auto_dropped;
 }
 
@@ -704,7 +695,7 @@ static void ui_say(struct ui *ui, const char *target, const char *text, enum sta
 		              : ui_sendf(ui, "PRIVMSG %s :%s", target, piece);
 		if (!ok)
 			return;
-		state_own_message(ui->st, target, kind, piece, ui_now());
+		state_own_message(ui->st, target, kind, piece, clock_unix_ms());
 		text += n;
 		len -= n;
 	} while (len > 0);
@@ -924,7 +915,7 @@ static void ui_run_line(struct ui *ui, const char *line)
 /* Applies one network event. */
 static void ui_on_event(struct ui *ui, struct event *ev)
 {
-	long long now = ui_now();
+	long long now = clock_unix_ms();
 	size_t cur = state_current(ui->st);
 	switch (ev->kind) {
 	case EVENT_LINE: {

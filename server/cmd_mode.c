@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "channel.h"
+#include "clock.h"
 #include "commands.h"
 #include "deliver.h"
 #include "registry.h"

@@ -13,6 +13,7 @@
 #include <strings.h>
 
 #include "channel.h"
+#include "clock.h"
 #include "deliver.h"
 #include "log.h"
 #include "plain.h"

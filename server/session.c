@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "channel.h"
+#include "clock.h"
 #include "commands.h"
 #include "deliver.h"
 #include "flushq.h"
