@@ -762,6 +762,31 @@ static const char *ui_room_or_arg(struct ui *ui, const char *arg)
 	return NULL;
 }
 
+/* /join: sends JOIN, unless it names one room we are in already, and makes
+ * the first room named current: at once when its window is open (the server
+ * says nothing to a JOIN of a room we are in), else when the window opens. */
+static void ui_join(struct ui *ui, const struct user_command *c)
+{
+	char first[IRC_LINE_MAX];
+	snprintf(first, sizeof(first), "%.*s", (int)strcspn(c->arg, ","), c->arg);
+	int idx = state_window_find(ui->st, first);
+	if (idx >= 0 && state_window_kind(ui->st, (size_t)idx) != WIN_CHANNEL)
+		idx = -1;
+	bool in_it = idx >= 0 && state_window_joined(ui->st, (size_t)idx);
+	if (!in_it || strchr(c->arg, ',')) {
+		bool sent = *c->rest ? ui_sendf(ui, "JOIN %s %s", c->arg, c->rest)
+		                     : ui_sendf(ui, "JOIN %s", c->arg);
+		if (!sent)
+			return;
+	}
+	if (idx >= 0) {
+		ui_switch(ui, (size_t)idx);
+		ui->want_window[0] = '\0';
+	} else {
+		snprintf(ui->want_window, sizeof(ui->want_window), "%s", first);
+	}
+}
+
 /* Runs the commands that only need a line sent. */
 static void ui_command_simple(struct ui *ui, const struct user_command *c)
 {
@@ -821,12 +846,7 @@ static void ui_command(struct ui *ui, const struct user_command *c)
 			ui_say(ui, target, c->rest, c->kind == CMD_ME ? LINE_ACTION : LINE_MESSAGE);
 		break;
 	case CMD_JOIN:
-		if (*c->rest)
-			ui_sendf(ui, "JOIN %s %s", c->arg, c->rest);
-		else
-			ui_sendf(ui, "JOIN %s", c->arg);
-		snprintf(ui->want_window, sizeof(ui->want_window), "%.*s",
-		         (int)strcspn(c->arg, ","), c->arg);
+		ui_join(ui, c);
 		break;
 	case CMD_PART: {
 		const char *room = ui_room_or_arg(ui, c->arg);
