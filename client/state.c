@@ -11,6 +11,7 @@
 #include "ircname.h"
 #include "tokenbucket.h"
 #include "nicklist.h"
+#include "whotext.h"
 #include "xalloc.h"
 
 #define STATE_TEXT_MAX 1024
@@ -1183,6 +1184,12 @@ static void state_on_numeric(struct state *st, struct ctx *c, int num)
 		return;
 	default:
 		break;
+	}
+	char sentence[STATE_TEXT_MAX];
+	if (whotext_format(c->m, sentence, sizeof(sentence))) { /* WHOIS, WHO */
+		state_emit(st, state_current_window(st), c->ms, LINE_INFO, false, false, "",
+		           sentence);
+		return;
 	}
 	if (num >= 400 && num < 600 && num != 422) { /* 422: no MOTD, not an error */
 		state_emit(st, state_current_window(st), c->ms, LINE_ERROR, false, false, "", text);
