@@ -275,6 +275,18 @@ static void test_server_time(void **unused)
 	assert_int_equal(t, 1700000000000LL);
 	assert_int_equal(state_parse_time("2023-11-14T22:13:20", &t), -1);
 	assert_int_equal(state_parse_time("2023-13-14T22:13:20Z", &t), -1);
+	assert_int_equal(state_parse_time("2023-11-14T22:13:20.5Z", &t), 0);
+	assert_int_equal(t, 1700000000500LL);
+	assert_int_equal(state_parse_time("2023-11-14T22:13:20.123456Z", &t), 0);
+	assert_int_equal(t, 1700000000123LL);
+	assert_int_equal(state_parse_time("2023-11-14T22:13:20.Z", &t), -1);
+	assert_int_equal(state_parse_time("2023-11-14T22:13:60Z", &t), 0); /* leap second */
+	assert_int_equal(state_parse_time("2023-11-14T22:13:61Z", &t), -1);
+	assert_int_equal(state_parse_time("2023-11-14T24:13:20Z", &t), -1);
+	assert_int_equal(state_parse_time("2023-11-00T22:13:20Z", &t), -1);
+	assert_int_equal(state_parse_time("2023-11-14 22:13:20Z", &t), -1);
+	assert_int_equal(state_parse_time("2023-1-14T22:13:20Z", &t), -1);
+	assert_int_equal(state_parse_time("", &t), -1);
 	state_free(st);
 }
 
