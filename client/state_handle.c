@@ -67,7 +67,7 @@ int state_parse_time(const char *value, long long *unix_ms)
 		int digits, min, max;
 		char after;
 	} fields[6] = {{4, 0, 9999, '-'}, {2, 1, 12, '-'}, {2, 1, 31, 'T'},
-	               {2, 0, 23, ':'},   {2, 0, 59, ':'},  {2, 0, 60, '\0'}};
+	               {2, 0, 23, ':'},   {2, 0, 59, ':'}, {2, 0, 60, '\0'}};
 	const char *p = value;
 	int v[6], ms;
 	for (int i = 0; i < 6; i++) {
@@ -79,8 +79,12 @@ int state_parse_time(const char *value, long long *unix_ms)
 	}
 	if (state_millis(&p, &ms) < 0 || strcmp(p, "Z") != 0)
 		return -1;
-	struct tm tm = {.tm_year = v[0] - 1900, .tm_mon = v[1] - 1, .tm_mday = v[2],
-	                .tm_hour = v[3], .tm_min = v[4], .tm_sec = v[5]};
+	struct tm tm = {.tm_year = v[0] - 1900,
+	                .tm_mon = v[1] - 1,
+	                .tm_mday = v[2],
+	                .tm_hour = v[3],
+	                .tm_min = v[4],
+	                .tm_sec = v[5]};
 	time_t t = timegm(&tm);
 	if (t == (time_t)-1)
 		return -1;

@@ -46,8 +46,8 @@ static void state_members_full(struct state *st, struct window *w, long long ms)
 
 /* Lists nick in w with modes (set_modes) or, when already listed, changes
  * its modes only if set_modes. Within the limits; a note when past them. */
-void state_member_add(struct state *st, struct window *w, const char *nick,
-                             unsigned modes, bool set_modes, long long ms)
+void state_member_add(struct state *st, struct window *w, const char *nick, unsigned modes,
+                      bool set_modes, long long ms)
 {
 	if (!state_name_ok(st, nick))
 		return;
@@ -75,8 +75,7 @@ bool state_member_remove(struct state *st, struct window *w, const char *nick)
 }
 
 /* Follows a nick change in w's list; returns whether from was listed. */
-bool state_member_rename(struct state *st, struct window *w, const char *from,
-                                const char *to)
+bool state_member_rename(struct state *st, struct window *w, const char *from, const char *to)
 {
 	size_t before = nicklist_count(w->members);
 	if (!nicklist_rename(w->members, from, to))

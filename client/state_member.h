@@ -17,15 +17,14 @@ void state_clear_members(struct state *st, struct window *w);
 
 /* Lists nick in w with modes (set_modes) or, when already listed, changes
  * its modes only if set_modes. Within the limits; a note when past them. */
-void state_member_add(struct state *st, struct window *w, const char *nick,
-                             unsigned modes, bool set_modes, long long ms);
+void state_member_add(struct state *st, struct window *w, const char *nick, unsigned modes,
+                      bool set_modes, long long ms);
 
 /* Unlists nick from w; returns whether it was listed. */
 bool state_member_remove(struct state *st, struct window *w, const char *nick);
 
 /* Follows a nick change in w's list; returns whether from was listed. */
-bool state_member_rename(struct state *st, struct window *w, const char *from,
-                                const char *to);
+bool state_member_rename(struct state *st, struct window *w, const char *from, const char *to);
 
 /* The prefix character shown for modes ('@', '+', or ' '). */
 char state_prefix_char(const struct state *st, unsigned modes);

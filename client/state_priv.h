@@ -51,9 +51,9 @@ struct state {
 
 	struct window **windows;
 	size_t nwindows, capwindows;
-	size_t nqueries;       /* query windows among them */
-	size_t members_total;  /* nicks listed over all windows */
-	bool query_cap_noted;  /* the STATE_QUERIES_MAX note was shown */
+	size_t nqueries;      /* query windows among them */
+	size_t members_total; /* nicks listed over all windows */
+	bool query_cap_noted; /* the STATE_QUERIES_MAX note was shown */
 	size_t current;
 	unsigned next_id;
 

@@ -20,7 +20,7 @@ struct pending_send {
 
 /* Queues a display line for window w; updates w's activity when not shown. */
 void state_emit(struct state *st, struct window *w, long long ms, enum state_line_kind kind,
-                       bool own, bool mention, const char *nick, const char *text)
+                bool own, bool mention, const char *nick, const char *text)
 {
 	struct pending_line *pl = xcalloc(1, sizeof(*pl));
 	pl->line.window = w->id;
@@ -49,9 +49,8 @@ void state_emit(struct state *st, struct window *w, long long ms, enum state_lin
 
 /* Formats text and emits it as a line of the given kind. */
 __attribute__((format(printf, 5, 6))) void state_emitf(struct state *st, struct window *w,
-                                                              long long ms,
-                                                              enum state_line_kind kind,
-                                                              const char *fmt, ...)
+                                                       long long ms, enum state_line_kind kind,
+                                                       const char *fmt, ...)
 {
 	char text[STATE_TEXT_MAX];
 	va_list ap;
@@ -84,8 +83,8 @@ void state_line_free(struct state_line *line)
 
 /* Appends a formatted line to a FIFO of pending sends; a line that would be
  * cut is better not sent at all. */
-__attribute__((format(printf, 3, 0))) static void pending_vpush(struct pending_send **head, struct pending_send **tail,
-                          const char *fmt, va_list ap)
+__attribute__((format(printf, 3, 0))) static void
+pending_vpush(struct pending_send **head, struct pending_send **tail, const char *fmt, va_list ap)
 {
 	char text[IRC_LINE_MAX];
 	int n = vsnprintf(text, sizeof(text), fmt, ap);
@@ -101,8 +100,7 @@ __attribute__((format(printf, 3, 0))) static void pending_vpush(struct pending_s
 }
 
 /* Queues an IRC line to send. */
-__attribute__((format(printf, 2, 3))) void state_sendf(struct state *st, const char *fmt,
-                                                              ...)
+__attribute__((format(printf, 2, 3))) void state_sendf(struct state *st, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
@@ -111,8 +109,7 @@ __attribute__((format(printf, 2, 3))) void state_sendf(struct state *st, const c
 }
 
 /* Queues an automatic reply (state_pop_reply). */
-__attribute__((format(printf, 2, 3))) void state_replyf(struct state *st, const char *fmt,
-                                                               ...)
+__attribute__((format(printf, 2, 3))) void state_replyf(struct state *st, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);

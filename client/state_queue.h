@@ -11,20 +11,17 @@
 
 /* Queues a display line for window w; updates w's activity when not shown. */
 void state_emit(struct state *st, struct window *w, long long ms, enum state_line_kind kind,
-                       bool own, bool mention, const char *nick, const char *text);
+                bool own, bool mention, const char *nick, const char *text);
 
 /* Formats text and emits it as a line of the given kind. */
 __attribute__((format(printf, 5, 6))) void state_emitf(struct state *st, struct window *w,
-                                                              long long ms,
-                                                              enum state_line_kind kind,
-                                                              const char *fmt, ...);
+                                                       long long ms, enum state_line_kind kind,
+                                                       const char *fmt, ...);
 
 /* Queues an IRC line to send. */
-__attribute__((format(printf, 2, 3))) void state_sendf(struct state *st, const char *fmt,
-                                                              ...);
+__attribute__((format(printf, 2, 3))) void state_sendf(struct state *st, const char *fmt, ...);
 
 /* Queues an automatic reply (state_pop_reply). */
-__attribute__((format(printf, 2, 3))) void state_replyf(struct state *st, const char *fmt,
-                                                               ...);
+__attribute__((format(printf, 2, 3))) void state_replyf(struct state *st, const char *fmt, ...);
 
 #endif

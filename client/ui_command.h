@@ -12,7 +12,7 @@ void ui_note(struct ui *ui, enum state_line_kind kind, const char *text);
 
 /* printf-style ui_note. */
 __attribute__((format(printf, 3, 4))) void ui_notef(struct ui *ui, enum state_line_kind kind,
-                                                           const char *fmt, ...);
+                                                    const char *fmt, ...);
 
 /* /help [command]: the table, one line each. */
 void ui_help(struct ui *ui, const char *name);

@@ -219,7 +219,8 @@ static void ui_draw_activity(struct ui *ui, int y, int x)
 		if (i == cur || act == ACT_NONE)
 			continue;
 		if (first)
-			x = ui_draw_text(ui, y, x, COLS, "  act: ", 0, STYLE_COLOR_DEFAULT, A_REVERSE);
+			x = ui_draw_text(ui, y, x, COLS, "  act: ", 0, STYLE_COLOR_DEFAULT,
+			                 A_REVERSE);
 		snprintf(part, sizeof(part), "%s%zu%s", first ? "" : ",", i + 1,
 		         act == ACT_MENTION ? "!" : "");
 		uint8_t a = act == ACT_MENTION ? STYLE_BOLD : act == ACT_EVENT ? STYLE_DIM : 0;

@@ -114,8 +114,7 @@ static bool whotext_idle(const struct ircmsg *m, char *out, size_t cap)
 		return whotext_put(out, cap, "%s has been idle %s", m->params[1], dur);
 	if (!whotext_seconds(p3, &signon) || !whotext_date(signon, date, sizeof(date)))
 		return false;
-	return whotext_put(out, cap, "%s has been idle %s, signed on %s", m->params[1], dur,
-	                   date);
+	return whotext_put(out, cap, "%s has been idle %s, signed on %s", m->params[1], dur, date);
 }
 
 /* 319: "<nick> :{[prefix]<channel> }", trailing spaces dropped. */
@@ -199,7 +198,8 @@ static bool whotext_simple(int num, const struct ircmsg *m, char *out, size_t ca
 	case 301:
 		return whotext_put(out, cap, "%s is away%s%s", nick, *p2 ? ": " : "", p2);
 	case 330:
-		return whotext_has(m, 2) && whotext_put(out, cap, "%s is logged in as %s", nick, p2);
+		return whotext_has(m, 2) &&
+		       whotext_put(out, cap, "%s is logged in as %s", nick, p2);
 	default:
 		return false;
 	}

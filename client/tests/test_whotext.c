@@ -163,8 +163,7 @@ static void test_bad_numbers(void **state)
 	expect_raw(":s 317 a b 1 99999999999999999999999 :seconds idle, signon time");
 	expect_raw(":s 317 a b 1 253402300800 :seconds idle, signon time");
 	expect(":s 317 a b 1 253402300799 :x", "b has been idle 1s, signed on 9999-12-31 23:59");
-	expect(":s 317 a b 999999999999999999 :seconds idle",
-	       "b has been idle 11574074074074d 1h");
+	expect(":s 317 a b 999999999999999999 :seconds idle", "b has been idle 11574074074074d 1h");
 }
 
 /* Numerics this module does not know, and non-numerics, are left alone. */
@@ -195,8 +194,8 @@ static void test_small_buffer(void **state)
 	(void)state;
 	char out[12];
 	/* "ü" is two bytes; the cut must not leave half of one. */
-	assert_true(render(":s 301 a b :\xc3\xbc\xc3\xbc\xc3\xbc\xc3\xbc\xc3\xbc", out,
-	                   sizeof(out)));
+	assert_true(
+	    render(":s 301 a b :\xc3\xbc\xc3\xbc\xc3\xbc\xc3\xbc\xc3\xbc", out, sizeof(out)));
 	assert_true(strlen(out) < sizeof(out));
 	assert_true(utf8_valid(out, strlen(out)));
 	assert_string_equal(out, "b is away: ");
@@ -226,10 +225,14 @@ static void test_long_params(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_whois_parleyd),  cmocka_unit_test(test_idle_units),
-	    cmocka_unit_test(test_whois_other_servers), cmocka_unit_test(test_who),
-	    cmocka_unit_test(test_missing_params), cmocka_unit_test(test_bad_numbers),
-	    cmocka_unit_test(test_unknown),        cmocka_unit_test(test_small_buffer),
+	    cmocka_unit_test(test_whois_parleyd),
+	    cmocka_unit_test(test_idle_units),
+	    cmocka_unit_test(test_whois_other_servers),
+	    cmocka_unit_test(test_who),
+	    cmocka_unit_test(test_missing_params),
+	    cmocka_unit_test(test_bad_numbers),
+	    cmocka_unit_test(test_unknown),
+	    cmocka_unit_test(test_small_buffer),
 	    cmocka_unit_test(test_long_params),
 	};
 	return cmocka_run_group_tests(tests, utc, NULL);
