@@ -12,9 +12,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "endpoint.h"
 #include "ircmsg.h"
 #include "ircname.h"
@@ -66,22 +66,6 @@ struct session {
 	bool stall_noted; /* the user was told the server is not reading */
 };
 
-/* Milliseconds from the monotonic clock. */
-static long long net_now(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-/* Milliseconds since the Unix epoch (for lag probes the UI thread measures). */
-static long long net_wallclock(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* Pushes a formatted message of the given kind. */
 __attribute__((format(printf, 3, 4))) static void net_report(struct net *n, enum event_kind kind,
                                                              const char *fmt, ...)
@@ -116,9 +100,9 @@ static void net_drain_wake(struct net *n)
 /* Sleeps up to ms, waking early when net_stop() is called. */
 static void net_sleep(struct net *n, long long ms)
 {
-	long long end = net_now() + ms;
+	long long end = clock_mono_ms() + ms;
 	while (!net_quitting(n)) {
-		long long left = end - net_now();
+		long long left = end - clock_mono_ms();
 		if (left <= 0)
 			return;
 		struct pollfd p = {.fd = n->wake_rd, .events = POLLIN};
@@ -158,7 +142,7 @@ static enum net_send_result net_enqueue(struct net *n, enum outbuf_class cls, co
                                         bool wake)
 {
 	enum net_send_result rc = NET_SEND_NOT_CONNECTED;
-	long long now = net_now();
+	long long now = clock_mono_ms();
 
 	pthread_mutex_lock(&n->lock);
 	if (n->fd >= 0)
@@ -191,7 +175,7 @@ static long long net_stall_notice_ms(const struct net *n)
 /* The outbound queue, for the status line. */
 void net_status(struct net *n, struct net_status *out)
 {
-	long long now = net_now();
+	long long now = clock_mono_ms();
 
 	pthread_mutex_lock(&n->lock);
 	long long stalled = outbuf_stalled_ms(n->out, now);
@@ -248,9 +232,9 @@ int net_endpoints(struct net *n, char *local, char *remote, size_t cap)
 /* Waits for a non-blocking connect on fd; returns 0 or an errno value. */
 static int net_connect_wait(struct net *n, int fd)
 {
-	long long end = net_now() + NET_CONNECT_TIMEOUT_MS;
+	long long end = clock_mono_ms() + NET_CONNECT_TIMEOUT_MS;
 	for (;;) {
-		long long left = end - net_now();
+		long long left = end - clock_mono_ms();
 		if (left <= 0)
 			return ETIMEDOUT;
 		if (net_quitting(n))
@@ -379,7 +363,7 @@ __attribute__((format(printf, 3, 4))) static void net_queue_locked(struct net *n
  * of the lock, so no line of the user's can go before it. */
 static void net_register(struct net *n, struct session *s, int fd)
 {
-	long long now = net_now();
+	long long now = clock_mono_ms();
 
 	pthread_mutex_lock(&n->lock);
 	snprintf(s->nick_try, sizeof(s->nick_try), "%s", n->nick);
@@ -500,7 +484,7 @@ static int net_read(struct net *n, struct session *s, int fd)
 			         r == 0 ? "Connection closed by the server" : strerror(errno));
 		return -1;
 	}
-	s->last_rx = net_now();
+	s->last_rx = clock_mono_ms();
 	linebuf_commit(&s->lb, (size_t)r);
 	for (;;) {
 		enum linebuf_status st = linebuf_next(&s->lb, &line, &len);
@@ -602,7 +586,7 @@ static int net_tick(struct net *n, struct session *s, long long now)
 		return -1;
 	if (s->registered && now >= s->last_lag + NET_LAG_INTERVAL_MS) {
 		s->last_lag = now;
-		net_sendf(n, "PING :LAG%lld", net_wallclock());
+		net_sendf(n, "PING :LAG%lld", clock_unix_ms());
 	}
 	return 0;
 }
@@ -616,7 +600,7 @@ static int net_flush(struct net *n, struct session *s, int fd)
 	for (int i = 0; i < NET_FLUSH_MAX; i++) {
 		size_t len;
 		pthread_mutex_lock(&n->lock);
-		const char *p = outbuf_next(n->out, net_now(), &len);
+		const char *p = outbuf_next(n->out, clock_mono_ms(), &len);
 		pthread_mutex_unlock(&n->lock);
 		if (!p)
 			return 0;
@@ -632,7 +616,7 @@ static int net_flush(struct net *n, struct session *s, int fd)
 			return -1;
 		}
 		pthread_mutex_lock(&n->lock);
-		outbuf_wrote(n->out, (size_t)w, net_now());
+		outbuf_wrote(n->out, (size_t)w, clock_mono_ms());
 		pthread_mutex_unlock(&n->lock);
 	}
 	s->want_write = true; /* more to write: poll returns at once */
@@ -645,7 +629,7 @@ static void net_hang_up(struct net *n, struct session *s, int fd)
 {
 	pthread_mutex_lock(&n->lock);
 	n->fd = -1;
-	size_t lost = outbuf_reset(n->out, net_now());
+	size_t lost = outbuf_reset(n->out, clock_mono_ms());
 	pthread_mutex_unlock(&n->lock);
 	close(fd);
 	size_t used = strlen(s->reason);
@@ -662,15 +646,15 @@ static bool net_session(struct net *n, int fd, struct session *s)
 	endpoint_local(fd, local, sizeof(local));
 	endpoint_remote(fd, remote, sizeof(remote));
 	net_report(n, EVENT_CONNECTED, "Connected: %s -> %s", local, remote);
-	s->started = s->last_rx = s->last_lag = net_now();
+	s->started = s->last_rx = s->last_lag = clock_mono_ms();
 	net_register(n, s, fd);
 	for (;;) {
-		long long now = net_now();
+		long long now = clock_mono_ms();
 		if (net_tick(n, s, now) < 0 || net_flush(n, s, fd) < 0)
 			break;
 		struct pollfd p[2] = {{.fd = fd, .events = POLLIN | (s->want_write ? POLLOUT : 0)},
 		                      {.fd = n->wake_rd, .events = POLLIN}};
-		int r = poll(p, 2, net_timeout(n, s, net_now()));
+		int r = poll(p, 2, net_timeout(n, s, clock_mono_ms()));
 		if (r < 0 && errno != EINTR) {
 			snprintf(s->reason, sizeof(s->reason), "poll: %s", strerror(errno));
 			break;
@@ -761,7 +745,7 @@ struct net *net_start(const struct net_config *cfg, struct evqueue *q)
 	n->cfg.password = cfg->password ? net_safe_text(cfg->password) : NULL;
 	n->nick = xstrdup(cfg->nick);
 	n->stall_timeout_ms = cfg->stall_timeout_ms > 0 ? cfg->stall_timeout_ms : NET_STALL_TIMEOUT_MS;
-	n->out = outbuf_new(OUTBUF_LINES_MAX, OUTBUF_BYTES_MAX, net_now());
+	n->out = outbuf_new(OUTBUF_LINES_MAX, OUTBUF_BYTES_MAX, clock_mono_ms());
 	pthread_mutex_init(&n->lock, NULL);
 	if (pthread_create(&n->thread, NULL, net_main, n) != 0) {
 		net_stop(n, NULL);
@@ -782,7 +766,7 @@ void net_stop(struct net *n, const char *reason)
 		net_send(n, line);
 	pthread_mutex_lock(&n->lock);
 	n->quitting = true;
-	n->quit_at = net_now();
+	n->quit_at = clock_mono_ms();
 	pthread_mutex_unlock(&n->lock);
 	net_wake(n);
 	if (started)

@@ -12,7 +12,11 @@
  *
  * The server may be hostile, so everything it can make the model hold is
  * bounded (the limits below), and nick lists are hashed and sorted once per
- * NAMES reply (nicklist.h), so no line costs time linear in a room's size. */
+ * NAMES reply (nicklist.h), so no line costs time linear in a room's size.
+ *
+ * This is the contract of six modules (state.c, state_queue, state_member,
+ * state_handle, state_message, state_numeric; state_priv.h says which does
+ * what). */
 #ifndef PARLEY_STATE_H
 #define PARLEY_STATE_H
 

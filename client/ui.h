@@ -5,7 +5,12 @@
  * activity), input line. The loop waits in poll() on stdin, the event
  * queue's wake-up pipe and a signalfd (SIGINT/SIGTERM/SIGHUP), with no
  * timeout: idle CPU is 0. Events are applied to the state, keys to the
- * editor, commands to the network. */
+ * editor, commands to the network.
+ *
+ * The ui is five modules sharing ui_priv.h: ui.c (this contract: curses on
+ * and off, the loop, network events), ui_window (scrollbacks, layout,
+ * scrolling), ui_draw (every row drawn), ui_input (keys, completion, paste)
+ * and ui_command (the user's commands carried out). */
 #ifndef PARLEY_UI_H
 #define PARLEY_UI_H
 

@@ -1,5 +1,5 @@
-/* fuzz_clientstate: the client's IRC line -> model path (client/state.c and
- * client/nicklist.c), as a hostile server drives it.
+/* fuzz_clientstate: the client's IRC line -> model path (client/state*.c,
+ * client/nicklist.c and client/whotext.c), as a hostile server drives it.
  *
  * Input: byte 0 chooses, bit by bit (bits 0..6), after which lines the
  * harness also does what the user can do (switch, close or open a window,

@@ -32,6 +32,7 @@
 #include <unistd.h>
 
 #include "chat.h"
+#include "clock.h"
 #include "commands.h"
 #include "config.h"
 #include "deliver.h"

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "clock.h"
 #include "server.h"
 #include "session.h"
 #include "xalloc.h"

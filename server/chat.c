@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "channel.h"
+#include "clock.h"
 #include "deliver.h"
 #include "frontend.h"
 #include "registry.h"

@@ -7,6 +7,7 @@
 
 #include "channel.h"
 #include "chat.h"
+#include "clock.h"
 #include "deliver.h"
 #include "ircmsg.h"
 #include "registry.h"

@@ -6,6 +6,7 @@
 
 #include "channel.h"
 #include "chat.h"
+#include "clock.h"
 #include "commands.h"
 #include "deliver.h"
 #include "registry.h"

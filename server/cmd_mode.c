@@ -5,6 +5,7 @@
 
 #include "channel.h"
 #include "chat.h"
+#include "clock.h"
 #include "commands.h"
 #include "deliver.h"
 #include "registry.h"

@@ -5,6 +5,7 @@
 #include <time.h>
 
 #include "channel.h"
+#include "clock.h"
 #include "commands.h"
 #include "motd.h"
 #include "registry.h"

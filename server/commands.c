@@ -14,6 +14,7 @@
 
 #include "channel.h"
 #include "chat.h"
+#include "clock.h"
 #include "frontend.h"
 #include "deliver.h"
 #include "log.h"

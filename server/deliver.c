@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "clock.h"
 #include "flushq.h"
 #include "ircmsg.h"
 #include "log.h"

@@ -14,6 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "flushq.h"
 #include "listener.h"
 #include "log.h"
@@ -28,20 +29,6 @@
 #define FD_SPARE 8
 
 struct server g_server;
-
-long long clock_mono_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-long long clock_unix_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 /* Joins every worker that has finished and drops the acceptor's reference. */
 static void reap_finished(void)

@@ -52,11 +52,6 @@ struct server {
 
 extern struct server g_server;
 
-/* Milliseconds on the monotonic clock (for timers). */
-long long clock_mono_ms(void);
-/* Milliseconds since the Unix epoch (for timestamps shown to people). */
-long long clock_unix_ms(void);
-
 /* Runs the server with a parsed configuration until SIGINT/SIGTERM.
  * Returns the process exit status. */
 int server_run(const struct config *cfg);

@@ -15,6 +15,7 @@
 
 #include "channel.h"
 #include "chat.h"
+#include "clock.h"
 #include "commands.h"
 #include "deliver.h"
 #include "flushq.h"

@@ -275,6 +275,18 @@ static void test_server_time(void **unused)
 	assert_int_equal(t, 1700000000000LL);
 	assert_int_equal(state_parse_time("2023-11-14T22:13:20", &t), -1);
 	assert_int_equal(state_parse_time("2023-13-14T22:13:20Z", &t), -1);
+	assert_int_equal(state_parse_time("2023-11-14T22:13:20.5Z", &t), 0);
+	assert_int_equal(t, 1700000000500LL);
+	assert_int_equal(state_parse_time("2023-11-14T22:13:20.123456Z", &t), 0);
+	assert_int_equal(t, 1700000000123LL);
+	assert_int_equal(state_parse_time("2023-11-14T22:13:20.Z", &t), -1);
+	assert_int_equal(state_parse_time("2023-11-14T22:13:60Z", &t), 0); /* leap second */
+	assert_int_equal(state_parse_time("2023-11-14T22:13:61Z", &t), -1);
+	assert_int_equal(state_parse_time("2023-11-14T24:13:20Z", &t), -1);
+	assert_int_equal(state_parse_time("2023-11-00T22:13:20Z", &t), -1);
+	assert_int_equal(state_parse_time("2023-11-14 22:13:20Z", &t), -1);
+	assert_int_equal(state_parse_time("2023-1-14T22:13:20Z", &t), -1);
+	assert_int_equal(state_parse_time("", &t), -1);
 	state_free(st);
 }
 
@@ -682,6 +694,30 @@ static void test_empty_nicks(void **unused)
 	state_free(st);
 }
 
+/* WHOIS and WHO replies are sentences in the current window; a malformed or
+ * unknown query reply is shown raw, as before. */
+static void test_whois_sentences(void **unused)
+{
+	(void)unused;
+	struct state *st = lobby();
+	state_set_current(st, 1);
+	feed(st, ":parley 311 alice bob ~bob 127.0.0.1 * :Bob B");
+	expect_line(st, 1, LINE_INFO, "bob is ~bob@127.0.0.1 (Bob B)");
+	feed(st, ":parley 317 alice bob 75 0 :seconds idle, signon time");
+	expect_line(st, 1, LINE_INFO, "bob has been idle 1m 15s, signed on ");
+	feed(st, ":parley 671 alice bob :is using a secure connection");
+	expect_line(st, 1, LINE_INFO, "bob is using a secure connection");
+	feed(st, ":parley 352 alice #lobby ~bob 127.0.0.1 parley bob G :0 Bob B");
+	expect_line(st, 1, LINE_INFO, "#lobby: bob is ~bob@127.0.0.1 (Bob B), away");
+	feed(st, ":parley 317 alice bob x1 :seconds idle");
+	expect_line(st, 1, LINE_INFO, "bob x1 seconds idle");
+	feed(st, ":parley 314 alice bob ~bob h * :was here");
+	expect_line(st, 1, LINE_INFO, "bob ~bob h * was here");
+	assert_false(state_pop_line(st, &(struct state_line){0}));
+	check(st);
+	state_free(st);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -707,6 +743,7 @@ int main(void)
 	    cmocka_unit_test(test_names_bounded),
 	    cmocka_unit_test(test_members_total_cap),
 	    cmocka_unit_test(test_empty_nicks),
+	    cmocka_unit_test(test_whois_sentences),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

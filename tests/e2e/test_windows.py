@@ -57,6 +57,36 @@ class WindowsTest(e2e.ClientTestCase):
         alice.wait_for(r"#dev: 1 user: @alice")
         self.finish(alice)
 
+    def test_join_room_again_switches_to_it(self):
+        # Regression (issue 9): /join of a room we are in did nothing, and the
+        # /part after it left the room shown, not the one named.
+        alice = self.client("alice")
+        bob = self.client("bob")
+        for room in ("#games", "#dev"):
+            bob.type("/join %s" % room)
+            bob.wait_for(r"You joined %s" % room)
+        alice.type("/join #games")
+        alice.wait_for(r"^ \[alice\] 3:#games \(2 users\)")
+        alice.type("/join #dev")
+        alice.wait_for(r"^ \[alice\] 4:#dev \(2 users\)")
+        alice.type("/join #games")
+        alice.wait_for(r"^ \[alice\] 3:#games \(2 users\)", what="#games current again")
+        alice.type("/part")
+        alice.wait_for(r"You left #games")
+        alice.wait_for(r"^ \[alice\] 3:#games \(not joined\)")
+        # The server agrees: bob (in #games, window 3) saw alice leave, and
+        # #dev still has both of them.
+        bob.wait_for(r"^ \[bob\] 4:#dev")
+        bob.keys("M-3")
+        bob.wait_for(r"alice left #games")
+        bob.type("/names #dev")
+        bob.keys("M-4")
+        bob.wait_for(r"#dev: 2 users: @bob alice")
+        self.assertNotIn("alice left #dev", bob.screen())
+        alice.keys("M-4")
+        alice.wait_for(r"^ \[alice\] 4:#dev \(2 users\)")
+        self.finish(alice, bob)
+
     def test_scrollback_pgup_marker_pgdn(self):
         alice = self.client("alice", height=20)
         bob = self.client("bob")

@@ -15,6 +15,7 @@
 
 #include "channel.h"
 #include "chat.h"
+#include "clock.h"
 #include "config.h"
 #include "flushq.h"
 #include "log.h"

@@ -1,0 +1,13 @@
+/* state_message: PRIVMSG and NOTICE (state_priv.h): which window a message
+ * goes to (a room, a private conversation opened within STATE_QUERIES_MAX,
+ * or the server window), mentions, ACTIONs, and the CTCP requests answered
+ * (VERSION and PING sent to us, at most STATE_CTCP_PER_MIN a minute). */
+#ifndef PARLEY_STATE_MESSAGE_H
+#define PARLEY_STATE_MESSAGE_H
+
+#include "state_handle.h"
+
+/* PRIVMSG and NOTICE: to a channel, to us, or echoed from us. */
+void state_on_message(struct state *st, struct state_ctx *c, bool notice);
+
+#endif

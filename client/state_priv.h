@@ -1,0 +1,90 @@
+/* state_priv: what the state modules share and nothing else may include:
+ * the model's structs and the window lookups state.c provides to the rest.
+ *
+ *   state.c          the model: windows, accessors, the invariants (check)
+ *   state_queue.c    display lines out, IRC lines to send, CTCP replies
+ *   state_member.c   nick lists within their limits
+ *   state_handle.c   applying a received line: parse, dispatch, membership
+ *   state_message.c  PRIVMSG and NOTICE, CTCP, private conversations
+ *   state_numeric.c  numeric replies
+ *
+ * The model is used by one thread (the UI thread) and does no I/O. */
+#ifndef PARLEY_STATE_PRIV_H
+#define PARLEY_STATE_PRIV_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "ircname.h"
+#include "nicklist.h"
+#include "state.h"
+#include "tokenbucket.h"
+
+#define STATE_TEXT_MAX 1024
+#define STATE_PREFIX_MAX 8 /* prefix modes we track (PREFIX=(ov)@+ has 2) */
+
+struct window {
+	unsigned id;
+	enum state_win_kind kind;
+	char *name;
+	char *topic;
+	bool joined;
+	bool names_pending; /* inside a 353 burst: the list is being rebuilt (bulk) */
+	enum state_activity activity;
+	/* Members' modes: bit i is prefix mode i of PREFIX (0 = highest). */
+	struct nicklist *members;
+	size_t members_dropped; /* nicks not listed (limits) since the last clear */
+};
+
+struct pending_line; /* state_queue.c */
+struct pending_send;
+
+struct state {
+	char *nick;
+	bool registered;
+	bool cap_echo, cap_time;
+	long long lag_ms;
+	char prefix_modes[STATE_PREFIX_MAX + 1]; /* "ov" */
+	char prefix_chars[STATE_PREFIX_MAX + 1]; /* "@+" */
+	char chantypes[16];
+	char chanmodes[4][32]; /* CHANMODES types A, B, C, D */
+
+	struct window **windows;
+	size_t nwindows, capwindows;
+	size_t nqueries;      /* query windows among them */
+	size_t members_total; /* nicks listed over all windows */
+	bool query_cap_noted; /* the STATE_QUERIES_MAX note was shown */
+	size_t current;
+	unsigned next_id;
+
+	struct pending_line *lines_head, *lines_tail;
+	struct pending_send *send_head, *send_tail;
+	struct pending_send *reply_head, *reply_tail; /* automatic CTCP replies */
+
+	/* CTCP answers: a budget, and what went unanswered (Unix ms clock). */
+	struct tokenbucket ctcp_budget;
+	bool ctcp_started;
+	unsigned long long ctcp_ignored;
+	bool ctcp_noted;
+	long long ctcp_noted_ms;
+};
+
+/* True when a and b are the same name under rfc1459. */
+static inline bool state_same(const char *a, const char *b)
+{
+	return ircname_cmp(a, b) == 0;
+}
+
+/* Finds or opens the window for name; NULL when no more can be opened. The
+ * index is taken first, in its own statement: opening may grow (realloc)
+ * st->windows, so st->windows must be read after the call, never in the same
+ * expression. */
+struct window *state_window_for(struct state *st, enum state_win_kind kind, const char *name);
+
+/* The window a target-less reply goes to: the current one. */
+struct window *state_current_window(struct state *st);
+
+/* The channel window named name, or NULL. */
+struct window *state_channel(struct state *st, const char *name);
+
+#endif

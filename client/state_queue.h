@@ -1,0 +1,27 @@
+/* state_queue: what the model hands out (state_priv.h). Display lines for
+ * the UI (state_pop_line), IRC lines the model wants sent (state_pop_send)
+ * and automatic CTCP replies (state_pop_reply) wait in three FIFOs until
+ * taken. Emitting a line also raises its window's activity when the window
+ * is not the one shown. Lines to send that would not fit an IRC line are
+ * dropped rather than cut. */
+#ifndef PARLEY_STATE_QUEUE_H
+#define PARLEY_STATE_QUEUE_H
+
+#include "state_priv.h"
+
+/* Queues a display line for window w; updates w's activity when not shown. */
+void state_emit(struct state *st, struct window *w, long long ms, enum state_line_kind kind,
+                bool own, bool mention, const char *nick, const char *text);
+
+/* Formats text and emits it as a line of the given kind. */
+__attribute__((format(printf, 5, 6))) void state_emitf(struct state *st, struct window *w,
+                                                       long long ms, enum state_line_kind kind,
+                                                       const char *fmt, ...);
+
+/* Queues an IRC line to send. */
+__attribute__((format(printf, 2, 3))) void state_sendf(struct state *st, const char *fmt, ...);
+
+/* Queues an automatic reply (state_pop_reply). */
+__attribute__((format(printf, 2, 3))) void state_replyf(struct state *st, const char *fmt, ...);
+
+#endif
