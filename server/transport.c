@@ -59,6 +59,7 @@ static int tcp_shutdown_write(struct transport *t)
 	return shutdown(t->fd, SHUT_WR);
 }
 
+/* Both directions down, then the descriptor freed. */
 static void tcp_close(struct transport *t)
 {
 	shutdown(t->fd, SHUT_RDWR);
@@ -82,11 +83,13 @@ static int tcp_keepalive(struct transport *t, int idle_s)
 	return 0;
 }
 
+/* getsockname, formatted. */
 static int tcp_local(const struct transport *t, char *buf, size_t cap)
 {
 	return endpoint_local(t->fd, buf, cap);
 }
 
+/* getpeername, formatted. */
 static int tcp_remote(const struct transport *t, char *buf, size_t cap)
 {
 	return endpoint_remote(t->fd, buf, cap);

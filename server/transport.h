@@ -35,8 +35,7 @@
 /* What transport_wait waits for, and what it found (bits). */
 #define TRANSPORT_READ 0x1u   /* reading will not block: data, end, or an error */
 #define TRANSPORT_WRITE 0x2u  /* writing will make progress */
-#define TRANSPORT_HANGUP 0x4u /* the peer hung up or the connection failed
-			       * (found whether asked for or not) */
+#define TRANSPORT_HANGUP 0x4u /* hung up or failed (reported even unasked) */
 
 struct transport;
 

@@ -47,6 +47,7 @@ static void pair_open(struct pair *p, bool worker_writes)
 	transport_tcp_open(&p->t, fd, worker_writes);
 }
 
+/* Closes both ends. */
 static void pair_close(struct pair *p)
 {
 	transport_close(&p->t);
