@@ -216,12 +216,8 @@ static void decide_kind(struct session *s, const char *line)
 		return;
 	}
 	s->kind = SESSION_PLAIN;
-	int on = 1, idle = g_server.cfg.ping_interval, intvl = idle / 3 + 1, cnt = 3;
-	/* Plain users cannot answer PING: let TCP notice a vanished peer. */
-	if (setsockopt(s->fd, SOL_SOCKET, SO_KEEPALIVE, &on, sizeof on) < 0 ||
-	    setsockopt(s->fd, IPPROTO_TCP, TCP_KEEPIDLE, &idle, sizeof idle) < 0 ||
-	    setsockopt(s->fd, IPPROTO_TCP, TCP_KEEPINTVL, &intvl, sizeof intvl) < 0 ||
-	    setsockopt(s->fd, IPPROTO_TCP, TCP_KEEPCNT, &cnt, sizeof cnt) < 0)
+	/* Plain users cannot answer PING: let the transport notice a vanished peer. */
+	if (transport_keepalive(&s->t, g_server.cfg.ping_interval) < 0)
 		log_limited(LOG_WARN, LOG_LIMIT_BURST, "session %lu: cannot enable TCP keepalive",
 			    s->id);
 }

@@ -4,10 +4,12 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
-#include <netinet/tcp.h>
+#include <pthread.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/eventfd.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -16,12 +18,24 @@
 #include "server.h"
 #include "session.h"
 #include "strmap.h"
+#include "transport.h"
 #include "xalloc.h"
 
 #define ACCEPT_BATCH 64
 
 static struct strmap *per_address; /* host -> (intptr_t) connections */
 static int reserve_fd = -1;        /* spare descriptor, given up on EMFILE */
+static bool worker_writes;         /* PARLEY_WORKER_WRITES=1 (transport.h) */
+
+/* The sessions this acceptor started. Workers reach it only through the
+ * callback they were started with (session_finished), which moves their
+ * session from `live` to `finished` and wakes the acceptor to join them. */
+static struct {
+	pthread_mutex_t lock;      /* guards both lists (a leaf lock) */
+	struct session *live;      /* running workers (doubly linked: prev, next) */
+	struct session *finished;  /* workers that ended, to join (linked by next) */
+	int finished_fd;           /* eventfd: a worker finished, come join it */
+} sessions = {.lock = PTHREAD_MUTEX_INITIALIZER, .finished_fd = -1};
 
 /* Opens one listening socket on addr; returns the fd or -1 with *error set. */
 static int listen_on(struct sockaddr_storage *addr, socklen_t len, char **error)
@@ -103,13 +117,20 @@ int listener_open_all(const struct config *cfg, int *fds, char **error)
 	return n;
 }
 
-/* Refuses a connection with one ERROR line and closes it. */
-static void refuse(int fd, const char *why)
+/* Tells a connection in one ERROR line why it is refused. Plain bytes on
+ * the socket: a refusal comes before any transport is set up. */
+static void refuse_say(int fd, const char *why)
 {
 	char line[256];
 	int len = snprintf(line, sizeof line, "ERROR :Closing link: %s\r\n", why);
 	if (send(fd, line, (size_t)len, MSG_DONTWAIT | MSG_NOSIGNAL) < 0)
 		log_debug("could not tell a refused client why: %s", strerror(errno));
+}
+
+/* Refuses a connection with one ERROR line and closes it. */
+static void refuse(int fd, const char *why)
+{
+	refuse_say(fd, why);
 	close(fd);
 }
 
@@ -169,9 +190,97 @@ static int refuse_with_reserve(int listen_fd, bool *paused)
 	return refused;
 }
 
-void listener_forget(const char *host)
+int listener_sessions_init(void)
 {
-	address_add(host, -1);
+	const char *mode = getenv("PARLEY_WORKER_WRITES");
+	worker_writes = mode && strcmp(mode, "1") == 0;
+	if (worker_writes)
+		log_warn("PARLEY_WORKER_WRITES=1: only worker threads write to their "
+			 "connections (a test mode: slower)");
+	sessions.finished_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+	return sessions.finished_fd < 0 ? -1 : 0;
+}
+
+int listener_finished_fd(void)
+{
+	return sessions.finished_fd;
+}
+
+/* Links s into the live list. */
+static void live_add(struct session *s)
+{
+	pthread_mutex_lock(&sessions.lock);
+	s->prev = NULL;
+	s->next = sessions.live;
+	if (s->next)
+		s->next->prev = s;
+	sessions.live = s;
+	pthread_mutex_unlock(&sessions.lock);
+}
+
+/* Unlinks s from the live list; lock held. */
+static void live_remove_locked(struct session *s)
+{
+	if (s->prev)
+		s->prev->next = s->next;
+	else
+		sessions.live = s->next;
+	if (s->next)
+		s->next->prev = s->prev;
+	s->prev = s->next = NULL;
+}
+
+/* A worker's last act (session_start's callback, on the worker's thread):
+ * hands its session over to be joined. */
+static void session_finished(struct session *s, void *arg)
+{
+	(void)arg;
+	pthread_mutex_lock(&sessions.lock);
+	live_remove_locked(s);
+	s->next = sessions.finished;
+	sessions.finished = s;
+	pthread_mutex_unlock(&sessions.lock);
+	uint64_t one = 1;
+	if (write(sessions.finished_fd, &one, sizeof one) < 0 && errno != EAGAIN)
+		log_error("cannot signal the acceptor: %s", strerror(errno));
+}
+
+void listener_reap(void)
+{
+	uint64_t count;
+	if (read(sessions.finished_fd, &count, sizeof count) < 0 && errno != EAGAIN)
+		log_warn("reaper eventfd read: %s", strerror(errno));
+	pthread_mutex_lock(&sessions.lock);
+	struct session *done = sessions.finished;
+	sessions.finished = NULL;
+	pthread_mutex_unlock(&sessions.lock);
+	while (done) {
+		struct session *s = done;
+		done = s->next;
+		pthread_join(s->thread, NULL);
+		address_add(s->host, -1);
+		atomic_fetch_sub(&g_server.sessions_alive, 1);
+		session_unref(s);
+	}
+}
+
+void listener_wake_all(void)
+{
+	/* Wake them outside the list's lock, a leaf (q_lock comes first). */
+	pthread_mutex_lock(&sessions.lock);
+	size_t n = 0, cap = 64;
+	struct session **all = xmalloc(cap * sizeof *all);
+	for (struct session *s = sessions.live; s; s = s->next) {
+		if (n == cap)
+			all = xrealloc(all, (cap *= 2) * sizeof *all);
+		all[n++] = session_ref(s);
+	}
+	pthread_mutex_unlock(&sessions.lock);
+	for (size_t i = 0; i < n; i++) {
+		session_wake_unlocked(all[i]);
+		session_unref(all[i]);
+	}
+	free(all);
 }
 
 void listener_cleanup(void)
@@ -182,6 +291,9 @@ void listener_cleanup(void)
 	if (per_address)
 		strmap_free(per_address);
 	per_address = NULL;
+	if (sessions.finished_fd >= 0)
+		close(sessions.finished_fd);
+	sessions.finished_fd = -1;
 }
 
 /* Checks limits, creates the session and starts its worker. */
@@ -207,34 +319,22 @@ static void admit(int listen_fd, int fd, struct sockaddr_storage *peer, socklen_
 		refuse(fd, "Too many connections from your address");
 		return;
 	}
-	int on = 1;
-	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &on, sizeof on);
-	struct session *s = session_new(fd, (struct sockaddr *)peer, peer_len);
-	if (!s) {
-		refuse(fd, "Server out of resources");
-		return;
-	}
-	pthread_mutex_lock(&g_server.sessions_lock);
-	s->next = g_server.sessions;
-	if (s->next)
-		s->next->prev = s;
-	g_server.sessions = s;
-	pthread_mutex_unlock(&g_server.sessions_lock);
+	struct transport t;
+	transport_tcp_open(&t, fd, worker_writes);
+	struct session *s = session_new(&t, (struct sockaddr *)peer, peer_len);
+	live_add(s);
 	atomic_fetch_add(&g_server.sessions_alive, 1);
 	address_add(host, 1);
-	if (session_start(s) < 0) {
+	if (session_start(s, session_finished, NULL) < 0) {
 		log_limited(LOG_ERROR, LOG_LIMIT_BURST, "cannot start a thread for %s: %s", remote,
 			    strerror(errno));
-		refuse(fd, "Server out of resources");
-		s->fd = -1;
-		pthread_mutex_lock(&g_server.sessions_lock);
-		g_server.sessions = s->next;
-		if (s->next)
-			s->next->prev = NULL;
-		pthread_mutex_unlock(&g_server.sessions_lock);
+		refuse_say(fd, "Server out of resources");
+		pthread_mutex_lock(&sessions.lock);
+		live_remove_locked(s);
+		pthread_mutex_unlock(&sessions.lock);
 		atomic_fetch_sub(&g_server.sessions_alive, 1);
 		address_add(host, -1);
-		session_unref(s);
+		session_unref(s); /* closes the connection */
 		return;
 	}
 	log_debug("accepted %s as session %lu", remote, s->id);

@@ -1,5 +1,9 @@
-/* listener: the listening sockets and accepting connections on them.
- * Used by the acceptor (main) thread only. */
+/* listener: the listening sockets, accepting connections on them, and the
+ * sessions accepted: the acceptor starts a worker per connection (with a
+ * TCP transport, transport.h), keeps the list of them and joins each when it
+ * ends. Used by the acceptor (main) thread only; workers report their end
+ * through the callback they were started with (session_start), the only
+ * thing they know of the acceptor. */
 #ifndef PARLEY_LISTENER_H
 #define PARLEY_LISTENER_H
 
@@ -19,15 +23,27 @@ int listener_open_all(const struct config *cfg, int *fds, char **error);
  * memory), else 0. */
 int listener_accept(int fd);
 
+/* Sets up the list of sessions and the descriptor workers signal when they
+ * end; reads PARLEY_WORKER_WRITES. Returns 0 or -1 with errno set. */
+int listener_sessions_init(void);
+
+/* Readable when a worker has ended: then call listener_reap(). */
+int listener_finished_fd(void);
+
+/* Joins every worker that ended, forgets its address for the per-address
+ * limit, counts it out of g_server.sessions_alive, drops the session. */
+void listener_reap(void);
+
+/* Wakes every running worker (shutdown: they see shutting_down and go). */
+void listener_wake_all(void);
+
 /* Opens the reserve descriptor (if not open): on EMFILE/ENFILE the acceptor
  * gives it up for a moment to accept a newcomer and refuse it with an ERROR
  * line. Returns 0 or -1. */
 int listener_reserve_open(void);
 
-/* A worker has been joined: forget its address for the per-address limit. */
-void listener_forget(const char *host);
-
-/* Frees the per-address table and the reserve descriptor. */
+/* Frees the per-address table, the reserve and the workers' descriptor
+ * (after every worker was joined). */
 void listener_cleanup(void);
 
 #endif

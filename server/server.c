@@ -8,7 +8,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/eventfd.h>
 #include <sys/resource.h>
 #include <sys/signalfd.h>
 #include <time.h>
@@ -29,34 +28,6 @@
 #define FD_SPARE 8
 
 struct server g_server;
-
-/* Joins every worker that has finished and drops the acceptor's reference. */
-static void reap_finished(void)
-{
-	uint64_t count;
-	if (read(g_server.reaper_fd, &count, sizeof count) < 0 && errno != EAGAIN)
-		log_warn("reaper eventfd read: %s", strerror(errno));
-	pthread_mutex_lock(&g_server.sessions_lock);
-	struct session *done = g_server.finished;
-	g_server.finished = NULL;
-	for (struct session *s = done; s; s = s->next_finished) {
-		if (s->prev)
-			s->prev->next = s->next;
-		else
-			g_server.sessions = s->next;
-		if (s->next)
-			s->next->prev = s->prev;
-	}
-	pthread_mutex_unlock(&g_server.sessions_lock);
-	while (done) {
-		struct session *s = done;
-		done = s->next_finished;
-		pthread_join(s->thread, NULL);
-		listener_forget(s->host);
-		atomic_fetch_sub(&g_server.sessions_alive, 1);
-		session_unref(s);
-	}
-}
 
 /* Blocks the stop signals, SIGHUP and the workers' wake signal in every
  * thread, and returns a signalfd for the first two. */
@@ -84,26 +55,12 @@ static int signals_setup(void)
 static void stop_all_sessions(void)
 {
 	atomic_store(&g_server.shutting_down, true);
-	/* Wake them outside sessions_lock, which is a leaf (q_lock comes first). */
-	pthread_mutex_lock(&g_server.sessions_lock);
-	size_t n = 0, cap = 64;
-	struct session **all = xmalloc(cap * sizeof *all);
-	for (struct session *s = g_server.sessions; s; s = s->next) {
-		if (n == cap)
-			all = xrealloc(all, (cap *= 2) * sizeof *all);
-		all[n++] = session_ref(s);
-	}
-	pthread_mutex_unlock(&g_server.sessions_lock);
-	for (size_t i = 0; i < n; i++) {
-		session_wake_unlocked(all[i]);
-		session_unref(all[i]);
-	}
-	free(all);
+	listener_wake_all();
 	while (atomic_load(&g_server.sessions_alive) > 0) {
 		flushq_take_turn();
-		struct pollfd pfd = {.fd = g_server.reaper_fd, .events = POLLIN};
+		struct pollfd pfd = {.fd = listener_finished_fd(), .events = POLLIN};
 		poll(&pfd, 1, flushq_wants_help() ? 0 : 1000);
-		reap_finished();
+		listener_reap();
 	}
 	flushq_free();
 }
@@ -135,7 +92,7 @@ static void accept_loop(int *listen_fds, int nlisten, int signal_fd)
 		bool paused = clock_mono_ms() < paused_until;
 		int n = 0;
 		fds[n++] = (struct pollfd){.fd = signal_fd, .events = POLLIN};
-		fds[n++] = (struct pollfd){.fd = g_server.reaper_fd, .events = POLLIN};
+		fds[n++] = (struct pollfd){.fd = listener_finished_fd(), .events = POLLIN};
 		for (int i = 0; i < nlisten; i++)
 			fds[n++] = (struct pollfd){.fd = paused ? -1 : listen_fds[i], .events = POLLIN};
 		/* A worker that exited may have left queues waiting: take turns. */
@@ -158,7 +115,7 @@ static void accept_loop(int *listen_fds, int nlisten, int signal_fd)
 			}
 		}
 		if (fds[1].revents & POLLIN)
-			reap_finished();
+			listener_reap();
 		log_later_flush(); /* notes made under locks (waking workers) */
 		for (int i = 0; i < nlisten; i++)
 			if ((fds[i + 2].revents & POLLIN) && listener_accept(listen_fds[i]) < 0)
@@ -228,8 +185,6 @@ static void server_init(const struct config *cfg)
 	gmtime_r(&now, &tm);
 	strftime(g_server.created_text, sizeof g_server.created_text, "%Y-%m-%d %H:%M:%S UTC",
 		 &tm);
-	pthread_mutex_init(&g_server.sessions_lock, NULL);
-	g_server.reaper_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
 	registry_init();
 	flushq_init(cfg->writers);
 	motd_set(cfg->motd ? xstrdup(cfg->motd) : NULL);
@@ -240,7 +195,7 @@ int server_run(const struct config *cfg)
 	server_init(cfg);
 	log_set_level(cfg->log_level);
 	int signal_fd = signals_setup();
-	if (signal_fd < 0 || g_server.reaper_fd < 0) {
+	if (signal_fd < 0 || listener_sessions_init() < 0) {
 		log_error("cannot set up signal or wake-up descriptors: %s", strerror(errno));
 		return 1;
 	}
@@ -277,7 +232,5 @@ int server_run(const struct config *cfg)
 	motd_free();
 	listener_cleanup();
 	close(signal_fd);
-	close(g_server.reaper_fd);
-	pthread_mutex_destroy(&g_server.sessions_lock);
 	return 0;
 }

@@ -1,7 +1,8 @@
 /* server: process-wide state of parleyd and its lifecycle.
  *
  * Threads: the acceptor (main thread) owns the listening sockets and the list
- * of sessions; each session has one worker thread. Lock order across the
+ * of sessions (listener.c); each session has one worker thread, which tells
+ * the acceptor it ended through a callback (session_start). Lock order across the
  * whole server (take them in this order, never the reverse):
  *
  *     registry lock (rwlock)  ->  channel lock(s)  ->  session memb_lock,
@@ -9,7 +10,7 @@
  *                                                       session queue lock
  *
  * The last three are leaves (nothing is taken while holding one), as are
- * sessions_lock (below), flushq's lock and the leaves inside other modules
+ * the acceptor's session-list lock (listener.c), flushq's lock and the leaves inside other modules
  * (motd.c's, and log.c's ring and limit locks, held for a copy). Several channel locks are held at
  * once only in increasing channel id (channels_lock_all: NICK, QUIT). The
  * registry lock is held only for short table edits and lookups; nobody
@@ -42,12 +43,7 @@ struct server {
 	atomic_ullong next_stamp;     /* broadcast ids, see deliver.h */
 	atomic_ulong next_session_id;
 	atomic_ullong sendq_kills;    /* connections dropped for SendQ exceeded */
-	atomic_int sessions_alive;    /* workers started and not yet joined */
-	int reaper_fd;                /* eventfd: a worker finished, come join it */
-
-	pthread_mutex_t sessions_lock; /* guards the two lists below (leaf lock) */
-	struct session *sessions;      /* every live session (doubly linked) */
-	struct session *finished;      /* workers that exited, waiting for a join */
+	atomic_int sessions_alive;    /* workers started and not yet joined (listener.c) */
 };
 
 extern struct server g_server;

@@ -1,17 +1,16 @@
-/* session: see session.h. The worker thread's loop lives here: wait in poll
- * (ppoll) on the socket and the wake-up signal, read and frame lines, hand them to
- * commands, write the queue, keep the timers. */
+/* session: see session.h. The worker thread's loop lives here: wait on the
+ * connection (transport_wait) and the wake-up signal, read and frame lines,
+ * hand them to commands, write the queue, keep the timers. Every byte goes
+ * through the transport (transport.h); nothing here knows it is TCP. */
 #include "session.h"
 
 #include <errno.h>
 #include <netinet/in.h>
-#include <netinet/tcp.h>
-#include <poll.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
-#include <unistd.h>
 
 #include "channel.h"
 #include "chat.h"
@@ -23,6 +22,7 @@
 #include "log.h"
 #include "reply.h"
 #include "server.h"
+#include "transport.h"
 #include "xalloc.h"
 
 /* A tag section of up to 8191 bytes plus a 512-byte IRC line (less CR LF). */
@@ -45,11 +45,13 @@
 #define SESSION_STACK_SIZE (128 * 1024)
 #endif
 
-struct session *session_new(int fd, const struct sockaddr *peer, socklen_t peer_len)
+struct session *session_new(const struct transport *t, const struct sockaddr *peer,
+			    socklen_t peer_len)
 {
 	struct session *s = xcalloc(1, sizeof *s);
 	s->id = atomic_fetch_add(&g_server.next_session_id, 1) + 1;
-	s->fd = fd;
+	s->t = *t;
+	s->fd = transport_fd(t);
 	atomic_init(&s->refs, 1);
 	endpoint_format_host(peer, peer_len, s->host, sizeof s->host);
 	if (peer->sa_family == AF_INET && peer_len >= (socklen_t)sizeof(struct sockaddr_in))
@@ -82,8 +84,7 @@ void session_unref(struct session *s)
 {
 	if (atomic_fetch_sub_explicit(&s->refs, 1, memory_order_acq_rel) != 1)
 		return;
-	if (s->fd >= 0)
-		close(s->fd);
+	transport_close(&s->t);
 	outq_free(&s->q);
 	pthread_mutex_destroy(&s->q_lock);
 	pthread_mutex_destroy(&s->memb_lock);
@@ -136,20 +137,35 @@ void session_wake_unlocked(struct session *s)
 	pthread_mutex_unlock(&s->q_lock);
 }
 
+/* Is the caller s's worker thread? q_lock held. */
+static bool on_worker_locked(const struct session *s)
+{
+	return s->q_worker_running && pthread_equal(s->q_worker, pthread_self());
+}
+
 void session_queue_write(struct session *s)
 {
-	if (s->q_flushing)
+	if (s->q_flushing || s->q_dead)
 		return;
+	if (!transport_shared_writes(&s->t) && !on_worker_locked(s)) {
+		/* Only the worker may write this connection (TLS): hand it the
+		 * work, as when the socket is full. */
+		if (!outq_empty(&s->q) && !s->q_armed) {
+			s->q_armed = true;
+			session_wake(s);
+		}
+		return;
+	}
 	s->q_flushing = true;
 	while (!s->q_dead && !outq_empty(&s->q)) {
 		struct iovec iov[IOV_BATCH];
-		struct msghdr msg = {.msg_iov = iov};
-		msg.msg_iovlen = (size_t)outq_iov(&s->q, iov, IOV_BATCH);
-		/* The buffers stay queued (only this thread consumes) and the fd
-		 * stays open (the worker waits for q_flushing to end first). */
-		int fd = s->fd;
+		int iovcnt = outq_iov(&s->q, iov, IOV_BATCH);
+		/* The buffers stay queued (only this thread consumes) and the
+		 * transport stays open (the worker waits for q_flushing to end
+		 * before it closes it). */
+		struct transport *t = &s->t;
 		pthread_mutex_unlock(&s->q_lock);
-		ssize_t n = sendmsg(fd, &msg, MSG_DONTWAIT | MSG_NOSIGNAL);
+		ssize_t n = transport_writev(t, iov, iovcnt);
 		int error = errno;
 		pthread_mutex_lock(&s->q_lock);
 		if (n < 0) {
@@ -208,8 +224,7 @@ void session_remote(const struct session *s, char *buf, size_t cap)
 
 void session_local(const struct session *s, char *buf, size_t cap)
 {
-	if (s->fd < 0 || endpoint_local(s->fd, buf, cap) < 0)
-		snprintf(buf, cap, "?");
+	transport_local(&s->t, buf, cap);
 }
 
 void session_set_realname(struct session *s, const char *text)
@@ -291,7 +306,7 @@ __attribute__((noinline)) static bool read_input(struct session *s)
 {
 	size_t avail;
 	char *space = linebuf_space(&s->in, &avail);
-	ssize_t n = recv(s->fd, space, avail, MSG_DONTWAIT);
+	ssize_t n = transport_read(&s->t, space, avail);
 	if (n > 0) {
 		linebuf_commit(&s->in, (size_t)n);
 		s->last_read_mono_ms = clock_mono_ms();
@@ -450,12 +465,9 @@ static void serve_once(struct session *s)
 	if (flushq_wants_help())
 		timeout = 0; /* others' queues wait and nobody writes them: come back */
 	bool read_more = flood_wait <= 0 && !reply_busy(s);
-	struct pollfd pfd = {
-		.fd = s->fd,
-		.events = (short)((read_more ? POLLIN : 0) | (want_out ? POLLOUT : 0)),
-	};
-	struct timespec wait = {.tv_sec = timeout / 1000, .tv_nsec = timeout % 1000 * 1000000};
-	if (ppoll(&pfd, 1, timeout < 0 ? NULL : &wait, &wait_mask) < 0) {
+	unsigned want = (read_more ? TRANSPORT_READ : 0) | (want_out ? TRANSPORT_WRITE : 0);
+	int found = transport_wait(&s->t, want, timeout, &wait_mask);
+	if (found < 0) {
 		if (errno != EINTR) {
 			session_quit(s, "Internal error: poll failed");
 			return;
@@ -463,7 +475,7 @@ static void serve_once(struct session *s)
 		/* Woken: the handler's frame went below the idle stack. */
 		s->busy_since_trim = true;
 		s->busy_mono_ms = clock_mono_ms();
-	} else if (pfd.revents & (POLLIN | POLLHUP | POLLERR)) {
+	} else if (found & TRANSPORT_READ) {
 		read_input(s);
 	}
 	check_queue_flags(s);
@@ -479,8 +491,8 @@ static void flush_before_close(struct session *s, long long budget_ms)
 		long long left = deadline - clock_mono_ms();
 		if (left <= 0)
 			return;
-		struct pollfd pfd = {.fd = s->fd, .events = POLLOUT};
-		if (poll(&pfd, 1, (int)left) <= 0 || (pfd.revents & (POLLERR | POLLHUP)))
+		int found = transport_wait(&s->t, TRANSPORT_WRITE, left, NULL);
+		if (found <= 0 || (found & TRANSPORT_HANGUP))
 			return;
 	}
 }
@@ -490,15 +502,14 @@ static void flush_before_close(struct session *s, long long budget_ms)
  * lose what we sent last, the ERROR line above all. */
 static void linger_close(struct session *s)
 {
-	shutdown(s->fd, SHUT_WR);
+	transport_shutdown_write(&s->t);
 	long long deadline = clock_mono_ms() + LINGER_MS;
 	char sink[4096];
 	for (;;) {
 		long long left = deadline - clock_mono_ms();
-		struct pollfd pfd = {.fd = s->fd, .events = POLLIN};
-		if (left <= 0 || poll(&pfd, 1, (int)left) <= 0)
+		if (left <= 0 || transport_wait(&s->t, TRANSPORT_READ, left, NULL) <= 0)
 			return;
-		ssize_t n = recv(s->fd, sink, sizeof sink, MSG_DONTWAIT);
+		ssize_t n = transport_read(&s->t, sink, sizeof sink);
 		if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR))
 			return;
 	}
@@ -553,13 +564,11 @@ COLD static void session_finish(struct session *s)
 	session_local(s, local, sizeof local);
 	session_remote(s, remote, sizeof remote);
 	pthread_mutex_lock(&s->q_lock);
-	s->q_dead = true; /* from here on nobody starts writing to fd */
+	s->q_dead = true; /* from here on nobody starts writing to the transport */
 	queue_wait_idle(s);
 	outq_free(&s->q);
 	outq_init(&s->q);
-	shutdown(fd, SHUT_RDWR);
-	close(fd);
-	s->fd = -1;
+	transport_close(&s->t);
 	pthread_mutex_unlock(&s->q_lock);
 	log_limited(LOG_INFO, LOG_CONNECTION_BURST, "session %lu (%s, %s) closed: %s", s->id,
 		    session_target(s), remote, s->quit_reason);
@@ -591,9 +600,19 @@ COLD static void trace_started(const struct session *s)
 	       local, remote);
 }
 
-void *session_main(void *arg)
+/* What session_start hands the new thread. */
+struct session_start {
+	struct session *s;
+	session_finished_fn *finished;
+	void *arg;
+};
+
+/* The worker thread's body. */
+static void *session_main(void *start_arg)
 {
-	struct session *s = arg;
+	struct session_start start = *(struct session_start *)start_arg;
+	free(start_arg);
+	struct session *s = start.s;
 	stack_bounds_note(s);
 	pthread_mutex_lock(&s->q_lock);
 	s->q_worker = pthread_self();
@@ -617,25 +636,24 @@ void *session_main(void *arg)
 	pthread_mutex_lock(&s->q_lock);
 	s->q_worker_running = false; /* no more signals: the thread is about to end */
 	pthread_mutex_unlock(&s->q_lock);
-	/* Hand the thread to the acceptor to join; it drops the last reference. */
-	pthread_mutex_lock(&g_server.sessions_lock);
-	s->next_finished = g_server.finished;
-	g_server.finished = s;
-	pthread_mutex_unlock(&g_server.sessions_lock);
-	uint64_t one = 1;
-	if (write(g_server.reaper_fd, &one, sizeof one) < 0 && errno != EAGAIN)
-		log_error("cannot signal the acceptor: %s", strerror(errno));
+	/* Tell the starter, which joins this thread and drops its reference. */
+	start.finished(s, start.arg);
 	return NULL;
 }
 
-int session_start(struct session *s)
+int session_start(struct session *s, session_finished_fn *finished, void *arg)
 {
+	/* Handed over on the heap rather than kept in struct session: it is
+	 * needed twice, and every idle connection would carry it. */
+	struct session_start *start = xmalloc(sizeof *start);
+	*start = (struct session_start){.s = s, .finished = finished, .arg = arg};
 	pthread_attr_t attr;
 	pthread_attr_init(&attr);
 	pthread_attr_setstacksize(&attr, SESSION_STACK_SIZE);
-	int err = pthread_create(&s->thread, &attr, session_main, s);
+	int err = pthread_create(&s->thread, &attr, session_main, start);
 	pthread_attr_destroy(&attr);
 	if (err) {
+		free(start);
 		errno = err;
 		return -1;
 	}

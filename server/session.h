@@ -33,6 +33,7 @@
 #include "linebuf.h"
 #include "outq.h"
 #include "tokenbucket.h"
+#include "transport.h"
 
 #define USER_LEN_MAX 10
 #define REALNAME_LEN_MAX 100
@@ -77,14 +78,19 @@ struct session {
 
 	/* const */
 	unsigned long id;
-	pthread_t thread;            /* the acceptor's handle, for joining */
+	pthread_t thread;            /* the starter's handle, for joining */
 	long long connected_unix_ms;
 	long long connected_mono_ms;
-	int fd;
+	/* The connection (transport.h). Used by the worker, and by whoever
+	 * writes the queue (session_queue_write) if ops->shared_writes; closed
+	 * by the worker under q_lock once nobody writes (q_dead, !q_flushing). */
+	struct transport t;
+	int fd;                      /* t's descriptor number, for people (/conn) */
 	unsigned short remote_port;
 	char host[ENDPOINT_STR_MAX]; /* remote address, no port */
-	/* g_server's lists, under sessions_lock */
-	struct session *prev, *next, *next_finished;
+	/* The list of whoever started the session (the acceptor, listener.c),
+	 * under its lock; session.c never touches them. */
+	struct session *prev, *next;
 
 	/* set by the worker before the session is registered, const after */
 	char *realname;              /* at most REALNAME_LEN_MAX bytes; NULL before USER */
@@ -121,14 +127,23 @@ struct session {
 	struct reply_stream *reply;  /* streamed replies in progress (reply.h), or NULL */
 };
 
-/* A new session for an accepted socket (one reference, owned by the caller). */
-struct session *session_new(int fd, const struct sockaddr *peer, socklen_t peer_len);
+/* A new session for an open connection, which it takes over (the transport
+ * is closed with the session). One reference, owned by the caller. */
+struct session *session_new(const struct transport *t, const struct sockaddr *peer,
+			    socklen_t peer_len);
 
 struct session *session_ref(struct session *s);
 void session_unref(struct session *s);
 
-/* Starts the worker thread. Returns 0 or -1 with errno set. */
-int session_start(struct session *s);
+/* Called on the worker thread as its very last act, after the connection
+ * was closed and the session left the server's state: the starter may now
+ * join s->thread (pthread_join returns at once or soon) and drop its
+ * reference. Must not block. */
+typedef void session_finished_fn(struct session *s, void *arg);
+
+/* Starts the worker thread, which calls finished(s, arg) when it ends.
+ * Returns 0, or -1 with errno set (then finished is never called). */
+int session_start(struct session *s, session_finished_fn *finished, void *arg);
 
 /* The signal that wakes a worker from its wait. Every thread keeps it
  * blocked; a worker unblocks it only inside ppoll(), so a wake sent at any
@@ -178,8 +193,5 @@ void session_set_realname(struct session *s, const char *text);
 
 /* "nick!user@host" of s into buf. */
 void session_source(const struct session *s, char *buf, size_t cap);
-
-/* The worker thread's body. */
-void *session_main(void *arg);
 
 #endif

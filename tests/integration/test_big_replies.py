@@ -232,12 +232,16 @@ class BigReplies(ServerTestCase):
         # slow never reads; the talkers chat until the server drops it
         quit_rx = re.compile(r"^:slow!\S+ QUIT :.*SendQ exceeded")
         sent = 0
-        # Batches of 8 lines (3.4 KiB): the server queues a batch of a sender's
+        # Batches of 4 lines (1.7 KiB): the server queues a batch of a sender's
         # lines before writing them, and the listening talker must never
-        # have 4 KiB waiting itself.
+        # have 4 KiB waiting itself. Bytes being written count until the
+        # write returns, and the writer may be another thread (always, with
+        # worker-only writes: test_worker_writes.py), so the batch talk1 has
+        # just received may still count while the next one is queued: two
+        # batches must fit.
         while sent < 40000 and not any(quit_rx.search(l) for l in talkers[1].received):
             marker = talkers[1].mark()
-            for _ in range(8):
+            for _ in range(4):
                 talkers[0].privmsg("#chat", "chat %d %s" % (sent, "c" * 380))
                 sent += 1
             last = "chat %d " % (sent - 1)

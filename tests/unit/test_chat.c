@@ -23,6 +23,7 @@
 #include "reply.h"
 #include "server.h"
 #include "session.h"
+#include "transport.h"
 
 #define PEOPLE_MAX 16
 #define HEARD_MAX 65536
@@ -76,7 +77,8 @@ static struct session *person(const char *nick, enum session_kind kind)
 {
 	struct sockaddr_in peer = {.sin_family = AF_INET, .sin_port = htons(50000)};
 	peer.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	struct session *s = session_new(-1, (const struct sockaddr *)&peer, sizeof peer);
+	const struct transport none = {.ops = NULL, .fd = -1}; /* no connection */
+	struct session *s = session_new(&none, (const struct sockaddr *)&peer, sizeof peer);
 	s->kind = kind;
 	snprintf(s->user, sizeof s->user, "%.8s", nick);
 	registry_wrlock();

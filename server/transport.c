@@ -1,0 +1,157 @@
+/* transport: see transport.h. The TCP transport: a non-blocking socket. */
+#include "transport.h"
+
+#include <errno.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <stdio.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "endpoint.h"
+
+/* Keepalive probes sent before a silent peer is given up. */
+#define TCP_KEEPALIVE_PROBES 3
+
+/* Reads what the socket has, without waiting. */
+static ssize_t tcp_read(struct transport *t, void *buf, size_t cap)
+{
+	return recv(t->fd, buf, cap, MSG_DONTWAIT);
+}
+
+/* Writes what the socket takes now; never raises SIGPIPE. */
+static ssize_t tcp_writev(struct transport *t, const struct iovec *iov, int iovcnt)
+{
+	struct msghdr msg = {.msg_iov = (struct iovec *)iov, .msg_iovlen = (size_t)iovcnt};
+	return sendmsg(t->fd, &msg, MSG_DONTWAIT | MSG_NOSIGNAL);
+}
+
+/* One ppoll on the socket. */
+static int tcp_wait(struct transport *t, unsigned want, long long timeout_ms,
+		    const sigset_t *mask)
+{
+	struct pollfd pfd = {
+		.fd = t->fd,
+		.events = (short)(((want & TRANSPORT_READ) ? POLLIN : 0) |
+				  ((want & TRANSPORT_WRITE) ? POLLOUT : 0)),
+	};
+	struct timespec ts = {.tv_sec = timeout_ms / 1000,
+			      .tv_nsec = timeout_ms % 1000 * 1000000};
+	int n = ppoll(&pfd, 1, timeout_ms < 0 ? NULL : &ts, mask);
+	if (n <= 0)
+		return n;
+	unsigned found = 0;
+	/* A hang-up or an error is news for a reader too: the read says which. */
+	if (pfd.revents & (POLLIN | POLLHUP | POLLERR))
+		found |= TRANSPORT_READ;
+	if (pfd.revents & POLLOUT)
+		found |= TRANSPORT_WRITE;
+	if (pfd.revents & (POLLHUP | POLLERR))
+		found |= TRANSPORT_HANGUP;
+	return (int)found;
+}
+
+/* Sends FIN: the peer reads the end of the stream after what was sent. */
+static int tcp_shutdown_write(struct transport *t)
+{
+	return shutdown(t->fd, SHUT_WR);
+}
+
+/* Both directions down, then the descriptor freed. */
+static void tcp_close(struct transport *t)
+{
+	shutdown(t->fd, SHUT_RDWR);
+	close(t->fd);
+}
+
+/* TCP keepalive: first probe after idle_s, then TCP_KEEPALIVE_PROBES probes
+ * idle_s/3 + 1 apart, so a vanished peer is noticed within about 2 x idle_s. */
+static int tcp_keepalive(struct transport *t, int idle_s)
+{
+	int on = idle_s > 0;
+	if (setsockopt(t->fd, SOL_SOCKET, SO_KEEPALIVE, &on, sizeof on) < 0)
+		return -1;
+	if (!on)
+		return 0;
+	int intvl = idle_s / 3 + 1, cnt = TCP_KEEPALIVE_PROBES;
+	if (setsockopt(t->fd, IPPROTO_TCP, TCP_KEEPIDLE, &idle_s, sizeof idle_s) < 0 ||
+	    setsockopt(t->fd, IPPROTO_TCP, TCP_KEEPINTVL, &intvl, sizeof intvl) < 0 ||
+	    setsockopt(t->fd, IPPROTO_TCP, TCP_KEEPCNT, &cnt, sizeof cnt) < 0)
+		return -1;
+	return 0;
+}
+
+/* getsockname, formatted. */
+static int tcp_local(const struct transport *t, char *buf, size_t cap)
+{
+	return endpoint_local(t->fd, buf, cap);
+}
+
+/* getpeername, formatted. */
+static int tcp_remote(const struct transport *t, char *buf, size_t cap)
+{
+	return endpoint_remote(t->fd, buf, cap);
+}
+
+static const struct transport_ops tcp_ops = {
+	.name = "tcp",
+	.shared_writes = true,
+	.read = tcp_read,
+	.writev = tcp_writev,
+	.wait = tcp_wait,
+	.shutdown_write = tcp_shutdown_write,
+	.close = tcp_close,
+	.keepalive = tcp_keepalive,
+	.local = tcp_local,
+	.remote = tcp_remote,
+};
+
+/* The same socket, written by its worker only (PARLEY_WORKER_WRITES=1): the
+ * rule a TLS transport will need, exercised on TCP. */
+static const struct transport_ops tcp_worker_ops = {
+	.name = "tcp (worker writes only)",
+	.shared_writes = false,
+	.read = tcp_read,
+	.writev = tcp_writev,
+	.wait = tcp_wait,
+	.shutdown_write = tcp_shutdown_write,
+	.close = tcp_close,
+	.keepalive = tcp_keepalive,
+	.local = tcp_local,
+	.remote = tcp_remote,
+};
+
+void transport_tcp_open(struct transport *t, int fd, bool worker_writes)
+{
+	int on = 1;
+	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &on, sizeof on);
+	t->ops = worker_writes ? &tcp_worker_ops : &tcp_ops;
+	t->fd = fd;
+}
+
+void transport_close(struct transport *t)
+{
+	if (!t->ops)
+		return;
+	t->ops->close(t);
+	t->ops = NULL;
+	t->fd = -1;
+}
+
+int transport_local(const struct transport *t, char *buf, size_t cap)
+{
+	if (t->ops && t->ops->local(t, buf, cap) == 0)
+		return 0;
+	snprintf(buf, cap, "?");
+	return -1;
+}
+
+int transport_remote(const struct transport *t, char *buf, size_t cap)
+{
+	if (t->ops && t->ops->remote(t, buf, cap) == 0)
+		return 0;
+	snprintf(buf, cap, "?");
+	return -1;
+}
