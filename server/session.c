@@ -10,6 +10,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/sockios.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
@@ -486,7 +488,10 @@ static void flush_before_close(struct session *s, long long budget_ms)
 
 /* Sends FIN, then reads and discards until the peer closes too (bounded).
  * Closing with unread input would send RST, and a peer that gets RST may
- * lose what we sent last, the ERROR line above all. */
+ * lose what we sent last, the ERROR line above all. A peer still open after
+ * LINGER_MS that has acknowledged everything (FIN included) is reset: it has
+ * had its time to read, and netcat-openbsd, whose input is a terminal, would
+ * otherwise sit in CLOSE-WAIT until its user presses Enter. */
 static void linger_close(struct session *s)
 {
 	shutdown(s->fd, SHUT_WR);
@@ -496,10 +501,15 @@ static void linger_close(struct session *s)
 		long long left = deadline - clock_mono_ms();
 		struct pollfd pfd = {.fd = s->fd, .events = POLLIN};
 		if (left <= 0 || poll(&pfd, 1, (int)left) <= 0)
-			return;
+			break;
 		ssize_t n = recv(s->fd, sink, sizeof sink, MSG_DONTWAIT);
 		if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR))
 			return;
+	}
+	int unacked = -1;
+	if (ioctl(s->fd, SIOCOUTQ, &unacked) == 0 && unacked == 0) {
+		struct linger reset = {.l_onoff = 1, .l_linger = 0};
+		setsockopt(s->fd, SOL_SOCKET, SO_LINGER, &reset, sizeof reset);
 	}
 }
 
