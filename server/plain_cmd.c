@@ -36,7 +36,7 @@ void plain_cmd_to_room(struct session *s, const char *text)
 }
 
 /* /join ROOM [KEY]: joins (or picks, if s is in it) a room and makes it current. */
-static void cmd_join(struct session *s, char *args)
+static void plain_join(struct session *s, char *args)
 {
 	char *key;
 	char *typed = plain_word(args, &key);
@@ -58,7 +58,7 @@ static void cmd_join(struct session *s, char *args)
 }
 
 /* /part [REASON]: leaves the current room and says which one is current now. */
-static void cmd_part(struct session *s, char *args)
+static void plain_part(struct session *s, char *args)
 {
 	char room[CHANNEL_LEN_MAX + 1], now[CHANNEL_LEN_MAX + 1];
 	if (!need_room(s, room))
@@ -76,7 +76,7 @@ static void cmd_part(struct session *s, char *args)
 }
 
 /* /nick NAME */
-static void cmd_nick(struct session *s, char *args)
+static void plain_nick(struct session *s, char *args)
 {
 	char *rest;
 	char *nick = plain_word(args, &rest);
@@ -88,7 +88,7 @@ static void cmd_nick(struct session *s, char *args)
 }
 
 /* /msg NICK TEXT: a private message, confirmed only once it went out. */
-static void cmd_msg(struct session *s, char *args)
+static void plain_msg(struct session *s, char *args)
 {
 	char *text;
 	char *target = plain_word(args, &text);
@@ -108,7 +108,7 @@ static void cmd_msg(struct session *s, char *args)
 }
 
 /* /me TEXT: an action in the current room. */
-static void cmd_me(struct session *s, char *args)
+static void plain_me(struct session *s, char *args)
 {
 	char action[IRC_LINE_MAX + 16];
 	snprintf(action, sizeof action, "\001ACTION %s\001", args);
@@ -116,7 +116,7 @@ static void cmd_me(struct session *s, char *args)
 }
 
 /* /topic [TEXT]: shows or sets the current room's topic. */
-static void cmd_topic(struct session *s, char *args)
+static void plain_topic(struct session *s, char *args)
 {
 	char room[CHANNEL_LEN_MAX + 1];
 	if (!need_room(s, room))
@@ -136,7 +136,7 @@ static void cmd_topic(struct session *s, char *args)
 }
 
 /* /away [TEXT]: marks s away (with text) or back (without). */
-static void cmd_away(struct session *s, char *args)
+static void plain_away(struct session *s, char *args)
 {
 	chat_away(s, args);
 	if (args[0])
@@ -147,7 +147,7 @@ static void cmd_away(struct session *s, char *args)
 }
 
 /* /invite NICK [ROOM]: into the current room unless another is named. */
-static void cmd_invite(struct session *s, char *args)
+static void plain_invite(struct session *s, char *args)
 {
 	char *rest, room[IRC_LINE_MAX];
 	char *nick = plain_word(args, &rest);
@@ -168,7 +168,7 @@ static void cmd_invite(struct session *s, char *args)
 }
 
 /* /kick NICK [REASON]: from the current room (operators only: the core says). */
-static void cmd_kick(struct session *s, char *args)
+static void plain_kick(struct session *s, char *args)
 {
 	char *reason, room[CHANNEL_LEN_MAX + 1];
 	char *nick = plain_word(args, &reason);
@@ -177,7 +177,7 @@ static void cmd_kick(struct session *s, char *args)
 }
 
 /* /conn: both ends of the user's own TCP connection, as the server sees them. */
-static void cmd_conn(struct session *s, char *args)
+static void plain_conn(struct session *s, char *args)
 {
 	(void)args;
 	char local[ENDPOINT_STR_MAX], remote[ENDPOINT_STR_MAX];
@@ -190,14 +190,14 @@ static void cmd_conn(struct session *s, char *args)
 }
 
 /* /quit [REASON] */
-static void cmd_quit(struct session *s, char *args)
+static void plain_quit(struct session *s, char *args)
 {
 	char reason[QUIT_REASON_MAX + 1];
 	snprintf(reason, sizeof reason, "Quit%s%s", args[0] ? ": " : "", args);
 	session_quit(s, reason);
 }
 
-static void cmd_help(struct session *s, char *args);
+static void plain_help(struct session *s, char *args);
 
 struct plain_command {
 	const char *name;
@@ -209,33 +209,33 @@ struct plain_command {
 
 static const struct plain_command commands[] = {
 	{"join", "/join ROOM [KEY]", "join a room (the # is optional) or switch to one you are "
-	 "in; it becomes your current room", true, cmd_join},
-	{"part", "/part [REASON]", "leave your current room", false, cmd_part},
+	 "in; it becomes your current room", true, plain_join},
+	{"part", "/part [REASON]", "leave your current room", false, plain_part},
 	{"rooms", "/rooms", "list the rooms you are in and which one is current", false,
 	 plain_info_rooms},
-	{"msg", "/msg NICK TEXT", "send a private message", true, cmd_msg},
-	{"me", "/me TEXT", "describe an action (* you TEXT)", true, cmd_me},
+	{"msg", "/msg NICK TEXT", "send a private message", true, plain_msg},
+	{"me", "/me TEXT", "describe an action (* you TEXT)", true, plain_me},
 	{"names", "/names [ROOM]", "who is in a room (your current one if none is named)", false,
 	 plain_info_names},
 	{"who", "/who [ROOM]", "the same as /names", false, plain_info_names},
 	{"list", "/list", "the rooms on this server, biggest first", false, plain_info_list},
 	{"whois", "/whois NICK", "who someone is, where they are, whether they are away", true,
 	 plain_info_whois},
-	{"topic", "/topic [TEXT]", "show or set your current room's topic", false, cmd_topic},
+	{"topic", "/topic [TEXT]", "show or set your current room's topic", false, plain_topic},
 	{"away", "/away [TEXT]", "mark yourself away with TEXT; alone: you are back", false,
-	 cmd_away},
+	 plain_away},
 	{"invite", "/invite NICK [ROOM]", "invite someone to your current room (or ROOM)", true,
-	 cmd_invite},
+	 plain_invite},
 	{"kick", "/kick NICK [REASON]", "remove someone from your current room (operators "
-	 "only)", true, cmd_kick},
-	{"nick", "/nick NAME", "change your nickname", true, cmd_nick},
-	{"conn", "/conn", "show both endpoints of your TCP connection", false, cmd_conn},
-	{"quit", "/quit [REASON]", "leave the server", false, cmd_quit},
-	{"help", "/help", "this list", false, cmd_help},
+	 "only)", true, plain_kick},
+	{"nick", "/nick NAME", "change your nickname", true, plain_nick},
+	{"conn", "/conn", "show both endpoints of your TCP connection", false, plain_conn},
+	{"quit", "/quit [REASON]", "leave the server", false, plain_quit},
+	{"help", "/help", "this list", false, plain_help},
 };
 
 /* /help: every command, from the table. */
-static void cmd_help(struct session *s, char *args)
+static void plain_help(struct session *s, char *args)
 {
 	(void)args;
 	plain_say(s, "Commands (anything else you type is sent to your current room):");

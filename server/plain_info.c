@@ -116,8 +116,10 @@ void plain_info_list(struct session *s, char *args)
 	size_t shown, total = chat_query_rooms(rooms, PLAIN_LIST_MAX, &shown);
 	if (total == 0)
 		plain_say(s, "There are no rooms. Make one with /join #room.");
+	else if (total == 1)
+		plain_say(s, "1 room:");
 	else
-		plain_say(s, "%zu room%s, biggest first:", total, total == 1 ? "" : "s");
+		plain_say(s, "%zu rooms, biggest first:", total);
 	for (size_t i = 0; i < shown; i++) {
 		const struct chat_room_info *r = &rooms[i];
 		plain_say(s, "  %s (%zu %s)%s%s", r->name, r->members,

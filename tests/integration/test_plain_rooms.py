@@ -9,7 +9,7 @@ import os
 import re
 import tempfile
 
-from harness import ServerTestCase, main, scaled
+from harness import ServerTestCase, main, run_threads, scaled
 
 T = r"\d\d:\d\d"
 
@@ -336,6 +336,19 @@ class PlainRooms(ServerTestCase):
         self.assertEqual(lines[-1], "*** ... and 5 more (only the 50 biggest are shown).")
         self.assertHumanOnly(bob)
 
+    def test_list_small(self):
+        bob = self.plain("bob")
+        bob.send("/topic")  # (the lobby has none yet)
+        bob.expect(r"has no topic")
+        bob.send("/list")
+        bob.expect(r"^\*\*\* 1 room:$", strict=True)
+        bob.expect(r"^\*\*\*   #lobby \(1 person\)$", strict=True)
+        bob.send("/part")
+        bob.expect(r"You left #lobby")
+        bob.send("/list")
+        bob.expect(r"^\*\*\* There are no rooms\. Make one with /join #room\.$", strict=True)
+        self.assertHumanOnly(bob)
+
     # ---- /invite, /kick, /topic: the same rights as IRC users
 
     def test_invite(self):
@@ -455,6 +468,51 @@ class PlainRooms(ServerTestCase):
         bob.send("/topic my room")
         bob.expect(r"^%s -!- bob changed the topic of #bobs to: my room$" % T)
         self.assertHumanOnly(bob)
+
+    # ---- concurrency: the current room changes while messages and kicks fly
+
+    def test_switching_rooms_while_messages_and_kicks_flow(self):
+        n = scaled(200, 20)
+        alice = self.irc("alice")
+        alice.join("#a")
+        alice.join("#b")
+        carol = self.irc("carol")
+        carol.join("#k")
+        bob = self.plain("bob")
+        dave = self.plain("dave")
+        for room in ("#a", "#b"):
+            bob.send("/join " + room)
+            bob.expect(r"You are now in %s with" % room)
+
+        def talk():
+            for i in range(n):
+                alice.privmsg("#a" if i % 2 == 0 else "#b", "m%d" % i)
+
+        def switch():
+            for i in range(n):
+                bob.send("/join " + ("a" if i % 2 else "b"))
+
+        def kicks():
+            for i in range(n // 4):
+                dave.send("/join k")
+                dave.expect(r"^\*\*\* You are now in #k with 1 other: carol$")
+                carol.expect(r"^:dave!\S+ JOIN :?#k$")
+                carol.send("KICK #k dave :round %d" % i)
+                dave.expect(r"^%s -!- you were kicked from #k by carol \(round %d\); you are "
+                            r"now in #lobby$" % (T, i))
+
+        run_threads([talk, switch, kicks])
+        alice.sync()  # all of alice's messages are on bob's queue now
+        bob.send("/rooms")
+        lines = bob.collect_until(r"^\*\*\* You are in 3 rooms: ")
+        got = []
+        for line in lines:
+            m = re.match(r"^%s (\[(#a|#b)\] )?<alice> (m\d+)$" % T, line)
+            if m:
+                got.append(m.group(3))
+        # every message once, in the order sent (one sender), whatever room was current
+        self.assertEqual(got, ["m%d" % i for i in range(n)])
+        self.assertHumanOnly(bob, dave)
 
 
 if __name__ == "__main__":
