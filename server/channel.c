@@ -115,9 +115,13 @@ bool channel_remove_member(struct channel *ch, struct session *s)
 		ch->nmembers--;
 	}
 	pthread_mutex_lock(&s->memb_lock);
+	/* Keep join order here too: plain mode's next current room is the
+	 * one joined last (plain.h). A user is in few rooms. */
 	for (size_t j = 0; j < s->nchannels; j++)
 		if (s->channels[j] == ch) {
-			s->channels[j] = s->channels[--s->nchannels];
+			memmove(&s->channels[j], &s->channels[j + 1],
+				(s->nchannels - j - 1) * sizeof *s->channels);
+			s->nchannels--;
 			break;
 		}
 	pthread_mutex_unlock(&s->memb_lock);

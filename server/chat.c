@@ -287,6 +287,7 @@ enum chat_result chat_kick(struct session *s, const char *name, const char *nick
 	const char *params[] = {ch->name, victim_nick, reason && reason[0] ? reason : s->nick};
 	struct outmsg out;
 	outmsg_init(&out, source, "KICK", 3, params);
+	out.about = ch->members[victim].session; /* reads it its own way (deliver.h) */
 	channel_leave_unlock(s, ch->members[victim].session, ch, &out, true);
 	outmsg_release(&out);
 	channel_unref(ch);

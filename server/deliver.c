@@ -9,6 +9,7 @@
 #include "ircmsg.h"
 #include "log.h"
 #include "plain.h"
+#include "plain_render.h"
 #include "server.h"
 #include "session.h"
 #include "xalloc.h"
@@ -36,7 +37,9 @@ void outmsg_release(struct outmsg *m)
 		msgbuf_unref_n(m->irc_time, MSGBUF_RESERVE + 1 - m->irc_time_taken);
 	if (m->plain)
 		msgbuf_unref_n(m->plain, MSGBUF_RESERVE + 1 - m->plain_taken);
-	m->irc = m->irc_time = m->plain = NULL;
+	if (m->plain_other)
+		msgbuf_unref_n(m->plain_other, MSGBUF_RESERVE + 1 - m->plain_other_taken);
+	m->irc = m->irc_time = m->plain = m->plain_other = NULL;
 }
 
 void deliver_time_tag(long long unix_ms, char *buf, size_t cap)
@@ -96,26 +99,21 @@ static struct msgbuf *render_irc(const struct outmsg *m, bool with_time)
 	return msgbuf_new(line, (size_t)len);
 }
 
-/* The plain-text rendering of m. */
-static struct msgbuf *render_plain(const struct outmsg *m)
+/* The plain-text rendering of m, with the room's name in front or not. */
+static struct msgbuf *render_plain(const struct outmsg *m, bool with_room)
 {
 	char line[OUT_LINE_MAX];
-	int len = plain_render(m, line, sizeof line);
+	int len = plain_render(m, with_room, line, sizeof line);
 	return len < 0 ? NULL : msgbuf_new(line, (size_t)len);
 }
 
-/* The rendering of m that suits recipient to, made on first use with
+/* The IRC rendering of m that suits recipient to, made on first use with
  * references reserved for the recipients; *taken counts the ones used. */
 static struct msgbuf *rendering_for(struct outmsg *m, const struct session *to, int **taken)
 {
 	struct msgbuf **slot;
-	bool plain = to->kind == SESSION_PLAIN;
-	bool timed = !plain &&
-		     (atomic_load_explicit(&to->caps, memory_order_relaxed) & CAP_SERVER_TIME);
-	if (plain) {
-		slot = &m->plain;
-		*taken = &m->plain_taken;
-	} else if (timed) {
+	bool timed = atomic_load_explicit(&to->caps, memory_order_relaxed) & CAP_SERVER_TIME;
+	if (timed) {
 		slot = &m->irc_time;
 		*taken = &m->irc_time_taken;
 	} else {
@@ -123,7 +121,25 @@ static struct msgbuf *rendering_for(struct outmsg *m, const struct session *to, 
 		*taken = &m->irc_taken;
 	}
 	if (!*slot) {
-		*slot = plain ? render_plain(m) : render_irc(m, timed);
+		*slot = render_irc(m, timed);
+		if (*slot)
+			msgbuf_reserve(*slot);
+	}
+	return *slot;
+}
+
+/* The same for a plain recipient: a room message reads differently in its
+ * current room and elsewhere, so there are two shared renderings. to->q_lock
+ * held (it guards to->plain_room); rendering under it delays only this
+ * recipient's writer, once per message and variant. */
+static struct msgbuf *plain_rendering_locked(struct outmsg *m, const struct session *to,
+					     int **taken)
+{
+	bool other = plain_render_names_room(m) && !plain_room_is_locked(to, m->params[0]);
+	struct msgbuf **slot = other ? &m->plain_other : &m->plain;
+	*taken = other ? &m->plain_other_taken : &m->plain_taken;
+	if (!*slot) {
+		*slot = render_plain(m, other);
 		if (*slot)
 			msgbuf_reserve(*slot);
 	}
@@ -161,20 +177,72 @@ static void queue_pushed_locked(struct session *sender, struct session *to, bool
 		flush_list_add(sender, to);
 }
 
+/* Pushes buf, a shared rendering of m, on to's queue (one of the reserved
+ * references, counted in *taken) unless to has it already or is closing.
+ * q_lock held. */
+static void push_shared_locked(struct session *sender, struct session *to,
+			       const struct outmsg *m, struct msgbuf *buf, int *taken)
+{
+	if (to->q_dead || to->q_stamp == m->stamp || !queue_admits_locked(to, buf))
+		return;
+	to->q_stamp = m->stamp;
+	bool was_empty = outq_empty(&to->q);
+	outq_push_owned(&to->q, buf);
+	(*taken)++;
+	queue_pushed_locked(sender, to, was_empty);
+}
+
+/* Queues what the plain user a KICK removes reads: a line of its own that
+ * says where it is now; if the room was its current one, the room it joined
+ * last among those left becomes current (plain.h). */
+static void deliver_kicked(struct session *sender, struct session *to, struct outmsg *m)
+{
+	char next[CHANNEL_LEN_MAX + 1], line[OUT_LINE_MAX];
+	plain_room_last_other(to, m->params[0], next);
+	pthread_mutex_lock(&to->q_lock);
+	bool moved = plain_room_leave_locked(to, m->params[0], next);
+	int len = plain_render_kicked(m, to->plain_room, moved, line, sizeof line);
+	if (len > 0 && !to->q_dead && to->q_stamp != m->stamp) {
+		struct msgbuf *buf = msgbuf_new(line, (size_t)len);
+		if (queue_admits_locked(to, buf)) {
+			to->q_stamp = m->stamp;
+			bool was_empty = outq_empty(&to->q);
+			outq_push_owned(&to->q, buf);
+			queue_pushed_locked(sender, to, was_empty);
+		} else {
+			msgbuf_unref(buf);
+		}
+	}
+	pthread_mutex_unlock(&to->q_lock);
+}
+
+/* deliver_queue() for a plain recipient. */
+static void deliver_queue_plain(struct session *sender, struct session *to, struct outmsg *m)
+{
+	if (m->about == to && strcmp(m->command, "KICK") == 0) {
+		deliver_kicked(sender, to, m);
+		return;
+	}
+	int *taken;
+	pthread_mutex_lock(&to->q_lock);
+	struct msgbuf *buf = to->q_dead ? NULL : plain_rendering_locked(m, to, &taken);
+	if (buf)
+		push_shared_locked(sender, to, m, buf, taken);
+	pthread_mutex_unlock(&to->q_lock);
+}
+
 void deliver_queue(struct session *sender, struct session *to, struct outmsg *m)
 {
+	if (to->kind == SESSION_PLAIN) {
+		deliver_queue_plain(sender, to, m);
+		return;
+	}
 	int *taken;
 	struct msgbuf *buf = rendering_for(m, to, &taken);
 	if (!buf)
 		return;
 	pthread_mutex_lock(&to->q_lock);
-	if (!to->q_dead && to->q_stamp != m->stamp && queue_admits_locked(to, buf)) {
-		to->q_stamp = m->stamp;
-		bool was_empty = outq_empty(&to->q);
-		outq_push_owned(&to->q, buf); /* one of the reserved references */
-		(*taken)++;
-		queue_pushed_locked(sender, to, was_empty);
-	}
+	push_shared_locked(sender, to, m, buf, taken);
 	pthread_mutex_unlock(&to->q_lock);
 }
 

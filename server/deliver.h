@@ -1,8 +1,12 @@
 /* deliver: putting messages on outbound queues without blocking the sender.
  *
  * A broadcast is one struct outmsg, rendered lazily at most once per kind of
- * recipient (IRC, IRC with server-time tag, plain text) into shared msgbufs;
- * each recipient's queue takes a reference. Queueing happens under whatever
+ * recipient (IRC, IRC with server-time tag, plain text in the room's own
+ * view, plain text seen from another room) into shared msgbufs; each
+ * recipient's queue takes a reference. Which plain rendering a recipient
+ * gets depends on its current room (session.h: plain_room), read under its
+ * q_lock when the message is queued; a plain user a KICK removes gets a
+ * line of its own, which also moves its current room (plain.h). Queueing happens under whatever
  * lock decides the order (a channel's lock); the socket writes happen later,
  * after the caller has dropped its locks, through deliver_flush() and
  * flushq — whichever thread holds a recipient's queue lock writes that queue.
@@ -33,8 +37,14 @@ struct outmsg {
 	int nparams;
 	const char *params[OUTMSG_PARAMS_MAX];
 	bool history;               /* a replayed line (tagged/marked as such) */
-	struct msgbuf *irc, *irc_time, *plain; /* renderings made so far */
-	int irc_taken, irc_time_taken, plain_taken; /* reserved references used */
+	/* The one recipient this event is about when it reads it differently
+	 * from the others (the person a KICK removes), or NULL. */
+	const struct session *about;
+	/* Renderings made so far: IRC, IRC with server-time, plain text as
+	 * read in the room it concerns, plain text read from another room
+	 * ("[#room] ", see plain_render.h). */
+	struct msgbuf *irc, *irc_time, *plain, *plain_other;
+	int irc_taken, irc_time_taken, plain_taken, plain_other_taken; /* reserved refs used */
 };
 
 /* Prepares a message; params are borrowed until outmsg_release(). */

@@ -4,15 +4,13 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
-#include <strings.h>
-#include <time.h>
 
 #include "channel.h"
-#include "chat.h"
-#include "commands.h"
 #include "deliver.h"
 #include "frontend.h"
 #include "log.h"
+#include "motd.h"
+#include "plain_cmd.h"
 #include "registry.h"
 #include "reply.h"
 #include "server.h"
@@ -21,6 +19,7 @@
 
 #define PLAIN_LINE_MAX 1024
 #define PLAIN_NAMES_BUDGET 400 /* bytes of names in a welcome */
+#define PLAIN_MOTD_LINE_MAX 400 /* bytes of one MOTD line shown (as IRC's 372) */
 
 void plain_say(struct session *s, const char *fmt, ...)
 {
@@ -40,161 +39,26 @@ void plain_say(struct session *s, const char *fmt, ...)
 	deliver_queue_line(s, s, line, len + 2);
 }
 
-/* Copies text without IRC formatting codes (plain terminals show them as junk). */
-static void strip_formatting(const char *text, char *out, size_t cap)
+char *plain_word(char *text, char **rest)
 {
-	size_t n = 0;
-	for (const char *p = text; *p && n + 1 < cap; p++) {
-		unsigned char c = (unsigned char)*p;
-		if (c == 0x03) {
-			/* colour: \3[fg[,bg]] with one or two digits each */
-			for (int i = 0; i < 2 && p[1] >= '0' && p[1] <= '9'; i++)
-				p++;
-			if (p[1] == ',' && p[2] >= '0' && p[2] <= '9') {
-				p += 2;
-				if (p[1] >= '0' && p[1] <= '9')
-					p++;
-			}
-			continue;
-		}
-		if (c < 0x20)
-			continue;
-		out[n++] = (char)c;
-	}
-	out[n] = '\0';
+	text += strspn(text, " ");
+	char *end = text + strcspn(text, " ");
+	*rest = end + strspn(end, " ");
+	if (*end)
+		*end = '\0';
+	return text;
 }
 
-/* The nick part of "nick!user@host" (or the whole source, for the server). */
-static void source_nick(const char *source, char *out, size_t cap)
+void plain_room_name(const char *typed, char *out, size_t cap)
 {
-	size_t len = strcspn(source, "!");
-	snprintf(out, cap, "%.*s", (int)len, source);
-}
-
-/* "HH:MM" of a Unix time in ms, in the server's local time. */
-static void clock_text(long long unix_ms, char *out, size_t cap)
-{
-	time_t secs = (time_t)(unix_ms / 1000);
-	struct tm tm;
-	localtime_r(&secs, &tm);
-	snprintf(out, cap, "%02d:%02d", tm.tm_hour, tm.tm_min);
-}
-
-/* Renders a PRIVMSG/NOTICE body: "<nick> text", "* nick acts", "*nick* text". */
-static int render_message(const char *nick, const char *command, const char *target,
-			  const char *text, char *buf, size_t cap)
-{
-	char clean[PLAIN_LINE_MAX];
-	bool action = strncmp(text, "\001ACTION ", 8) == 0;
-	strip_formatting(action ? text + 8 : text, clean, sizeof clean);
-	bool to_channel = target[0] == '#';
-	if (action)
-		return snprintf(buf, cap, "* %s %s", nick, clean);
-	if (command[0] == 'N')
-		return snprintf(buf, cap, "-%s- %s", nick, clean);
-	if (to_channel)
-		return snprintf(buf, cap, "<%s> %s", nick, clean);
-	return snprintf(buf, cap, "*%s* %s", nick, clean);
-}
-
-/* Renders an event other than a message; -1 if plain users don't see it. */
-static int render_event(const struct outmsg *m, const char *nick, char *buf, size_t cap)
-{
-	const char *cmd = m->command;
-	const char *p0 = m->nparams > 0 ? m->params[0] : "";
-	const char *p1 = m->nparams > 1 ? m->params[1] : "";
-	char clean[PLAIN_LINE_MAX];
-	if (strcmp(cmd, "JOIN") == 0)
-		return snprintf(buf, cap, "-!- %s joined %s", nick, p0);
-	if (strcmp(cmd, "PART") == 0) {
-		strip_formatting(p1, clean, sizeof clean);
-		return snprintf(buf, cap, "-!- %s left %s%s%s%s", nick, p0, *p1 ? " (" : "", clean,
-				*p1 ? ")" : "");
-	}
-	if (strcmp(cmd, "QUIT") == 0) {
-		strip_formatting(p0, clean, sizeof clean);
-		return snprintf(buf, cap, "-!- %s quit (%s)", nick, clean);
-	}
-	if (strcmp(cmd, "NICK") == 0)
-		return snprintf(buf, cap, "-!- %s is now known as %s", nick, p0);
-	if (strcmp(cmd, "TOPIC") == 0) {
-		strip_formatting(p1, clean, sizeof clean);
-		return snprintf(buf, cap, "-!- %s changed the topic of %s to: %s", nick, p0, clean);
-	}
-	if (strcmp(cmd, "KICK") == 0) {
-		const char *p2 = m->nparams > 2 ? m->params[2] : "";
-		strip_formatting(p2, clean, sizeof clean);
-		return snprintf(buf, cap, "-!- %s was kicked from %s by %s (%s)", p1, p0, nick,
-				clean);
-	}
-	if (strcmp(cmd, "INVITE") == 0)
-		return snprintf(buf, cap, "-!- %s invites you to %s (type /join %s)", nick, p1, p1);
-	if (strcmp(cmd, "MODE") == 0) {
-		char args[256] = "";
-		size_t len = 0;
-		for (int i = 2; i < m->nparams; i++) {
-			int n = snprintf(args + len, sizeof args - len, " %s", m->params[i]);
-			if (n < 0 || (size_t)n >= sizeof args - len)
-				break;
-			len += (size_t)n;
-		}
-		return snprintf(buf, cap, "-!- %s sets mode %s%s on %s", nick, p1, args, p0);
-	}
-	return -1;
-}
-
-/* Cleans a rendered body (bidi controls and any control go: the line is for
- * a terminal) and appends CR LF; returns the line length or -1. */
-static int finish_line(int body_len, char *buf, size_t cap)
-{
-	if (body_len < 0)
-		return -1;
-	size_t len = (size_t)body_len < cap - 3 ? (size_t)body_len : cap - 3;
-	char body[PLAIN_LINE_MAX];
-	if (len >= sizeof body)
-		len = sizeof body - 1;
-	memcpy(body, buf, len);
-	len = textsafe_clean(body, len, buf, cap - 2, TEXTSAFE_DROP);
-	memcpy(buf + len, "\r\n", 3);
-	return (int)len + 2;
-}
-
-int plain_render(const struct outmsg *m, char *buf, size_t cap)
-{
-	char nick[64], when[8];
-	source_nick(m->source, nick, sizeof nick);
-	clock_text(m->unix_ms, when, sizeof when);
-	int prefix = snprintf(buf, cap, "%s ", when);
-	int body;
-	if ((strcmp(m->command, "PRIVMSG") == 0 || strcmp(m->command, "NOTICE") == 0) &&
-	    m->nparams >= 2)
-		body = render_message(nick, m->command, m->params[0], m->params[1], buf + prefix,
-				      cap - (size_t)prefix);
-	else
-		body = render_event(m, nick, buf + prefix, cap - (size_t)prefix);
-	if (body < 0)
-		return -1;
-	return finish_line(prefix + body, buf, cap);
-}
-
-int plain_render_history(long long unix_ms, const char *source, const char *command,
-			 const char *text, char *buf, size_t cap)
-{
-	char nick[64], when[8];
-	source_nick(source, nick, sizeof nick);
-	clock_text(unix_ms, when, sizeof when);
-	int prefix = snprintf(buf, cap, "[history] %s ", when);
-	int body = render_message(nick, command, "#", text, buf + prefix, cap - (size_t)prefix);
-	return finish_line(body < 0 ? -1 : prefix + body, buf, cap);
+	snprintf(out, cap, "%s%s", typed[0] == '#' ? "" : "#", typed);
 }
 
 /* --- results told as sentences --- */
 
-/* Tells a plain user why an operation on channel and/or nick was refused. */
-static void plain_refuse(struct session *s, enum chat_result r, const char *channel,
-			 const char *nick)
+void plain_refuse(struct session *s, enum chat_result r, const char *room, const char *nick)
 {
-	const char *c = channel ? channel : "", *n = nick ? nick : "";
+	const char *c = room ? room : "", *n = nick ? nick : "";
 	switch (r) {
 	case CHAT_OK:
 	case CHAT_ALREADY_MEMBER:
@@ -263,6 +127,103 @@ static void plain_refuse(struct session *s, enum chat_result r, const char *chan
 	}
 }
 
+/* --- the current room --- */
+
+/* Is s in room name? Its name as created goes to out (if not NULL), and the
+ * room it joined last to last (if not NULL; "" when in none). */
+static bool room_member(struct session *s, const char *name, char *out, char *last)
+{
+	bool found = false;
+	pthread_mutex_lock(&s->memb_lock);
+	/* A room in s's list is alive while it is listed; its name is const. */
+	for (size_t i = 0; i < s->nchannels; i++)
+		if (ircname_cmp(s->channels[i]->name, name) == 0) {
+			found = true;
+			if (out)
+				snprintf(out, CHANNEL_LEN_MAX + 1, "%s", s->channels[i]->name);
+		}
+	if (last)
+		snprintf(last, CHANNEL_LEN_MAX + 1, "%s",
+			 s->nchannels ? s->channels[s->nchannels - 1]->name : "");
+	pthread_mutex_unlock(&s->memb_lock);
+	return found;
+}
+
+/* Sets s's current room to name if it is still `expect` (NULL: whatever it
+ * is); the current room ends up in out. */
+static void room_replace(struct session *s, const char *expect, const char *name, char *out)
+{
+	pthread_mutex_lock(&s->q_lock);
+	if (!expect || ircname_cmp(s->plain_room, expect) == 0)
+		snprintf(s->plain_room, sizeof s->plain_room, "%s", name);
+	snprintf(out, CHANNEL_LEN_MAX + 1, "%s", s->plain_room);
+	pthread_mutex_unlock(&s->q_lock);
+}
+
+bool plain_room_current(struct session *s, char out[CHANNEL_LEN_MAX + 1])
+{
+	pthread_mutex_lock(&s->q_lock);
+	snprintf(out, CHANNEL_LEN_MAX + 1, "%s", s->plain_room);
+	pthread_mutex_unlock(&s->q_lock);
+	if (!out[0])
+		return false;
+	char recorded[CHANNEL_LEN_MAX + 1], last[CHANNEL_LEN_MAX + 1];
+	if (room_member(s, out, NULL, last))
+		return true;
+	snprintf(recorded, sizeof recorded, "%s", out);
+	room_replace(s, recorded, last, out);
+	if (out[0])
+		plain_say(s, "You are not in %s any more; you are now in %s.", recorded, out);
+	else
+		plain_say(s, "You are not in %s any more, nor in any room; type /join #room.",
+			  recorded);
+	return out[0] != '\0';
+}
+
+bool plain_room_select(struct session *s, const char *name, char out[CHANNEL_LEN_MAX + 1])
+{
+	char canonical[CHANNEL_LEN_MAX + 1];
+	if (!room_member(s, name, canonical, NULL))
+		return false;
+	room_replace(s, NULL, canonical, out);
+	return true;
+}
+
+void plain_room_after_part(struct session *s, const char *room, char out[CHANNEL_LEN_MAX + 1])
+{
+	char next[CHANNEL_LEN_MAX + 1];
+	plain_room_last_other(s, room, next);
+	room_replace(s, room, next, out);
+}
+
+void plain_room_last_other(struct session *s, const char *leaving,
+			   char out[CHANNEL_LEN_MAX + 1])
+{
+	out[0] = '\0';
+	pthread_mutex_lock(&s->memb_lock);
+	for (size_t i = s->nchannels; i > 0; i--)
+		if (ircname_cmp(s->channels[i - 1]->name, leaving) != 0) {
+			snprintf(out, CHANNEL_LEN_MAX + 1, "%s", s->channels[i - 1]->name);
+			break;
+		}
+	pthread_mutex_unlock(&s->memb_lock);
+}
+
+bool plain_room_is_locked(const struct session *s, const char *room)
+{
+	return s->plain_room[0] && ircname_cmp(s->plain_room, room) == 0;
+}
+
+bool plain_room_leave_locked(struct session *s, const char *room, const char *next)
+{
+	if (!plain_room_is_locked(s, room))
+		return false;
+	snprintf(s->plain_room, sizeof s->plain_room, "%s", next);
+	return true;
+}
+
+/* --- joining --- */
+
 /* Tells a plain joiner who is in the room; ch->lock held. */
 static void plain_welcome_locked(struct session *s, struct channel *ch)
 {
@@ -278,17 +239,22 @@ static void plain_welcome_locked(struct session *s, struct channel *ch)
 	}
 	names[len] = '\0';
 	if (others == 0)
-		plain_say(s, "You are in %s. Nobody else is here yet.", ch->name);
+		plain_say(s, "You are now in %s. Nobody else is here yet.", ch->name);
 	else
-		plain_say(s, "You are in %s with %zu other%s: %s%s", ch->name, others,
+		plain_say(s, "You are now in %s with %zu other%s: %s%s", ch->name, others,
 			  others == 1 ? "" : "s", names, shown < others ? ", ..." : "");
 	if (ch->topic)
 		plain_say(s, "Topic: %s (set by %s)", ch->topic, ch->topic_setter);
 }
 
-/* What a plain joiner gets (frontend.h): who is there, the topic, history. */
+/* What a plain joiner gets (frontend.h): the room becomes current here,
+ * under its lock, so every message of the room after the JOIN reads as the
+ * current room's; then who is there, the topic, the history. */
 static void plain_joined_locked(struct session *s, struct channel *ch)
 {
+	pthread_mutex_lock(&s->q_lock);
+	snprintf(s->plain_room, sizeof s->plain_room, "%s", ch->name);
+	pthread_mutex_unlock(&s->q_lock);
 	plain_welcome_locked(s, ch);
 	reply_add_history(s, ch);
 }
@@ -297,28 +263,26 @@ const struct frontend plain_frontend = {
 	.joined_locked = plain_joined_locked,
 };
 
-/* Joins a room; the history streams from here (reply.h). */
-static enum chat_result plain_join_room(struct session *s, const char *name)
-{
-	enum chat_result r = chat_join(s, name, NULL);
-	if (r == CHAT_OK)
-		reply_pump(s);
-	else
-		plain_refuse(s, r, name, NULL);
-	return r;
-}
+/* --- logging in --- */
 
-/* --- input from plain users --- */
-
-/* The name of s's current room into buf; false if it is in none. */
-static bool current_room(struct session *s, char *buf, size_t cap)
+/* The message of the day, if the server has one. */
+static void plain_motd(struct session *s)
 {
-	struct channel **chs;
-	size_t n = channels_of(s, &chs);
-	if (n)
-		snprintf(buf, cap, "%s", chs[0]->name);
-	channels_release(chs, n);
-	return n > 0;
+	struct motd *current = motd_acquire(); /* SIGHUP may replace it meanwhile */
+	if (!current)
+		return;
+	plain_say(s, "Message of the day:");
+	for (const char *p = motd_text(current); *p;) {
+		size_t len = strcspn(p, "\r\n");
+		plain_say(s, "  %.*s", (int)(len > PLAIN_MOTD_LINE_MAX ? PLAIN_MOTD_LINE_MAX : len),
+			  p);
+		p += len;
+		if (*p == '\r')
+			p++;
+		if (*p == '\n')
+			p++;
+	}
+	motd_release(current);
 }
 
 /* Finishes the nickname (and password) steps: the user is in. */
@@ -334,7 +298,14 @@ static void plain_register(struct session *s)
 		    s->id, s->nick, remote);
 	plain_say(s, "Hello %s! Type a message and press Enter to send it to the room; "
 		     "/help lists commands.", s->nick);
-	plain_join_room(s, g_server.cfg.default_room);
+	plain_motd(s);
+	enum chat_result r = chat_join(s, g_server.cfg.default_room, NULL);
+	if (r == CHAT_OK) {
+		reply_pump(s);
+		return;
+	}
+	plain_refuse(s, r, g_server.cfg.default_room, NULL);
+	plain_say(s, "You are in no room; type /join #room to enter one.");
 }
 
 /* The first step: the line is the wanted nickname. */
@@ -373,197 +344,6 @@ static void plain_choose_nick(struct session *s, char *line)
 	plain_register(s);
 }
 
-/* /join #room: move to another room (a plain user is in one at a time). */
-static void plain_join(struct session *s, const char *name)
-{
-	char old[CHANNEL_LEN_MAX + 1];
-	bool had_room = current_room(s, old, sizeof old);
-	if (had_room && ircname_cmp(old, name) == 0) {
-		plain_say(s, "You are already in %s.", old);
-		return;
-	}
-	if (plain_join_room(s, name) == CHAT_OK && had_room)
-		chat_part(s, old, NULL);
-}
-
-/* /who: the members of the current room. */
-static void plain_who(struct session *s)
-{
-	char list[800];
-	size_t len = 0, count = 0;
-	struct channel **chs;
-	size_t nchs = channels_of(s, &chs);
-	struct channel *ch = nchs ? chs[0] : NULL;
-	if (ch) {
-		pthread_mutex_lock(&ch->lock);
-		count = ch->nmembers;
-		for (size_t i = 0; i < ch->nmembers; i++) {
-			const struct member *mb = &ch->members[i];
-			int n = snprintf(list + len, sizeof list - len, "%s%s%s", len ? ", " : "",
-					 mb->op ? "@" : mb->voice ? "+" : "", mb->nick);
-			if (n < 0 || (size_t)n >= sizeof list - len - 5) {
-				snprintf(list + len, sizeof list - len, ", ...");
-				break;
-			}
-			len += (size_t)n;
-		}
-		pthread_mutex_unlock(&ch->lock);
-		plain_say(s, "In %s (%zu): %s", ch->name, count, list);
-	}
-	channels_release(chs, nchs);
-	if (!ch)
-		plain_say(s, "You are not in a room. Type /join #room.");
-}
-
-/* /topic [text]: show or set the current room's topic. */
-static void plain_topic(struct session *s, char *text)
-{
-	char room[CHANNEL_LEN_MAX + 1];
-	if (!current_room(s, room, sizeof room)) {
-		plain_say(s, "You are not in a room. Type /join #room.");
-		return;
-	}
-	if (text && *text) {
-		plain_refuse(s, chat_topic_set(s, room, text), room, NULL);
-		return;
-	}
-	registry_rdlock();
-	struct channel *ch = registry_find_channel(room);
-	if (ch) {
-		pthread_mutex_lock(&ch->lock);
-		if (ch->topic)
-			plain_say(s, "Topic of %s: %s (set by %s)", ch->name, ch->topic,
-				  ch->topic_setter);
-		else
-			plain_say(s, "%s has no topic. Set one with /topic TEXT.", ch->name);
-		pthread_mutex_unlock(&ch->lock);
-	}
-	registry_unlock();
-}
-
-/* /conn: both ends of the user's own TCP connection, as the server sees them. */
-static void plain_conn(struct session *s)
-{
-	char local[ENDPOINT_STR_MAX], remote[ENDPOINT_STR_MAX];
-	session_local(s, local, sizeof local);
-	session_remote(s, remote, sizeof remote);
-	plain_say(s, "Your connection: you are %s, the server is %s.", remote, local);
-	plain_say(s, "On the server this connection is fd %d, served by worker thread %lu; "
-		     "the listening socket keeps listening on port %s.",
-		  s->fd, s->id, strrchr(local, ':') ? strrchr(local, ':') + 1 : "?");
-}
-
-static const char *const plain_help[] = {
-	"Commands (anything else you type is sent to your room):",
-	"/nick NAME        change your nickname",
-	"/join #room       move to another room (created if new)",
-	"/part             leave your room",
-	"/msg NICK TEXT    send a private message",
-	"/me TEXT          describe an action (* you TEXT)",
-	"/who              list the people in your room",
-	"/topic [TEXT]     show or set the room's topic",
-	"/conn             show both endpoints of your TCP connection",
-	"/quit [REASON]    leave the server",
-	"/help             this list (start a message with // to send a line beginning with /)",
-};
-
-/* /msg NICK TEXT: a private message, confirmed only once it went out. */
-static void plain_msg(struct session *s, const char *target, const char *text)
-{
-	char nick[NICK_LEN_MAX + 1], away[AWAY_LEN_MAX + 1];
-	enum chat_result r = chat_message(s, "PRIVMSG", target, text, nick, away);
-	if (r != CHAT_OK) {
-		plain_refuse(s, r, target, target);
-		return;
-	}
-	plain_say(s, "-> *%s* %s", nick[0] ? nick : target, text);
-	if (away[0])
-		plain_say(s, "%s is away: %s", nick, away);
-}
-
-/* Sends text to the current room, or says why it cannot. */
-static void plain_to_room(struct session *s, const char *text)
-{
-	char room[CHANNEL_LEN_MAX + 1];
-	if (!current_room(s, room, sizeof room)) {
-		plain_say(s, "You are not in a room, so that was not sent. Type /join #room.");
-		return;
-	}
-	char nick[NICK_LEN_MAX + 1], away[AWAY_LEN_MAX + 1];
-	plain_refuse(s, chat_message(s, "PRIVMSG", room, text, nick, away), room, NULL);
-}
-
-/* Cuts the first space-separated word off text; *rest gets what follows. */
-static char *split_word(char *text, char **rest)
-{
-	text += strspn(text, " ");
-	char *end = text + strcspn(text, " ");
-	*rest = end + strspn(end, " ");
-	if (*end)
-		*end = '\0';
-	return text;
-}
-
-/* Handles a /command line (without its '/'). */
-static void plain_command(struct session *s, char *line)
-{
-	char *rest;
-	char *word = split_word(line, &rest);
-	char argbuf[IRC_LINE_MAX], *text;
-	snprintf(argbuf, sizeof argbuf, "%s", rest);
-	char *arg = split_word(argbuf, &text);
-	if (!word[0]) {
-		plain_say(s, "Type /help for the commands.");
-		return;
-	}
-	if (strcasecmp(word, "help") == 0) {
-		for (size_t i = 0; i < sizeof plain_help / sizeof *plain_help; i++)
-			plain_say(s, "%s", plain_help[i]);
-	} else if (strcasecmp(word, "nick") == 0) {
-		if (!arg[0])
-			plain_say(s, "Usage: /nick NAME");
-		else
-			plain_refuse(s, chat_nick(s, arg), NULL, arg);
-	} else if (strcasecmp(word, "join") == 0) {
-		if (!arg[0])
-			plain_say(s, "Usage: /join #room");
-		else
-			plain_join(s, arg);
-	} else if (strcasecmp(word, "part") == 0) {
-		char room[CHANNEL_LEN_MAX + 1];
-		if (current_room(s, room, sizeof room))
-			plain_refuse(s, chat_part(s, room, *rest ? rest : NULL), room, NULL);
-		else
-			plain_say(s, "You are not in a room.");
-	} else if (strcasecmp(word, "msg") == 0) {
-		if (!arg[0] || !text[0]) {
-			plain_say(s, "Usage: /msg NICK TEXT");
-		} else {
-			plain_msg(s, arg, text);
-		}
-	} else if (strcasecmp(word, "me") == 0) {
-		if (!*rest) {
-			plain_say(s, "Usage: /me TEXT");
-		} else {
-			char action[IRC_LINE_MAX + 16];
-			snprintf(action, sizeof action, "\001ACTION %s\001", rest);
-			plain_to_room(s, action);
-		}
-	} else if (strcasecmp(word, "who") == 0 || strcasecmp(word, "names") == 0) {
-		plain_who(s);
-	} else if (strcasecmp(word, "topic") == 0) {
-		plain_topic(s, rest);
-	} else if (strcasecmp(word, "conn") == 0) {
-		plain_conn(s);
-	} else if (strcasecmp(word, "quit") == 0) {
-		char reason[QUIT_REASON_MAX + 1];
-		snprintf(reason, sizeof reason, "Quit%s%s", *rest ? ": " : "", rest);
-		session_quit(s, reason);
-	} else {
-		plain_say(s, "Unknown command /%s. Type /help for the list.", word);
-	}
-}
-
 void plain_handle_line(struct session *s, char *line)
 {
 	switch (s->plain_step) {
@@ -584,5 +364,5 @@ void plain_handle_line(struct session *s, char *line)
 	if (line[0] == '/' && line[1] != '/')
 		plain_command(s, line + 1);
 	else
-		plain_to_room(s, line[0] == '/' ? line + 1 : line);
+		plain_cmd_to_room(s, line[0] == '/' ? line + 1 : line);
 }

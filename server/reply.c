@@ -12,7 +12,7 @@
 #include "deliver.h"
 #include "history.h"
 #include "ircmsg.h"
-#include "plain.h"
+#include "plain_render.h"
 #include "registry.h"
 #include "server.h"
 #include "session.h"

@@ -499,7 +499,10 @@ static void flush_before_close(struct session *s, long long budget_ms)
 
 /* Sends FIN, then reads and discards until the peer closes too (bounded).
  * Closing with unread input would send RST, and a peer that gets RST may
- * lose what we sent last, the ERROR line above all. */
+ * lose what we sent last, the ERROR line above all. A peer still open after
+ * LINGER_MS that has acknowledged everything (FIN included) is reset: it has
+ * had its time to read, and netcat-openbsd, whose input is a terminal, would
+ * otherwise sit in CLOSE-WAIT until its user presses Enter. */
 static void linger_close(struct session *s)
 {
 	transport_shutdown_write(&s->t);
@@ -508,11 +511,12 @@ static void linger_close(struct session *s)
 	for (;;) {
 		long long left = deadline - clock_mono_ms();
 		if (left <= 0 || transport_wait(&s->t, TRANSPORT_READ, left, NULL) <= 0)
-			return;
+			break;
 		ssize_t n = transport_read(&s->t, sink, sizeof sink);
 		if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR))
 			return;
 	}
+	transport_close_hard_if_delivered(&s->t);
 }
 
 /* Says goodbye with ERROR; for a SendQ overflow the queue is abandoned. */

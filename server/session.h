@@ -75,6 +75,12 @@ struct session {
 	int q_error;                 /* errno of a failed send, or 0 */
 	pthread_t q_worker;          /* the worker thread, valid while running */
 	pthread_cond_t q_flushed;    /* signalled when a flush ends */
+	/* Plain mode's current room ("" for none): its messages read without
+	 * "[#room] " (plain_render.h). Under q_lock because deliver.c reads it
+	 * for every plain recipient while it holds that lock anyway; written
+	 * by the worker (plain.c: join, /join, /part) and by a thread whose
+	 * KICK removes the session from that room (deliver.c). */
+	char plain_room[CHANNEL_LEN_MAX + 1];
 
 	/* const */
 	unsigned long id;
@@ -104,7 +110,7 @@ struct session {
 
 	/* membership */
 	pthread_mutex_t memb_lock;
-	struct channel **channels;   /* channels this session is a member of */
+	struct channel **channels;   /* channels this session is a member of, in join order */
 	size_t nchannels, channels_cap;
 
 	_Atomic long long last_message_mono_ms; /* for WHOIS idle */

@@ -2,10 +2,12 @@
 #include "transport.h"
 
 #include <errno.h>
+#include <linux/sockios.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
 #include <stdio.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -66,6 +68,17 @@ static void tcp_close(struct transport *t)
 	close(t->fd);
 }
 
+/* Everything sent was acknowledged (SIOCOUTQ 0, the FIN too): reset on
+ * close instead of waiting for a peer that never closes its side. */
+static void tcp_close_hard_if_delivered(struct transport *t)
+{
+	int unacked = -1;
+	if (ioctl(t->fd, SIOCOUTQ, &unacked) == 0 && unacked == 0) {
+		struct linger reset = {.l_onoff = 1, .l_linger = 0};
+		setsockopt(t->fd, SOL_SOCKET, SO_LINGER, &reset, sizeof reset);
+	}
+}
+
 /* TCP keepalive: first probe after idle_s, then TCP_KEEPALIVE_PROBES probes
  * idle_s/3 + 1 apart, so a vanished peer is noticed within about 2 x idle_s. */
 static int tcp_keepalive(struct transport *t, int idle_s)
@@ -103,6 +116,7 @@ static const struct transport_ops tcp_ops = {
 	.wait = tcp_wait,
 	.shutdown_write = tcp_shutdown_write,
 	.close = tcp_close,
+	.close_hard_if_delivered = tcp_close_hard_if_delivered,
 	.keepalive = tcp_keepalive,
 	.local = tcp_local,
 	.remote = tcp_remote,
@@ -118,6 +132,7 @@ static const struct transport_ops tcp_worker_ops = {
 	.wait = tcp_wait,
 	.shutdown_write = tcp_shutdown_write,
 	.close = tcp_close,
+	.close_hard_if_delivered = tcp_close_hard_if_delivered,
 	.keepalive = tcp_keepalive,
 	.local = tcp_local,
 	.remote = tcp_remote,

@@ -57,6 +57,11 @@ struct transport_ops {
 	int (*shutdown_write)(struct transport *t);
 	/* Ends the connection and frees the descriptor. */
 	void (*close)(struct transport *t);
+	/* Makes the coming close final for a peer that keeps its side open
+	 * (nc, which otherwise sits in CLOSE-WAIT): once the peer has
+	 * acknowledged everything written, the close resets the connection
+	 * (TCP: SO_LINGER 0). Does nothing while data is still in flight. */
+	void (*close_hard_if_delivered)(struct transport *t);
 	/* Lets the transport notice a vanished peer after idle_s seconds of
 	 * silence, within about twice that (idle_s <= 0: stop watching). */
 	int (*keepalive)(struct transport *t, int idle_s);
@@ -122,6 +127,11 @@ static inline int transport_shutdown_write(struct transport *t)
 static inline int transport_keepalive(struct transport *t, int idle_s)
 {
 	return t->ops->keepalive(t, idle_s);
+}
+
+static inline void transport_close_hard_if_delivered(struct transport *t)
+{
+	t->ops->close_hard_if_delivered(t);
 }
 
 /* Closes t if it is open; afterwards transport_is_open() is false. */

@@ -74,7 +74,8 @@ BIDI_RX = re.compile("[\u202a-\u202e\u2066-\u2069]")
 # C0 the server refuses (it lets IRC formatting codes and CTCP's \1 through)
 C0_REFUSED_RX = re.compile("[\x00\x04-\x0e\x10\x12-\x15\x17-\x1c\x7f]")
 SOAK_IRC_RX = re.compile(r"^:\S+ PRIVMSG (#\S+) :soak (\S+) (\d+) (#\S+)(?: |$)")
-SOAK_PLAIN_RX = re.compile(r"^\d\d:\d\d <[^>]+> soak (\S+) (\d+) (#\S+)(?: |$)")
+# (a room other than the plain user's current one is named: "[#room] <nick> ...")
+SOAK_PLAIN_RX = re.compile(r"^\d\d:\d\d (?:\[#\S+\] )?<[^>]+> soak (\S+) (\d+) (#\S+)(?: |$)")
 MODE_RX = re.compile(r"^:\S+ MODE #lobby ([-+][a-zA-Z+-]*)")
 # The 11 changes: starting from +t, the last leaves -t; the first ten leave +t.
 ELEVEN = "-t+t-t+t-t+t-t+t-t+t-t"
@@ -463,8 +464,8 @@ class Round:
                     c.send("/nick %sx%d" % (nick, i))
                 if rng.random() < 0.25:
                     room = rng.choice([r for r in ROOMS[1:] if r != room])
-                    c.send("/join " + room)
-                    c.expect(r"^\*\*\* You are in %s" % re.escape(room))
+                    c.send("/join " + room)  # joins (or picks) it; the others stay
+                    c.expect(r"^\*\*\* You are now in %s" % re.escape(room))
                 self.stop.wait(rng.uniform(0.2, 1.0))
             if rng.random() < 0.5:
                 c.send("/quit bye")

@@ -4,35 +4,54 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "deliver.h"
-#include "plain.h"
+#include "plain_render.h"
 
 /* 2026-11-22 05:03:24 UTC */
 #define WHEN_MS 1795323804000LL
 
-/* Renders an event built from its parts; returns the text. */
-static const char *render(const char *command, int nparams, ...)
+/* Renders an event built from its parts, as read in its own room (or from
+ * another room, with_room); returns the text. */
+static const char *render_in(bool with_room, const char *command, int nparams, va_list ap)
 {
 	static char buf[1024];
 	const char *params[OUTMSG_PARAMS_MAX];
-	va_list ap;
-	va_start(ap, nparams);
 	for (int i = 0; i < nparams; i++)
 		params[i] = va_arg(ap, const char *);
-	va_end(ap);
 	struct outmsg m = {.unix_ms = WHEN_MS, .source = "alice!alice@10.0.0.5",
 			   .command = command, .nparams = nparams};
 	for (int i = 0; i < nparams; i++)
 		m.params[i] = params[i];
-	int len = plain_render(&m, buf, sizeof buf);
+	int len = plain_render(&m, with_room, buf, sizeof buf);
 	if (len < 0)
 		return NULL;
 	assert_int_equal((size_t)len, strlen(buf));
 	return buf;
+}
+
+/* As read in the event's own room (or by anyone, for events not in a room). */
+static const char *render(const char *command, int nparams, ...)
+{
+	va_list ap;
+	va_start(ap, nparams);
+	const char *text = render_in(false, command, nparams, ap);
+	va_end(ap);
+	return text;
+}
+
+/* As read by a plain user whose current room is another. */
+static const char *render_elsewhere(const char *command, int nparams, ...)
+{
+	va_list ap;
+	va_start(ap, nparams);
+	const char *text = render_in(true, command, nparams, ap);
+	va_end(ap);
+	return text;
 }
 
 static void test_messages(void **state)
@@ -81,6 +100,49 @@ static void test_history_line(void **state)
 	assert_string_equal(buf, "[history] 05:03 <alice> earlier\r\n");
 }
 
+static void test_room_named_from_elsewhere(void **state)
+{
+	(void)state;
+	assert_string_equal(render_elsewhere("PRIVMSG", 2, "#games", "hi"),
+			    "05:03 [#games] <alice> hi\r\n");
+	assert_string_equal(render_elsewhere("PRIVMSG", 2, "#games", "\001ACTION waves\001"),
+			    "05:03 [#games] * alice waves\r\n");
+	assert_string_equal(render_elsewhere("NOTICE", 2, "#games", "note"),
+			    "05:03 [#games] -alice- note\r\n");
+	/* Private messages and events (which name their room) read the same. */
+	assert_string_equal(render_elsewhere("PRIVMSG", 2, "bob", "psst"),
+			    "05:03 *alice* psst\r\n");
+	assert_string_equal(render_elsewhere("JOIN", 1, "#games"),
+			    "05:03 -!- alice joined #games\r\n");
+	struct outmsg m = {.command = "PRIVMSG", .nparams = 2, .params = {"#games", "x"}};
+	assert_true(plain_render_names_room(&m));
+	m.params[0] = "bob";
+	assert_false(plain_render_names_room(&m));
+	m.command = "TOPIC";
+	m.params[0] = "#games";
+	assert_false(plain_render_names_room(&m));
+}
+
+static void test_kicked_line(void **state)
+{
+	(void)state;
+	char buf[512];
+	struct outmsg m = {.unix_ms = WHEN_MS, .source = "boss!boss@10.0.0.5", .command = "KICK",
+			   .nparams = 3, .params = {"#kick2", "vic", "spam"}};
+	assert_true(plain_render_kicked(&m, "#lobby", true, buf, sizeof buf) > 0);
+	assert_string_equal(buf, "05:03 -!- you were kicked from #kick2 by boss (spam); you are "
+				 "now in #lobby\r\n");
+	assert_true(plain_render_kicked(&m, "#games", false, buf, sizeof buf) > 0);
+	assert_string_equal(buf, "05:03 -!- you were kicked from #kick2 by boss (spam); you are "
+				 "still in #games\r\n");
+	int len = plain_render_kicked(&m, "", true, buf, sizeof buf);
+	assert_int_equal((size_t)len, strlen(buf));
+	assert_string_equal(buf, "05:03 -!- you were kicked from #kick2 by boss (spam); you are "
+				 "in no room now; type /join #room\r\n");
+	m.command = "PART";
+	assert_int_equal(plain_render_kicked(&m, "#lobby", true, buf, sizeof buf), -1);
+}
+
 static void test_long_text_is_bounded(void **state)
 {
 	(void)state;
@@ -90,7 +152,7 @@ static void test_long_text_is_bounded(void **state)
 	char small[64];
 	struct outmsg m = {.unix_ms = WHEN_MS, .source = "alice!a@h", .command = "PRIVMSG",
 			   .nparams = 2, .params = {"#lobby", text}};
-	int len = plain_render(&m, small, sizeof small);
+	int len = plain_render(&m, true, small, sizeof small);
 	assert_true(len > 0 && (size_t)len < sizeof small);
 	assert_int_equal(strlen(small), (size_t)len);
 	assert_memory_equal(small + len - 2, "\r\n", 2);
@@ -105,6 +167,8 @@ int main(void)
 		cmocka_unit_test(test_formatting_codes_removed),
 		cmocka_unit_test(test_events),
 		cmocka_unit_test(test_history_line),
+		cmocka_unit_test(test_room_named_from_elsewhere),
+		cmocka_unit_test(test_kicked_line),
 		cmocka_unit_test(test_long_text_is_bounded),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

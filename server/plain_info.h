@@ -1,0 +1,24 @@
+/* plain_info: the read-only commands of plain mode — /names (and /who),
+ * /list, /whois, /rooms — rendered as sentences from chat_query.h
+ * snapshots. Long lists are wrapped over several "***" lines and bounded
+ * (plain_cmd.h: PLAIN_LIST_MAX, PLAIN_NAMES_MAX), ending with how many more
+ * there are. Called by the session's worker thread; each takes the words
+ * after its command. */
+#ifndef PARLEY_PLAIN_INFO_H
+#define PARLEY_PLAIN_INFO_H
+
+struct session;
+
+/* /names [ROOM]: the first PLAIN_NAMES_MAX members of ROOM or the current room. */
+void plain_info_names(struct session *s, char *args);
+
+/* /list: the PLAIN_LIST_MAX biggest rooms with their sizes and topics. */
+void plain_info_list(struct session *s, char *args);
+
+/* /whois NICK: who they are, their rooms, away text, idle time. */
+void plain_info_whois(struct session *s, char *args);
+
+/* /rooms: the rooms s is in, the current one marked. */
+void plain_info_rooms(struct session *s, char *args);
+
+#endif
