@@ -1,4 +1,4 @@
-/* fuzz_dispatch: the server's command dispatch — commands_line() and every
+/* fuzz_dispatch: the server's command dispatch — frontend_line() and every
  * handler behind it (IRC and plain mode, channel state, modes, streamed
  * replies) — fed lines as clients send them, with no worker thread and no
  * network.
@@ -33,7 +33,8 @@
 
 #include "chat.h"
 #include "clock.h"
-#include "commands.h"
+#include "frontend.h"
+#include "irc.h"
 #include "config.h"
 #include "deliver.h"
 #include "flushq.h"
@@ -153,11 +154,11 @@ static void send_line(struct client *c, const char *line, size_t len)
 {
 	char buf[IRC_TAGS_MAX + IRC_LINE_MAX];
 	if (len > sizeof buf - 1) {
-		commands_line_too_long(c->s);
+		frontend_line_too_long(c->s);
 	} else if (len > 0) {
 		memcpy(buf, line, len);
 		buf[len] = '\0';
-		commands_line(c->s, buf, len);
+		frontend_line(c->s, buf, len);
 	}
 	/* The worker reads nothing more until a streamed reply has ended. */
 	for (int n = 0; reply_busy(c->s) && !c->s->quitting; n++) {

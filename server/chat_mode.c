@@ -1,5 +1,5 @@
 /* chat_mode: channel modes (+o +v +t +n +k +l +i +b) of the chat core; see
- * chat.h. The IRC front-end parses the mode string (cmd_mode.c); this file
+ * chat.h. The IRC front-end parses the mode string (irc_mode.c); this file
  * applies it and announces what changed. */
 #include <stdio.h>
 #include <stdlib.h>

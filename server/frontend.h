@@ -1,6 +1,10 @@
-/* frontend: what the chat core (chat.h) asks of a front-end.
+/* frontend: the two front-ends seen from below — how a connection's lines
+ * reach one, and what the chat core (chat.h) asks of one.
  *
- * A front-end (irc.c and its irc_*.c modules; plain.c) turns its users'
+ * The worker hands every line to frontend_line(), which checks what every
+ * line must pass (no NUL, valid UTF-8, no control characters, the length
+ * limit), decides on the first line whether the peer speaks IRC or plain
+ * text, and passes the line to that front-end. A front-end (irc.c and its irc_*.c modules; plain.c) turns its users'
  * lines into chat operations and chat events and results into what its
  * users read. The core calls back into it at one point only, through this
  * table: what a joiner gets right after its JOIN, which must be queued
@@ -8,8 +12,19 @@
 #ifndef PARLEY_FRONTEND_H
 #define PARLEY_FRONTEND_H
 
+#include <stddef.h>
+
 struct session;
 struct channel;
+
+/* The first line every connection gets (a NOTICE a person can read too). */
+void frontend_greet(struct session *s);
+
+/* One framed input line (without CR LF; may hold NULs: len is the truth). */
+void frontend_line(struct session *s, char *line, size_t len);
+
+/* The line being received was longer than allowed; its rest is dropped. */
+void frontend_line_too_long(struct session *s);
 
 struct frontend {
 	/* Queues what s gets after joining ch (topic and names, or a plain

@@ -8,7 +8,8 @@
 #include <time.h>
 
 #include "channel.h"
-#include "commands.h"
+#include "frontend.h"
+#include "irc.h"
 #include "deliver.h"
 #include "history.h"
 #include "ircmsg.h"
@@ -509,7 +510,7 @@ static void run_line(struct session *s, struct reply_job *j)
 	size_t len = strlen(j->arg);
 	memcpy(line, j->arg, len + 1);
 	free(j);
-	commands_line(s, line, len);
+	frontend_line(s, line, len);
 }
 
 /* Renders and queues one chunk of the first job; true when the job is done. */

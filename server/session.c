@@ -15,7 +15,8 @@
 #include "channel.h"
 #include "chat.h"
 #include "clock.h"
-#include "commands.h"
+#include "frontend.h"
+#include "irc.h"
 #include "deliver.h"
 #include "flushq.h"
 #include "ircmsg.h"
@@ -289,9 +290,9 @@ __attribute__((noinline)) static long long process_lines(struct session *s)
 		if (g_server.cfg.flood)
 			tokenbucket_take(&s->flood, clock_mono_ms());
 		if (st == LINEBUF_TOO_LONG)
-			commands_line_too_long(s);
+			frontend_line_too_long(s);
 		else if (len > 0)
-			commands_line(s, line, len);
+			frontend_line(s, line, len);
 		log_later_flush(); /* what the command noted under locks */
 		if (batched++ == 0) { /* once per batch: a clock read per line is waste */
 			s->busy_since_trim = true;
@@ -624,7 +625,7 @@ static void *session_main(void *start_arg)
 	pthread_mutex_unlock(&s->q_lock);
 	if (g_server.cfg.trace)
 		trace_started(s);
-	commands_greet(s);
+	frontend_greet(s);
 	deliver_flush(s);
 	while (!s->quitting) {
 		if (atomic_load(&g_server.shutting_down)) {

@@ -1,4 +1,6 @@
-/* cmd_mode: MODE for users (+i) and channels (+o +v +t +n +k +l +i +b). */
+/* irc_mode: see irc_mode.h. */
+#include "irc_mode.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -6,7 +8,7 @@
 #include "channel.h"
 #include "chat.h"
 #include "clock.h"
-#include "commands.h"
+#include "irc.h"
 #include "deliver.h"
 #include "registry.h"
 #include "server.h"

@@ -1,12 +1,13 @@
-/* cmd_query: the welcome burst and the informational commands — LUSERS,
- * MOTD, WHO, WHOIS, USERHOST, ISON, VERSION, TIME. */
+/* irc_query: see irc_query.h. */
+#include "irc_query.h"
+
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
 
 #include "channel.h"
 #include "clock.h"
-#include "commands.h"
+#include "irc.h"
 #include "motd.h"
 #include "registry.h"
 #include "reply.h"

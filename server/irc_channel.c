@@ -1,4 +1,6 @@
-/* cmd_channel: JOIN, PART, TOPIC, NAMES, LIST, MODE, KICK, INVITE. */
+/* irc_channel: see irc_channel.h. */
+#include "irc_channel.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -7,7 +9,7 @@
 #include "channel.h"
 #include "chat.h"
 #include "clock.h"
-#include "commands.h"
+#include "irc.h"
 #include "deliver.h"
 #include "registry.h"
 #include "reply.h"

@@ -1,12 +1,7 @@
-/* commands: line intake, the IRC command table, registration, messaging,
- * nick changes and leaving. Channel commands are in cmd_channel.c, queries in
- * cmd_query.c, plain mode in plain.c. */
-#include "commands.h"
+/* irc: see irc.h. */
+#include "irc.h"
 
-#include <netinet/in.h>
-#include <netinet/tcp.h>
 #include <stdarg.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,17 +9,17 @@
 
 #include "channel.h"
 #include "chat.h"
-#include "clock.h"
-#include "frontend.h"
 #include "deliver.h"
+#include "frontend.h"
+#include "irc_channel.h"
+#include "irc_mode.h"
+#include "irc_query.h"
 #include "log.h"
 #include "plain.h"
 #include "registry.h"
 #include "server.h"
 #include "session.h"
-#include "textsafe.h"
 #include "utf8.h"
-#include "xalloc.h"
 
 #define MAX_TARGETS 4
 #define REPLY_PARAMS_MAX 12
@@ -143,97 +138,13 @@ const struct frontend irc_frontend = {
 	.joined_locked = irc_joined_locked,
 };
 
-void commands_greet(struct session *s)
-{
-	send_self(s, g_server.cfg.name, "NOTICE", "*",
-		  "*** Welcome to parley! Type a nickname and press Enter "
-		  "(IRC clients: register as usual).",
-		  NULL);
-}
-
-void commands_line_too_long(struct session *s)
-{
-	if (s->kind == SESSION_PLAIN)
-		plain_say(s, "Error: that line was too long (at most %d bytes); it was not sent.",
-			  IRC_LINE_MAX - 2);
-	else
-		reply(s, "417", "Input line was too long", NULL);
-}
-
-/* Checks a whole input line; on refusal tells s why and returns false. */
-static bool line_acceptable(struct session *s, const char *line, size_t len)
-{
-	const char *why = NULL;
-	if (memchr(line, '\0', len))
-		why = "it contains a NUL byte";
-	else if (!utf8_valid(line, len))
-		why = "it is not valid UTF-8";
-	else
-		why = textsafe_message_check(line, len); /* C0 but formatting, DEL, C1 */
-	if (!why) {
-		/* Tags may use their own budget; the rest is a classic line. */
-		const char *body = line;
-		if (line[0] == '@') {
-			/* A tag section without a command is malformed, not long:
-			 * ircmsg_parse says so below. */
-			const char *space = memchr(line, ' ', len);
-			size_t tags_len = space ? (size_t)(space - line) : len;
-			if (tags_len > IRC_TAGS_MAX - 1)
-				body = NULL;
-			else
-				body = space ? space + 1 : line + len;
-		}
-		if (!body || (size_t)(line + len - body) > IRC_LINE_MAX - 2) {
-			commands_line_too_long(s);
-			return false;
-		}
-		return true;
-	}
-	char text[128];
-	snprintf(text, sizeof text, "Line refused: %s; nothing was sent.", why);
-	notice_self(s, text);
-	return false;
-}
-
 struct irc_command;
 static const struct irc_command *irc_command_find(const char *name, size_t len);
-
-/* Decides on the first line whether the peer speaks IRC or plain text. An IRC
- * client opens with CAP, PASS, NICK or USER (any case), or with another IRC
- * command written in capitals (which then gets 451); anything else is a
- * person typing a nickname. */
-static void decide_kind(struct session *s, const char *line)
-{
-	static const char *const irc_openers[] = {"CAP", "PASS", "NICK", "USER"};
-	size_t word = strcspn(line, " ");
-	for (size_t i = 0; i < sizeof irc_openers / sizeof *irc_openers; i++)
-		if (word == strlen(irc_openers[i]) && strncasecmp(line, irc_openers[i], word) == 0) {
-			s->kind = SESSION_IRC;
-			return;
-		}
-	if (irc_command_find(line, word)) {
-		s->kind = SESSION_IRC;
-		return;
-	}
-	s->kind = SESSION_PLAIN;
-	/* Plain users cannot answer PING: let the transport notice a vanished peer. */
-	if (transport_keepalive(&s->t, g_server.cfg.ping_interval) < 0)
-		log_limited(LOG_WARN, LOG_LIMIT_BURST, "session %lu: cannot enable TCP keepalive",
-			    s->id);
-}
-
 static void irc_dispatch(struct session *s, struct ircmsg *m);
 
-void commands_line(struct session *s, char *line, size_t len)
+/* One line from an IRC client: parsed, then dispatched. */
+void irc_line(struct session *s, char *line)
 {
-	if (!line_acceptable(s, line, len))
-		return;
-	if (s->kind == SESSION_UNDECIDED)
-		decide_kind(s, line);
-	if (s->kind == SESSION_PLAIN) {
-		plain_handle_line(s, line);
-		return;
-	}
 	struct ircmsg m;
 	const char *reason;
 	char word[32];
@@ -535,6 +446,11 @@ static const struct irc_command *irc_command_find(const char *name, size_t len)
 		    memcmp(irc_commands[i].name, name, len) == 0)
 			return &irc_commands[i];
 	return NULL;
+}
+
+bool irc_is_command(const char *word, size_t len)
+{
+	return irc_command_find(word, len) != NULL;
 }
 
 /* Runs the handler of an IRC command after the checks every command shares. */
