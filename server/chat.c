@@ -130,10 +130,9 @@ static struct channel *room_find(const char *name)
  * it up once it succeeds). */
 static enum chat_result join_check(struct session *s, struct channel *ch, const char *key)
 {
-	char source[CHAT_SOURCE_MAX];
-	session_source(s, source, sizeof source);
+	const struct source source = session_source(s);
 	bool invited = channel_is_invited(ch, s->id);
-	if (channel_is_banned(ch, source))
+	if (channel_is_banned(ch, source.text))
 		return CHAT_BANNED;
 	if (ch->mode_invite_only && !invited)
 		return CHAT_INVITE_ONLY;
@@ -148,11 +147,10 @@ static enum chat_result join_check(struct session *s, struct channel *ch, const 
  * the JOIN line and the replay take their place in the room's order here. */
 static void join_announce_locked(struct session *s, struct channel *ch)
 {
-	char source[CHAT_SOURCE_MAX];
-	session_source(s, source, sizeof source);
+	const struct source source = session_source(s);
 	const char *params[] = {ch->name};
 	struct outmsg m;
-	outmsg_init(&m, source, "JOIN", 1, params);
+	outmsg_init(&m, source.text, "JOIN", 1, params);
 	arrival_tell_locked(s, ch, s, &m);
 	outmsg_release(&m);
 	if (channel_update_quiet(ch, g_server.cfg.announce_max) == QUIET_BEGAN)
@@ -252,11 +250,10 @@ enum chat_result chat_part(struct session *s, const char *name, const char *reas
 		channel_unref(ch);
 		return CHAT_NOT_ON_CHANNEL;
 	}
-	char source[CHAT_SOURCE_MAX];
-	session_source(s, source, sizeof source);
+	const struct source source = session_source(s);
 	const char *params[] = {ch->name, reason};
 	struct outmsg m;
-	outmsg_init(&m, source, "PART", reason && reason[0] ? 2 : 1, params);
+	outmsg_init(&m, source.text, "PART", reason && reason[0] ? 2 : 1, params);
 	channel_leave_unlock(s, s, ch, &m, false);
 	outmsg_release(&m);
 	channel_unref(ch);
@@ -281,12 +278,12 @@ enum chat_result chat_kick(struct session *s, const char *name, const char *nick
 		channel_unref(ch);
 		return r;
 	}
-	char source[CHAT_SOURCE_MAX], victim_nick[NICK_LEN_MAX + 1];
-	session_source(s, source, sizeof source);
+	const struct source source = session_source(s);
+	char victim_nick[NICK_LEN_MAX + 1];
 	snprintf(victim_nick, sizeof victim_nick, "%s", ch->members[victim].nick);
 	const char *params[] = {ch->name, victim_nick, reason && reason[0] ? reason : s->nick};
 	struct outmsg out;
-	outmsg_init(&out, source, "KICK", 3, params);
+	outmsg_init(&out, source.text, "KICK", 3, params);
 	out.about = ch->members[victim].session; /* reads it its own way (deliver.h) */
 	channel_leave_unlock(s, ch->members[victim].session, ch, &out, true);
 	outmsg_release(&out);
@@ -344,11 +341,10 @@ enum chat_result chat_invite(struct session *s, const char *nick, const char *na
 	enum chat_result r = invite_locked(s, ch, to);
 	pthread_mutex_unlock(&ch->lock);
 	if (r == CHAT_OK) {
-		char source[CHAT_SOURCE_MAX];
-		session_source(s, source, sizeof source);
+		const struct source source = session_source(s);
 		const char *params[] = {nick_out, ch->name};
 		struct outmsg out;
-		outmsg_init(&out, source, "INVITE", 2, params);
+		outmsg_init(&out, source.text, "INVITE", 2, params);
 		deliver_queue(s, to, &out);
 		outmsg_release(&out);
 	}
@@ -373,11 +369,10 @@ enum chat_result chat_topic_set(struct session *s, const char *name, const char 
 		ch->topic = len ? xstrndup(text, len) : NULL;
 		snprintf(ch->topic_setter, sizeof ch->topic_setter, "%s", s->nick);
 		ch->topic_unix_ms = clock_unix_ms();
-		char source[CHAT_SOURCE_MAX];
-		session_source(s, source, sizeof source);
+		const struct source source = session_source(s);
 		const char *params[] = {ch->name, ch->topic ? ch->topic : ""};
 		struct outmsg out;
-		outmsg_init(&out, source, "TOPIC", 2, params);
+		outmsg_init(&out, source.text, "TOPIC", 2, params);
 		chat_room_tell_locked(s, ch, &out);
 		outmsg_release(&out);
 	}
@@ -410,17 +405,16 @@ static enum chat_result send_check_locked(struct session *s, struct channel *ch,
 static enum chat_result message_to_room(struct session *s, const char *command,
 					struct channel *ch, const char *text)
 {
-	char source[CHAT_SOURCE_MAX];
-	session_source(s, source, sizeof source);
+	const struct source source = session_source(s);
 	pthread_mutex_lock(&ch->lock);
-	enum chat_result r = send_check_locked(s, ch, source);
+	enum chat_result r = send_check_locked(s, ch, source.text);
 	if (r != CHAT_OK) {
 		pthread_mutex_unlock(&ch->lock);
 		return r;
 	}
 	const char *params[] = {ch->name, text};
 	struct outmsg m;
-	outmsg_init(&m, source, command, 2, params);
+	outmsg_init(&m, source.text, command, 2, params);
 	bool echo = atomic_load(&s->caps) & CAP_ECHO_MESSAGE;
 	for (size_t i = 0; i < ch->nmembers; i++) {
 		struct session *to = ch->members[i].session;
@@ -428,7 +422,7 @@ static enum chat_result message_to_room(struct session *s, const char *command,
 			deliver_queue(s, to, &m);
 	}
 	if (ch->nmembers)
-		history_add(ch->history, m.unix_ms, source, command, text);
+		history_add(ch->history, m.unix_ms, source.text, command, text);
 	pthread_mutex_unlock(&ch->lock);
 	outmsg_release(&m);
 	return CHAT_OK;
@@ -438,11 +432,10 @@ static enum chat_result message_to_room(struct session *s, const char *command,
 static void message_to_person(struct session *s, const char *command, struct session *to,
 			      const char *text)
 {
-	char source[CHAT_SOURCE_MAX];
-	session_source(s, source, sizeof source);
+	const struct source source = session_source(s);
 	const char *params[] = {to->nick, text};
 	struct outmsg m;
-	outmsg_init(&m, source, command, 2, params);
+	outmsg_init(&m, source.text, command, 2, params);
 	deliver_queue(s, to, &m);
 	if (atomic_load(&s->caps) & CAP_ECHO_MESSAGE && to != s)
 		deliver_queue(s, s, &m);
@@ -570,11 +563,10 @@ enum chat_result chat_nick(struct session *s, const char *nick)
 		return CHAT_BAD_NICK;
 	if (strcmp(nick, s->nick) == 0)
 		return CHAT_ALREADY_MEMBER;
-	char old_source[CHAT_SOURCE_MAX];
-	session_source(s, old_source, sizeof old_source);
+	const struct source old_source = session_source(s);
 	const char *params[] = {nick};
 	struct outmsg m;
-	outmsg_init(&m, old_source, "NICK", 1, params);
+	outmsg_init(&m, old_source.text, "NICK", 1, params);
 	registry_wrlock();
 	if (registry_set_nick(s, nick) < 0) {
 		registry_unlock();
@@ -604,11 +596,10 @@ void chat_leave(struct session *s, const char *reason)
 {
 	if (!s->nick[0])
 		return;
-	char source[CHAT_SOURCE_MAX];
-	session_source(s, source, sizeof source);
+	const struct source source = session_source(s);
 	const char *params[] = {reason};
 	struct outmsg m;
-	outmsg_init(&m, source, "QUIT", 1, params);
+	outmsg_init(&m, source.text, "QUIT", 1, params);
 	bool tell = s->registered && !atomic_load(&g_server.shutting_down);
 	neighbours_tell(s, tell ? &m : NULL, NULL, true);
 	registry_wrlock();

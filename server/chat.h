@@ -52,9 +52,6 @@ enum chat_result {
 	CHAT_TOO_MANY_MODES,       /* mode: past CHAT_MODE_ARGS_MAX changes with an argument */
 };
 
-/* "nick!user@host" fits in this (nick 30, user 10, host 46). */
-#define CHAT_SOURCE_MAX 128
-
 /* A short English reason for r, as IRC numerics carry it ("You're not on
  * that channel"). */
 const char *chat_result_text(enum chat_result r);

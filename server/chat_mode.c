@@ -188,10 +188,9 @@ static void mode_announce_line(struct session *s, struct channel *ch, const char
  * CHAT_MODE_ARGS_MAX changes with an argument. ch->lock held. */
 static void mode_announce(struct session *s, struct channel *ch, const struct mode_result *r)
 {
-	char source[CHAT_SOURCE_MAX];
-	session_source(s, source, sizeof source);
+	const struct source source = session_source(s);
 	/* ":source MODE #channel " and CR LF around the flags and arguments. */
-	size_t fixed = 1 + strlen(source) + 6 + strlen(ch->name) + 1 + 2;
+	size_t fixed = 1 + strlen(source.text) + 6 + strlen(ch->name) + 1 + 2;
 	char flags[IRC_LINE_MAX];
 	const char *args[CHAT_MODE_ARGS_MAX];
 	size_t nflags = 0, len = fixed;
@@ -204,7 +203,7 @@ static void mode_announce(struct session *s, struct channel *ch, const struct mo
 		bool full = len + need > IRC_LINE_MAX || (arg && nargs == CHAT_MODE_ARGS_MAX);
 		if (nflags && full) {
 			flags[nflags] = '\0';
-			mode_announce_line(s, ch, source, flags, args, nargs);
+			mode_announce_line(s, ch, source.text, flags, args, nargs);
 			nflags = 0, nargs = 0, sign = 0, len = fixed;
 		}
 		if (c->sign != sign)
@@ -216,7 +215,7 @@ static void mode_announce(struct session *s, struct channel *ch, const struct mo
 	}
 	if (nflags) {
 		flags[nflags] = '\0';
-		mode_announce_line(s, ch, source, flags, args, nargs);
+		mode_announce_line(s, ch, source.text, flags, args, nargs);
 	}
 }
 

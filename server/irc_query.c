@@ -27,9 +27,8 @@ static const char *const isupport_tokens[] = {
 
 void welcome_send(struct session *s)
 {
-	char text[REPLY_TEXT_MAX], source[128];
-	session_source(s, source, sizeof source);
-	snprintf(text, sizeof text, "Welcome to the parley network, %s", source);
+	char text[REPLY_TEXT_MAX];
+	snprintf(text, sizeof text, "Welcome to the parley network, %s", session_source(s).text);
 	reply(s, "001", text, NULL);
 	snprintf(text, sizeof text, "Your host is %s, running version %s", g_server.cfg.name,
 		 SERVER_VERSION);

@@ -238,9 +238,12 @@ void session_set_realname(struct session *s, const char *text)
 	s->realname = xstrndup(text, len);
 }
 
-void session_source(const struct session *s, char *buf, size_t cap)
+struct source session_source(const struct session *s)
 {
-	snprintf(buf, cap, "%s!%s@%s", session_target(s), s->user[0] ? s->user : "~", s->host);
+	struct source src;
+	snprintf(src.text, sizeof src.text, "%s!%s@%s", session_target(s),
+		 s->user[0] ? s->user : "~", s->host);
+	return src;
 }
 
 /* Writes the own queue now; returns true if data is left (watch POLLOUT). */

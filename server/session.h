@@ -197,7 +197,12 @@ void session_local(const struct session *s, char *buf, size_t cap);
  * REALNAME_LEN_MAX bytes at a character boundary. */
 void session_set_realname(struct session *s, const char *text);
 
-/* "nick!user@host" of s into buf. */
-void session_source(const struct session *s, char *buf, size_t cap);
+/* "nick!user@host" of a session, as a value: SESSION_SOURCE_MAX holds any
+ * (nick 30, user 10, host 46 and the separators). */
+#define SESSION_SOURCE_MAX 128
+struct source {
+	char text[SESSION_SOURCE_MAX];
+};
+struct source session_source(const struct session *s);
 
 #endif
