@@ -126,18 +126,36 @@ size_t chat_query_rooms(struct chat_room_info *out, size_t max, size_t *shown)
 	return w.total;
 }
 
+/* Room name, locked and referenced, its name as written copied to name_out;
+ * NULL if there is no such room. No registry lock is held meanwhile. */
+static struct channel *room_lock(const char *name, char name_out[CHANNEL_LEN_MAX + 1])
+{
+	struct channel *ch = registry_channel_find_ref(name);
+	if (!ch)
+		return NULL;
+	pthread_mutex_lock(&ch->lock);
+	if (atomic_load(&ch->dead)) {
+		pthread_mutex_unlock(&ch->lock);
+		channel_unref(ch);
+		return NULL;
+	}
+	snprintf(name_out, CHANNEL_LEN_MAX + 1, "%s", ch->name);
+	return ch;
+}
+
+static void room_unlock(struct channel *ch)
+{
+	pthread_mutex_unlock(&ch->lock);
+	channel_unref(ch);
+}
+
 enum chat_result chat_query_names(const char *name, struct chat_member_info *out, size_t max,
 				  size_t *shown, size_t *total,
 				  char name_out[CHANNEL_LEN_MAX + 1])
 {
-	registry_rdlock();
-	struct channel *ch = registry_find_channel(name);
-	if (!ch || atomic_load(&ch->dead)) {
-		registry_unlock();
+	struct channel *ch = room_lock(name, name_out);
+	if (!ch)
 		return CHAT_NO_SUCH_CHANNEL;
-	}
-	snprintf(name_out, CHANNEL_LEN_MAX + 1, "%s", ch->name);
-	pthread_mutex_lock(&ch->lock);
 	*total = ch->nmembers;
 	size_t n = ch->nmembers < max ? ch->nmembers : max;
 	for (size_t i = 0; i < n; i++) {
@@ -146,8 +164,7 @@ enum chat_result chat_query_names(const char *name, struct chat_member_info *out
 		out[i].op = mb->op;
 		out[i].voice = mb->voice;
 	}
-	pthread_mutex_unlock(&ch->lock);
-	registry_unlock();
+	room_unlock(ch);
 	*shown = n;
 	return CHAT_OK;
 }
@@ -156,17 +173,11 @@ enum chat_result chat_query_topic(const char *name, char *text_out,
 				  char setter_out[NICK_LEN_MAX + 1],
 				  char name_out[CHANNEL_LEN_MAX + 1])
 {
-	registry_rdlock();
-	struct channel *ch = registry_find_channel(name);
-	if (!ch || atomic_load(&ch->dead)) {
-		registry_unlock();
+	struct channel *ch = room_lock(name, name_out);
+	if (!ch)
 		return CHAT_NO_SUCH_CHANNEL;
-	}
-	snprintf(name_out, CHANNEL_LEN_MAX + 1, "%s", ch->name);
-	pthread_mutex_lock(&ch->lock);
 	snprintf(text_out, TOPIC_LEN_MAX + 1, "%s", ch->topic ? ch->topic : "");
 	snprintf(setter_out, NICK_LEN_MAX + 1, "%s", ch->topic ? ch->topic_setter : "");
-	pthread_mutex_unlock(&ch->lock);
-	registry_unlock();
+	room_unlock(ch);
 	return CHAT_OK;
 }

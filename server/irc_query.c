@@ -106,15 +106,11 @@ void cmd_motd(struct session *s, struct ircmsg *m)
 	char text[REPLY_TEXT_MAX];
 	snprintf(text, sizeof text, "- %s Message of the day - ", g_server.cfg.name);
 	reply(s, "375", text, NULL);
-	for (const char *p = motd_text(current); *p;) {
-		size_t len = strcspn(p, "\r\n");
-		snprintf(text, sizeof text, "- %.*s", (int)(len > 400 ? 400 : len), p);
+	const char *p = motd_text(current), *line;
+	size_t len;
+	while (motd_line_next(&p, &line, &len)) {
+		snprintf(text, sizeof text, "- %.*s", (int)(len > 400 ? 400 : len), line);
 		reply(s, "372", text, NULL);
-		p += len;
-		if (*p == '\r')
-			p++;
-		if (*p == '\n')
-			p++;
 	}
 	motd_release(current);
 	reply(s, "376", "End of /MOTD command.", NULL);

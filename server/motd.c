@@ -49,6 +49,20 @@ const char *motd_text(const struct motd *m)
 	return m->text;
 }
 
+bool motd_line_next(const char **p, const char **line, size_t *len)
+{
+	if (!**p)
+		return false;
+	*line = *p;
+	*len = strcspn(*p, "\r\n");
+	*p += *len;
+	if (**p == '\r')
+		(*p)++;
+	if (**p == '\n')
+		(*p)++;
+	return true;
+}
+
 void motd_release(struct motd *m)
 {
 	if (m && atomic_fetch_sub_explicit(&m->refs, 1, memory_order_acq_rel) == 1)

@@ -7,6 +7,9 @@
 #ifndef PARLEY_MOTD_H
 #define PARLEY_MOTD_H
 
+#include <stdbool.h>
+#include <stddef.h>
+
 struct motd;
 
 /* Installs text (taken over; NULL: no MOTD) as the current MOTD. */
@@ -17,6 +20,10 @@ struct motd *motd_acquire(void);
 
 /* The text of an acquired MOTD. */
 const char *motd_text(const struct motd *m);
+
+/* Walks text a line at a time: sets *line and *len (without CR LF) to the
+ * line at *p, moves *p past it and returns true; false at the end. */
+bool motd_line_next(const char **p, const char **line, size_t *len);
 
 /* Drops a reference from motd_acquire (NULL is allowed). */
 void motd_release(struct motd *m);

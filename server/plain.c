@@ -272,16 +272,11 @@ static void plain_motd(struct session *s)
 	if (!current)
 		return;
 	plain_say(s, "Message of the day:");
-	for (const char *p = motd_text(current); *p;) {
-		size_t len = strcspn(p, "\r\n");
+	const char *p = motd_text(current), *line;
+	size_t len;
+	while (motd_line_next(&p, &line, &len))
 		plain_say(s, "  %.*s", (int)(len > PLAIN_MOTD_LINE_MAX ? PLAIN_MOTD_LINE_MAX : len),
-			  p);
-		p += len;
-		if (*p == '\r')
-			p++;
-		if (*p == '\n')
-			p++;
-	}
+			  line);
 	motd_release(current);
 }
 

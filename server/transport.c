@@ -108,35 +108,21 @@ static int tcp_remote(const struct transport *t, char *buf, size_t cap)
 	return endpoint_remote(t->fd, buf, cap);
 }
 
-static const struct transport_ops tcp_ops = {
-	.name = "tcp",
-	.shared_writes = true,
-	.read = tcp_read,
-	.writev = tcp_writev,
-	.wait = tcp_wait,
-	.shutdown_write = tcp_shutdown_write,
-	.close = tcp_close,
-	.close_hard_if_delivered = tcp_close_hard_if_delivered,
-	.keepalive = tcp_keepalive,
-	.local = tcp_local,
-	.remote = tcp_remote,
-};
+/* The TCP operations; only who may write differs between the two tables. */
+#define TCP_OPS(ops_name, shared)                                                  \
+	{                                                                          \
+		.name = ops_name, .shared_writes = shared, .read = tcp_read,       \
+		.writev = tcp_writev, .wait = tcp_wait,                            \
+		.shutdown_write = tcp_shutdown_write, .close = tcp_close,          \
+		.close_hard_if_delivered = tcp_close_hard_if_delivered,            \
+		.keepalive = tcp_keepalive, .local = tcp_local, .remote = tcp_remote \
+	}
+
+static const struct transport_ops tcp_ops = TCP_OPS("tcp", true);
 
 /* The same socket, written by its worker only (PARLEY_WORKER_WRITES=1): the
  * rule a TLS transport will need, exercised on TCP. */
-static const struct transport_ops tcp_worker_ops = {
-	.name = "tcp (worker writes only)",
-	.shared_writes = false,
-	.read = tcp_read,
-	.writev = tcp_writev,
-	.wait = tcp_wait,
-	.shutdown_write = tcp_shutdown_write,
-	.close = tcp_close,
-	.close_hard_if_delivered = tcp_close_hard_if_delivered,
-	.keepalive = tcp_keepalive,
-	.local = tcp_local,
-	.remote = tcp_remote,
-};
+static const struct transport_ops tcp_worker_ops = TCP_OPS("tcp (worker writes only)", false);
 
 void transport_tcp_open(struct transport *t, int fd, bool worker_writes)
 {
