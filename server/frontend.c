@@ -30,11 +30,12 @@ void frontend_greet(struct session *s)
 
 void frontend_line_too_long(struct session *s)
 {
-	if (s->kind == SESSION_PLAIN)
-		plain_say(s, "Error: that line was too long (at most %d bytes); it was not sent.",
-			  IRC_LINE_MAX - 2);
-	else
-		reply(s, "417", "Input line was too long", NULL);
+	frontend_of(s)->line_too_long(s);
+}
+
+void frontend_goodbye(struct session *s, const char *text)
+{
+	frontend_of(s)->goodbye(s, text);
 }
 
 /* Checks a whole input line; on refusal tells s why and returns false. */
@@ -68,7 +69,7 @@ static bool line_acceptable(struct session *s, const char *line, size_t len)
 	}
 	char text[128];
 	snprintf(text, sizeof text, "Line refused: %s; nothing was sent.", why);
-	notice_self(s, text);
+	frontend_of(s)->notice(s, text);
 	return false;
 }
 

@@ -26,11 +26,20 @@ void frontend_line(struct session *s, char *line, size_t len);
 /* The line being received was longer than allowed; its rest is dropped. */
 void frontend_line_too_long(struct session *s);
 
+/* Queues the last line s gets before the server closes the connection. */
+void frontend_goodbye(struct session *s, const char *text);
+
 struct frontend {
 	/* Queues what s gets after joining ch (topic and names, or a plain
 	 * welcome; then the history). ch->lock held: queue or add reply jobs
 	 * (reply.h) only; the caller pumps them after the join. */
 	void (*joined_locked)(struct session *s, struct channel *ch);
+	/* Tells s something from the server (a refused line, a note). */
+	void (*notice)(struct session *s, const char *text);
+	/* Tells s its line was longer than allowed (IRC: 417). */
+	void (*line_too_long)(struct session *s);
+	/* The last line s gets before the server closes (IRC: ERROR). */
+	void (*goodbye)(struct session *s, const char *text);
 };
 
 extern const struct frontend irc_frontend;

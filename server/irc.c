@@ -80,10 +80,19 @@ void send_self(struct session *s, const char *source, const char *command, ...)
 
 void notice_self(struct session *s, const char *text)
 {
-	if (s->kind == SESSION_PLAIN)
-		plain_say(s, "%s", text);
-	else
-		send_self(s, g_server.cfg.name, "NOTICE", session_target(s), text, NULL);
+	send_self(s, g_server.cfg.name, "NOTICE", session_target(s), text, NULL);
+}
+
+/* IRC: 417 (frontend.h). */
+static void irc_line_too_long(struct session *s)
+{
+	reply(s, "417", "Input line was too long", NULL);
+}
+
+/* IRC: ERROR (frontend.h). */
+static void irc_goodbye(struct session *s, const char *text)
+{
+	send_self(s, NULL, "ERROR", text, NULL);
 }
 
 void irc_refuse(struct session *s, enum chat_result r, const char *channel,
@@ -136,6 +145,9 @@ void irc_refuse(struct session *s, enum chat_result r, const char *channel,
 
 const struct frontend irc_frontend = {
 	.joined_locked = irc_joined_locked,
+	.notice = notice_self,
+	.line_too_long = irc_line_too_long,
+	.goodbye = irc_goodbye,
 };
 
 struct irc_command;

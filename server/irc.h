@@ -34,7 +34,7 @@ void reply(struct session *s, const char *numeric, ...) __attribute__((sentinel)
 void send_self(struct session *s, const char *source, const char *command, ...)
 	__attribute__((sentinel));
 
-/* Sends a NOTICE from the server to s (human-readable in plain mode too). */
+/* Sends a NOTICE from the server to s. */
 void notice_self(struct session *s, const char *text);
 
 /* A client's word echoed back in a reply (a nick, a channel name, a mask)

@@ -8,6 +8,7 @@
 #include "channel.h"
 #include "deliver.h"
 #include "frontend.h"
+#include "ircmsg.h"
 #include "log.h"
 #include "motd.h"
 #include "plain_cmd.h"
@@ -259,8 +260,25 @@ static void plain_joined_locked(struct session *s, struct channel *ch)
 	reply_add_history(s, ch);
 }
 
+/* A note from the server, or its last line before it closes, as a sentence
+ * (frontend.h). */
+static void plain_notice(struct session *s, const char *text)
+{
+	plain_say(s, "%s", text);
+}
+
+/* An over-long line (frontend.h). */
+static void plain_line_too_long(struct session *s)
+{
+	plain_say(s, "Error: that line was too long (at most %d bytes); it was not sent.",
+		  IRC_LINE_MAX - 2);
+}
+
 const struct frontend plain_frontend = {
 	.joined_locked = plain_joined_locked,
+	.notice = plain_notice,
+	.line_too_long = plain_line_too_long,
+	.goodbye = plain_notice,
 };
 
 /* --- logging in --- */

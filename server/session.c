@@ -542,14 +542,7 @@ static void send_final_error(struct session *s)
 		/* The peer holds part of a line; end it so ERROR stands alone. */
 		deliver_queue_line(s, s, "\r\n", 2);
 	}
-	if (s->kind == SESSION_PLAIN) {
-		char line[QUIT_REASON_MAX + 128];
-		int len = snprintf(line, sizeof line, "*** %s\r\n", text);
-		if (len > 0 && (size_t)len < sizeof line)
-			deliver_queue_line(s, s, line, (size_t)len);
-	} else {
-		send_self(s, NULL, "ERROR", text, NULL);
-	}
+	frontend_goodbye(s, text);
 	deliver_flush(s);
 }
 
