@@ -1,4 +1,4 @@
-/* fuzz_dispatch: the server's command dispatch — frontend_line() and every
+/* fuzz_dispatch: the server's command dispatch — intake_line() and every
  * handler behind it (IRC and plain mode, channel state, modes, streamed
  * replies) — fed lines as clients send them, with no worker thread and no
  * network.
@@ -33,17 +33,18 @@
 
 #include "chat.h"
 #include "clock.h"
-#include "frontend.h"
-#include "irc.h"
 #include "config.h"
 #include "deliver.h"
 #include "flushq.h"
+#include "frontend.h"
 #include "fuzz.h"
+#include "global.h"
+#include "intake.h"
+#include "irc_reply.h"
 #include "ircmsg.h"
 #include "log.h"
 #include "registry.h"
 #include "reply.h"
-#include "server.h"
 #include "session.h"
 #include "transport.h"
 #include "utf8.h"
@@ -158,7 +159,7 @@ static void send_line(struct client *c, const char *line, size_t len)
 	} else if (len > 0) {
 		memcpy(buf, line, len);
 		buf[len] = '\0';
-		frontend_line(c->s, buf, len);
+		intake_line(c->s, buf, len);
 	}
 	/* The worker reads nothing more until a streamed reply has ended. */
 	for (int n = 0; reply_busy(c->s) && !c->s->quitting; n++) {

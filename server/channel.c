@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "clock.h"
-#include "server.h"
+#include "global.h"
 #include "session.h"
 #include "xalloc.h"
 
@@ -266,4 +266,17 @@ void channels_unlock_all(struct channel **chs, size_t n)
 {
 	for (size_t i = n; i > 0; i--)
 		pthread_mutex_unlock(&chs[i - 1]->lock);
+}
+
+void channel_last_joined_except(struct session *s, const char *leaving,
+				char out[CHANNEL_LEN_MAX + 1])
+{
+	out[0] = '\0';
+	pthread_mutex_lock(&s->memb_lock);
+	for (size_t i = s->nchannels; i > 0; i--)
+		if (ircname_cmp(s->channels[i - 1]->name, leaving) != 0) {
+			snprintf(out, CHANNEL_LEN_MAX + 1, "%s", s->channels[i - 1]->name);
+			break;
+		}
+	pthread_mutex_unlock(&s->memb_lock);
 }

@@ -149,6 +149,12 @@ void channel_mode_string(const struct channel *ch, bool show_params, char *buf, 
  * free with channels_release). Takes s's memb_lock; hold no channel lock
  * whose membership of s matters afterwards: it may change once dropped. */
 size_t channels_of(struct session *s, struct channel ***out);
+/* The room s joined last other than `leaving` (by name), or "" (s's rooms
+ * are kept in join order). Takes s's memb_lock: callable with a room's lock
+ * held, not with s's q_lock. */
+void channel_last_joined_except(struct session *s, const char *leaving,
+				char out[CHANNEL_LEN_MAX + 1]);
+
 /* How many channels s is in (takes s's memb_lock). */
 size_t channels_count_of(struct session *s);
 /* Drops the references of channels_of() and frees the array. */

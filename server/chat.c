@@ -10,8 +10,8 @@
 #include "clock.h"
 #include "deliver.h"
 #include "frontend.h"
+#include "global.h"
 #include "registry.h"
-#include "server.h"
 #include "session.h"
 #include "utf8.h"
 #include "xalloc.h"
@@ -284,7 +284,10 @@ enum chat_result chat_kick(struct session *s, const char *name, const char *nick
 	const char *params[] = {ch->name, victim_nick, reason && reason[0] ? reason : s->nick};
 	struct outmsg out;
 	outmsg_init(&out, source.text, "KICK", 3, params);
+	char next_room[CHANNEL_LEN_MAX + 1];
+	channel_last_joined_except(ch->members[victim].session, ch->name, next_room);
 	out.about = ch->members[victim].session; /* reads it its own way (deliver.h) */
+	out.about_next_room = next_room;
 	channel_leave_unlock(s, ch->members[victim].session, ch, &out, true);
 	outmsg_release(&out);
 	channel_unref(ch);

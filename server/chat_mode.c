@@ -9,9 +9,9 @@
 #include "chat.h"
 #include "clock.h"
 #include "deliver.h"
+#include "global.h"
 #include "ircmsg.h"
 #include "registry.h"
-#include "server.h"
 #include "session.h"
 #include "xalloc.h"
 

@@ -6,8 +6,8 @@
 #include <string.h>
 
 #include "clock.h"
+#include "global.h"
 #include "registry.h"
-#include "server.h"
 #include "xalloc.h"
 
 /* Copies s's rooms (at most max) with its standing in each; returns how many

@@ -6,40 +6,18 @@
 
 #include "clock.h"
 #include "flushq.h"
+#include "global.h"
 #include "ircmsg.h"
 #include "log.h"
-#include "plain.h"
 #include "plain_render.h"
-#include "server.h"
 #include "session.h"
 #include "xalloc.h"
 
 
-void outmsg_init(struct outmsg *m, const char *source, const char *command, int nparams,
-		 const char *const *params)
-{
-	memset(m, 0, sizeof *m);
-	m->unix_ms = clock_unix_ms();
-	m->stamp = atomic_fetch_add(&g_server.next_stamp, 1) + 1;
-	m->source = source;
-	m->command = command;
-	m->nparams = nparams < OUTMSG_PARAMS_MAX ? nparams : OUTMSG_PARAMS_MAX;
-	for (int i = 0; i < m->nparams; i++)
-		m->params[i] = params[i];
-}
 
-void outmsg_release(struct outmsg *m)
+const char *param_printable(const char *p)
 {
-	/* Our own reference plus the reserved ones no recipient took. */
-	if (m->irc)
-		msgbuf_unref_n(m->irc, MSGBUF_RESERVE + 1 - m->irc_taken);
-	if (m->irc_time)
-		msgbuf_unref_n(m->irc_time, MSGBUF_RESERVE + 1 - m->irc_time_taken);
-	if (m->plain)
-		msgbuf_unref_n(m->plain, MSGBUF_RESERVE + 1 - m->plain_taken);
-	if (m->plain_other)
-		msgbuf_unref_n(m->plain_other, MSGBUF_RESERVE + 1 - m->plain_other_taken);
-	m->irc = m->irc_time = m->plain = m->plain_other = NULL;
+	return p[0] == '\0' || p[0] == ':' || strchr(p, ' ') ? "*" : p;
 }
 
 void deliver_time_tag(long long unix_ms, char *buf, size_t cap)
@@ -135,7 +113,7 @@ static struct msgbuf *rendering_for(struct outmsg *m, const struct session *to, 
 static struct msgbuf *plain_rendering_locked(struct outmsg *m, const struct session *to,
 					     int **taken)
 {
-	bool other = plain_render_names_room(m) && !plain_room_is_locked(to, m->params[0]);
+	bool other = plain_render_names_room(m) && !session_plain_room_is_locked(to, m->params[0]);
 	struct msgbuf **slot = other ? &m->plain_other : &m->plain;
 	*taken = other ? &m->plain_other_taken : &m->plain_taken;
 	if (!*slot) {
@@ -197,10 +175,10 @@ static void push_shared_locked(struct session *sender, struct session *to,
  * last among those left becomes current (plain.h). */
 static void deliver_kicked(struct session *sender, struct session *to, struct outmsg *m)
 {
-	char next[CHANNEL_LEN_MAX + 1], line[OUT_LINE_MAX];
-	plain_room_last_other(to, m->params[0], next);
+	char line[OUT_LINE_MAX];
+	const char *next = m->about_next_room ? m->about_next_room : "";
 	pthread_mutex_lock(&to->q_lock);
-	bool moved = plain_room_leave_locked(to, m->params[0], next);
+	bool moved = session_plain_room_leave_locked(to, m->params[0], next);
 	int len = plain_render_kicked(m, to->plain_room, moved, line, sizeof line);
 	if (len > 0 && !to->q_dead && to->q_stamp != m->stamp) {
 		struct msgbuf *buf = msgbuf_new(line, (size_t)len);

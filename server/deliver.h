@@ -19,38 +19,10 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "event.h"
 #include "msgbuf.h"
 
 struct session;
-
-#define OUTMSG_PARAMS_MAX 8
-
-/* Room for one outgoing line: a 512-byte IRC line plus the source prefix and
- * the server-time tag the server adds to what a client sent. */
-#define OUT_LINE_MAX 1024
-
-struct outmsg {
-	long long unix_ms;          /* when the server accepted it (server-time) */
-	unsigned long long stamp;   /* unique id, so a recipient gets it once */
-	const char *source;         /* "nick!user@host" or the server name */
-	const char *command;
-	int nparams;
-	const char *params[OUTMSG_PARAMS_MAX];
-	bool history;               /* a replayed line (tagged/marked as such) */
-	/* The one recipient this event is about when it reads it differently
-	 * from the others (the person a KICK removes), or NULL. */
-	const struct session *about;
-	/* Renderings made so far: IRC, IRC with server-time, plain text as
-	 * read in the room it concerns, plain text read from another room
-	 * ("[#room] ", see plain_render.h). */
-	struct msgbuf *irc, *irc_time, *plain, *plain_other;
-	int irc_taken, irc_time_taken, plain_taken, plain_other_taken; /* reserved refs used */
-};
-
-/* Prepares a message; params are borrowed until outmsg_release(). */
-void outmsg_init(struct outmsg *m, const char *source, const char *command, int nparams,
-		 const char *const *params);
-void outmsg_release(struct outmsg *m);
 
 /* Queues m for recipient to, at most once per stamp, and notes `to` in
  * sender's flush list if its queue needs writing. Caller holds the lock that
@@ -78,6 +50,12 @@ void deliver_flush(struct session *sender);
  * the command's convention wants it. Returns the length or -1. */
 int deliver_format(char *buf, size_t cap, const char *tags, const char *source,
 		   const char *command, int nparams, const char *const *params);
+
+/* A client's word echoed back in a reply (a nick, a channel name, a mask)
+ * may be empty, hold spaces or start with ':' when it came as a trailing
+ * parameter; none of those can be written as a middle parameter, so such a
+ * word is shown as "*" and the reply still goes out. Returns p or "*". */
+const char *param_printable(const char *p);
 
 /* The server-time tag value "time=..." for unix_ms into buf. */
 void deliver_time_tag(long long unix_ms, char *buf, size_t cap);

@@ -1,10 +1,6 @@
-/* frontend: the two front-ends seen from below — how a connection's lines
- * reach one, and what the chat core (chat.h) asks of one.
- *
- * The worker hands every line to frontend_line(), which checks what every
- * line must pass (no NUL, valid UTF-8, no control characters, the length
- * limit), decides on the first line whether the peer speaks IRC or plain
- * text, and passes the line to that front-end. A front-end (irc.c and its irc_*.c modules; plain.c) turns its users'
+/* frontend: the two front-ends seen from below — what the chat core
+ * (chat.h) and the worker ask of one, whichever it is. (How a line reaches
+ * one is intake.h.) A front-end (irc.c and its irc_*.c modules; plain.c) turns its users'
  * lines into chat operations and chat events and results into what its
  * users read. The core calls back into it at one point only, through this
  * table: what a joiner gets right after its JOIN, which must be queued
@@ -16,12 +12,6 @@
 
 struct session;
 struct channel;
-
-/* The first line every connection gets (a NOTICE a person can read too). */
-void frontend_greet(struct session *s);
-
-/* One framed input line (without CR LF; may hold NULs: len is the truth). */
-void frontend_line(struct session *s, char *line, size_t len);
 
 /* The line being received was longer than allowed; its rest is dropped. */
 void frontend_line_too_long(struct session *s);

@@ -9,11 +9,12 @@
 #include "channel.h"
 #include "chat.h"
 #include "clock.h"
-#include "irc.h"
 #include "deliver.h"
+#include "global.h"
+#include "irc_reply.h"
+#include "ircmsg.h"
 #include "registry.h"
 #include "reply.h"
-#include "server.h"
 #include "session.h"
 #include "utf8.h"
 #include "xalloc.h"
@@ -51,6 +52,16 @@ static void join_one(struct session *s, const char *name, const char *key)
 		irc_refuse(s, r, name, NULL);
 }
 
+/* Runs the deferred rest of a JOIN (reply.h), which join_defer_rest wrote. */
+static void join_rerun(struct session *s, char *line, size_t len)
+{
+	(void)len;
+	struct ircmsg m;
+	const char *reason;
+	if (ircmsg_parse(line, &m, &reason) == 0 && m.nparams >= 1)
+		cmd_join(s, &m);
+}
+
 /* A join's reply is still streaming: the channels after it are joined
  * once it is done (reply_add_line), so each one's replies stay in order. */
 static void join_defer_rest(struct session *s, const char *names, const char *keys)
@@ -64,7 +75,7 @@ static void join_defer_rest(struct session *s, const char *names, const char *ke
 		snprintf(line, sizeof line, "JOIN %s :%s", names, keys);
 	else
 		snprintf(line, sizeof line, "JOIN :%s", names);
-	reply_add_line(s, line);
+	reply_add_line(s, line, join_rerun);
 }
 
 /* JOIN #a,#b [key,key] (and JOIN 0: leave every channel). */

@@ -8,10 +8,11 @@
 #include "channel.h"
 #include "chat.h"
 #include "clock.h"
-#include "irc.h"
 #include "deliver.h"
+#include "global.h"
+#include "irc_reply.h"
+#include "ircmsg.h"
 #include "registry.h"
-#include "server.h"
 #include "session.h"
 #include "xalloc.h"
 

@@ -7,11 +7,12 @@
 
 #include "channel.h"
 #include "clock.h"
-#include "irc.h"
+#include "global.h"
+#include "irc_reply.h"
+#include "ircmsg.h"
 #include "motd.h"
 #include "registry.h"
 #include "reply.h"
-#include "server.h"
 #include "session.h"
 
 #define SERVER_VERSION "parley-" PARLEY_VERSION

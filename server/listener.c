@@ -14,11 +14,12 @@
 #include <unistd.h>
 
 #include "endpoint.h"
+#include "global.h"
 #include "log.h"
-#include "server.h"
 #include "session.h"
 #include "strmap.h"
 #include "transport.h"
+#include "worker.h"
 #include "xalloc.h"
 
 #define ACCEPT_BATCH 64

@@ -8,11 +8,11 @@
 
 #include "chat.h"
 #include "chat_query.h"
+#include "global.h"
 #include "ircmsg.h"
-#include "plain.h"
 #include "plain_info.h"
+#include "plain_user.h"
 #include "reply.h"
-#include "server.h"
 #include "session.h"
 
 /* s's current room into room, or says there is none and returns false. */

@@ -13,8 +13,6 @@
 struct session;
 
 /* Rooms /list shows (the biggest), and members /names shows (the first). */
-#define PLAIN_LIST_MAX 50
-#define PLAIN_NAMES_MAX 100
 
 /* Runs a /command line (without its '/'). */
 void plain_command(struct session *s, char *line);

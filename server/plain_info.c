@@ -7,10 +7,9 @@
 
 #include "chat_query.h"
 #include "clock.h"
+#include "global.h"
 #include "ircmsg.h"
-#include "plain.h"
-#include "plain_cmd.h"
-#include "server.h"
+#include "plain_user.h"
 #include "xalloc.h"
 
 #define WRAP_BUDGET 400 /* bytes of a wrapped line before the next one begins */

@@ -1,11 +1,14 @@
 /* plain_info: the read-only commands of plain mode — /names (and /who),
  * /list, /whois, /rooms — rendered as sentences from chat_query.h
  * snapshots. Long lists are wrapped over several "***" lines and bounded
- * (plain_cmd.h: PLAIN_LIST_MAX, PLAIN_NAMES_MAX), ending with how many more
+ * (PLAIN_LIST_MAX, PLAIN_NAMES_MAX), ending with how many more
  * there are. Called by the session's worker thread; each takes the words
  * after its command. */
 #ifndef PARLEY_PLAIN_INFO_H
 #define PARLEY_PLAIN_INFO_H
+
+#define PLAIN_LIST_MAX 50
+#define PLAIN_NAMES_MAX 100
 
 struct session;
 

@@ -5,7 +5,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "deliver.h"
+#include "event.h"
 #include "textsafe.h"
 
 #define PLAIN_LINE_MAX 1024

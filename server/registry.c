@@ -5,8 +5,8 @@
 #include <string.h>
 
 #include "channel.h"
+#include "global.h"
 #include "history.h"
-#include "server.h"
 #include "session.h"
 #include "strmap.h"
 

@@ -8,14 +8,12 @@
 #include <time.h>
 
 #include "channel.h"
-#include "frontend.h"
-#include "irc.h"
 #include "deliver.h"
+#include "global.h"
 #include "history.h"
 #include "ircmsg.h"
 #include "plain_render.h"
 #include "registry.h"
-#include "server.h"
 #include "session.h"
 #include "xalloc.h"
 
@@ -36,6 +34,7 @@ struct reply_job {
 	unsigned long long joined;     /* WHO #channel, NAMES: last member sent */
 	unsigned long long channel_id; /* HISTORY: the room joined (ids are never reused) */
 	struct history_cursor cursor;  /* HISTORY: the messages still to send */
+	reply_line_fn *run;            /* LINE: who runs it */
 };
 
 /* The session's FIFO of jobs; it exists only while jobs are left. */
@@ -149,9 +148,9 @@ static void job_free(struct reply_job *j)
 	free(j);
 }
 
-void reply_add_line(struct session *s, const char *line)
+void reply_add_line(struct session *s, const char *line, reply_line_fn *run)
 {
-	job_add(s, REPLY_LINE, line);
+	job_add(s, REPLY_LINE, line)->run = run;
 }
 
 bool reply_busy(const struct session *s)
@@ -509,8 +508,9 @@ static void run_line(struct session *s, struct reply_job *j)
 	char line[IRC_LINE_MAX];
 	size_t len = strlen(j->arg);
 	memcpy(line, j->arg, len + 1);
+	reply_line_fn *run = j->run;
 	free(j);
-	frontend_line(s, line, len);
+	run(s, line, len);
 }
 
 /* Renders and queues one chunk of the first job; true when the job is done. */

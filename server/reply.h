@@ -30,6 +30,7 @@
 #define PARLEY_REPLY_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 struct session;
 struct channel;
@@ -56,9 +57,10 @@ void reply_add_names(struct session *s, const char *channels);
  * while s stays a member. */
 void reply_add_history(struct session *s, struct channel *ch);
 
-/* The rest of a command, to run (as if the client sent it) after the jobs
- * already queued. */
-void reply_add_line(struct session *s, const char *line);
+/* The rest of a command, to be run by run(s, line, len) — as if the client
+ * had sent it — after the jobs already queued. */
+typedef void reply_line_fn(struct session *s, char *line, size_t len);
+void reply_add_line(struct session *s, const char *line, reply_line_fn *run);
 
 /* Renders chunks while jobs are left and the queue is below the low-water
  * mark. Returns true if it queued anything (the client is reading). Does

@@ -15,19 +15,19 @@
 
 #include "clock.h"
 #include "flushq.h"
+#include "global.h"
 #include "listener.h"
 #include "log.h"
 #include "motd.h"
 #include "registry.h"
 #include "session.h"
+#include "worker.h"
 #include "xalloc.h"
 
 #define ACCEPT_PAUSE_MS 100
 /* Descriptors kept free beside one per connection: a refused newcomer in
  * flight, the reserve being reopened, a MOTD being re-read, some slack. */
 #define FD_SPARE 8
-
-struct server g_server;
 
 /* Blocks the stop signals, SIGHUP and the workers' wake signal in every
  * thread, and returns a signalfd for the first two. */

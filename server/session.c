@@ -1,7 +1,6 @@
-/* session: see session.h. The worker thread's loop lives here: wait on the
- * connection (transport_wait) and the wake-up signal, read and frame lines,
- * hand them to commands, write the queue, keep the timers. Every byte goes
- * through the transport (transport.h); nothing here knows it is TCP. */
+/* session: see session.h. A connected person's state and its outbound
+ * queue; the thread that serves it is in worker.c. Every byte goes through
+ * the transport (transport.h); nothing here knows it is TCP. */
 #include "session.h"
 
 #include <errno.h>
@@ -10,41 +9,17 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 
-#include "channel.h"
-#include "chat.h"
 #include "clock.h"
-#include "frontend.h"
-#include "irc.h"
-#include "deliver.h"
-#include "flushq.h"
+#include "global.h"
 #include "ircmsg.h"
 #include "log.h"
-#include "reply.h"
-#include "server.h"
 #include "transport.h"
 #include "xalloc.h"
 
 /* A tag section of up to 8191 bytes plus a 512-byte IRC line (less CR LF). */
 #define INPUT_LINE_MAX (IRC_TAGS_MAX + IRC_LINE_MAX - 2)
 #define IOV_BATCH 64
-#define SHUTDOWN_FLUSH_MS 2000
-#define QUIT_FLUSH_MS 1000
-#define LINGER_MS 1000
-#define FLUSH_BATCH_LINES 16
-#define TRIM_QUIET_MS 1000
-#define PAGE 4096
-#define TRIM_MARGIN 512
-/* Kept out of the loop's frames, which must stay small while idle. */
-#define COLD __attribute__((noinline, cold))
-
-/* Workers keep no big buffers on the stack; sanitizers need more room. */
-#ifdef PARLEY_SANITIZED
-#define SESSION_STACK_SIZE (1024 * 1024)
-#else
-#define SESSION_STACK_SIZE (128 * 1024)
-#endif
 
 struct session *session_new(const struct transport *t, const struct sockaddr *peer,
 			    socklen_t peer_len)
@@ -96,27 +71,7 @@ void session_unref(struct session *s)
 	free(s->quit_reason);
 	free(s->realname);
 	free(s->flush_list);
-	reply_free(s);
 	free(s);
-}
-
-/* The signal mask a worker waits with: its own, less the wake signal. */
-static sigset_t wait_mask;
-
-static void on_wake_signal(int sig)
-{
-	(void)sig; /* its only job is to end the worker's ppoll() */
-}
-
-void session_signals_init(const sigset_t *blocked)
-{
-	struct sigaction sa;
-	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = on_wake_signal;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SESSION_WAKE_SIGNAL, &sa, NULL);
-	wait_mask = *blocked;
-	sigdelset(&wait_mask, SESSION_WAKE_SIGNAL);
 }
 
 void session_wake(struct session *s)
@@ -197,8 +152,7 @@ void session_flush(struct session *s)
 	pthread_mutex_unlock(&s->q_lock);
 }
 
-/* Waits until no other thread is writing the queue; q_lock held. */
-static void queue_wait_idle(struct session *s)
+void session_queue_wait_idle(struct session *s)
 {
 	while (s->q_flushing)
 		pthread_cond_wait(&s->q_flushed, &s->q_lock);
@@ -246,417 +200,15 @@ struct source session_source(const struct session *s)
 	return src;
 }
 
-/* Writes the own queue now; returns true if data is left (watch POLLOUT). */
-static bool write_own_queue(struct session *s)
+bool session_plain_room_is_locked(const struct session *s, const char *room)
 {
-	pthread_mutex_lock(&s->q_lock);
-	bool left = false;
-	if (s->q_flushing) {
-		/* Another thread is writing; it wakes us if it leaves data. */
-		s->q_armed = false;
-	} else if (!s->q_dead) {
-		s->q_armed = true;
-		session_queue_write(s);
-		left = !outq_empty(&s->q);
-		if (!left)
-			s->q_armed = false;
-	}
-	pthread_mutex_unlock(&s->q_lock);
-	return left;
+	return s->plain_room[0] && ircname_cmp(s->plain_room, room) == 0;
 }
 
-/* Handles complete lines already buffered, as far as flood control allows.
- * Returns how many ms to wait before reading may go on (0: read now). */
-__attribute__((noinline)) static long long process_lines(struct session *s)
+bool session_plain_room_leave_locked(struct session *s, const char *room, const char *next)
 {
-	/* Queue a batch of lines before writing: every recipient then gets the
-	 * batch in one send instead of one send per line. Bounded, so the first
-	 * line of a long burst is not held back for long. */
-	int batched = 0;
-	/* While a reply streams, later commands wait (their replies would
-	 * otherwise overtake it); reading stops too, so TCP pushes back. */
-	while (!s->quitting && !reply_busy(s)) {
-		if (batched == FLUSH_BATCH_LINES) {
-			deliver_flush(s);
-			batched = 0;
-		}
-		if (g_server.cfg.flood) {
-			long long wait = tokenbucket_wait_ms(&s->flood, clock_mono_ms());
-			if (wait > 0)
-				return wait;
-		}
-		char *line;
-		size_t len;
-		enum linebuf_status st = linebuf_next(&s->in, &line, &len);
-		if (st == LINEBUF_NONE)
-			return 0;
-		if (g_server.cfg.flood)
-			tokenbucket_take(&s->flood, clock_mono_ms());
-		if (st == LINEBUF_TOO_LONG)
-			frontend_line_too_long(s);
-		else if (len > 0)
-			frontend_line(s, line, len);
-		log_later_flush(); /* what the command noted under locks */
-		if (batched++ == 0) { /* once per batch: a clock read per line is waste */
-			s->busy_since_trim = true;
-			s->busy_mono_ms = clock_mono_ms();
-		}
-	}
-	return 0;
-}
-
-/* Reads what the socket has; returns false when the connection ended. */
-__attribute__((noinline)) static bool read_input(struct session *s)
-{
-	size_t avail;
-	char *space = linebuf_space(&s->in, &avail);
-	ssize_t n = transport_read(&s->t, space, avail);
-	if (n > 0) {
-		linebuf_commit(&s->in, (size_t)n);
-		s->last_read_mono_ms = clock_mono_ms();
-		s->ping_sent_mono_ms = 0;
-		return true;
-	}
-	if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))
-		return true;
-	char reason[128];
-	if (n == 0)
-		snprintf(reason, sizeof reason, "%s",
-			 linebuf_pending(&s->in) ? "Connection closed mid-line"
-						 : "Connection closed");
-	else
-		snprintf(reason, sizeof reason, "Read error: %s", strerror(errno));
-	session_quit(s, reason);
-	return false;
-}
-
-/* Registration deadline and PING liveness. Returns ms until the next check. */
-__attribute__((noinline)) static long long check_timers(struct session *s)
-{
-	long long now = clock_mono_ms();
-	long long interval = (long long)g_server.cfg.ping_interval * 1000;
-	if (!s->registered) {
-		long long waited = now - s->connected_mono_ms;
-		long long limit = (long long)g_server.cfg.reg_timeout * 1000;
-		if (waited >= limit) {
-			session_quit(s, "Registration timeout");
-			return 0;
-		}
-		return limit - waited;
-	}
-	if (s->kind == SESSION_PLAIN)
-		return -1; /* TCP keepalive watches plain connections */
-	if (s->ping_sent_mono_ms) {
-		long long left = s->ping_sent_mono_ms + interval - now;
-		if (left <= 0) {
-			char reason[64];
-			snprintf(reason, sizeof reason, "Ping timeout: %d seconds",
-				 g_server.cfg.ping_interval);
-			session_quit(s, reason);
-			return 0;
-		}
-		return left;
-	}
-	long long idle_left = s->last_read_mono_ms + interval - now;
-	if (idle_left <= 0) {
-		send_self(s, NULL, "PING", g_server.cfg.name, NULL);
-		s->ping_sent_mono_ms = now;
-		return interval;
-	}
-	return idle_left;
-}
-
-/* Gives the kernel back the worker's idle memory: the stack pages below the
- * current frame (registration, NAMES and friends touch a few pages, waiting
- * needs less than one), the input buffer, the empty queue's ring. With
- * thousands of mostly idle connections this is most of the server's memory.
- * Done once the worker has been quiet for TRIM_QUIET_MS after handling
- * lines; returns how many ms until then (-1: nothing to do). */
-static long long trim_idle_memory(struct session *s)
-{
-	if (!s->busy_since_trim)
-		return -1;
-	long long quiet = clock_mono_ms() - s->busy_mono_ms;
-	if (quiet < TRIM_QUIET_MS)
-		return TRIM_QUIET_MS - quiet;
-	s->busy_since_trim = false;
-	linebuf_shrink(&s->in);
-	pthread_mutex_lock(&s->q_lock);
-	if (!s->q_flushing)
-		outq_shrink(&s->q);
-	pthread_mutex_unlock(&s->q_lock);
-	if (s->nflush == 0) {
-		free(s->flush_list);
-		s->flush_list = NULL;
-		s->flush_cap = 0;
-	}
-#ifndef PARLEY_SANITIZED
-	/* Keep the page holding this frame, and the one below if madvise's own
-	 * small frame may reach into it; everything lower is unused stack. */
-	char here;
-	uintptr_t keep_from = ((uintptr_t)&here - TRIM_MARGIN) & ~(uintptr_t)(PAGE - 1);
-	uintptr_t low = ((uintptr_t)s->stack_low + PAGE - 1) & ~(uintptr_t)(PAGE - 1);
-	if (s->stack_low && keep_from > low)
-		madvise((void *)low, keep_from - low, MADV_DONTNEED);
-#endif
-	return -1;
-}
-
-/* Smallest positive of two timeouts, -1 meaning none. */
-static long long timeout_min(long long a, long long b)
-{
-	if (a < 0)
-		return b;
-	if (b < 0)
-		return a;
-	return a < b ? a : b;
-}
-
-/* Picks up what other threads flagged: a failed write or SendQ overflow. */
-COLD static void check_queue_flags(struct session *s)
-{
-	pthread_mutex_lock(&s->q_lock);
-	bool exceeded = s->q_sendq_exceeded;
-	int error = s->q_error;
-	pthread_mutex_unlock(&s->q_lock);
-	if (exceeded) {
-		atomic_fetch_add(&g_server.sendq_kills, 1);
-		char remote[ENDPOINT_STR_MAX];
-		session_remote(s, remote, sizeof remote);
-		log_limited(LOG_WARN, LOG_LIMIT_BURST,
-			    "session %lu (%s, %s): SendQ exceeded (limit %zu bytes), disconnecting",
-			    s->id, session_target(s), remote, g_server.cfg.sendq);
-		session_quit(s, "SendQ exceeded");
-	} else if (error) {
-		char reason[128];
-		snprintf(reason, sizeof reason, "Write error: %s", strerror(error));
-		session_quit(s, reason);
-	}
-}
-
-/* Queues the next chunks of a streamed reply as far as the queue has room,
- * and writes them. Returns true when the reply ended. */
-COLD static bool stream_more(struct session *s)
-{
-	if (reply_pump(s)) {
-		/* The client reads what it asked for: it is alive, though the
-		 * PONG to a PING would wait behind the reply unread. */
-		s->last_read_mono_ms = clock_mono_ms();
-		s->ping_sent_mono_ms = 0;
-		s->busy_since_trim = true;
-		s->busy_mono_ms = s->last_read_mono_ms;
-	}
-	deliver_flush(s);
-	return !reply_busy(s);
-}
-
-/* Waits for input, writability, a wake-up or a timer; handles what came. */
-static void serve_once(struct session *s)
-{
-	long long flood_wait = process_lines(s);
-	if (s->quitting)
-		return;
-	long long timeout = timeout_min(check_timers(s), flood_wait > 0 ? flood_wait : -1);
-	deliver_flush(s); /* the batch of lines just handled, a PING the timers queued */
-	if (s->quitting)
-		return;
-	if (reply_busy(s) && stream_more(s))
-		timeout = 0; /* done: lines read meanwhile are waiting in the buffer */
-	bool want_out = write_own_queue(s);
-	if (reply_busy(s))
-		want_out = true; /* the socket draining is what resumes the reply */
-	timeout = timeout_min(timeout, trim_idle_memory(s));
-	if (flushq_wants_help())
-		timeout = 0; /* others' queues wait and nobody writes them: come back */
-	bool read_more = flood_wait <= 0 && !reply_busy(s);
-	unsigned want = (read_more ? TRANSPORT_READ : 0) | (want_out ? TRANSPORT_WRITE : 0);
-	int found = transport_wait(&s->t, want, timeout, &wait_mask);
-	if (found < 0) {
-		if (errno != EINTR) {
-			session_quit(s, "Internal error: poll failed");
-			return;
-		}
-		/* Woken: the handler's frame went below the idle stack. */
-		s->busy_since_trim = true;
-		s->busy_mono_ms = clock_mono_ms();
-	} else if (found & TRANSPORT_READ) {
-		read_input(s);
-	}
-	check_queue_flags(s);
-}
-
-/* Tries, for a bounded time, to get the queue onto the wire before closing. */
-static void flush_before_close(struct session *s, long long budget_ms)
-{
-	long long deadline = clock_mono_ms() + budget_ms;
-	for (;;) {
-		if (!write_own_queue(s))
-			return;
-		long long left = deadline - clock_mono_ms();
-		if (left <= 0)
-			return;
-		int found = transport_wait(&s->t, TRANSPORT_WRITE, left, NULL);
-		if (found <= 0 || (found & TRANSPORT_HANGUP))
-			return;
-	}
-}
-
-/* Sends FIN, then reads and discards until the peer closes too (bounded).
- * Closing with unread input would send RST, and a peer that gets RST may
- * lose what we sent last, the ERROR line above all. A peer still open after
- * LINGER_MS that has acknowledged everything (FIN included) is reset: it has
- * had its time to read, and netcat-openbsd, whose input is a terminal, would
- * otherwise sit in CLOSE-WAIT until its user presses Enter. */
-static void linger_close(struct session *s)
-{
-	transport_shutdown_write(&s->t);
-	long long deadline = clock_mono_ms() + LINGER_MS;
-	char sink[4096];
-	for (;;) {
-		long long left = deadline - clock_mono_ms();
-		if (left <= 0 || transport_wait(&s->t, TRANSPORT_READ, left, NULL) <= 0)
-			break;
-		ssize_t n = transport_read(&s->t, sink, sizeof sink);
-		if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR))
-			return;
-	}
-	transport_close_hard_if_delivered(&s->t);
-}
-
-/* Says goodbye with ERROR; for a SendQ overflow the queue is abandoned. */
-static void send_final_error(struct session *s)
-{
-	char text[QUIT_REASON_MAX + 96];
-	snprintf(text, sizeof text, "Closing link: %s (%s)", s->host, s->quit_reason);
-	pthread_mutex_lock(&s->q_lock);
-	queue_wait_idle(s);
-	bool abandoned = s->q_sendq_exceeded;
-	bool mid_line = s->q.offset > 0;
-	if (abandoned) {
-		outq_free(&s->q);
-		outq_init(&s->q);
-		s->q_dead = false;
-	}
-	pthread_mutex_unlock(&s->q_lock);
-	if (abandoned && mid_line) {
-		/* The peer holds part of a line; end it so ERROR stands alone. */
-		deliver_queue_line(s, s, "\r\n", 2);
-	}
-	frontend_goodbye(s, text);
-	deliver_flush(s);
-}
-
-/* The end of a session: leave the server's state, say goodbye, close. */
-COLD static void session_finish(struct session *s)
-{
-	bool shutting_down = atomic_load(&g_server.shutting_down);
-	reply_free(s);
-	chat_leave(s, s->quit_reason);
-	deliver_flush(s);
-	send_final_error(s);
-	bool read_failed = strncmp(s->quit_reason, "Connection closed", 17) == 0 ||
-			   strncmp(s->quit_reason, "Read error", 10) == 0;
-	if (!read_failed && !s->q_error) {
-		flush_before_close(s, shutting_down ? SHUTDOWN_FLUSH_MS : QUIT_FLUSH_MS);
-		linger_close(s);
-	}
-	int fd = s->fd;
-	char local[ENDPOINT_STR_MAX], remote[ENDPOINT_STR_MAX];
-	session_local(s, local, sizeof local);
-	session_remote(s, remote, sizeof remote);
-	pthread_mutex_lock(&s->q_lock);
-	s->q_dead = true; /* from here on nobody starts writing to the transport */
-	queue_wait_idle(s);
-	outq_free(&s->q);
-	outq_init(&s->q);
-	transport_close(&s->t);
-	pthread_mutex_unlock(&s->q_lock);
-	log_limited(LOG_INFO, LOG_CONNECTION_BURST, "session %lu (%s, %s) closed: %s", s->id,
-		    session_target(s), remote, s->quit_reason);
-	if (g_server.cfg.trace)
-		log_trace("close(fd %d): connection %s <-> %s ended (%s)", fd, local, remote,
-		       s->quit_reason);
-}
-
-/* Notes where the worker's stack ends, for trim_idle_memory(). */
-static void stack_bounds_note(struct session *s)
-{
-	pthread_attr_t attr;
-	void *addr;
-	size_t size;
-	if (pthread_getattr_np(pthread_self(), &attr) != 0)
-		return;
-	if (pthread_attr_getstack(&attr, &addr, &size) == 0)
-		s->stack_low = addr;
-	pthread_attr_destroy(&attr);
-}
-
-/* --trace: the worker's first words. */
-COLD static void trace_started(const struct session *s)
-{
-	char local[ENDPOINT_STR_MAX], remote[ENDPOINT_STR_MAX];
-	session_local(s, local, sizeof local);
-	session_remote(s, remote, sizeof remote);
-	log_trace("worker thread %lu started: it owns fd %d (%s <-> %s)", s->id, s->fd,
-	       local, remote);
-}
-
-/* What session_start hands the new thread. */
-struct session_start {
-	struct session *s;
-	session_finished_fn *finished;
-	void *arg;
-};
-
-/* The worker thread's body. */
-static void *session_main(void *start_arg)
-{
-	struct session_start start = *(struct session_start *)start_arg;
-	free(start_arg);
-	struct session *s = start.s;
-	stack_bounds_note(s);
-	pthread_mutex_lock(&s->q_lock);
-	s->q_worker = pthread_self();
-	s->q_worker_running = true;
-	pthread_mutex_unlock(&s->q_lock);
-	if (g_server.cfg.trace)
-		trace_started(s);
-	frontend_greet(s);
-	deliver_flush(s);
-	while (!s->quitting) {
-		if (atomic_load(&g_server.shutting_down)) {
-			session_quit(s, "Server shutting down");
-			break;
-		}
-		serve_once(s);
-	}
-	session_finish(s);
-	log_later_flush();
-	if (g_server.cfg.trace)
-		log_trace("worker thread %lu exits", s->id);
-	pthread_mutex_lock(&s->q_lock);
-	s->q_worker_running = false; /* no more signals: the thread is about to end */
-	pthread_mutex_unlock(&s->q_lock);
-	/* Tell the starter, which joins this thread and drops its reference. */
-	start.finished(s, start.arg);
-	return NULL;
-}
-
-int session_start(struct session *s, session_finished_fn *finished, void *arg)
-{
-	/* Handed over on the heap rather than kept in struct session: it is
-	 * needed twice, and every idle connection would carry it. */
-	struct session_start *start = xmalloc(sizeof *start);
-	*start = (struct session_start){.s = s, .finished = finished, .arg = arg};
-	pthread_attr_t attr;
-	pthread_attr_init(&attr);
-	pthread_attr_setstacksize(&attr, SESSION_STACK_SIZE);
-	int err = pthread_create(&s->thread, &attr, session_main, start);
-	pthread_attr_destroy(&attr);
-	if (err) {
-		free(start);
-		errno = err;
-		return -1;
-	}
-	return 0;
+	if (!session_plain_room_is_locked(s, room))
+		return false;
+	snprintf(s->plain_room, sizeof s->plain_room, "%s", next);
+	return true;
 }

@@ -141,26 +141,11 @@ struct session *session_new(const struct transport *t, const struct sockaddr *pe
 struct session *session_ref(struct session *s);
 void session_unref(struct session *s);
 
-/* Called on the worker thread as its very last act, after the connection
- * was closed and the session left the server's state: the starter may now
- * join s->thread (pthread_join returns at once or soon) and drop its
- * reference. Must not block. */
-typedef void session_finished_fn(struct session *s, void *arg);
-
-/* Starts the worker thread, which calls finished(s, arg) when it ends.
- * Returns 0, or -1 with errno set (then finished is never called). */
-int session_start(struct session *s, session_finished_fn *finished, void *arg);
-
 /* The signal that wakes a worker from its wait. Every thread keeps it
  * blocked; a worker unblocks it only inside ppoll(), so a wake sent at any
  * other moment stays pending and ends the next wait at once. Set up by
- * session_signals_init() before the first worker starts. */
+ * session_signals_init() (worker.h) before the first worker starts. */
 #define SESSION_WAKE_SIGNAL SIGUSR1
-
-/* Installs the (empty) handler. blocked is the mask every thread runs with
- * (the caller has set it, the wake signal included); workers wait with the
- * same mask less the wake signal. */
-void session_signals_init(const sigset_t *blocked);
 
 /* Wakes the worker (queue needs writing, SendQ exceeded, write error) if it
  * is still running. Caller holds q_lock. */
@@ -176,6 +161,9 @@ void session_wake_unlocked(struct session *s);
  * data is left and the worker is not yet watching for writability, it is
  * woken. */
 void session_queue_write(struct session *s);
+
+/* Waits until no other thread is writing the queue; q_lock held. */
+void session_queue_wait_idle(struct session *s);
 
 /* Takes q_lock and writes the queue (session_queue_write) unless the
  * connection is closing. */
@@ -204,5 +192,14 @@ struct source {
 	char text[SESSION_SOURCE_MAX];
 };
 struct source session_source(const struct session *s);
+
+/* --- plain mode's current room (plain_room above; plain.h says how it moves) --- */
+
+/* Any thread, s's q_lock held: is room s's current room? */
+bool session_plain_room_is_locked(const struct session *s, const char *room);
+
+/* Any thread, s's q_lock held: s leaves room (a KICK); if it was current,
+ * next (from channel_last_joined_except, channel.h) becomes current and true is returned. */
+bool session_plain_room_leave_locked(struct session *s, const char *room, const char *next);
 
 #endif

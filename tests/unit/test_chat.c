@@ -18,10 +18,10 @@
 #include "clock.h"
 #include "config.h"
 #include "flushq.h"
+#include "global.h"
 #include "log.h"
 #include "registry.h"
 #include "reply.h"
-#include "server.h"
 #include "session.h"
 #include "transport.h"
 

@@ -14,9 +14,9 @@
 #include "chat.h"
 #include "chat_query.h"
 #include "config.h"
+#include "global.h"
 #include "registry.h"
 #include "reply.h"
-#include "server.h"
 #include "session.h"
 #include "transport.h"
 

@@ -1,0 +1,4 @@
+/* global: see global.h. */
+#include "global.h"
+
+struct server g_server;
