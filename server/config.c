@@ -42,6 +42,13 @@ static const char usage_text[] =
 	"                           lines of any room go first (default 64m)\n"
 	"  -r, --default-room ROOM  room plain-text users land in (default #lobby)\n"
 	"  -t, --trace              narrate every socket step on stdout (classroom mode)\n"
+	"      --step               (classroom) accept a waiting connection only when Enter is\n"
+	"                           pressed on the server's terminal, saying how many wait in\n"
+	"                           the backlog; implies --trace\n"
+	"      --iterative          (classroom) no worker threads: the main thread serves one\n"
+	"                           client until it leaves, then accepts the next; implies --trace\n"
+	"      --backlog N          listen()'s backlog: connections the kernel completes before\n"
+	"                           accept() takes them (default 4096, the system may cap it)\n"
 	"  -l, --log-level LEVEL    error, warn, info or debug (default info)\n"
 	"      --reg-timeout SECS   time allowed to register (default 30)\n"
 	"      --ping-interval SECS idle time before PING; as long again for the PONG (default 120)\n"
@@ -57,6 +64,9 @@ enum {
 	OPT_MAX_CHANNELS_PER_USER,
 	OPT_HISTORY_MEMORY,
 	OPT_ANNOUNCE_MAX,
+	OPT_STEP,
+	OPT_ITERATIVE,
+	OPT_BACKLOG,
 };
 
 static const struct option long_options[] = {
@@ -80,6 +90,9 @@ static const struct option long_options[] = {
 	{"max-channels-per-user", required_argument, NULL, OPT_MAX_CHANNELS_PER_USER},
 	{"history-memory", required_argument, NULL, OPT_HISTORY_MEMORY},
 	{"announce-max", required_argument, NULL, OPT_ANNOUNCE_MAX},
+	{"step", no_argument, NULL, OPT_STEP},
+	{"iterative", no_argument, NULL, OPT_ITERATIVE},
+	{"backlog", required_argument, NULL, OPT_BACKLOG},
 	{"help", no_argument, NULL, 'h'},
 	{"version", no_argument, NULL, 'V'},
 	{NULL, 0, NULL, 0},
@@ -213,6 +226,7 @@ static void config_defaults(struct config *cfg)
 	cfg->max_channels = 10000;
 	cfg->max_channels_per_user = 50;
 	cfg->announce_max = 1000;
+	cfg->backlog = 4096;
 	cfg->sendq = 1024 * 1024;
 	cfg->flood = true;
 	cfg->flood_rate = 5;
@@ -298,6 +312,17 @@ static int apply_option(struct config *cfg, int opt, const char *arg, char **err
 		if (parse_int(arg, 1, 1000, &v) < 0)
 			goto bad;
 		cfg->max_channels_per_user = (int)v;
+		return 0;
+	case OPT_STEP:
+		cfg->step = cfg->trace = true;
+		return 0;
+	case OPT_ITERATIVE:
+		cfg->iterative = cfg->trace = true;
+		return 0;
+	case OPT_BACKLOG:
+		if (parse_int(arg, 1, 65535, &v) < 0)
+			goto bad;
+		cfg->backlog = (int)v;
 		return 0;
 	case OPT_ANNOUNCE_MAX:
 		if (parse_int(arg, 0, 1000000, &v) < 0)

@@ -33,6 +33,9 @@ struct config {
 	size_t history_memory;             /* bytes of history, all rooms together */
 	char default_room[64];
 	bool trace;
+	bool step;                         /* --step: accept only when Enter is pressed */
+	bool iterative;                    /* --iterative: no workers; serve one client at a time */
+	int backlog;                       /* listen()'s backlog */
 	enum log_level log_level;
 	int reg_timeout;                   /* seconds */
 	int ping_interval;                 /* seconds */

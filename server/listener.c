@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -22,7 +23,6 @@
 #include "worker.h"
 #include "xalloc.h"
 
-#define ACCEPT_BATCH 64
 
 static struct strmap *per_address; /* host -> (intptr_t) connections */
 static int reserve_fd = -1;        /* spare descriptor, given up on EMFILE */
@@ -48,7 +48,7 @@ static int listen_on(struct sockaddr_storage *addr, socklen_t len, char **error)
 	if (fd >= 0 && setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on) == 0 &&
 	    (addr->ss_family != AF_INET6 ||
 	     setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &on, sizeof on) == 0) &&
-	    bind(fd, (struct sockaddr *)addr, len) == 0 && listen(fd, SOMAXCONN) == 0)
+	    bind(fd, (struct sockaddr *)addr, len) == 0 && listen(fd, g_server.cfg.backlog) == 0)
 		return fd;
 	char buf[256];
 	snprintf(buf, sizeof buf, "cannot listen on %s: %s", where, strerror(errno));
@@ -284,6 +284,17 @@ void listener_wake_all(void)
 	free(all);
 }
 
+int listener_backlog(int listen_fd)
+{
+	/* For a listening socket Linux reports its accept queue in TCP_INFO:
+	 * tcpi_unacked is how many wait, tcpi_sacked the backlog's size. */
+	struct tcp_info info;
+	socklen_t len = sizeof info;
+	if (getsockopt(listen_fd, IPPROTO_TCP, TCP_INFO, &info, &len) < 0)
+		return -1;
+	return (int)info.tcpi_unacked;
+}
+
 void listener_cleanup(void)
 {
 	if (reserve_fd >= 0)
@@ -295,6 +306,18 @@ void listener_cleanup(void)
 	if (sessions.finished_fd >= 0)
 		close(sessions.finished_fd);
 	sessions.finished_fd = -1;
+}
+
+/* --iterative: serves s on this thread until it leaves, then forgets it. */
+static void serve_here(struct session *s, const char *host)
+{
+	session_serve_here(s);
+	pthread_mutex_lock(&sessions.lock);
+	live_remove_locked(s);
+	pthread_mutex_unlock(&sessions.lock);
+	atomic_fetch_sub(&g_server.sessions_alive, 1);
+	address_add(host, -1);
+	session_unref(s);
 }
 
 /* Checks limits, creates the session and starts its worker. */
@@ -326,6 +349,10 @@ static void admit(int listen_fd, int fd, struct sockaddr_storage *peer, socklen_
 	live_add(s);
 	atomic_fetch_add(&g_server.sessions_alive, 1);
 	address_add(host, 1);
+	if (g_server.cfg.iterative) {
+		serve_here(s, host);
+		return;
+	}
 	if (session_start(s, session_finished, NULL) < 0) {
 		log_limited(LOG_ERROR, LOG_LIMIT_BURST, "cannot start a thread for %s: %s", remote,
 			    strerror(errno));
@@ -345,9 +372,9 @@ static void admit(int listen_fd, int fd, struct sockaddr_storage *peer, socklen_
 		       fd, s->id, listen_fd);
 }
 
-int listener_accept(int listen_fd)
+int listener_accept(int listen_fd, int max)
 {
-	for (int i = 0; i < ACCEPT_BATCH; i++) {
+	for (int i = 0; i < max && !atomic_load(&g_server.shutting_down); i++) {
 		struct sockaddr_storage peer;
 		socklen_t peer_len = sizeof peer;
 		int fd = accept4(listen_fd, (struct sockaddr *)&peer, &peer_len,

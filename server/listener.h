@@ -12,16 +12,21 @@
 #include "config.h"
 
 #define LISTENERS_MAX (CONFIG_BINDS_MAX + 1)
+#define ACCEPT_BATCH 64 /* connections taken per wake-up of the acceptor */
 
 /* Opens every socket the configuration asks for (default: all IPv6 and IPv4
  * addresses), prints "listening on ADDR:PORT" for each. Returns how many were
  * opened (> 0), or -1 with *error holding an allocated message. */
 int listener_open_all(const struct config *cfg, int *fds, char **error);
 
-/* Accepts what is waiting on listening socket fd and starts a worker for
- * each connection. Returns -1 if accepting must pause (out of descriptors or
- * memory), else 0. */
-int listener_accept(int fd);
+/* Accepts up to max connections waiting on listening socket fd and starts a
+ * worker for each (--iterative: serves each in turn on this thread).
+ * Returns -1 if accepting must pause (out of descriptors or memory), else 0. */
+int listener_accept(int fd, int max);
+
+/* How many connections wait in the listening socket's backlog (handshake
+ * done, not yet accepted), or -1 if the kernel does not say. */
+int listener_backlog(int fd);
 
 /* Sets up the list of sessions and the descriptor workers signal when they
  * end; reads PARLEY_WORKER_WRITES. Returns 0 or -1 with errno set. */

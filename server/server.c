@@ -83,18 +83,94 @@ static void reload_on_hangup(void)
 	log_info("received SIGHUP: re-read the MOTD from %s", path);
 }
 
+/* Classroom step mode (--step): a waiting connection is accepted only when
+ * Enter is pressed on the server's terminal, one per Enter. */
+struct step {
+	int listen_fd;   /* a listener whose backlog waits for Enter, or -1 */
+	int credits;     /* Enters pressed and not yet used */
+	bool stdin_open; /* false once stdin ends: accept without waiting */
+};
+
+/* Tells the class what waits on listen_fd and how to let one in. */
+static void step_announce(const struct step *st, int listen_fd)
+{
+	int waiting = listener_backlog(listen_fd);
+	bool one = waiting == 1;
+	log_trace("%d connection%s waiting in the backlog of listening fd %d: the kernel "
+		  "finished the handshake%s, so %s (ss -tln shows the count in Recv-Q), but "
+		  "nobody has called accept() yet.%s",
+		  waiting, one ? "" : "s", listen_fd, one ? "" : "s",
+		  one ? "the client thinks it is connected" : "the clients think they are connected",
+		  st->stdin_open ? " Press Enter to accept one." : "");
+}
+
+/* Reads the server's terminal: each line lets one connection in. */
+static void step_read_stdin(struct step *st)
+{
+	char buf[256];
+	ssize_t n = read(STDIN_FILENO, buf, sizeof buf);
+	if (n < 0 && (errno == EINTR || errno == EAGAIN))
+		return;
+	if (n <= 0) {
+		st->stdin_open = false;
+		log_trace("stdin is closed: step mode accepts without waiting for Enter from now on");
+		return;
+	}
+	for (ssize_t i = 0; i < n; i++)
+		st->credits += buf[i] == '\n';
+}
+
+/* A listener has connections waiting: accept them, or in step mode one
+ * when Enter allows it. Returns listener_accept's result (or 0). */
+static int accept_waiting(struct step *st, int listen_fd)
+{
+	if (!g_server.cfg.step)
+		return listener_accept(listen_fd, ACCEPT_BATCH);
+	if (st->listen_fd < 0) {
+		st->listen_fd = listen_fd;
+		step_announce(st, listen_fd);
+	}
+	if (st->stdin_open && st->credits == 0)
+		return 0;
+	st->credits -= st->credits > 0;
+	st->listen_fd = -1;
+	int waiting = listener_backlog(listen_fd);
+	log_trace("accept(): %d connection%s waiting in the backlog of listening fd %d; "
+		  "accept() takes the oldest", waiting, waiting == 1 ? "" : "s", listen_fd);
+	return listener_accept(listen_fd, 1);
+}
+
+/* Handles what the signalfd says; returns false to stop the server. */
+static bool signal_handle(int signal_fd)
+{
+	struct signalfd_siginfo info;
+	if (read(signal_fd, &info, sizeof info) != sizeof info)
+		return true;
+	if (info.ssi_signo == SIGHUP) {
+		reload_on_hangup();
+		return true;
+	}
+	log_info("received %s, shutting down", strsignal((int)info.ssi_signo));
+	return false;
+}
+
 /* The acceptor loop: returns when a stop signal arrives. */
 static void accept_loop(int *listen_fds, int nlisten, int signal_fd)
 {
-	struct pollfd fds[LISTENERS_MAX + 2];
+	struct pollfd fds[LISTENERS_MAX + 3];
 	long long paused_until = 0;
-	for (;;) {
+	struct step st = {.listen_fd = -1, .stdin_open = true};
+	while (!atomic_load(&g_server.shutting_down)) {
 		bool paused = clock_mono_ms() < paused_until;
+		bool stepping = st.listen_fd >= 0; /* waiting for Enter: not polling listeners */
 		int n = 0;
 		fds[n++] = (struct pollfd){.fd = signal_fd, .events = POLLIN};
 		fds[n++] = (struct pollfd){.fd = listener_finished_fd(), .events = POLLIN};
+		fds[n++] = (struct pollfd){.fd = stepping && st.stdin_open ? STDIN_FILENO : -1,
+					   .events = POLLIN};
 		for (int i = 0; i < nlisten; i++)
-			fds[n++] = (struct pollfd){.fd = paused ? -1 : listen_fds[i], .events = POLLIN};
+			fds[n++] = (struct pollfd){.fd = paused || stepping ? -1 : listen_fds[i],
+						   .events = POLLIN};
 		/* A worker that exited may have left queues waiting: take turns. */
 		flushq_take_turn();
 		int timeout = flushq_wants_help() ? 0 : paused ? ACCEPT_PAUSE_MS : -1;
@@ -102,23 +178,17 @@ static void accept_loop(int *listen_fds, int nlisten, int signal_fd)
 			log_error("acceptor poll: %s", strerror(errno));
 			return;
 		}
-		if (fds[0].revents & POLLIN) {
-			struct signalfd_siginfo info;
-			if (read(signal_fd, &info, sizeof info) == sizeof info) {
-				if (info.ssi_signo == SIGHUP) {
-					reload_on_hangup();
-				} else {
-					log_info("received %s, shutting down",
-						 strsignal((int)info.ssi_signo));
-					return;
-				}
-			}
-		}
+		if ((fds[0].revents & POLLIN) && !signal_handle(signal_fd))
+			return;
 		if (fds[1].revents & POLLIN)
 			listener_reap();
 		log_later_flush(); /* notes made under locks (waking workers) */
+		if (fds[2].revents & (POLLIN | POLLHUP))
+			step_read_stdin(&st);
+		if (stepping && accept_waiting(&st, st.listen_fd) < 0)
+			paused_until = clock_mono_ms() + ACCEPT_PAUSE_MS;
 		for (int i = 0; i < nlisten; i++)
-			if ((fds[i + 2].revents & POLLIN) && listener_accept(listen_fds[i]) < 0)
+			if ((fds[i + 3].revents & POLLIN) && accept_waiting(&st, listen_fds[i]) < 0)
 				paused_until = clock_mono_ms() + ACCEPT_PAUSE_MS;
 	}
 }

@@ -52,6 +52,14 @@ static void on_wake_signal(int sig)
 	(void)sig; /* its only job is to end the worker's ppoll() */
 }
 
+/* --iterative: the main thread serves, so a stop signal must end its wait
+ * too (the acceptor's signalfd is not being read meanwhile). */
+static void on_stop_signal(int sig)
+{
+	(void)sig;
+	atomic_store(&g_server.shutting_down, true);
+}
+
 void session_signals_init(const sigset_t *blocked)
 {
 	struct sigaction sa;
@@ -61,6 +69,13 @@ void session_signals_init(const sigset_t *blocked)
 	sigaction(SESSION_WAKE_SIGNAL, &sa, NULL);
 	wait_mask = *blocked;
 	sigdelset(&wait_mask, SESSION_WAKE_SIGNAL);
+	if (g_server.cfg.iterative) {
+		sa.sa_handler = on_stop_signal;
+		sigaction(SIGINT, &sa, NULL);
+		sigaction(SIGTERM, &sa, NULL);
+		sigdelset(&wait_mask, SIGINT);
+		sigdelset(&wait_mask, SIGTERM);
+	}
 }
 
 /* Writes the own queue now; returns true if data is left (watch POLLOUT). */
@@ -414,8 +429,13 @@ COLD static void trace_started(const struct session *s)
 	char local[ENDPOINT_STR_MAX], remote[ENDPOINT_STR_MAX];
 	session_local(s, local, sizeof local);
 	session_remote(s, remote, sizeof remote);
-	log_trace("worker thread %lu started: it owns fd %d (%s <-> %s)", s->id, s->fd,
-	       local, remote);
+	if (g_server.cfg.iterative)
+		log_trace("the main thread serves fd %d (%s <-> %s) itself: no other client is "
+			  "accepted until this one leaves; newcomers wait in the backlog",
+			  s->fd, local, remote);
+	else
+		log_trace("worker thread %lu started: it owns fd %d (%s <-> %s)", s->id, s->fd,
+			  local, remote);
 }
 
 /* What session_start hands the new thread. */
@@ -425,12 +445,9 @@ struct session_start {
 	void *arg;
 };
 
-/* The worker thread's body. */
-static void *session_main(void *start_arg)
+/* Serves s from the greeting to the goodbye on the calling thread. */
+static void worker_serve(struct session *s)
 {
-	struct session_start start = *(struct session_start *)start_arg;
-	free(start_arg);
-	struct session *s = start.s;
 	stack_bounds_note(s);
 	pthread_mutex_lock(&s->q_lock);
 	s->q_worker = pthread_self();
@@ -449,14 +466,29 @@ static void *session_main(void *start_arg)
 	}
 	session_finish(s);
 	log_later_flush();
-	if (g_server.cfg.trace)
+	if (g_server.cfg.trace && g_server.cfg.iterative)
+		log_trace("the main thread is done with fd %d: back to accept()", s->fd);
+	else if (g_server.cfg.trace)
 		log_trace("worker thread %lu exits", s->id);
 	pthread_mutex_lock(&s->q_lock);
 	s->q_worker_running = false; /* no more signals: the thread is about to end */
 	pthread_mutex_unlock(&s->q_lock);
+}
+
+/* The worker thread's body. */
+static void *session_main(void *start_arg)
+{
+	struct session_start start = *(struct session_start *)start_arg;
+	free(start_arg);
+	worker_serve(start.s);
 	/* Tell the starter, which joins this thread and drops its reference. */
-	start.finished(s, start.arg);
+	start.finished(start.s, start.arg);
 	return NULL;
+}
+
+void session_serve_here(struct session *s)
+{
+	worker_serve(s);
 }
 
 int session_start(struct session *s, session_finished_fn *finished, void *arg)

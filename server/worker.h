@@ -18,10 +18,16 @@ typedef void session_finished_fn(struct session *s, void *arg);
  * Returns 0, or -1 with errno set (then finished is never called). */
 int session_start(struct session *s, session_finished_fn *finished, void *arg);
 
+/* --iterative: serves s on the calling thread (the acceptor's), from the
+ * greeting until it leaves or the server stops; no thread is started. */
+void session_serve_here(struct session *s);
+
 /* Installs the (empty) handler of the wake signal (SESSION_WAKE_SIGNAL,
  * session.h). blocked is the mask every thread runs with
  * (the caller has set it, the wake signal included); workers wait with the
  * same mask less the wake signal. */
 void session_signals_init(const sigset_t *blocked);
+/* With --iterative it also lets SIGINT and SIGTERM end a wait (the main
+ * thread serves then, and marks the server as stopping). */
 
 #endif

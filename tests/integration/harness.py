@@ -161,9 +161,10 @@ class Server:
     "listening on 127.0.0.1:PORT" line(s) on stdout.
     """
 
-    def __init__(self, args=(), listeners=1, env=None):
+    def __init__(self, args=(), listeners=1, env=None, stdin_pipe=False):
         self.args = list(args)
         self.listeners = listeners
+        self.stdin_pipe = stdin_pipe
         self.extra_env = env or {}
         self.proc = None
         self.port = None
@@ -190,7 +191,9 @@ class Server:
     def start(self, timeout=None):
         timeout = timeout or (30.0 if binary_is_sanitized() else TIMEOUT)
         self._stderr_file = open(self.stderr_path, "wb")
-        self.proc = subprocess.Popen(self.command(), stdin=subprocess.DEVNULL,
+        self.proc = subprocess.Popen(self.command(),
+                                     stdin=subprocess.PIPE if self.stdin_pipe
+                                     else subprocess.DEVNULL,
                                      stdout=subprocess.PIPE,
                                      stderr=self._stderr_file,
                                      env=sanitizer_env(self.extra_env))
@@ -246,6 +249,32 @@ class Server:
     def pid(self):
         return self.proc.pid
 
+    def type_line(self, text=""):
+        """Types a line on the server's terminal (stdin_pipe=True)."""
+        self.proc.stdin.write((text + "\n").encode())
+        self.proc.stdin.flush()
+
+    def wait_stdout(self, pattern, what, timeout=None, since=0):
+        """Waits for a stdout line (from index since) matching pattern; returns the
+        match."""
+        rx = re.compile(pattern)
+        deadline = time.monotonic() + (timeout or TIMEOUT)
+        with self._stdout_cond:
+            while True:
+                for line in self.stdout_lines[since:]:
+                    m = rx.search(line)
+                    if m:
+                        return m
+                left = deadline - time.monotonic()
+                if left <= 0 or self._stdout_eof:
+                    raise AssertionError("parleyd stdout: expected %s, not seen.\n%s"
+                                         % (what, tail("\n".join(self.stdout_lines))))
+                self._stdout_cond.wait(min(left, 0.2))
+
+    def stdout_mark(self):
+        with self._stdout_cond:
+            return len(self.stdout_lines)
+
     def alive(self):
         return self.proc is not None and self.proc.poll() is None
 
@@ -282,10 +311,12 @@ class Server:
     def _finish(self):
         if self._stdout_thread:
             self._stdout_thread.join(5)
-        try:
-            self.proc.stdout.close()
-        except Exception:
-            pass
+        for f in (self.proc.stdout, self.proc.stdin):
+            try:
+                if f:
+                    f.close()
+            except Exception:
+                pass
         try:
             self._stderr_file.close()
         except Exception:
@@ -820,8 +851,8 @@ class ServerTestCase(unittest.TestCase):
         if self.start_server:
             self.server = self.make_server(self.server_args)
 
-    def make_server(self, args=(), listeners=1, env=None):
-        srv = Server(args, listeners=listeners, env=env).start()
+    def make_server(self, args=(), listeners=1, env=None, stdin_pipe=False):
+        srv = Server(args, listeners=listeners, env=env, stdin_pipe=stdin_pipe).start()
         self.addCleanup(self._stop_server, srv)
         return srv
 
