@@ -32,7 +32,8 @@ struct config {
 	int history;                       /* lines per room */
 	size_t history_memory;             /* bytes of history, all rooms together */
 	char default_room[64];
-	bool trace;
+	bool trace;                        /* --trace: socket steps, closes */
+	bool trace_io;                     /* --trace=io: also reads and fan-outs */
 	enum log_level log_level;
 	int reg_timeout;                   /* seconds */
 	int ping_interval;                 /* seconds */
