@@ -11,6 +11,7 @@
 #include "deliver.h"
 #include "frontend.h"
 #include "global.h"
+#include "narrate.h"
 #include "registry.h"
 #include "session.h"
 #include "utf8.h"
@@ -419,15 +420,22 @@ static enum chat_result message_to_room(struct session *s, const char *command,
 	struct outmsg m;
 	outmsg_init(&m, source.text, command, 2, params);
 	bool echo = atomic_load(&s->caps) & CAP_ECHO_MESSAGE;
+	bool trace_io = g_server.cfg.trace_io;
+	struct narrate_fanout fanout = {0};
 	for (size_t i = 0; i < ch->nmembers; i++) {
 		struct session *to = ch->members[i].session;
-		if (to != s || echo)
+		if (to != s || echo) {
 			deliver_queue(s, to, &m);
+			if (trace_io)
+				narrate_fanout_add(&fanout, to->fd);
+		}
 	}
 	if (ch->nmembers)
 		history_add(ch->history, m.unix_ms, source.text, command, text);
 	pthread_mutex_unlock(&ch->lock);
 	outmsg_release(&m);
+	if (trace_io)
+		narrate_fanout(s, &fanout); /* told after the lock: no I/O under it */
 	return CHAT_OK;
 }
 

@@ -41,7 +41,8 @@ static const char usage_text[] =
 	"                           memory for all rooms' history, k/m suffixes; the oldest\n"
 	"                           lines of any room go first (default 64m)\n"
 	"  -r, --default-room ROOM  room plain-text users land in (default #lobby)\n"
-	"  -t, --trace              narrate every socket step on stdout (classroom mode)\n"
+	"  -t, --trace[=io]         narrate every socket step on stdout (classroom mode);\n"
+	"                           =io also each read and each line's fan-out\n"
 	"      --step               (classroom) accept a waiting connection only when Enter is\n"
 	"                           pressed on the server's terminal, saying how many wait in\n"
 	"                           the backlog; implies --trace\n"
@@ -81,7 +82,7 @@ static const struct option long_options[] = {
 	{"flood", required_argument, NULL, 'f'},
 	{"history", required_argument, NULL, 'H'},
 	{"default-room", required_argument, NULL, 'r'},
-	{"trace", no_argument, NULL, 't'},
+	{"trace", optional_argument, NULL, 't'},
 	{"log-level", required_argument, NULL, 'l'},
 	{"reg-timeout", required_argument, NULL, OPT_REG_TIMEOUT},
 	{"ping-interval", required_argument, NULL, OPT_PING_INTERVAL},
@@ -344,7 +345,11 @@ static int apply_option(struct config *cfg, int opt, const char *arg, char **err
 			goto bad;
 		return 0;
 	case 't':
+		/* --trace=io only: "-t io" would be two arguments */
+		if (arg && strcmp(arg, "io") != 0)
+			goto bad;
 		cfg->trace = true;
+		cfg->trace_io = arg != NULL;
 		return 0;
 	case 'l':
 		if (log_parse_level(arg, &cfg->log_level) < 0)

@@ -32,7 +32,8 @@ struct config {
 	int history;                       /* lines per room */
 	size_t history_memory;             /* bytes of history, all rooms together */
 	char default_room[64];
-	bool trace;
+	bool trace;                        /* --trace: socket steps, closes */
+	bool trace_io;                     /* --trace=io: also reads and fan-outs */
 	bool step;                         /* --step: accept only when Enter is pressed */
 	bool iterative;                    /* --iterative: no workers; serve one client at a time */
 	int backlog;                       /* listen()'s backlog */

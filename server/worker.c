@@ -22,6 +22,7 @@
 #include "irc_reply.h"
 #include "ircmsg.h"
 #include "log.h"
+#include "narrate.h"
 #include "reply.h"
 #include "session.h"
 #include "transport.h"
@@ -144,6 +145,8 @@ __attribute__((noinline)) static bool read_input(struct session *s)
 	char *space = linebuf_space(&s->in, &avail);
 	ssize_t n = transport_read(&s->t, space, avail);
 	if (n > 0) {
+		if (g_server.cfg.trace_io)
+			narrate_read(s, space, (size_t)n);
 		linebuf_commit(&s->in, (size_t)n);
 		s->last_read_mono_ms = clock_mono_ms();
 		s->ping_sent_mono_ms = 0;
@@ -338,8 +341,9 @@ static void flush_before_close(struct session *s, long long budget_ms)
  * lose what we sent last, the ERROR line above all. A peer still open after
  * LINGER_MS that has acknowledged everything (FIN included) is reset: it has
  * had its time to read, and netcat-openbsd, whose input is a terminal, would
- * otherwise sit in CLOSE-WAIT until its user presses Enter. */
-static void linger_close(struct session *s)
+ * otherwise sit in CLOSE-WAIT until its user presses Enter. Returns true if
+ * the peer closed (we read its FIN). */
+static bool linger_close(struct session *s)
 {
 	transport_shutdown_write(&s->t);
 	long long deadline = clock_mono_ms() + LINGER_MS;
@@ -350,9 +354,10 @@ static void linger_close(struct session *s)
 			break;
 		ssize_t n = transport_read(&s->t, sink, sizeof sink);
 		if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR))
-			return;
+			return n == 0;
 	}
 	transport_close_hard_if_delivered(&s->t);
+	return false;
 }
 
 /* Says goodbye with ERROR; for a SendQ overflow the queue is abandoned. */
@@ -378,6 +383,16 @@ static void send_final_error(struct session *s)
 	deliver_flush(s);
 }
 
+/* Who closed first, for --trace: the EOF we read, a failure, or us. */
+static enum narrate_close close_kind(const struct session *s)
+{
+	if (strncmp(s->quit_reason, "Connection closed", 17) == 0)
+		return NARRATE_CLIENT_FIRST;
+	if (s->q_error || strncmp(s->quit_reason, "Read error", 10) == 0)
+		return NARRATE_FAILED;
+	return NARRATE_SERVER_FIRST;
+}
+
 /* The end of a session: leave the server's state, say goodbye, close. */
 COLD static void session_finish(struct session *s)
 {
@@ -388,9 +403,13 @@ COLD static void session_finish(struct session *s)
 	send_final_error(s);
 	bool read_failed = strncmp(s->quit_reason, "Connection closed", 17) == 0 ||
 			   strncmp(s->quit_reason, "Read error", 10) == 0;
+	if (g_server.cfg.trace)
+		narrate_close_start(s, close_kind(s));
 	if (!read_failed && !s->q_error) {
 		flush_before_close(s, shutting_down ? SHUTDOWN_FLUSH_MS : QUIT_FLUSH_MS);
-		linger_close(s);
+		bool client_closed = linger_close(s);
+		if (g_server.cfg.trace)
+			narrate_linger_end(s, client_closed);
 	}
 	int fd = s->fd;
 	char local[ENDPOINT_STR_MAX], remote[ENDPOINT_STR_MAX];
@@ -445,6 +464,15 @@ struct session_start {
 	void *arg;
 };
 
+/* Names the thread "parleyd-w<fd>" (ps -L, top -H, gdb); "parleyd-w" and
+ * an int's 10 digits fit the kernel's 15 characters. */
+static void thread_name_set(const struct session *s)
+{
+	char name[16];
+	snprintf(name, sizeof name, "parleyd-w%d", s->fd);
+	pthread_setname_np(pthread_self(), name);
+}
+
 /* Serves s from the greeting to the goodbye on the calling thread. */
 static void worker_serve(struct session *s)
 {
@@ -480,6 +508,7 @@ static void *session_main(void *start_arg)
 {
 	struct session_start start = *(struct session_start *)start_arg;
 	free(start_arg);
+	thread_name_set(start.s); /* not in --iterative: the main thread keeps "parleyd" */
 	worker_serve(start.s);
 	/* Tell the starter, which joins this thread and drops its reference. */
 	start.finished(start.s, start.arg);

@@ -53,7 +53,7 @@ class ClassroomDoc(ServerTestCase):
 
     def default_lesson(self):
         """Sections 1-5: two nc users chat, one quits, one just goes."""
-        srv = self.make_server(["--trace"])
+        srv = self.make_server(["--trace=io"])
         ada = self.plain("ada", server=srv)
         grace = self.plain("grace", server=srv)
         ada.say("hello grace")

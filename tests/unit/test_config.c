@@ -47,6 +47,7 @@ static void test_defaults(void **state)
 	assert_int_equal(cfg.history, 100);
 	assert_string_equal(cfg.default_room, "#lobby");
 	assert_false(cfg.trace);
+	assert_false(cfg.trace_io);
 	assert_int_equal(cfg.reg_timeout, 30);
 	assert_int_equal(cfg.ping_interval, 120);
 	config_free(&cfg);
@@ -121,6 +122,27 @@ static void test_bad_values(void **state)
 	}
 }
 
+/* --trace alone narrates sockets; --trace=io adds per-line narration; any
+ * other value is refused, naming the option. */
+static void test_trace_levels(void **state)
+{
+	(void)state;
+	struct config cfg;
+	char *error = NULL;
+	assert_int_equal(parse(&cfg, &error, "--trace", NULL), CONFIG_RUN);
+	assert_true(cfg.trace);
+	assert_false(cfg.trace_io);
+	config_free(&cfg);
+	assert_int_equal(parse(&cfg, &error, "--trace=io", NULL), CONFIG_RUN);
+	assert_true(cfg.trace);
+	assert_true(cfg.trace_io);
+	config_free(&cfg);
+	assert_int_equal(parse(&cfg, &error, "--trace=loud", NULL), CONFIG_EXIT_ERROR);
+	assert_non_null(strstr(error, "--trace"));
+	free(error);
+	config_free(&cfg);
+}
+
 static void test_unknown_and_missing(void **state)
 {
 	(void)state;
@@ -162,6 +184,7 @@ int main(void)
 		cmocka_unit_test(test_every_option),
 		cmocka_unit_test(test_flood_rate_burst),
 		cmocka_unit_test(test_bad_values),
+		cmocka_unit_test(test_trace_levels),
 		cmocka_unit_test(test_unknown_and_missing),
 		cmocka_unit_test(test_motd_read),
 	};
