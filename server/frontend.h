@@ -30,6 +30,10 @@ struct frontend {
 	void (*line_too_long)(struct session *s);
 	/* The last line s gets before the server closes (IRC: ERROR). */
 	void (*goodbye)(struct session *s, const char *text);
+	/* Asks an idle peer to answer (IRC: PING; the worker then waits for any
+	 * line). NULL when the protocol has no such thing (plain: the transport's
+	 * keepalive watches those peers instead). */
+	void (*ping)(struct session *s);
 };
 
 extern const struct frontend irc_frontend;

@@ -31,6 +31,12 @@ static void irc_line_too_long(struct session *s)
 	reply(s, "417", "Input line was too long", NULL);
 }
 
+/* IRC: PING (frontend.h). */
+static void irc_ping(struct session *s)
+{
+	send_self(s, NULL, "PING", g_server.cfg.name, NULL);
+}
+
 /* IRC: ERROR (frontend.h). */
 static void irc_goodbye(struct session *s, const char *text)
 {
@@ -42,6 +48,7 @@ const struct frontend irc_frontend = {
 	.notice = notice_self,
 	.line_too_long = irc_line_too_long,
 	.goodbye = irc_goodbye,
+	.ping = irc_ping,
 };
 
 struct irc_command;

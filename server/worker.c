@@ -19,7 +19,6 @@
 #include "frontend.h"
 #include "global.h"
 #include "intake.h"
-#include "irc_reply.h"
 #include "ircmsg.h"
 #include "log.h"
 #include "narrate.h"
@@ -179,8 +178,9 @@ __attribute__((noinline)) static long long check_timers(struct session *s)
 		}
 		return limit - waited;
 	}
-	if (s->kind == SESSION_PLAIN)
-		return -1; /* TCP keepalive watches plain connections */
+	const struct frontend *fe = frontend_of(s);
+	if (!fe->ping)
+		return -1; /* the transport's keepalive watches this peer */
 	if (s->ping_sent_mono_ms) {
 		long long left = s->ping_sent_mono_ms + interval - now;
 		if (left <= 0) {
@@ -194,7 +194,7 @@ __attribute__((noinline)) static long long check_timers(struct session *s)
 	}
 	long long idle_left = s->last_read_mono_ms + interval - now;
 	if (idle_left <= 0) {
-		send_self(s, NULL, "PING", g_server.cfg.name, NULL);
+		fe->ping(s);
 		s->ping_sent_mono_ms = now;
 		return interval;
 	}
