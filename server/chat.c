@@ -9,7 +9,6 @@
 #include "channel.h"
 #include "clock.h"
 #include "deliver.h"
-#include "frontend.h"
 #include "global.h"
 #include "narrate.h"
 #include "registry.h"
@@ -146,7 +145,8 @@ static enum chat_result join_check(struct session *s, struct channel *ch, const 
 
 /* Announces s's arrival in ch and queues what a joiner gets. ch->lock held:
  * the JOIN line and the replay take their place in the room's order here. */
-static void join_announce_locked(struct session *s, struct channel *ch)
+static void join_announce_locked(struct session *s, struct channel *ch,
+				 chat_joined_fn *joined)
 {
 	const struct source source = session_source(s);
 	const char *params[] = {ch->name};
@@ -158,7 +158,7 @@ static void join_announce_locked(struct session *s, struct channel *ch)
 		quiet_notice_locked(s, ch, NULL);
 	else if (ch->quiet)
 		quiet_notice_locked(s, ch, s);
-	frontend_of(s)->joined_locked(s, ch);
+	joined(s, ch);
 }
 
 /* The channel named name, locked and referenced, made if absent (or if the
@@ -191,7 +191,8 @@ static void channel_close_unjoined(struct channel *ch)
 	channel_unref(ch);
 }
 
-enum chat_result chat_join(struct session *s, const char *name, const char *key)
+enum chat_result chat_join(struct session *s, const char *name, const char *key,
+			   chat_joined_fn *joined)
 {
 	if (!ircname_channel_valid(name))
 		return CHAT_BAD_CHANNEL_NAME;
@@ -213,7 +214,7 @@ enum chat_result chat_join(struct session *s, const char *name, const char *key)
 	}
 	channel_add_member(ch, s, ch->nmembers == 0);
 	channel_invite_remove(ch, s->id);
-	join_announce_locked(s, ch);
+	join_announce_locked(s, ch, joined);
 	pthread_mutex_unlock(&ch->lock);
 	channel_unref(ch);
 	return CHAT_OK;

@@ -10,8 +10,9 @@
  * worker writes after the command; what the actor is told about a refusal
  * is the front-end's business (irc.c: numerics; plain.c: sentences). The
  * one thing a front-end adds inside an operation is what a joiner gets after
- * its JOIN (frontend.h), because that must take the JOIN's place in the
- * room's order.
+ * its JOIN (chat_joined_fn, passed to chat_join), because that must take the
+ * JOIN's place in the room's order. The core includes nothing of the
+ * front-ends.
  *
  * So the core can be driven without sockets: tests/unit/test_chat.c makes
  * sessions with no connection and reads their queues. */
@@ -56,10 +57,17 @@ enum chat_result {
  * that channel"). */
 const char *chat_result_text(enum chat_result r);
 
+/* What a joiner gets right after its JOIN (topic and names, or a plain
+ * welcome; then the history), queued by the front-end that serves it. Called
+ * with ch->lock held, so it takes the JOIN's place in the room's order: it
+ * may only queue, or add reply jobs (reply.h) that the caller pumps later. */
+typedef void chat_joined_fn(struct session *s, struct channel *ch);
+
 /* Joins the room name (made if new; the first member gets op), announces
- * it and queues what the joiner gets (frontend.h). A refusal names the
- * limit or mode that stopped it. */
-enum chat_result chat_join(struct session *s, const char *name, const char *key);
+ * it and calls joined (the front-end's) for what the joiner gets. A refusal
+ * names the limit or mode that stopped it. */
+enum chat_result chat_join(struct session *s, const char *name, const char *key,
+			   chat_joined_fn *joined);
 
 /* Leaves the room name with an optional reason. */
 enum chat_result chat_part(struct session *s, const char *name, const char *reason);

@@ -1,17 +1,15 @@
-/* frontend: the two front-ends seen from below — what the chat core
- * (chat.h) and the worker ask of one, whichever it is. (How a line reaches
- * one is intake.h.) A front-end (irc.c and its irc_*.c modules; plain.c) turns its users'
- * lines into chat operations and chat events and results into what its
- * users read. The core calls back into it at one point only, through this
- * table: what a joiner gets right after its JOIN, which must be queued
- * under the room's lock to keep its place in the room's order. */
+/* frontend: the two front-ends seen from the worker — what it asks of one,
+ * whichever it is (a note, an over-long line, the goodbye, PING). How a line
+ * reaches one is intake.h. A front-end (irc.c and its irc_*.c modules;
+ * plain.c) turns its users' lines into chat operations, and chat events and
+ * results into what its users read. The chat core knows no front-end: what
+ * a joiner gets comes as a callback to chat_join (chat.h). */
 #ifndef PARLEY_FRONTEND_H
 #define PARLEY_FRONTEND_H
 
 #include <stddef.h>
 
 struct session;
-struct channel;
 
 /* The line being received was longer than allowed; its rest is dropped. */
 void frontend_line_too_long(struct session *s);
@@ -20,10 +18,6 @@ void frontend_line_too_long(struct session *s);
 void frontend_goodbye(struct session *s, const char *text);
 
 struct frontend {
-	/* Queues what s gets after joining ch (topic and names, or a plain
-	 * welcome; then the history). ch->lock held: queue or add reply jobs
-	 * (reply.h) only; the caller pumps them after the join. */
-	void (*joined_locked)(struct session *s, struct channel *ch);
 	/* Tells s something from the server (a refused line, a note). */
 	void (*notice)(struct session *s, const char *text);
 	/* Tells s its line was longer than allowed (IRC: 417). */

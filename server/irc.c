@@ -44,7 +44,6 @@ static void irc_goodbye(struct session *s, const char *text)
 }
 
 const struct frontend irc_frontend = {
-	.joined_locked = irc_joined_locked,
 	.notice = notice_self,
 	.line_too_long = irc_line_too_long,
 	.goodbye = irc_goodbye,

@@ -45,7 +45,7 @@ void irc_joined_locked(struct session *s, struct channel *ch)
  * stream from here (reply.h). */
 static void join_one(struct session *s, const char *name, const char *key)
 {
-	enum chat_result r = chat_join(s, name, key);
+	enum chat_result r = chat_join(s, name, key, irc_joined_locked);
 	if (r == CHAT_OK)
 		reply_pump(s);
 	else if (r != CHAT_ALREADY_MEMBER)

@@ -19,45 +19,10 @@
 #include "session.h"
 #include "textsafe.h"
 
-#define PLAIN_NAMES_BUDGET 400 /* bytes of names in a welcome */
 #define PLAIN_MOTD_LINE_MAX 400 /* bytes of one MOTD line shown (as IRC's 372) */
 
 /* --- joining --- */
 
-/* Tells a plain joiner who is in the room; ch->lock held. */
-static void plain_welcome_locked(struct session *s, struct channel *ch)
-{
-	char names[PLAIN_NAMES_BUDGET];
-	size_t len = 0, shown = 0, others = ch->nmembers - 1;
-	for (size_t i = 0; i < ch->nmembers && len < sizeof names - NICK_LEN_MAX - 8; i++) {
-		if (ch->members[i].session == s)
-			continue;
-		int n = snprintf(names + len, sizeof names - len, "%s%s", len ? ", " : "",
-				 ch->members[i].nick);
-		len += (size_t)n;
-		shown++;
-	}
-	names[len] = '\0';
-	if (others == 0)
-		plain_say(s, "You are now in %s. Nobody else is here yet.", ch->name);
-	else
-		plain_say(s, "You are now in %s with %zu other%s: %s%s", ch->name, others,
-			  others == 1 ? "" : "s", names, shown < others ? ", ..." : "");
-	if (ch->topic)
-		plain_say(s, "Topic: %s (set by %s)", ch->topic, ch->topic_setter);
-}
-
-/* What a plain joiner gets (frontend.h): the room becomes current here,
- * under its lock, so every message of the room after the JOIN reads as the
- * current room's; then who is there, the topic, the history. */
-static void plain_joined_locked(struct session *s, struct channel *ch)
-{
-	pthread_mutex_lock(&s->q_lock);
-	snprintf(s->plain_room, sizeof s->plain_room, "%s", ch->name);
-	pthread_mutex_unlock(&s->q_lock);
-	plain_welcome_locked(s, ch);
-	reply_add_history(s, ch);
-}
 
 /* A note from the server, or its last line before it closes, as a sentence
  * (frontend.h). */
@@ -74,7 +39,6 @@ static void plain_line_too_long(struct session *s)
 }
 
 const struct frontend plain_frontend = {
-	.joined_locked = plain_joined_locked,
 	.notice = plain_notice,
 	.line_too_long = plain_line_too_long,
 	.goodbye = plain_notice,
@@ -111,7 +75,7 @@ static void plain_register(struct session *s)
 	plain_say(s, "Hello %s! Type a message and press Enter to send it to the room; "
 		     "/help lists commands.", s->nick);
 	plain_motd(s);
-	enum chat_result r = chat_join(s, g_server.cfg.default_room, NULL);
+	enum chat_result r = chat_join(s, g_server.cfg.default_room, NULL, plain_joined_locked);
 	if (r == CHAT_OK) {
 		reply_pump(s);
 		return;

@@ -48,7 +48,7 @@ static void plain_join(struct session *s, char *args)
 	}
 	char *rest;
 	char *k = plain_word(key, &rest);
-	enum chat_result r = chat_join(s, name, k[0] ? k : NULL);
+	enum chat_result r = chat_join(s, name, k[0] ? k : NULL, plain_joined_locked);
 	if (r == CHAT_OK)
 		reply_pump(s); /* the history, if any, streams from here (reply.h) */
 	else if (r == CHAT_ALREADY_MEMBER && plain_room_select(s, name, now))

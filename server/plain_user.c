@@ -8,10 +8,12 @@
 #include "channel.h"
 #include "deliver.h"
 #include "global.h"
+#include "reply.h"
 #include "session.h"
 #include "textsafe.h"
 
 #define PLAIN_LINE_MAX 1024
+#define PLAIN_NAMES_BUDGET 400 /* bytes of names in a welcome */
 
 void plain_say(struct session *s, const char *fmt, ...)
 {
@@ -188,3 +190,37 @@ void plain_room_after_part(struct session *s, const char *room, char out[CHANNEL
 	room_replace(s, room, next, out);
 }
 
+/* Tells a plain joiner who is in the room; ch->lock held. */
+static void plain_welcome_locked(struct session *s, struct channel *ch)
+{
+	char names[PLAIN_NAMES_BUDGET];
+	size_t len = 0, shown = 0, others = ch->nmembers - 1;
+	for (size_t i = 0; i < ch->nmembers && len < sizeof names - NICK_LEN_MAX - 8; i++) {
+		if (ch->members[i].session == s)
+			continue;
+		int n = snprintf(names + len, sizeof names - len, "%s%s", len ? ", " : "",
+				 ch->members[i].nick);
+		len += (size_t)n;
+		shown++;
+	}
+	names[len] = '\0';
+	if (others == 0)
+		plain_say(s, "You are now in %s. Nobody else is here yet.", ch->name);
+	else
+		plain_say(s, "You are now in %s with %zu other%s: %s%s", ch->name, others,
+			  others == 1 ? "" : "s", names, shown < others ? ", ..." : "");
+	if (ch->topic)
+		plain_say(s, "Topic: %s (set by %s)", ch->topic, ch->topic_setter);
+}
+
+/* What a plain joiner gets (chat_joined_fn): the room becomes current here,
+ * under its lock, so every message of the room after the JOIN reads as the
+ * current room's; then who is there, the topic, the history. */
+void plain_joined_locked(struct session *s, struct channel *ch)
+{
+	pthread_mutex_lock(&s->q_lock);
+	snprintf(s->plain_room, sizeof s->plain_room, "%s", ch->name);
+	pthread_mutex_unlock(&s->q_lock);
+	plain_welcome_locked(s, ch);
+	reply_add_history(s, ch);
+}

@@ -23,6 +23,7 @@
 #include "ircname.h"
 
 struct session;
+struct channel;
 
 /* Sends a server line "*** text" to a plain user (control and bidi
  * characters in the arguments are dropped). */
@@ -54,5 +55,9 @@ bool plain_room_select(struct session *s, const char *name, char out[CHANNEL_LEN
 /* After s left room (by /part): the room it joined last becomes current if
  * room was; out gets the current room ("" for none). */
 void plain_room_after_part(struct session *s, const char *room, char out[CHANNEL_LEN_MAX + 1]);
+
+/* What a plain joiner gets (chat_joined_fn, chat.h): who is in the room, its
+ * topic and history; the room becomes current. ch->lock held. */
+void plain_joined_locked(struct session *s, struct channel *ch);
 
 #endif

@@ -19,7 +19,9 @@
 #include "config.h"
 #include "flushq.h"
 #include "global.h"
+#include "irc_channel.h"
 #include "log.h"
+#include "plain_user.h"
 #include "registry.h"
 #include "reply.h"
 #include "session.h"
@@ -88,6 +90,13 @@ static struct session *person(const char *nick, enum session_kind kind)
 	assert_true(npeople < PEOPLE_MAX);
 	people[npeople++] = s;
 	return s;
+}
+
+/* Joins as the person's own front-end would (chat_joined_fn, chat.h). */
+static enum chat_result join(struct session *s, const char *name, const char *key)
+{
+	return chat_join(s, name, key,
+			 s->kind == SESSION_PLAIN ? plain_joined_locked : irc_joined_locked);
 }
 
 /* Everything queued for s since the last call, as one string (the
@@ -171,13 +180,13 @@ static void test_join_first_is_op(void **state)
 {
 	(void)state;
 	struct session *ann = person("ann", SESSION_IRC), *bob = person("bob", SESSION_IRC);
-	assert_int_equal(chat_join(ann, "#r", NULL), CHAT_OK);
-	assert_int_equal(chat_join(bob, "#R", NULL), CHAT_OK);
+	assert_int_equal(join(ann, "#r", NULL), CHAT_OK);
+	assert_int_equal(join(bob, "#R", NULL), CHAT_OK);
 	assert_true(is_op("#r", ann));
 	assert_false(is_op("#r", bob));
 	forget(bob);
 	assert_int_equal(count(heard(ann), ":bob!bob@127.0.0.1 JOIN #r\r\n"), 1);
-	assert_int_equal(chat_join(bob, "#r", NULL), CHAT_ALREADY_MEMBER);
+	assert_int_equal(join(bob, "#r", NULL), CHAT_ALREADY_MEMBER);
 	assert_string_equal(heard(ann), "");
 }
 
@@ -186,17 +195,17 @@ static void test_join_limits(void **state)
 {
 	(void)state;
 	struct session *ann = person("ann", SESSION_IRC), *bob = person("bob", SESSION_IRC);
-	assert_int_equal(chat_join(ann, "lobby", NULL), CHAT_BAD_CHANNEL_NAME);
-	assert_int_equal(chat_join(ann, "#a\xe2\x80\xae", NULL), CHAT_BAD_CHANNEL_NAME);
-	assert_int_equal(chat_join(ann, "#a", NULL), CHAT_OK);
-	assert_int_equal(chat_join(ann, "#b", NULL), CHAT_OK);
-	assert_int_equal(chat_join(ann, "#c", NULL), CHAT_OK);
-	assert_int_equal(chat_join(ann, "#d", NULL), CHAT_TOO_MANY_CHANNELS); /* 3 each */
-	assert_int_equal(chat_join(bob, "#d", NULL), CHAT_OK);
-	assert_int_equal(chat_join(bob, "#e", NULL), CHAT_OK);
-	assert_int_equal(chat_join(bob, "#f", NULL), CHAT_SERVER_CHANNELS_FULL); /* 5 in all */
+	assert_int_equal(join(ann, "lobby", NULL), CHAT_BAD_CHANNEL_NAME);
+	assert_int_equal(join(ann, "#a\xe2\x80\xae", NULL), CHAT_BAD_CHANNEL_NAME);
+	assert_int_equal(join(ann, "#a", NULL), CHAT_OK);
+	assert_int_equal(join(ann, "#b", NULL), CHAT_OK);
+	assert_int_equal(join(ann, "#c", NULL), CHAT_OK);
+	assert_int_equal(join(ann, "#d", NULL), CHAT_TOO_MANY_CHANNELS); /* 3 each */
+	assert_int_equal(join(bob, "#d", NULL), CHAT_OK);
+	assert_int_equal(join(bob, "#e", NULL), CHAT_OK);
+	assert_int_equal(join(bob, "#f", NULL), CHAT_SERVER_CHANNELS_FULL); /* 5 in all */
 	assert_null(room("#f"));
-	assert_int_equal(chat_join(bob, "#a", NULL), CHAT_OK); /* existing rooms stay open */
+	assert_int_equal(join(bob, "#a", NULL), CHAT_OK); /* existing rooms stay open */
 }
 
 /* +i, +k, +l and +b refuse; an invite lets one past +i and +l, never past +b
@@ -205,12 +214,12 @@ static void test_join_modes_and_invites(void **state)
 {
 	(void)state;
 	struct session *op = person("op", SESSION_IRC), *cat = person("cat", SESSION_IRC);
-	assert_int_equal(chat_join(op, "#m", NULL), CHAT_OK);
+	assert_int_equal(join(op, "#m", NULL), CHAT_OK);
 	struct channel *ch = room("#m");
 	pthread_mutex_lock(&ch->lock);
 	ch->mode_invite_only = true;
 	pthread_mutex_unlock(&ch->lock);
-	assert_int_equal(chat_join(cat, "#m", NULL), CHAT_INVITE_ONLY);
+	assert_int_equal(join(cat, "#m", NULL), CHAT_INVITE_ONLY);
 	char nick[NICK_LEN_MAX + 1], away[AWAY_LEN_MAX + 1];
 	assert_int_equal(chat_invite(op, "CAT", "#m", nick, away), CHAT_OK);
 	assert_string_equal(nick, "cat");
@@ -218,10 +227,10 @@ static void test_join_modes_and_invites(void **state)
 	pthread_mutex_lock(&ch->lock);
 	snprintf(ch->key, sizeof ch->key, "sesame");
 	pthread_mutex_unlock(&ch->lock);
-	assert_int_equal(chat_join(cat, "#m", "wrong"), CHAT_BAD_KEY);
-	assert_int_equal(chat_join(cat, "#m", "sesame"), CHAT_OK); /* the invite was kept */
+	assert_int_equal(join(cat, "#m", "wrong"), CHAT_BAD_KEY);
+	assert_int_equal(join(cat, "#m", "sesame"), CHAT_OK); /* the invite was kept */
 	assert_int_equal(chat_part(cat, "#m", NULL), CHAT_OK);
-	assert_int_equal(chat_join(cat, "#m", "sesame"), CHAT_INVITE_ONLY); /* used up */
+	assert_int_equal(join(cat, "#m", "sesame"), CHAT_INVITE_ONLY); /* used up */
 	pthread_mutex_lock(&ch->lock);
 	ch->limit = 1;
 	channel_invite_add(ch, cat->id);
@@ -229,13 +238,13 @@ static void test_join_modes_and_invites(void **state)
 	ch->bans[0] = (struct ban){.mask = strdup("cat!*@*"), .setter = strdup("op")};
 	ch->nbans = 1;
 	pthread_mutex_unlock(&ch->lock);
-	assert_int_equal(chat_join(cat, "#m", "sesame"), CHAT_BANNED);
+	assert_int_equal(join(cat, "#m", "sesame"), CHAT_BANNED);
 	pthread_mutex_lock(&ch->lock);
 	free(ch->bans[0].mask);
 	free(ch->bans[0].setter);
 	ch->nbans = 0;
 	pthread_mutex_unlock(&ch->lock);
-	assert_int_equal(chat_join(cat, "#m", "sesame"), CHAT_OK); /* past +l and +i */
+	assert_int_equal(join(cat, "#m", "sesame"), CHAT_OK); /* past +l and +i */
 	channel_unref(ch);
 }
 
@@ -245,9 +254,9 @@ static void test_part(void **state)
 	(void)state;
 	struct session *ann = person("ann", SESSION_IRC), *bob = person("bob", SESSION_IRC);
 	assert_int_equal(chat_part(ann, "#nowhere", NULL), CHAT_NO_SUCH_CHANNEL);
-	assert_int_equal(chat_join(ann, "#p", NULL), CHAT_OK);
+	assert_int_equal(join(ann, "#p", NULL), CHAT_OK);
 	assert_int_equal(chat_part(bob, "#p", NULL), CHAT_NOT_ON_CHANNEL);
-	assert_int_equal(chat_join(bob, "#p", NULL), CHAT_OK);
+	assert_int_equal(join(bob, "#p", NULL), CHAT_OK);
 	forget(ann);
 	forget(bob);
 	assert_int_equal(chat_part(bob, "#p", "bye now"), CHAT_OK);
@@ -263,8 +272,8 @@ static void test_kick(void **state)
 	(void)state;
 	struct session *op = person("op", SESSION_IRC), *vic = person("vic", SESSION_IRC),
 		       *out = person("out", SESSION_IRC);
-	assert_int_equal(chat_join(op, "#k", NULL), CHAT_OK);
-	assert_int_equal(chat_join(vic, "#k", NULL), CHAT_OK);
+	assert_int_equal(join(op, "#k", NULL), CHAT_OK);
+	assert_int_equal(join(vic, "#k", NULL), CHAT_OK);
 	assert_int_equal(chat_kick(out, "#k", "vic", NULL), CHAT_NOT_ON_CHANNEL);
 	assert_int_equal(chat_kick(vic, "#k", "op", NULL), CHAT_NOT_OP);
 	assert_int_equal(chat_kick(op, "#k", "out", NULL), CHAT_THEY_NOT_ON_CHANNEL);
@@ -286,10 +295,10 @@ static void test_nick(void **state)
 	assert_int_equal(chat_nick(ann, "1abc"), CHAT_BAD_NICK);
 	assert_int_equal(chat_nick(ann, "BOB"), CHAT_NICK_IN_USE);
 	assert_int_equal(chat_nick(ann, "ann"), CHAT_ALREADY_MEMBER);
-	assert_int_equal(chat_join(ann, "#one", NULL), CHAT_OK);
-	assert_int_equal(chat_join(ann, "#two", NULL), CHAT_OK);
-	assert_int_equal(chat_join(bob, "#one", NULL), CHAT_OK);
-	assert_int_equal(chat_join(bob, "#two", NULL), CHAT_OK);
+	assert_int_equal(join(ann, "#one", NULL), CHAT_OK);
+	assert_int_equal(join(ann, "#two", NULL), CHAT_OK);
+	assert_int_equal(join(bob, "#one", NULL), CHAT_OK);
+	assert_int_equal(join(bob, "#two", NULL), CHAT_OK);
 	forget(ann);
 	forget(bob);
 	assert_int_equal(chat_nick(ann, "anna"), CHAT_OK);
@@ -311,8 +320,8 @@ static void test_messages(void **state)
 	char nick[NICK_LEN_MAX + 1], away[AWAY_LEN_MAX + 1];
 	assert_int_equal(chat_message(ann, "PRIVMSG", "#none", "x", nick, away),
 			 CHAT_NO_SUCH_CHANNEL);
-	assert_int_equal(chat_join(ann, "#msg", NULL), CHAT_OK);
-	assert_int_equal(chat_join(bob, "#msg", NULL), CHAT_OK);
+	assert_int_equal(join(ann, "#msg", NULL), CHAT_OK);
+	assert_int_equal(join(bob, "#msg", NULL), CHAT_OK);
 	struct channel *ch = room("#msg");
 	pthread_mutex_lock(&ch->lock);
 	ch->mode_no_external = true;
@@ -345,9 +354,9 @@ static void test_topic(void **state)
 {
 	(void)state;
 	struct session *ann = person("ann", SESSION_IRC), *bob = person("bob", SESSION_IRC);
-	assert_int_equal(chat_join(ann, "#t", NULL), CHAT_OK);
+	assert_int_equal(join(ann, "#t", NULL), CHAT_OK);
 	assert_int_equal(chat_topic_set(bob, "#t", "x"), CHAT_NOT_ON_CHANNEL);
-	assert_int_equal(chat_join(bob, "#t", NULL), CHAT_OK);
+	assert_int_equal(join(bob, "#t", NULL), CHAT_OK);
 	struct channel *ch = room("#t");
 	pthread_mutex_lock(&ch->lock);
 	ch->mode_topic_ops = true;
@@ -371,16 +380,16 @@ static void test_quiet_room(void **state)
 	struct session *op = person("op", SESSION_IRC), *m1 = person("m1", SESSION_IRC),
 		       *m2 = person("m2", SESSION_IRC), *m3 = person("m3", SESSION_IRC),
 		       *m4 = person("m4", SESSION_PLAIN);
-	assert_int_equal(chat_join(op, "#q", NULL), CHAT_OK);
-	assert_int_equal(chat_join(m1, "#q", NULL), CHAT_OK);
-	assert_int_equal(chat_join(m2, "#q", NULL), CHAT_OK);
+	assert_int_equal(join(op, "#q", NULL), CHAT_OK);
+	assert_int_equal(join(m1, "#q", NULL), CHAT_OK);
+	assert_int_equal(join(m2, "#q", NULL), CHAT_OK);
 	forget(m1);
-	assert_int_equal(chat_join(m3, "#q", NULL), CHAT_OK); /* 4 > 3: quiet now */
+	assert_int_equal(join(m3, "#q", NULL), CHAT_OK); /* 4 > 3: quiet now */
 	const char *told = heard(m1);
 	assert_int_equal(count(told, ":m3!m3@127.0.0.1 JOIN #q\r\n"), 1);
 	assert_int_equal(count(told, "joins, parts and quits are no longer shown"), 1);
 	forget(op);
-	assert_int_equal(chat_join(m4, "#q", NULL), CHAT_OK);
+	assert_int_equal(join(m4, "#q", NULL), CHAT_OK);
 	assert_string_equal(heard(m1), "");
 	assert_int_equal(count(heard(op), ":m4!m4@127.0.0.1 JOIN #q\r\n"), 1);
 	told = heard(m4); /* a plain user: human text, the notice included */
@@ -396,10 +405,10 @@ static void test_leave(void **state)
 {
 	(void)state;
 	struct session *ann = person("ann", SESSION_IRC), *bob = person("bob", SESSION_IRC);
-	assert_int_equal(chat_join(ann, "#x", NULL), CHAT_OK);
-	assert_int_equal(chat_join(ann, "#y", NULL), CHAT_OK);
-	assert_int_equal(chat_join(bob, "#x", NULL), CHAT_OK);
-	assert_int_equal(chat_join(bob, "#y", NULL), CHAT_OK);
+	assert_int_equal(join(ann, "#x", NULL), CHAT_OK);
+	assert_int_equal(join(ann, "#y", NULL), CHAT_OK);
+	assert_int_equal(join(bob, "#x", NULL), CHAT_OK);
+	assert_int_equal(join(bob, "#y", NULL), CHAT_OK);
 	forget(bob);
 	chat_leave(ann, "Quit: home");
 	assert_int_equal(count(heard(bob), ":ann!ann@127.0.0.1 QUIT :Quit: home\r\n"), 1);
@@ -432,8 +441,8 @@ static void test_modes(void **state)
 {
 	(void)state;
 	struct session *op = person("op", SESSION_IRC), *bob = person("bob", SESSION_IRC);
-	assert_int_equal(chat_join(op, "#md", NULL), CHAT_OK);
-	assert_int_equal(chat_join(bob, "#md", NULL), CHAT_OK);
+	assert_int_equal(join(op, "#md", NULL), CHAT_OK);
+	assert_int_equal(join(bob, "#md", NULL), CHAT_OK);
 	struct refusals f = {.n = 0};
 	const struct chat_mode_change by_bob[] = {{'+', 't', NULL}};
 	assert_int_equal(chat_mode_apply(bob, "#md", by_bob, 1, note_refusal, &f), CHAT_NOT_OP);

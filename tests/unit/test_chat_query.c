@@ -15,6 +15,7 @@
 #include "chat_query.h"
 #include "config.h"
 #include "global.h"
+#include "irc_channel.h"
 #include "registry.h"
 #include "reply.h"
 #include "session.h"
@@ -42,6 +43,7 @@ static struct session *person(const char *nick)
 	people[npeople++] = s;
 	return s;
 }
+
 
 /* Drops the references deliver.c took to write queues later (nothing is
  * written here: there are no sockets). */
@@ -84,7 +86,7 @@ static void join(struct session *s, ...)
 	va_list ap;
 	va_start(ap, s);
 	for (const char *name; (name = va_arg(ap, const char *));)
-		assert_int_equal(chat_join(s, name, NULL), CHAT_OK);
+		assert_int_equal(chat_join(s, name, NULL, irc_joined_locked), CHAT_OK);
 	va_end(ap);
 	flush_list_drop(s);
 }
