@@ -45,6 +45,22 @@ class BigReplies(ServerTestCase):
             c.expect(r"^:\S+ 366 %s %s " % (c.nick, re.escape(room)), timeout=60)
         return out
 
+    def make_rooms(self, rooms):
+        """Rooms #r0000.. with long topics, ROOMS_PER_CLIENT made by each of a few
+        clients; returns (client, its room names) pairs once all are made."""
+        makers = []
+        for k in range(0, rooms, ROOMS_PER_CLIENT):
+            names = ["#r%04d" % i for i in range(k, min(rooms, k + ROOMS_PER_CLIENT))]
+            c = self.irc("maker%d" % (k // ROOMS_PER_CLIENT))
+            c.send("JOIN " + ",".join(names))
+            for n in names:
+                c.send("TOPIC %s :%s %s" % (n, n, TOPIC))
+            makers.append((c, names))
+        for c, _ in makers:
+            c.sync(timeout=120)
+            c.drain()
+        return makers
+
     def assert_still_connected(self, c):
         c.sync(timeout=60)
         self.assertFalse(c.is_closed(), "%s was disconnected" % c.nick)
@@ -53,17 +69,7 @@ class BigReplies(ServerTestCase):
 
     def test_list_of_thousands_of_rooms_with_long_topics(self):
         rooms = scaled(3000, minimum=200)
-        makers = []
-        for k in range(0, rooms, ROOMS_PER_CLIENT):
-            names = ["#r%04d" % i for i in range(k, min(rooms, k + ROOMS_PER_CLIENT))]
-            c = self.irc("maker%d" % (k // ROOMS_PER_CLIENT))
-            c.send("JOIN " + ",".join(names))
-            for n in names:
-                c.send("TOPIC %s :%s %s" % (n, n, TOPIC))
-            makers.append(c)
-        for c in makers:
-            c.sync(timeout=120)
-            c.drain()
+        self.make_rooms(rooms)
         asker = self.irc("asker")
         asker.send("LIST")
         lines = asker.collect_until(r"^:parley 323 asker :", timeout=120)
@@ -168,17 +174,7 @@ class BigReplies(ServerTestCase):
 
     def test_list_while_rooms_vanish(self):
         rooms = scaled(3000, minimum=400)
-        makers = []
-        for k in range(0, rooms, ROOMS_PER_CLIENT):
-            names = ["#r%04d" % i for i in range(k, min(rooms, k + ROOMS_PER_CLIENT))]
-            c = self.irc("maker%d" % (k // ROOMS_PER_CLIENT))
-            c.send("JOIN " + ",".join(names))
-            for n in names:
-                c.send("TOPIC %s :%s %s" % (n, n, TOPIC))
-            makers.append((c, names))
-        for c, _ in makers:
-            c.sync(timeout=120)
-            c.drain()
+        makers = self.make_rooms(rooms)
         # an asker that reads a little, then stops while half the rooms go
         asker = IrcClient(self.server.port, "asker", reader=False, rcvbuf=4096)
         self.clients.append(asker)
