@@ -21,6 +21,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import unittest
 
@@ -246,3 +247,60 @@ def hhmm():
 
 
 main = harness.main
+
+
+class FakeIrcServer:
+    """A one-client IRC server of the test's own on 127.0.0.1 (to see what a
+    hostile server does to the client). Subclasses write serve(), which runs
+    on its own thread once the client connected; lines() reads its lines."""
+
+    def __init__(self):
+        self.listener = socket.socket()
+        self.listener.bind(("127.0.0.1", 0))
+        self.listener.listen(1)
+        self.port = self.listener.getsockname()[1]
+        self.conn = None
+        self.thread = threading.Thread(target=self._run, daemon=True)
+
+    def start(self):
+        self.thread.start()
+        return self
+
+    def _run(self):
+        self.listener.settimeout(30)
+        self.conn, _ = self.listener.accept()
+        self.serve()
+
+    def serve(self):
+        raise NotImplementedError
+
+    def send(self, line):
+        data = line.encode("utf-8", "surrogateescape") if isinstance(line, str) else line
+        self.conn.sendall(data + b"\r\n")
+
+    def lines(self):
+        """The client's lines as (line, words, COMMAND) until it closes (or the
+        connection fails)."""
+        buf = b""
+        while True:
+            try:
+                data = self.conn.recv(4096)
+            except OSError:
+                return
+            if not data:
+                return
+            buf += data
+            while b"\n" in buf:
+                raw, buf = buf.split(b"\n", 1)
+                line = raw.decode("utf-8", "replace").rstrip("\r")
+                words = line.split(" ")
+                yield line, words, words[0].upper()
+
+    def close(self):
+        try:
+            self.listener.close()
+            if self.conn:
+                self.conn.shutdown(socket.SHUT_RDWR)
+                self.conn.close()
+        except OSError:
+            pass

@@ -9,7 +9,6 @@ prefixes. While it floods, the test types, switches windows and reads the
 limits off the screen, then quits with Ctrl-C; the flood must still be going
 when that happens (the keys worked during it, not after it)."""
 
-import socket
 import threading
 import time
 
@@ -19,30 +18,20 @@ FLOOD_MAX_BYTES = 1 << 30  # the loop's bound; the client quits long before
 CHUNK_LINES = 400
 
 
-class FloodServer:
+class FloodServer(e2e.FakeIrcServer):
     """Registers one client, then floods it until it leaves."""
 
     def __init__(self):
-        self.listener = socket.socket()
-        self.listener.bind(("127.0.0.1", 0))
-        self.listener.listen(1)
-        self.port = self.listener.getsockname()[1]
-        self.conn = None
+        super().__init__()
         self.go = threading.Event()
         self.lock = threading.Lock()
         self.lines_sent = 0
         self.bytes_sent = 0
         self.flood_over = threading.Event()
         self.reached_cap = False
-        self.thread = threading.Thread(target=self.run, daemon=True)
-        self.thread.start()
+        self.start()
 
-    def send(self, line):
-        self.conn.sendall(line.encode() + b"\r\n")
-
-    def run(self):
-        self.listener.settimeout(30)
-        self.conn, _ = self.listener.accept()
+    def serve(self):
         try:
             self.register()
             if self.go.wait(60):
@@ -53,28 +42,20 @@ class FloodServer:
             self.flood_over.set()
 
     def register(self):
-        buf = b""
         nick = "victim"
-        while True:
-            data = self.conn.recv(4096)
-            if not data:
-                raise OSError("client left during registration")
-            buf += data
-            while b"\n" in buf:
-                raw, buf = buf.split(b"\n", 1)
-                words = raw.decode("utf-8", "replace").rstrip("\r").split(" ")
-                cmd = words[0].upper()
-                if cmd == "CAP" and len(words) > 1 and words[1] == "LS":
-                    self.send(":evil CAP * LS :")
-                elif cmd == "NICK":
-                    nick = words[1]
-                elif cmd == "USER":
-                    self.send(":evil 001 %s :Welcome" % nick)
-                elif cmd == "JOIN":
-                    self.send(":%s!u@h JOIN #lobby" % nick)
-                    self.send(":evil 353 %s = #lobby :%s @mallory" % (nick, nick))
-                    self.send(":evil 366 %s #lobby :End of /NAMES list." % nick)
-                    return
+        for _, words, cmd in self.lines():
+            if cmd == "CAP" and len(words) > 1 and words[1] == "LS":
+                self.send(":evil CAP * LS :")
+            elif cmd == "NICK":
+                nick = words[1]
+            elif cmd == "USER":
+                self.send(":evil 001 %s :Welcome" % nick)
+            elif cmd == "JOIN":
+                self.send(":%s!u@h JOIN #lobby" % nick)
+                self.send(":evil 353 %s = #lobby :%s @mallory" % (nick, nick))
+                self.send(":evil 366 %s #lobby :End of /NAMES list." % nick)
+                return
+        raise OSError("client left during registration")
 
     def chunk(self, n):
         """CHUNK_LINES lines of flood number n (new nicks every time)."""
@@ -109,14 +90,6 @@ class FloodServer:
         with self.lock:
             return self.lines_sent
 
-    def close(self):
-        try:
-            self.listener.close()
-            if self.conn:
-                self.conn.shutdown(socket.SHUT_RDWR)
-                self.conn.close()
-        except OSError:
-            pass
 
 
 class FloodTest(e2e.ClientTestCase):

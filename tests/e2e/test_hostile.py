@@ -4,8 +4,6 @@ sequence. parleyd itself refuses control characters, so the raw ESC/C1 attacks
 come from a fake IRC server written here; bidi overrides and IRC formatting
 codes (which parleyd relays) are also sent through a real parleyd."""
 
-import socket
-import threading
 
 import e2e
 
@@ -21,54 +19,30 @@ HOSTILE = [
 ]
 
 
-class FakeServer:
+class FakeServer(e2e.FakeIrcServer):
     """Just enough IRC to register one client in #lobby, then hostile lines."""
 
     def __init__(self):
-        self.listener = socket.socket()
-        self.listener.bind(("127.0.0.1", 0))
-        self.listener.listen(1)
-        self.port = self.listener.getsockname()[1]
-        self.conn = None
-        self.thread = threading.Thread(target=self.run, daemon=True)
-        self.thread.start()
+        super().__init__()
+        self.start()
 
-    def send(self, line):
-        data = line.encode("utf-8", "surrogateescape") if isinstance(line, str) else line
-        self.conn.sendall(data + b"\r\n")
-
-    def run(self):
-        self.listener.settimeout(30)
-        self.conn, _ = self.listener.accept()
-        buf = b""
+    def serve(self):
         nick = "victim"
-        while True:
-            try:
-                data = self.conn.recv(4096)
-            except OSError:
+        for line, words, cmd in self.lines():
+            if cmd == "CAP" and len(words) > 1 and words[1] == "LS":
+                self.send(":evil CAP * LS :")
+            elif cmd == "NICK":
+                nick = words[1]
+            elif cmd == "USER":
+                self.send(":evil 001 %s :Welcome " % nick + ESC + "[2J")
+            elif cmd == "PING":
+                self.send(":evil PONG evil :" + line.split(":", 1)[-1])
+            elif cmd == "JOIN":
+                self.join(nick)
+            elif cmd == "QUIT":
+                self.send("ERROR :Closing link")
+                self.conn.close()
                 return
-            if not data:
-                return
-            buf += data
-            while b"\n" in buf:
-                raw, buf = buf.split(b"\n", 1)
-                line = raw.decode("utf-8", "replace").rstrip("\r")
-                words = line.split(" ")
-                cmd = words[0].upper()
-                if cmd == "CAP" and len(words) > 1 and words[1] == "LS":
-                    self.send(":evil CAP * LS :")
-                elif cmd == "NICK":
-                    nick = words[1]
-                elif cmd == "USER":
-                    self.send(":evil 001 %s :Welcome " % nick + ESC + "[2J")
-                elif cmd == "PING":
-                    self.send(":evil PONG evil :" + line.split(":", 1)[-1])
-                elif cmd == "JOIN":
-                    self.join(nick)
-                elif cmd == "QUIT":
-                    self.send("ERROR :Closing link")
-                    self.conn.close()
-                    return
 
     def join(self, nick):
         self.send(":%s!u@h JOIN #lobby" % nick)
@@ -81,13 +55,6 @@ class FakeServer:
         self.send(":ev" + ESC + "[31mil!m@h PRIVMSG #lobby :nick attack")
         self.send(":mallory!m@h PRIVMSG #lobby :the end")
 
-    def close(self):
-        try:
-            self.listener.close()
-            if self.conn:
-                self.conn.close()
-        except OSError:
-            pass
 
 
 class HostileTest(e2e.ClientTestCase):
