@@ -40,6 +40,13 @@ static const char usage_text[] =
 	"      --history-memory BYTES\n"
 	"                           memory for all rooms' history, k/m suffixes; the oldest\n"
 	"                           lines of any room go first (default 64m)\n"
+	"      --history-store KIND sqlite (default): history and room state kept on disk in\n"
+	"                           the data directory; memory: forgotten at exit\n"
+	"      --data-dir DIR       where the sqlite store lives (default ./parleyd-data)\n"
+	"      --history-days N     stored messages older than N days are deleted (default 30;\n"
+	"                           0: kept forever)\n"
+	"      --history-max N      stored messages kept per room, the newest (default 100000;\n"
+	"                           0: no limit)\n"
 	"  -r, --default-room ROOM  room plain-text users land in (default #lobby)\n"
 	"  -t, --trace[=io]         narrate every socket step on stdout (classroom mode);\n"
 	"                           =io also each read and each line's fan-out\n"
@@ -68,6 +75,10 @@ enum {
 	OPT_STEP,
 	OPT_ITERATIVE,
 	OPT_BACKLOG,
+	OPT_HISTORY_STORE,
+	OPT_DATA_DIR,
+	OPT_HISTORY_DAYS,
+	OPT_HISTORY_MAX,
 };
 
 static const struct option long_options[] = {
@@ -94,6 +105,10 @@ static const struct option long_options[] = {
 	{"step", no_argument, NULL, OPT_STEP},
 	{"iterative", no_argument, NULL, OPT_ITERATIVE},
 	{"backlog", required_argument, NULL, OPT_BACKLOG},
+	{"history-store", required_argument, NULL, OPT_HISTORY_STORE},
+	{"data-dir", required_argument, NULL, OPT_DATA_DIR},
+	{"history-days", required_argument, NULL, OPT_HISTORY_DAYS},
+	{"history-max", required_argument, NULL, OPT_HISTORY_MAX},
 	{"help", no_argument, NULL, 'h'},
 	{"version", no_argument, NULL, 'V'},
 	{NULL, 0, NULL, 0},
@@ -234,6 +249,10 @@ static void config_defaults(struct config *cfg)
 	cfg->flood_burst = 20;
 	cfg->history = 100;
 	cfg->history_memory = 64 * 1024 * 1024;
+	cfg->history_sqlite = true;
+	cfg->data_dir = "./parleyd-data";
+	cfg->history_days = 30;
+	cfg->history_max = 100000;
 	copy_field(cfg->default_room, sizeof cfg->default_room, "#lobby");
 	cfg->log_level = LOG_INFO;
 	cfg->reg_timeout = 30;
@@ -333,6 +352,26 @@ static int apply_option(struct config *cfg, int opt, const char *arg, char **err
 	case OPT_HISTORY_MEMORY:
 		if (parse_size(arg, &cfg->history_memory) < 0 || cfg->history_memory < 1024)
 			goto bad;
+		return 0;
+	case OPT_HISTORY_STORE:
+		if (strcmp(arg, "sqlite") != 0 && strcmp(arg, "memory") != 0)
+			goto bad;
+		cfg->history_sqlite = strcmp(arg, "sqlite") == 0;
+		return 0;
+	case OPT_DATA_DIR:
+		if (arg[0] == '\0' || strlen(arg) > 4000)
+			goto bad;
+		cfg->data_dir = arg;
+		return 0;
+	case OPT_HISTORY_DAYS:
+		if (parse_int(arg, 0, 100000, &v) < 0)
+			goto bad;
+		cfg->history_days = (int)v;
+		return 0;
+	case OPT_HISTORY_MAX:
+		if (parse_int(arg, 0, 1000000000, &v) < 0)
+			goto bad;
+		cfg->history_max = v;
 		return 0;
 	case OPT_WRITERS:
 		if (parse_int(arg, 1, 256, &v) < 0)

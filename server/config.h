@@ -31,6 +31,10 @@ struct config {
 	double flood_rate, flood_burst;
 	int history;                       /* lines per room */
 	size_t history_memory;             /* bytes of history, all rooms together */
+	bool history_sqlite;               /* --history-store sqlite (default) or memory */
+	const char *data_dir;              /* --data-dir (argv or the default) */
+	int history_days;                  /* stored messages older than this go; 0: never */
+	long history_max;                  /* stored messages per room; 0: no limit */
 	char default_room[64];
 	bool trace;                        /* --trace: socket steps, closes */
 	bool trace_io;                     /* --trace=io: also reads and fan-outs */

@@ -12,6 +12,7 @@ void outmsg_init(struct outmsg *m, const char *source, const char *command, int 
 	memset(m, 0, sizeof *m);
 	m->unix_ms = clock_unix_ms();
 	m->stamp = atomic_fetch_add(&g_server.next_stamp, 1) + 1;
+	msgid_new(m->msgid);
 	m->source = source;
 	m->command = command;
 	m->nparams = nparams < OUTMSG_PARAMS_MAX ? nparams : OUTMSG_PARAMS_MAX;

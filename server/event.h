@@ -9,6 +9,7 @@
 #include <stddef.h>
 
 #include "msgbuf.h"
+#include "msgid.h"
 
 struct session;
 
@@ -21,6 +22,7 @@ struct session;
 struct outmsg {
 	long long unix_ms;          /* when the server accepted it (server-time) */
 	unsigned long long stamp;   /* unique id, so a recipient gets it once */
+	char msgid[MSGID_LEN + 1];  /* IRCv3 msgid (message-tags clients see it) */
 	const char *source;         /* "nick!user@host" or the server name */
 	const char *command;
 	int nparams;

@@ -19,6 +19,7 @@
 #include "listener.h"
 #include "log.h"
 #include "motd.h"
+#include "msgid.h"
 #include "registry.h"
 #include "session.h"
 #include "worker.h"
@@ -255,6 +256,7 @@ static void server_init(const struct config *cfg)
 	gmtime_r(&now, &tm);
 	strftime(g_server.created_text, sizeof g_server.created_text, "%Y-%m-%d %H:%M:%S UTC",
 		 &tm);
+	msgid_init();
 	registry_init();
 	flushq_init(cfg->writers);
 	motd_set(cfg->motd ? xstrdup(cfg->motd) : NULL);

@@ -186,6 +186,9 @@ class Server:
             cmd += ["--port", "0"]
         if "--flood" not in args:
             cmd += ["--flood", "off"]
+        if "--data-dir" not in args and "--history-store" not in args:
+            # Each server its own store, removed with tmpdir.
+            cmd += ["--data-dir", os.path.join(self.tmpdir, "data")]
         return cmd + args
 
     def start(self, timeout=None):

@@ -1,0 +1,131 @@
+/* store: the durable history and room state, in SQLite, with its own thread.
+ *
+ * One database file, DIR/parleyd.db (WAL), created with its directory (0700)
+ * when missing. The chat core hands the store what happened (a message, a
+ * room's new state) and goes on: store_append() and store_save_room() copy
+ * their input onto a queue under a short mutex and never touch the disk. The
+ * store thread takes the queue every STORE_COMMIT_MS (or sooner when it is
+ * long) and writes it in one transaction, so a clean stop (store_close())
+ * loses nothing and a kill -9 loses at most the last commit window.
+ *
+ * Reads (store_query, store_targets, store_load_room) run on the calling
+ * thread, on one of a few read connections (WAL readers do not wait for the
+ * writer), and see every write handed to the store before them, committed
+ * or not: what is still queued or being written is merged in from memory.
+ *
+ * Retention: on the store thread, at start and then every minute, messages
+ * older than history_days and those beyond the newest history_max of their
+ * room are deleted, a bounded number per pass so a commit never waits long;
+ * a room with no messages left and no state changed for history_days goes
+ * too. So the file is bounded by those two settings (and by max_rooms).
+ *
+ * Faults. store_open() fails with a message naming the file and what to do
+ * when the file is unreadable, not a database, corrupt, or from a newer
+ * parleyd (schema version above ours); an older schema is migrated in one
+ * transaction. At run time a failed commit (disk full, read-only, I/O
+ * error) keeps the batch queued, logs one line, and retries every few
+ * seconds; while it fails, chat goes on and history is served from memory
+ * (the queue, bounded by STORE_PENDING_MAX messages — past that the oldest
+ * queued are dropped, counted, and said once); the first commit that works
+ * again logs one line saying so and how many were lost, if any.
+ *
+ * Schema (version 1): messages(seq INTEGER PRIMARY KEY, target, msgid UNIQUE,
+ * unix_ms, source, command, text, tags) indexed by (target, seq) and
+ * (target, unix_ms); rooms(key PRIMARY KEY, name, created_ms, topic,
+ * topic_setter, topic_ms, modes, key, limit, changed_ms); bans(room, mask,
+ * setter, unix_ms). `target` is the room's case-folded name; a private
+ * conversation between accounts will be a target of its own ("@a,b"), so
+ * private history needs no new table once accounts exist.
+ *
+ * Thread-safety: every function may be called from any thread, with no
+ * lock of the caller's held except where said (append and save_room are
+ * safe under a channel lock: they only take the store's queue mutex, a
+ * leaf). */
+#ifndef PARLEY_STORE_H
+#define PARLEY_STORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "history_query.h"
+
+#define STORE_COMMIT_MS 100
+#define STORE_PENDING_MAX 200000
+#define STORE_FILE_NAME "parleyd.db"
+
+struct store;
+
+struct store_limits {
+	int history_days;        /* messages older than this go; 0: kept forever */
+	long history_max;        /* messages kept per room; 0: no limit */
+	int max_rooms;           /* room states kept; the least recently changed go first */
+};
+
+/* Opens (creating if needed) DIR/parleyd.db and starts the store thread.
+ * Returns NULL with a one-line message in err (naming the file and what to
+ * do) on failure. */
+struct store *store_open(const char *dir, const struct store_limits *limits, char *err,
+			 size_t errcap);
+
+/* Writes everything queued, stops the thread, closes the database. */
+void store_close(struct store *st);
+
+/* The highest sequence number stored (0 for a new database): the chat
+ * core numbers new messages above it. */
+unsigned long long store_max_seq(struct store *st);
+
+/* A message to keep: copied; never waits for the disk. target is the
+ * room's case-folded name. */
+void store_append(struct store *st, const char *target, const struct history_record *r);
+
+/* What is remembered of a room between its lives. */
+struct store_ban {
+	char *mask, *setter;
+	long long unix_ms;
+};
+struct store_room {
+	char *name;              /* as first created */
+	long long created_ms;
+	char *topic;             /* NULL: none */
+	char *topic_setter;      /* "" when none */
+	long long topic_ms;
+	char *modes;             /* flag letters without parameters, e.g. "nt" */
+	char *key;               /* "" when none */
+	int limit;               /* 0 when none */
+	struct store_ban *bans;
+	size_t nbans;
+};
+
+/* Replaces the stored state of room `key` (case-folded name) by a copy of
+ * *r. Never waits for the disk. */
+void store_save_room(struct store *st, const char *key, const struct store_room *r);
+
+/* Reads the state of room `key` into *out (free with store_room_free).
+ * Returns 1 if there is one, 0 if not, -1 on a read error (logged). */
+int store_load_room(struct store *st, const char *key, struct store_room *out);
+void store_room_free(struct store_room *r);
+
+/* Answers a history query on one target into *page (history_query.h for
+ * what each selector means). Returns 0, 1 if a msgid reference is not
+ * one of that target's messages (page left empty), -1 on a read error
+ * (logged). */
+int store_query(struct store *st, const char *target, const struct history_query *q,
+		struct history_page *page);
+
+/* CHATHISTORY TARGETS: of the given targets, those with a message between
+ * from_ms and to_ms (exclusive, either order), with the time of the newest
+ * such message, oldest first, at most limit. Returns how many were written
+ * to latest_ms[] / which[] (indexes into targets), or -1 on a read error. */
+int store_targets(struct store *st, const char *const *targets, size_t ntargets,
+		  long long from_ms, long long to_ms, size_t limit, size_t *which,
+		  long long *latest_ms);
+
+/* Counters for the log and tests: messages written, dropped while the disk
+ * failed, and whether the last commit failed. */
+struct store_stats {
+	unsigned long long written, dropped;
+	bool failing;
+};
+void store_stats(struct store *st, struct store_stats *out);
+
+#endif
