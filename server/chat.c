@@ -139,7 +139,11 @@ static enum chat_result join_check(struct session *s, struct channel *ch, const 
 	bool invited = channel_is_invited(ch, s->id);
 	if (channel_is_banned(ch, source.text))
 		return CHAT_BANNED;
-	if (ch->mode_invite_only && !invited)
+	/* An empty room's +i is not enforced: an invite needs someone inside,
+	 * so a room remembered with +i (archive.h) would be shut for good. The
+	 * key and the bans hold (until accounts own rooms, the first one back
+	 * gets op, as in any new room). */
+	if (ch->mode_invite_only && !invited && ch->nmembers > 0)
 		return CHAT_INVITE_ONLY;
 	if (ch->key[0] && (!key || strcmp(key, ch->key) != 0))
 		return CHAT_BAD_KEY;
