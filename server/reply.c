@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "channel.h"
+#include "chat_history.h"
 #include "deliver.h"
 #include "global.h"
 #include "history.h"
@@ -21,6 +22,10 @@
 #define PICK_MAX 64           /* names picked per pass over a table */
 #define CHUNK_PARAMS_MAX 10
 #define HISTORY_BATCH 8 /* replayed messages per step (a line is at most OUT_LINE_MAX) */
+/* Messages of a history page a job holds at a time: the rest is read again
+ * as the client takes them, so a thousand connections that ask for 1000
+ * messages each and do not read hold 32 each, not 1000. */
+#define PAGE_PIECE 32
 
 enum reply_kind { REPLY_LIST, REPLY_WHO, REPLY_NAMES, REPLY_HISTORY, REPLY_PAGE, REPLY_LINE };
 
@@ -34,7 +39,9 @@ struct reply_job {
 	unsigned long long joined;     /* WHO #channel, NAMES: last member sent */
 	unsigned long long channel_id; /* HISTORY: the room joined (ids are never reused) */
 	struct history_cursor cursor;  /* HISTORY: the messages still to send */
-	struct history_page page;      /* PAGE: the messages, page.items[pos] next */
+	struct history_page page;      /* PAGE: the piece in hand, page.items[pos] next */
+	size_t page_left;              /* PAGE: messages after this piece, still to fetch */
+	unsigned long long page_end;   /* PAGE: seq of the answer's last message */
 	char batch[16];                /* PAGE: the batch reference, "" when none */
 	reply_line_fn *run;            /* LINE: who runs it */
 };
@@ -503,6 +510,13 @@ void reply_add_page(struct session *s, const char *target, struct history_page *
 	struct reply_job *j = job_add(s, REPLY_PAGE, target);
 	j->page = *page;
 	memset(page, 0, sizeof *page);
+	if (j->page.n > PAGE_PIECE) {
+		j->page_end = j->page.items[j->page.n - 1]->seq;
+		j->page_left = j->page.n - PAGE_PIECE;
+		for (size_t i = PAGE_PIECE; i < j->page.n; i++)
+			free(j->page.items[i]);
+		j->page.n = PAGE_PIECE;
+	}
 	if (s->kind != SESSION_PLAIN && atomic_load(&s->caps) & CAP_BATCH)
 		snprintf(j->batch, sizeof j->batch, "h%u", ++s->batch_seq);
 }
@@ -551,6 +565,23 @@ static void page_line_irc(struct chunk *c, const struct session *s, const struct
 	chunk_line(c, tags[0] ? tags : NULL, r->source, r->command, 2, params);
 }
 
+/* Fetches the next piece of a page: the messages after the last one sent,
+ * up to the answer's last. The answer ends early only if s left the room
+ * or those messages were pruned meanwhile. */
+static void page_fetch_piece(struct session *s, struct reply_job *j)
+{
+	struct history_query q = {.sel = HSEL_AFTER, .a.kind = HREF_MSGID,
+				  .limit = j->page_left < PAGE_PIECE ? j->page_left : PAGE_PIECE};
+	snprintf(q.a.msgid, sizeof q.a.msgid, "%s", j->page.items[j->page.n - 1]->msgid);
+	history_page_free(&j->page);
+	j->pos = 0;
+	if (chat_history_read(s, j->arg, &q, false, &j->page) != CHAT_OK)
+		history_page_free(&j->page);
+	while (j->page.n && j->page.items[j->page.n - 1]->seq > j->page_end)
+		free(j->page.items[--j->page.n]);
+	j->page_left = j->page.n ? j->page_left - j->page.n : 0;
+}
+
 /* Renders the next messages of a page; true when it is all sent. */
 static bool page_step(struct session *s, struct reply_job *j, struct chunk *c)
 {
@@ -566,6 +597,8 @@ static bool page_step(struct session *s, struct reply_job *j, struct chunk *c)
 		if (plain && j->page.n == 0)
 			chunk_text(c, "No more history.");
 	}
+	if (j->pos == j->page.n && j->page_left)
+		page_fetch_piece(s, j);
 	for (; j->pos < j->page.n && !chunk_full(c); j->pos++) {
 		const struct history_record *r = j->page.items[j->pos];
 		if (plain) {
@@ -577,7 +610,7 @@ static bool page_step(struct session *s, struct reply_job *j, struct chunk *c)
 			page_line_irc(c, s, j, r);
 		}
 	}
-	if (j->pos < j->page.n)
+	if (j->pos < j->page.n || j->page_left)
 		return false;
 	if (j->batch[0]) {
 		char ref[20];
