@@ -58,7 +58,10 @@ struct store;
 struct store_limits {
 	int history_days;        /* messages older than this go; 0: kept forever */
 	long history_max;        /* messages kept per room; 0: no limit */
-	int max_rooms;           /* room states kept; the least recently changed go first */
+	int max_rooms;           /* room states kept; the least recently changed go first;
+				  * 0: no limit */
+	long pending_max;        /* messages kept in memory while writes fail; 0:
+				  * STORE_PENDING_MAX (tests set it lower) */
 };
 
 /* Opens (creating if needed) DIR/parleyd.db and starts the store thread.
@@ -127,5 +130,13 @@ struct store_stats {
 	bool failing;
 };
 void store_stats(struct store *st, struct store_stats *out);
+
+/* For tests only: limits the database to `pages` pages (PRAGMA
+ * max_page_count; SQLite raises a limit below the current size to it, so
+ * 1 means "full now"), 0 lifts the limit; and retries a failing write at
+ * once. Applied by the store thread before its next write. The
+ * environment variable PARLEYD_STORE_MAX_PAGES does the same from the start
+ * (a test knob for integration tests, not an option). */
+void store_test_set_max_pages(struct store *st, long long pages);
 
 #endif
