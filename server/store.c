@@ -7,6 +7,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <pthread.h>
+#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -626,6 +627,10 @@ static void store_free(struct store *st)
 struct store *store_open(const char *dir, const struct store_limits *limits, char *err,
 			 size_t errcap)
 {
+	if (!sqlite3_threadsafe()) { /* the pool and the thread share the library */
+		snprintf(err, errcap, "this SQLite library is built without thread support");
+		return NULL;
+	}
 	if (data_dir_make(dir, err, errcap) < 0)
 		return NULL;
 	struct store *st = xcalloc(1, sizeof *st);

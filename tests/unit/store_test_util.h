@@ -1,6 +1,6 @@
 /* Helpers shared by the store's unit tests: temporary data directories,
  * messages with ids made from their seq, and bounded waits for the store
- * thread. Header-only (static functions): each test program includes it once. */
+ * thread. Header-only (static inline functions): each test program includes it once. */
 #ifndef PARLEY_STORE_TEST_UTIL_H
 #define PARLEY_STORE_TEST_UTIL_H
 
@@ -14,7 +14,7 @@
 #include "store.h"
 
 /* A new empty directory under /tmp (caller frees the string). */
-static char *test_tmpdir(void)
+static inline char *test_tmpdir(void)
 {
 	char tmpl[] = "/tmp/parley-store-XXXXXX";
 	if (!mkdtemp(tmpl))
@@ -23,7 +23,7 @@ static char *test_tmpdir(void)
 }
 
 /* Removes dir and the files in it (the store makes no subdirectories). */
-static void test_rmdir(const char *dir)
+static inline void test_rmdir(const char *dir)
 {
 	DIR *d = opendir(dir);
 	if (d) {
@@ -31,7 +31,7 @@ static void test_rmdir(const char *dir)
 		while ((e = readdir(d))) {
 			if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
 				continue;
-			char path[512];
+			char path[1024];
 			snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
 			unlink(path);
 		}
@@ -41,7 +41,7 @@ static void test_rmdir(const char *dir)
 }
 
 /* A msgid (26 base32 characters) that encodes seq. */
-static void test_msgid(unsigned long long seq, char out[MSGID_LEN + 1])
+static inline void test_msgid(unsigned long long seq, char out[MSGID_LEN + 1])
 {
 	static const char b32[] = "abcdefghijklmnopqrstuvwxyz234567";
 	for (int i = MSGID_LEN - 1; i >= 0; i--) {
@@ -52,7 +52,7 @@ static void test_msgid(unsigned long long seq, char out[MSGID_LEN + 1])
 }
 
 /* Hands the store one PRIVMSG with this seq and time. */
-static void test_append(struct store *st, const char *target, unsigned long long seq,
+static inline void test_append(struct store *st, const char *target, unsigned long long seq,
 			long long unix_ms)
 {
 	struct history_record r = {.seq = seq, .unix_ms = unix_ms, .source = "nick!user@host",
@@ -65,14 +65,14 @@ static void test_append(struct store *st, const char *target, unsigned long long
 }
 
 /* Sleeps ms milliseconds. */
-static void test_sleep_ms(long ms)
+static inline void test_sleep_ms(long ms)
 {
 	struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
 	nanosleep(&ts, NULL);
 }
 
 /* Waits (at most 20 s) until the store has written at least n messages. */
-static int test_wait_written(struct store *st, unsigned long long n)
+static inline int test_wait_written(struct store *st, unsigned long long n)
 {
 	for (int i = 0; i < 2000; i++) {
 		struct store_stats s;
@@ -85,7 +85,7 @@ static int test_wait_written(struct store *st, unsigned long long n)
 }
 
 /* Waits (at most 20 s) until the store's writes fail (or work again). */
-static int test_wait_failing(struct store *st, bool failing)
+static inline int test_wait_failing(struct store *st, bool failing)
 {
 	for (int i = 0; i < 2000; i++) {
 		struct store_stats s;
