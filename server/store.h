@@ -118,10 +118,11 @@ void store_save_room(struct store *st, const char *key, const struct store_room 
 int store_load_room(struct store *st, const char *key, struct store_room *out);
 void store_room_free(struct store_room *r);
 
-/* Answers a history query on one target into *page (history_query.h for
- * what each selector means). Returns 0, 1 if a msgid reference is not
- * one of that target's messages (page left empty), -1 on a read error
- * (logged). */
+/* Answers a history query on one target into *page (an empty page;
+ * history_query.h for what each selector means). The caller bounds
+ * q->limit (CHATHISTORY=1000): a few times that many records are read.
+ * Returns 0, 1 if a msgid reference is not one of that target's messages
+ * (page left empty), -1 on a read error (logged; page left empty). */
 int store_query(struct store *st, const char *target, const struct history_query *q,
 		struct history_page *page);
 
