@@ -278,7 +278,9 @@ int server_run(const struct config *cfg)
 		log_warn("no log thread: log lines are written directly");
 	if (listener_reserve_open() < 0)
 		log_warn("cannot open a reserve descriptor: %s", strerror(errno));
-	descriptors_clamp(soft_was, cfg->nbinds ? cfg->nbinds : 2);
+	/* The store's files (a writer and the readers, each with the
+	 * database, its WAL and shared memory) are open before the clamp
+	 * counts what is left for clients. */
 	char store_error[512];
 	if (archive_open(store_error, sizeof store_error) < 0) {
 		listener_cleanup();
@@ -286,6 +288,7 @@ int server_run(const struct config *cfg)
 		fprintf(stderr, "parleyd: %s\n", store_error);
 		return 1;
 	}
+	descriptors_clamp(soft_was, cfg->nbinds ? cfg->nbinds : 2);
 	int listen_fds[LISTENERS_MAX];
 	char *error;
 	int nlisten = listener_open_all(cfg, listen_fds, &error);

@@ -146,10 +146,11 @@ class Store(ServerTestCase):
         self.assertEqual(texts, ["n %d" % i for i in range(70, 100)])
 
     def refused_start(self, expect_rx):
-        out = run_parleyd(["--bind", "127.0.0.1", "--port", "0", "--data-dir", self.data])
-        self.assertNotEqual(out.returncode, 0, out.stderr)
-        self.assertRegex(out.stderr, expect_rx)
-        return out
+        status, _, err = run_parleyd(["--bind", "127.0.0.1", "--port", "0", "--data-dir",
+                                      self.data])
+        self.assertEqual(status, 1, err)
+        self.assertRegex(err, expect_rx)
+        return err
 
     def test_corrupt_file_is_refused_with_its_name(self):
         with open(os.path.join(self.data, "parleyd.db"), "wb") as f:
@@ -168,10 +169,10 @@ class Store(ServerTestCase):
     def test_unusable_data_dir_is_refused(self):
         blocker = os.path.join(self.data, "file")
         open(blocker, "w").close()
-        out = run_parleyd(["--bind", "127.0.0.1", "--port", "0", "--data-dir",
-                           os.path.join(blocker, "data")])
-        self.assertNotEqual(out.returncode, 0)
-        self.assertIn(blocker, out.stderr)
+        status, _, err = run_parleyd(["--bind", "127.0.0.1", "--port", "0", "--data-dir",
+                                      os.path.join(blocker, "data")])
+        self.assertEqual(status, 1, err)
+        self.assertIn(blocker, err)
 
     def test_missing_database_is_created(self):
         srv = self.start()
