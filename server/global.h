@@ -8,9 +8,10 @@
  *
  *     registry lock (rwlock)  ->  channel lock(s)  ->  session memb_lock,
  *                                                       history budget lock,
+ *                                                       store queue lock,
  *                                                       session queue lock
  *
- * The last three are leaves (nothing is taken while holding one), as are
+ * The last four are leaves (nothing is taken while holding one), as are
  * the acceptor's session-list lock (listener.c), flushq's lock and the leaves inside other modules
  * (motd.c's, and log.c's ring and limit locks, held for a copy). Several channel locks are held at
  * once only in increasing channel id (channels_lock_all: NICK, QUIT). The
