@@ -305,8 +305,8 @@ static void test_nick(void **state)
 	assert_int_equal(count(heard(bob), ":ann!ann@127.0.0.1 NICK anna\r\n"), 1);
 	assert_int_equal(count(heard(ann), " NICK anna\r\n"), 1);
 	char nick[NICK_LEN_MAX + 1], away[AWAY_LEN_MAX + 1];
-	assert_int_equal(chat_message(bob, "PRIVMSG", "ann", "hi", nick, away), CHAT_NO_SUCH_NICK);
-	assert_int_equal(chat_message(bob, "PRIVMSG", "ANNA", "hi", nick, away), CHAT_OK);
+	assert_int_equal(chat_message(bob, "PRIVMSG", "ann", "hi", NULL, nick, away), CHAT_NO_SUCH_NICK);
+	assert_int_equal(chat_message(bob, "PRIVMSG", "ANNA", "hi", NULL, nick, away), CHAT_OK);
 	assert_string_equal(nick, "anna");
 }
 
@@ -318,7 +318,7 @@ static void test_messages(void **state)
 	struct session *ann = person("ann", SESSION_IRC), *bob = person("bob", SESSION_IRC),
 		       *eve = person("eve", SESSION_IRC);
 	char nick[NICK_LEN_MAX + 1], away[AWAY_LEN_MAX + 1];
-	assert_int_equal(chat_message(ann, "PRIVMSG", "#none", "x", nick, away),
+	assert_int_equal(chat_message(ann, "PRIVMSG", "#none", "x", NULL, nick, away),
 			 CHAT_NO_SUCH_CHANNEL);
 	assert_int_equal(join(ann, "#msg", NULL), CHAT_OK);
 	assert_int_equal(join(bob, "#msg", NULL), CHAT_OK);
@@ -329,23 +329,23 @@ static void test_messages(void **state)
 	ch->bans[0] = (struct ban){.mask = strdup("bob!*@*"), .setter = strdup("ann")};
 	ch->nbans = 1;
 	pthread_mutex_unlock(&ch->lock);
-	assert_int_equal(chat_message(eve, "PRIVMSG", "#msg", "x", nick, away),
+	assert_int_equal(chat_message(eve, "PRIVMSG", "#msg", "x", NULL, nick, away),
 			 CHAT_CANNOT_SEND_EXTERNAL);
-	assert_int_equal(chat_message(bob, "PRIVMSG", "#msg", "x", nick, away),
+	assert_int_equal(chat_message(bob, "PRIVMSG", "#msg", "x", NULL, nick, away),
 			 CHAT_CANNOT_SEND_BANNED);
 	pthread_mutex_lock(&ch->lock);
 	ch->members[channel_member_index(ch, bob)].voice = true;
 	pthread_mutex_unlock(&ch->lock);
 	forget(ann);
 	forget(bob);
-	assert_int_equal(chat_message(bob, "PRIVMSG", "#msg", "voiced", nick, away), CHAT_OK);
+	assert_int_equal(chat_message(bob, "PRIVMSG", "#msg", "voiced", NULL, nick, away), CHAT_OK);
 	assert_int_equal(count(heard(ann), ":bob!bob@127.0.0.1 PRIVMSG #msg :voiced\r\n"), 1);
 	assert_string_equal(heard(bob), ""); /* no echo without echo-message */
 	channel_unref(ch);
 	chat_away(ann, "getting coffee");
-	assert_int_equal(chat_message(eve, "PRIVMSG", "ann", "hello", nick, away), CHAT_OK);
+	assert_int_equal(chat_message(eve, "PRIVMSG", "ann", "hello", NULL, nick, away), CHAT_OK);
 	assert_string_equal(away, "getting coffee");
-	assert_int_equal(chat_message(eve, "NOTICE", "ann", "hello", nick, away), CHAT_OK);
+	assert_int_equal(chat_message(eve, "NOTICE", "ann", "hello", NULL, nick, away), CHAT_OK);
 	assert_string_equal(away, "");
 }
 
