@@ -48,10 +48,10 @@ struct reply_stream {
 
 /* Lines rendered for one chunk; a line is added only while len < REPLY_CHUNK,
  * and a line is at most OUT_SERVER_LINE_MAX (no client-only tags here), so
- * it always fits. */
+ * it always fits, and so does a BATCH line after it. */
 struct chunk {
 	size_t len;
-	char data[REPLY_CHUNK + OUT_SERVER_LINE_MAX];
+	char data[REPLY_CHUNK + OUT_SERVER_LINE_MAX + BATCH_LINE_RESERVE];
 };
 
 /* Has the chunk reached its size? */
