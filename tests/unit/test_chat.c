@@ -19,6 +19,7 @@
 #include "config.h"
 #include "flushq.h"
 #include "global.h"
+#include "history.h"
 #include "irc_channel.h"
 #include "log.h"
 #include "plain_user.h"
@@ -349,6 +350,43 @@ static void test_messages(void **state)
 	assert_string_equal(away, "");
 }
 
+/* TAGMSG and client-only tags: a TAGMSG reaches message-tags members only
+ * (never plain users) and is not kept; a PRIVMSG's client tags go to
+ * message-tags members only, after msgid and time. */
+static void test_tags(void **state)
+{
+	(void)state;
+	struct session *ann = person("ann", SESSION_IRC), *bob = person("bob", SESSION_IRC),
+		       *cat = person("cat", SESSION_PLAIN), *dan = person("dan", SESSION_IRC);
+	atomic_store(&ann->caps, CAP_MESSAGE_TAGS);
+	atomic_store(&dan->caps, CAP_MESSAGE_TAGS);
+	char nick[NICK_LEN_MAX + 1], away[AWAY_LEN_MAX + 1];
+	assert_int_equal(join(ann, "#tg", NULL), CHAT_OK);
+	assert_int_equal(join(bob, "#tg", NULL), CHAT_OK);
+	assert_int_equal(join(cat, "#tg", NULL), CHAT_OK);
+	assert_int_equal(join(dan, "#tg", NULL), CHAT_OK);
+	forget(bob);
+	forget(cat);
+	forget(dan);
+	assert_int_equal(chat_message(ann, "TAGMSG", "#tg", NULL, "+typing=active", nick, away),
+			 CHAT_OK);
+	assert_string_equal(heard(bob), "");
+	assert_string_equal(heard(cat), "");
+	const char *got = heard(dan);
+	assert_int_equal(strncmp(got, "@msgid=", 7), 0);
+	assert_int_equal(count(got, ";+typing=active :ann!ann@127.0.0.1 TAGMSG #tg\r\n"), 1);
+	struct channel *ch = room("#tg");
+	assert_int_equal(history_count(ch->history), 0);
+	assert_int_equal(chat_message(ann, "PRIVMSG", "#tg", "hi", "+x=1", nick, away), CHAT_OK);
+	assert_int_equal(history_count(ch->history), 1);
+	channel_unref(ch);
+	assert_string_equal(heard(bob), ":ann!ann@127.0.0.1 PRIVMSG #tg :hi\r\n");
+	assert_int_equal(count(heard(dan), ";+x=1 :ann!ann@127.0.0.1 PRIVMSG #tg :hi\r\n"), 1);
+	assert_int_equal(count(heard(cat), "+x"), 0);
+	assert_int_equal(chat_message(ann, "TAGMSG", "bob", NULL, "+a", nick, away), CHAT_OK);
+	assert_string_equal(heard(bob), "");
+}
+
 /* TOPIC: +t leaves it to operators; everyone hears a change. */
 static void test_topic(void **state)
 {
@@ -507,6 +545,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_part, setup_default, teardown),
 		cmocka_unit_test_setup_teardown(test_kick, setup_default, teardown),
 		cmocka_unit_test_setup_teardown(test_nick, setup_default, teardown),
+		cmocka_unit_test_setup_teardown(test_tags, setup_default, teardown),
 		cmocka_unit_test_setup_teardown(test_messages, setup_default, teardown),
 		cmocka_unit_test_setup_teardown(test_topic, setup_default, teardown),
 		cmocka_unit_test_setup_teardown(test_quiet_room, setup_default, teardown),
