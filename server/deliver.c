@@ -275,13 +275,17 @@ static bool own_taking(const struct session *s)
 	return s->own && s->own->taking;
 }
 
-/* Is m, queued by its sender for itself, a message it sent to itself that
- * is delivered rather than echoed (no echo-message)? That is no reply. */
+/* Is m, queued by s for itself, a message s sent to itself that is
+ * delivered rather than echoed (no echo-message)? That is no reply. (A
+ * server NOTICE to s, such as a quiet room's, is one.) */
 static bool delivered_to_self(const struct outmsg *m, const struct session *s)
 {
 	bool message = strcmp(m->command, "PRIVMSG") == 0 || strcmp(m->command, "NOTICE") == 0 ||
 		       is_tagmsg(m);
-	return message && !(atomic_load(&s->caps) & CAP_ECHO_MESSAGE);
+	if (!message || atomic_load(&s->caps) & CAP_ECHO_MESSAGE)
+		return false;
+	size_t n = strlen(s->nick);
+	return strncmp(m->source, s->nick, n) == 0 && m->source[n] == '!';
 }
 
 /* Hands s's own rendering of m to its front-end (once per stamp, like a

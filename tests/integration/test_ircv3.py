@@ -217,6 +217,24 @@ class Ircv3(ServerTestCase):
         c.send("@label=msg PRIVMSG #a :hi")
         c.expect(r"^@label=msg :parley ACK$", raw=True)
 
+    def test_label_self_message_is_delivery_not_response(self):
+        c = self.labeled()
+        c.send("@label=self PRIVMSG lena :note to self")
+        c.expect(r"^:lena!\S+ PRIVMSG lena :note to self$", raw=True)
+        c.expect(r"^@label=self :parley ACK$", raw=True)
+
+    def test_label_covers_server_notice_on_join(self):
+        srv = self.make_server(("--announce-max", "2"))
+        for nick in ("q1", "q2", "q3"):
+            self.irc(nick, server=srv).join("#quiet")
+        c = self.irc("lena", caps=LABELED, server=srv)
+        c.send("@label=q JOIN #quiet")
+        lines = c.collect_until(r"^:parley BATCH -\S+$", raw=True)
+        ref = parse_line(lines[0])[3][0][1:]
+        notes = [l for l in lines if "NOTICE #quiet" in l]
+        self.assertEqual(len(notes), 1, lines)
+        self.assertEqual(parse_tags(notes[0]).get("batch"), ref, notes[0])
+
     def test_label_multi_line_reply_batched(self):
         c = self.labeled()
         self.irc("target")
