@@ -20,6 +20,7 @@
 #include "flushq.h"
 #include "global.h"
 #include "history.h"
+#include "irc_batch.h"
 #include "irc_channel.h"
 #include "log.h"
 #include "plain_user.h"
@@ -387,6 +388,37 @@ static void test_tags(void **state)
 	assert_string_equal(heard(bob), "");
 }
 
+/* The IRC batch helper (irc_batch.h), as CHATHISTORY will use it: fresh
+ * refs per connection, BATCH lines and tags for a batch client, nothing
+ * extra for the others. */
+static void test_irc_batch_helper(void **state)
+{
+	(void)state;
+	struct session *ann = person("ann", SESSION_IRC), *bob = person("bob", SESSION_IRC);
+	atomic_store(&ann->caps, CAP_BATCH);
+	struct irc_batch a1, a2, b1;
+	irc_batch_begin(ann, &a1);
+	irc_batch_begin(ann, &a2);
+	irc_batch_begin(bob, &b1);
+	assert_true(irc_batch_on(&a1));
+	assert_string_not_equal(a1.ref, a2.ref);
+	assert_false(irc_batch_on(&b1));
+	char tags[64];
+	assert_string_equal(irc_batch_tags(&a1, "time=x", tags, sizeof tags),
+			    "batch=" "b1" ";time=x");
+	assert_null(irc_batch_tags(&b1, NULL, tags, sizeof tags));
+	assert_string_equal(irc_batch_tags(&b1, "time=x", tags, sizeof tags), "time=x");
+	forget(ann);
+	forget(bob);
+	irc_batch_send_start(ann, &a1, "chathistory", "#room");
+	irc_batch_send_end(ann, &a1);
+	irc_batch_send_start(bob, &b1, "chathistory", "#room");
+	irc_batch_send_end(bob, &b1);
+	assert_string_equal(heard(ann), ":parley BATCH +b1 chathistory #room\r\n"
+					":parley BATCH -b1\r\n");
+	assert_string_equal(heard(bob), "");
+}
+
 /* TOPIC: +t leaves it to operators; everyone hears a change. */
 static void test_topic(void **state)
 {
@@ -546,6 +578,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_kick, setup_default, teardown),
 		cmocka_unit_test_setup_teardown(test_nick, setup_default, teardown),
 		cmocka_unit_test_setup_teardown(test_tags, setup_default, teardown),
+		cmocka_unit_test_setup_teardown(test_irc_batch_helper, setup_default, teardown),
 		cmocka_unit_test_setup_teardown(test_messages, setup_default, teardown),
 		cmocka_unit_test_setup_teardown(test_topic, setup_default, teardown),
 		cmocka_unit_test_setup_teardown(test_quiet_room, setup_default, teardown),
