@@ -11,6 +11,8 @@
 
 #define IRC_LINE_MAX 512        /* RFC 1459 line, including CR LF */
 #define IRC_TAGS_MAX 8191       /* IRCv3 tag section, including '@' and space */
+#define IRC_CLIENT_TAGS_MAX 4094 /* tag data a client may send (message-tags) */
+#define IRC_SERVER_TAGS_MAX 510  /* tag data a server may add to a message */
 #define IRC_PARAMS_MAX 15
 
 struct ircmsg {

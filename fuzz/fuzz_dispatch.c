@@ -35,6 +35,7 @@
 #include "clock.h"
 #include "config.h"
 #include "deliver.h"
+#include "event.h"
 #include "flushq.h"
 #include "frontend.h"
 #include "fuzz.h"
@@ -51,9 +52,9 @@
 #include "xalloc.h"
 
 #define FUZZ_CLIENTS 3
-#define FUZZ_OUT_LINE_MAX 1200 /* OUT_LINE_MAX plus a server-time tag */
+#define FUZZ_OUT_LINE_MAX OUT_LINE_MAX /* with client-only tags (event.h) */
 #define FUZZ_PUMP_MAX 100000   /* chunks of one streamed reply, at most */
-#define FUZZ_PENDING_MAX 4096  /* bytes of an unfinished output line kept */
+#define FUZZ_PENDING_MAX (OUT_LINE_MAX + 2) /* bytes of an unfinished output line kept */
 
 struct client {
 	struct session *s;
@@ -99,7 +100,7 @@ static void check_line(struct client *c, const char *line, size_t len)
 		fprintf(stderr, "invalid UTF-8 sent to %s: %.*s\n", session_target(c->s), (int)len,
 			line);
 	FUZZ_CHECK(utf8_valid(line, len));
-	char copy[FUZZ_OUT_LINE_MAX + 1];
+	static char copy[FUZZ_OUT_LINE_MAX + 1];
 	memcpy(copy, line, len);
 	copy[len] = '\0';
 	struct ircmsg m;

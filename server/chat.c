@@ -419,7 +419,7 @@ static enum chat_result send_check_locked(struct session *s, struct channel *ch,
 /* Fans a PRIVMSG/NOTICE out to a room the caller holds a reference to (no
  * registry lock: a big room's fan-out stops nobody else). */
 static enum chat_result message_to_room(struct session *s, const char *command,
-					struct channel *ch, const char *text)
+					struct channel *ch, const char *text, const char *tags)
 {
 	const struct source source = session_source(s);
 	pthread_mutex_lock(&ch->lock);
@@ -430,7 +430,8 @@ static enum chat_result message_to_room(struct session *s, const char *command,
 	}
 	const char *params[] = {ch->name, text};
 	struct outmsg m;
-	outmsg_init(&m, source.text, command, 2, params);
+	outmsg_init(&m, source.text, command, text ? 2 : 1, params);
+	m.client_tags = tags;
 	bool echo = atomic_load(&s->caps) & CAP_ECHO_MESSAGE;
 	bool trace_io = g_server.cfg.trace_io;
 	struct narrate_fanout fanout = {0};
@@ -442,8 +443,8 @@ static enum chat_result message_to_room(struct session *s, const char *command,
 				narrate_fanout_add(&fanout, to->fd);
 		}
 	}
-	if (ch->nmembers)
-		archive_message_locked(ch, &m, text, NULL);
+	if (ch->nmembers && text) /* a TAGMSG (no text) is never kept */
+		archive_message_locked(ch, &m, text, tags);
 	pthread_mutex_unlock(&ch->lock);
 	outmsg_release(&m);
 	if (trace_io)
@@ -453,12 +454,13 @@ static enum chat_result message_to_room(struct session *s, const char *command,
 
 /* Sends a PRIVMSG/NOTICE to one person; registry read lock held. */
 static void message_to_person(struct session *s, const char *command, struct session *to,
-			      const char *text)
+			      const char *text, const char *tags)
 {
 	const struct source source = session_source(s);
 	const char *params[] = {to->nick, text};
 	struct outmsg m;
-	outmsg_init(&m, source.text, command, 2, params);
+	outmsg_init(&m, source.text, command, text ? 2 : 1, params);
+	m.client_tags = tags;
 	deliver_queue(s, to, &m);
 	if (atomic_load(&s->caps) & CAP_ECHO_MESSAGE && to != s)
 		deliver_queue(s, s, &m);
@@ -466,7 +468,7 @@ static void message_to_person(struct session *s, const char *command, struct ses
 }
 
 enum chat_result chat_message(struct session *s, const char *command, const char *target,
-			      const char *text, char nick_out[NICK_LEN_MAX + 1],
+			      const char *text, const char *tags, char nick_out[NICK_LEN_MAX + 1],
 			      char *away_out)
 {
 	nick_out[0] = away_out[0] = '\0';
@@ -475,7 +477,7 @@ enum chat_result chat_message(struct session *s, const char *command, const char
 		struct channel *ch = room_find(target);
 		if (!ch)
 			return CHAT_NO_SUCH_CHANNEL;
-		enum chat_result r = message_to_room(s, command, ch, text);
+		enum chat_result r = message_to_room(s, command, ch, text, tags);
 		channel_unref(ch);
 		return r;
 	}
@@ -483,7 +485,7 @@ enum chat_result chat_message(struct session *s, const char *command, const char
 	struct session *to = registry_find_nick(target);
 	bool found = to && to->registered;
 	if (found) {
-		message_to_person(s, command, to, text);
+		message_to_person(s, command, to, text, tags);
 		snprintf(nick_out, NICK_LEN_MAX + 1, "%s", to->nick);
 		if (command[0] == 'P' && to->away)
 			snprintf(away_out, AWAY_LEN_MAX + 1, "%s", to->away);

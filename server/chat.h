@@ -87,12 +87,15 @@ enum chat_result chat_invite(struct session *s, const char *nick, const char *na
 /* Sets (text non-empty) or clears the topic of room name. */
 enum chat_result chat_topic_set(struct session *s, const char *name, const char *text);
 
-/* A PRIVMSG or NOTICE (command) from s to a room or a nick. For a PRIVMSG to
+/* A PRIVMSG or NOTICE (command) from s to a room or a nick, or a TAGMSG
+ * (text NULL: delivered to message-tags clients only, never kept in
+ * history). tags: client-only tags relayed to message-tags clients
+ * ("+a=b;+c", escaped; struct outmsg's client_tags), or NULL. For a PRIVMSG to
  * a person who is away, away_out (AWAY_LEN_MAX + 1) gets their away text,
  * and their nick as written in the table goes to nick_out; both are "" otherwise. */
 enum chat_result chat_message(struct session *s, const char *command, const char *target,
-			      const char *text, char nick_out[NICK_LEN_MAX + 1],
-			      char *away_out);
+			      const char *text, const char *tags,
+			      char nick_out[NICK_LEN_MAX + 1], char *away_out);
 
 /* Changes s's nick (after registration), telling s and everyone who shares
  * a room with it. CHAT_ALREADY_MEMBER when it is already s's nick. */

@@ -2,6 +2,7 @@
 #include "deliver.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "clock.h"
@@ -40,7 +41,7 @@ static bool last_param_is_text(const char *command, int nparams)
 	} rules[] = {
 		{"PRIVMSG", 1}, {"NOTICE", 1}, {"PART", 1}, {"KICK", 2}, {"TOPIC", 1},
 		{"QUIT", 0},    {"ERROR", 0},  {"PONG", 1}, {"PING", 0}, {"AWAY", 0},
-		{"JOIN", -1},   {"NICK", -1},  {"MODE", -1}, {"INVITE", -1}, {"004", -1},
+		{"JOIN", -1},   {"NICK", -1},  {"TAGMSG", -1}, {"BATCH", -1}, {"ACK", -1},  {"MODE", -1}, {"INVITE", -1}, {"004", -1},
 		{"221", -1},    {"324", -1},   {"329", -1}, {"333", -1}, {"341", -1},
 		{"367", -1},    {"BATCH", -1}, {"CHATHISTORY", -1}, {"MARKREAD", -1},
 	};
@@ -58,17 +59,33 @@ int deliver_format(char *buf, size_t cap, const char *tags, const char *source,
 	return ircmsg_format(buf, cap, tags, source, command, nparams, params);
 }
 
-/* Renders m as an IRC line, with or without the server-time tag. */
-static struct msgbuf *render_irc(const struct outmsg *m, bool with_time)
+/* The kinds of IRC rendering, by what the recipient negotiated. */
+enum irc_kind { IRC_BARE, IRC_TIME, IRC_TAGS };
+
+/* Writes the server's tags for m and kind into buf (OUT_SERVER_TAGS_MAX):
+ * nothing, "time=...", or "msgid=...;time=..." (message-tags clients always
+ * get the time too). */
+static void server_tags(const struct outmsg *m, enum irc_kind kind, char *buf, size_t cap)
 {
-	char line[OUT_LINE_MAX];
-	char tags[64];
-	if (with_time)
-		deliver_time_tag(m->unix_ms, tags, sizeof tags);
-	int len = deliver_format(line, sizeof line, with_time ? tags : NULL, m->source,
-				m->command, m->nparams, m->params);
+	char time[64];
+	buf[0] = '\0';
+	if (kind == IRC_BARE)
+		return;
+	deliver_time_tag(m->unix_ms, time, sizeof time);
+	if (kind == IRC_TIME)
+		snprintf(buf, cap, "%s", time);
+	else
+		snprintf(buf, cap, "msgid=%s;%s", m->msgid, time);
+}
+
+/* Formats m with tags into line (cap bytes) and copies it into a buffer. */
+static struct msgbuf *render_into(const struct outmsg *m, const char *tags, char *line,
+				  size_t cap)
+{
+	int len = deliver_format(line, cap, tags[0] ? tags : NULL, m->source, m->command,
+				 m->nparams, m->params);
 	if (len < 0) {
-		/* Our own inputs are bounded well below OUT_LINE_MAX. Under a
+		/* Our own inputs are bounded well below the buffers. Under a
 		 * channel lock here: logged when the thread holds none. */
 		log_later(LOG_ERROR, "cannot format an outgoing message; it was not sent",
 			  m->command);
@@ -77,21 +94,62 @@ static struct msgbuf *render_irc(const struct outmsg *m, bool with_time)
 	return msgbuf_new(line, (size_t)len);
 }
 
+/* The rare rendering with client-only tags after the server's: sized to
+ * them on the heap, so the common path keeps its small stack buffers. */
+static __attribute__((noinline)) struct msgbuf *render_client_tags(const struct outmsg *m,
+								    const char *ours)
+{
+	size_t ctags = strlen(m->client_tags);
+	size_t tags_cap = strlen(ours) + 1 + ctags + 1;
+	size_t line_cap = tags_cap + OUT_BODY_MAX;
+	char *tags = xmalloc(tags_cap + line_cap);
+	snprintf(tags, tags_cap, "%s;%s", ours, m->client_tags);
+	struct msgbuf *buf = render_into(m, tags, tags + tags_cap, line_cap);
+	free(tags);
+	return buf;
+}
+
+/* Renders m as an IRC line of the given kind. */
+static struct msgbuf *render_irc(const struct outmsg *m, enum irc_kind kind)
+{
+	char tags[OUT_SERVER_TAGS_MAX];
+	server_tags(m, kind, tags, sizeof tags);
+	if (kind == IRC_TAGS && m->client_tags && m->client_tags[0])
+		return render_client_tags(m, tags);
+	char line[OUT_SERVER_LINE_MAX];
+	return render_into(m, tags, line, sizeof line);
+}
+
 /* The plain-text rendering of m, with the room's name in front or not. */
 static struct msgbuf *render_plain(const struct outmsg *m, bool with_room)
 {
-	char line[OUT_LINE_MAX];
+	char line[OUT_BODY_MAX];
 	int len = plain_render(m, with_room, line, sizeof line);
 	return len < 0 ? NULL : msgbuf_new(line, (size_t)len);
 }
 
+/* Is m a TAGMSG (tags only: for message-tags clients alone)? */
+static bool is_tagmsg(const struct outmsg *m)
+{
+	return m->command[0] == 'T' && strcmp(m->command, "TAGMSG") == 0;
+}
+
 /* The IRC rendering of m that suits recipient to, made on first use with
- * references reserved for the recipients; *taken counts the ones used. */
+ * references reserved for the recipients; *taken counts the ones used.
+ * NULL when to gets no such message (a TAGMSG without message-tags). */
 static struct msgbuf *rendering_for(struct outmsg *m, const struct session *to, int **taken)
 {
+	unsigned caps = atomic_load_explicit(&to->caps, memory_order_relaxed);
+	enum irc_kind kind = caps & CAP_MESSAGE_TAGS  ? IRC_TAGS
+			     : caps & CAP_SERVER_TIME ? IRC_TIME
+						      : IRC_BARE;
 	struct msgbuf **slot;
-	bool timed = atomic_load_explicit(&to->caps, memory_order_relaxed) & CAP_SERVER_TIME;
-	if (timed) {
+	if (kind == IRC_TAGS) {
+		slot = &m->irc_tags;
+		*taken = &m->irc_tags_taken;
+	} else if (is_tagmsg(m)) {
+		return NULL;
+	} else if (kind == IRC_TIME) {
 		slot = &m->irc_time;
 		*taken = &m->irc_time_taken;
 	} else {
@@ -99,7 +157,7 @@ static struct msgbuf *rendering_for(struct outmsg *m, const struct session *to, 
 		*taken = &m->irc_taken;
 	}
 	if (!*slot) {
-		*slot = render_irc(m, timed);
+		*slot = render_irc(m, kind);
 		if (*slot)
 			msgbuf_reserve(*slot);
 	}
@@ -175,7 +233,7 @@ static void push_shared_locked(struct session *sender, struct session *to,
  * last among those left becomes current (plain.h). */
 static void deliver_kicked(struct session *sender, struct session *to, struct outmsg *m)
 {
-	char line[OUT_LINE_MAX];
+	char line[OUT_BODY_MAX];
 	const char *next = m->about_next_room ? m->about_next_room : "";
 	pthread_mutex_lock(&to->q_lock);
 	bool moved = session_plain_room_leave_locked(to, m->params[0], next);
@@ -197,6 +255,8 @@ static void deliver_kicked(struct session *sender, struct session *to, struct ou
 /* deliver_queue() for a plain recipient. */
 static void deliver_queue_plain(struct session *sender, struct session *to, struct outmsg *m)
 {
+	if (is_tagmsg(m))
+		return; /* nothing a person could read */
 	if (m->about == to && strcmp(m->command, "KICK") == 0) {
 		deliver_kicked(sender, to, m);
 		return;
@@ -209,6 +269,39 @@ static void deliver_queue_plain(struct session *sender, struct session *to, stru
 	pthread_mutex_unlock(&to->q_lock);
 }
 
+/* Does s's front-end take the lines s queues for itself now (deliver.h)? */
+static bool own_taking(const struct session *s)
+{
+	return s->own && s->own->taking;
+}
+
+/* Is m, queued by s for itself, a message s sent to itself that is
+ * delivered rather than echoed (no echo-message)? That is no reply. (A
+ * server NOTICE to s, such as a quiet room's, is one.) */
+static bool delivered_to_self(const struct outmsg *m, const struct session *s)
+{
+	bool message = strcmp(m->command, "PRIVMSG") == 0 || strcmp(m->command, "NOTICE") == 0 ||
+		       is_tagmsg(m);
+	if (!message || atomic_load(&s->caps) & CAP_ECHO_MESSAGE)
+		return false;
+	size_t n = strlen(s->nick);
+	return strncmp(m->source, s->nick, n) == 0 && m->source[n] == '!';
+}
+
+/* Hands s's own rendering of m to its front-end (once per stamp, like a
+ * queued message). */
+static __attribute__((noinline)) void own_take_event(struct session *s, const struct outmsg *m,
+						       const struct msgbuf *buf)
+{
+	pthread_mutex_lock(&s->q_lock);
+	bool fresh = !s->q_dead && s->q_stamp != m->stamp;
+	if (fresh)
+		s->q_stamp = m->stamp;
+	pthread_mutex_unlock(&s->q_lock);
+	if (fresh)
+		s->own->take(s, buf->data, buf->len, false);
+}
+
 void deliver_queue(struct session *sender, struct session *to, struct outmsg *m)
 {
 	if (to->kind == SESSION_PLAIN) {
@@ -219,6 +312,10 @@ void deliver_queue(struct session *sender, struct session *to, struct outmsg *m)
 	struct msgbuf *buf = rendering_for(m, to, &taken);
 	if (!buf)
 		return;
+	if (to == sender && own_taking(to) && !delivered_to_self(m, to)) {
+		own_take_event(to, m, buf);
+		return;
+	}
 	pthread_mutex_lock(&to->q_lock);
 	push_shared_locked(sender, to, m, buf, taken);
 	pthread_mutex_unlock(&to->q_lock);
@@ -227,6 +324,10 @@ void deliver_queue(struct session *sender, struct session *to, struct outmsg *m)
 void deliver_queue_line(struct session *sender, struct session *to, const char *line,
 			size_t len)
 {
+	if (to == sender && own_taking(to)) {
+		to->own->take(to, line, len, false);
+		return;
+	}
 	struct msgbuf *buf = msgbuf_new(line, len);
 	pthread_mutex_lock(&to->q_lock);
 	if (!to->q_dead && queue_admits_locked(to, buf)) {
@@ -240,6 +341,11 @@ void deliver_queue_line(struct session *sender, struct session *to, const char *
 
 void deliver_queue_reply(struct session *s, struct msgbuf *buf)
 {
+	if (own_taking(s)) {
+		s->own->take(s, buf->data, buf->len, true);
+		msgbuf_unref(buf);
+		return;
+	}
 	buf->sendq_exempt = true;
 	pthread_mutex_lock(&s->q_lock);
 	if (!s->q_dead) {
@@ -250,6 +356,34 @@ void deliver_queue_reply(struct session *s, struct msgbuf *buf)
 	}
 	pthread_mutex_unlock(&s->q_lock);
 	msgbuf_unref(buf);
+}
+
+bool deliver_own_push(struct session *s, struct msgbuf *buf)
+{
+	pthread_mutex_lock(&s->q_lock);
+	bool ok = !s->q_dead && (buf->sendq_exempt || queue_admits_locked(s, buf));
+	if (ok) {
+		bool was_empty = outq_empty(&s->q);
+		outq_push_owned(&s->q, buf);
+		queue_pushed_locked(s, s, was_empty);
+	}
+	pthread_mutex_unlock(&s->q_lock);
+	if (!ok)
+		msgbuf_unref(buf);
+	return ok;
+}
+
+void deliver_own_replace(struct session *s, struct msgbuf *held, struct msgbuf *buf)
+{
+	pthread_mutex_lock(&s->q_lock);
+	bool swapped = outq_replace(&s->q, held, buf);
+	/* A writer may have stopped at the held line: have the queue
+	 * written once the worker drops its locks. */
+	if (swapped)
+		queue_pushed_locked(s, s, true);
+	pthread_mutex_unlock(&s->q_lock);
+	if (!swapped)
+		msgbuf_unref(buf);
 }
 
 size_t deliver_queued_bytes(struct session *s)

@@ -46,6 +46,32 @@ size_t deliver_queued_bytes(struct session *s);
  * is free). Call with no locks held. */
 void deliver_flush(struct session *sender);
 
+/* --- a session's own lines, taken by its front-end ---
+ *
+ * IRCv3 labeled-response tags the whole response to one command: every line
+ * the command (and the reply it streams, reply.h) queues for its own client.
+ * Those lines come from everywhere — replies, the client's own JOIN or NICK
+ * line queued under a room's lock, the echo of its message (echo-message),
+ * streamed chunks — so they are caught here, where all of them pass: while
+ * s->own is set and taking, a line s's worker queues for s itself goes to
+ * own->take() instead of the queue, and the front-end (irc_response.h)
+ * queues it, tagged, with deliver_own_push() (struct own_lines is in
+ * session.h). A PRIVMSG, NOTICE or TAGMSG s sent to itself without
+ * echo-message is a delivery, not a response, and is queued as usual.
+ * Worker only: nobody else queues lines from s to s. */
+
+/* Puts buf on s's own queue, handing over the caller's reference; SendQ
+ * applies unless buf->sendq_exempt. A buffer with `held` set stops the
+ * queue's writers there (outq.h) until deliver_own_replace() swaps it, so a
+ * line can keep its place in the queue while its final form is not known
+ * yet. False if the queue refused it (closing, SendQ): buf was dropped. */
+bool deliver_own_push(struct session *s, struct msgbuf *buf);
+
+/* Swaps the held buffer `held` on s's queue for buf (handing over the
+ * caller's reference to buf; the queue's reference to `held` is dropped).
+ * If held is not queued any more (the connection closed), buf is dropped. */
+void deliver_own_replace(struct session *s, struct msgbuf *held, struct msgbuf *buf);
+
 /* Formats an IRC line with CR LF, writing the last parameter as ":text" when
  * the command's convention wants it. Returns the length or -1. */
 int deliver_format(char *buf, size_t cap, const char *tags, const char *source,

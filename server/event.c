@@ -27,9 +27,11 @@ void outmsg_release(struct outmsg *m)
 		msgbuf_unref_n(m->irc, MSGBUF_RESERVE + 1 - m->irc_taken);
 	if (m->irc_time)
 		msgbuf_unref_n(m->irc_time, MSGBUF_RESERVE + 1 - m->irc_time_taken);
+	if (m->irc_tags)
+		msgbuf_unref_n(m->irc_tags, MSGBUF_RESERVE + 1 - m->irc_tags_taken);
 	if (m->plain)
 		msgbuf_unref_n(m->plain, MSGBUF_RESERVE + 1 - m->plain_taken);
 	if (m->plain_other)
 		msgbuf_unref_n(m->plain_other, MSGBUF_RESERVE + 1 - m->plain_other_taken);
-	m->irc = m->irc_time = m->plain = m->plain_other = NULL;
+	m->irc = m->irc_time = m->irc_tags = m->plain = m->plain_other = NULL;
 }

@@ -8,6 +8,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "ircmsg.h"
 #include "msgbuf.h"
 #include "msgid.h"
 
@@ -15,9 +16,18 @@ struct session;
 
 #define OUTMSG_PARAMS_MAX 8
 
-/* Room for one outgoing line: a 512-byte IRC line plus the source prefix and
- * the server-time tag the server adds to what a client sent. */
-#define OUT_LINE_MAX 1024
+/* Room for outgoing lines. The body (source, command, parameters, CR LF)
+ * is a client's 512-byte line plus the source prefix the server puts in
+ * front. IRCv3 message-tags adds a tag section: at most 510 bytes of tags
+ * the server adds (msgid, time, label, batch) and the client-only tags a
+ * client sent, at most 4094 bytes (ircmsg.h). Only a relayed message with
+ * client-only tags can need the whole OUT_LINE_MAX, and it is rendered on
+ * the heap (deliver.c); every other line fits OUT_SERVER_LINE_MAX, so the
+ * common path keeps small stack buffers. */
+#define OUT_BODY_MAX 1024
+#define OUT_SERVER_TAGS_MAX (IRC_SERVER_TAGS_MAX + 2) /* '@', tags, ' ' */
+#define OUT_SERVER_LINE_MAX (OUT_SERVER_TAGS_MAX + OUT_BODY_MAX)
+#define OUT_LINE_MAX (OUT_SERVER_LINE_MAX + IRC_CLIENT_TAGS_MAX + 1)
 
 struct outmsg {
 	long long unix_ms;          /* when the server accepted it (server-time) */
@@ -27,6 +37,9 @@ struct outmsg {
 	const char *command;
 	int nparams;
 	const char *params[OUTMSG_PARAMS_MAX];
+	/* Client-only tags to relay ("+a=b;+c", escaped; irctags.h) to
+	 * message-tags clients, or NULL; borrowed like params. */
+	const char *client_tags;
 	bool history;               /* a replayed line (tagged/marked as such) */
 	/* The one recipient this event is about when it reads it differently
 	 * from the others (the person a KICK removes), or NULL. */
@@ -34,11 +47,13 @@ struct outmsg {
 	/* For a KICK: the room that person joined last among those left, or ""
 	 * (where a plain user is now). Set with `about`. */
 	const char *about_next_room;
-	/* Renderings made so far: IRC, IRC with server-time, plain text as
+	/* Renderings made so far: IRC, IRC with server-time, IRC with
+	 * message-tags (msgid, time and the client-only tags), plain text as
 	 * read in the room it concerns, plain text read from another room
 	 * ("[#room] ", see plain_render.h). */
-	struct msgbuf *irc, *irc_time, *plain, *plain_other;
-	int irc_taken, irc_time_taken, plain_taken, plain_other_taken; /* reserved refs used */
+	struct msgbuf *irc, *irc_time, *irc_tags, *plain, *plain_other;
+	int irc_taken, irc_time_taken, irc_tags_taken; /* reserved refs used */
+	int plain_taken, plain_other_taken;
 };
 
 /* Prepares a message; params are borrowed until outmsg_release(). */

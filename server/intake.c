@@ -36,14 +36,16 @@ static bool line_acceptable(struct session *s, const char *line, size_t len)
 	else
 		why = textsafe_message_check(line, len); /* C0 but formatting, DEL, C1 */
 	if (!why) {
-		/* Tags may use their own budget; the rest is a classic line. */
+		/* Tags have their own budget (IRCv3 message-tags: at most
+		 * IRC_CLIENT_TAGS_MAX bytes between '@' and the space, else
+		 * 417); the rest is a classic line. */
 		const char *body = line;
 		if (line[0] == '@') {
 			/* A tag section without a command is malformed, not long:
 			 * ircmsg_parse says so below. */
 			const char *space = memchr(line, ' ', len);
 			size_t tags_len = space ? (size_t)(space - line) : len;
-			if (tags_len > IRC_TAGS_MAX - 1)
+			if (tags_len - 1 > IRC_CLIENT_TAGS_MAX)
 				body = NULL;
 			else
 				body = space ? space + 1 : line + len;

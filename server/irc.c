@@ -17,12 +17,15 @@
 #include "irc_history.h"
 #include "irc_query.h"
 #include "irc_reply.h"
+#include "irc_response.h"
 #include "ircmsg.h"
+#include "irctags.h"
 #include "log.h"
 #include "plain.h"
 #include "registry.h"
 #include "session.h"
 #include "utf8.h"
+#include "xalloc.h"
 
 #define MAX_TARGETS 4
 
@@ -76,8 +79,17 @@ void irc_line(struct session *s, char *line)
 		notice_self(s, text);
 		return;
 	}
+	if (m.tags && irctags_check(m.tags, &reason) < 0) {
+		char text[128];
+		snprintf(text, sizeof text, "Malformed line ignored: %s", reason);
+		notice_self(s, text);
+		return;
+	}
 	ircmsg_upcase(m.command);
+	bool labeled = irc_response_begin(s, m.tags);
 	irc_dispatch(s, &m);
+	if (labeled)
+		irc_response_command_done(s);
 }
 
 /* --- registration --- */
@@ -108,35 +120,81 @@ static const char *cap_target(const struct session *s)
 	return s->registered ? s->nick : "*";
 }
 
+/* The capabilities offered, in the order CAP LS lists them: the one place
+ * a capability is added (its bit is in session.h). */
+static const struct irc_cap {
+	const char *name;
+	unsigned bit;
+} irc_caps[] = {
+	{"batch", CAP_BATCH},
+	{"draft/chathistory", CAP_CHATHISTORY},
+	{"draft/read-marker", CAP_READ_MARKER},
+	{"echo-message", CAP_ECHO_MESSAGE},
+	{"labeled-response", CAP_LABELED_RESPONSE},
+	{"message-tags", CAP_MESSAGE_TAGS},
+	{"server-time", CAP_SERVER_TIME},
+};
+#define IRC_CAPS_N (sizeof irc_caps / sizeof *irc_caps)
+
+/* The bit of the capability called name, or 0 if we offer none by it. */
+static unsigned cap_bit(const char *name)
+{
+	for (size_t i = 0; i < IRC_CAPS_N; i++)
+		if (strcmp(name, irc_caps[i].name) == 0)
+			return irc_caps[i].bit;
+	return 0;
+}
+
+/* The names of the capabilities in mask, space-separated, into buf. */
+static void cap_names(unsigned mask, char *buf, size_t cap)
+{
+	size_t len = 0;
+	buf[0] = '\0';
+	for (size_t i = 0; i < IRC_CAPS_N; i++)
+		if (mask & irc_caps[i].bit) {
+			int n = snprintf(buf + len, cap - len, "%s%s", len ? " " : "", irc_caps[i].name);
+			if (n < 0 || (size_t)n >= cap - len)
+				return;
+			len += (size_t)n;
+		}
+}
+
+/* CAP REQ: every capability asked for (or "-name" to drop) is granted, or
+ * none is (NAK). */
+static void cap_req(struct session *s, const char *list)
+{
+	unsigned add = 0, remove = 0;
+	char work[IRC_LINE_MAX];
+	snprintf(work, sizeof work, "%s", list);
+	bool ok = true;
+	for (char *save, *tok = strtok_r(work, " ", &save); tok && ok;
+	     tok = strtok_r(NULL, " ", &save)) {
+		bool neg = tok[0] == '-';
+		unsigned bit = cap_bit(neg ? tok + 1 : tok);
+		if (!bit)
+			ok = false;
+		else if (neg)
+			remove |= bit;
+		else
+			add |= bit;
+	}
+	if (ok)
+		atomic_store(&s->caps, (atomic_load(&s->caps) | add) & ~remove);
+	send_self(s, g_server.cfg.name, "CAP", cap_target(s), ok ? "ACK" : "NAK", list, NULL);
+}
+
 /* CAP LS / LIST / REQ / END (IRCv3 capability negotiation). */
 static void cmd_cap(struct session *s, struct ircmsg *m)
 {
-	static const struct {
-		const char *name;
-		unsigned bit;
-	} caps[] = {
-		{"batch", CAP_BATCH},
-		{"draft/chathistory", CAP_CHATHISTORY},
-		{"draft/read-marker", CAP_READ_MARKER},
-		{"echo-message", CAP_ECHO_MESSAGE},
-		{"message-tags", CAP_MESSAGE_TAGS},
-		{"server-time", CAP_SERVER_TIME},
-	};
 	const char *sub = m->params[0];
+	char list[256];
 	if (strcasecmp(sub, "LS") == 0) {
 		if (!s->registered)
 			s->cap_negotiating = true;
-		send_self(s, g_server.cfg.name, "CAP", cap_target(s), "LS",
-			  "batch draft/chathistory draft/read-marker echo-message message-tags "
-			  "server-time", NULL);
+		cap_names(~0u, list, sizeof list);
+		send_self(s, g_server.cfg.name, "CAP", cap_target(s), "LS", list, NULL);
 	} else if (strcasecmp(sub, "LIST") == 0) {
-		char list[256] = "";
-		unsigned have = atomic_load(&s->caps);
-		for (size_t i = 0; i < sizeof caps / sizeof *caps; i++)
-			if (have & caps[i].bit) {
-				strncat(list, list[0] ? " " : "", sizeof list - strlen(list) - 1);
-				strncat(list, caps[i].name, sizeof list - strlen(list) - 1);
-			}
+		cap_names(atomic_load(&s->caps), list, sizeof list);
 		send_self(s, g_server.cfg.name, "CAP", cap_target(s), "LIST", list, NULL);
 	} else if (strcasecmp(sub, "REQ") == 0) {
 		if (m->nparams < 2) {
@@ -145,29 +203,7 @@ static void cmd_cap(struct session *s, struct ircmsg *m)
 		}
 		if (!s->registered)
 			s->cap_negotiating = true;
-		unsigned add = 0, remove = 0;
-		char work[IRC_LINE_MAX];
-		snprintf(work, sizeof work, "%s", m->params[1]);
-		bool ok = true;
-		for (char *save, *tok = strtok_r(work, " ", &save); tok;
-		     tok = strtok_r(NULL, " ", &save)) {
-			bool neg = tok[0] == '-';
-			const char *name = neg ? tok + 1 : tok;
-			unsigned bit = 0;
-			for (size_t i = 0; i < sizeof caps / sizeof *caps; i++)
-				if (strcmp(name, caps[i].name) == 0)
-					bit = caps[i].bit;
-			if (!bit)
-				ok = false;
-			else if (neg)
-				remove |= bit;
-			else
-				add |= bit;
-		}
-		if (ok)
-			atomic_store(&s->caps, (atomic_load(&s->caps) | add) & ~remove);
-		send_self(s, g_server.cfg.name, "CAP", cap_target(s), ok ? "ACK" : "NAK",
-			  m->params[1], NULL);
+		cap_req(s, m->params[1]);
 	} else if (strcasecmp(sub, "END") == 0) {
 		s->cap_negotiating = false;
 		registration_try_finish(s);
@@ -262,35 +298,59 @@ static void cmd_quit(struct session *s, struct ircmsg *m)
 
 /* --- messaging --- */
 
-/* Sends one PRIVMSG/NOTICE and tells s what stopped it (never for a NOTICE:
- * automatic replies must not loop) or that the person is away. */
+/* Sends one PRIVMSG/NOTICE/TAGMSG and tells s what stopped it (never for a
+ * NOTICE: automatic replies must not loop) or that the person is away. */
 static void message_one(struct session *s, const char *command, const char *target,
-			const char *text)
+			const char *text, const char *tags)
 {
 	char nick[NICK_LEN_MAX + 1], away[AWAY_LEN_MAX + 1];
-	enum chat_result r = chat_message(s, command, target, text, nick, away);
+	enum chat_result r = chat_message(s, command, target, text, tags, nick, away);
 	if (r != CHAT_OK) {
-		if (command[0] == 'P')
+		if (command[0] != 'N')
 			irc_refuse(s, r, target, target);
 	} else if (away[0]) {
 		reply(s, "301", nick, away, NULL);
 	}
 }
 
-/* PRIVMSG and NOTICE: to channels and nicks, several targets allowed. */
+/* The client-only tags of m to relay, in canonical form (irctags.h), when s
+ * negotiated message-tags; NULL if none. The caller frees it. */
+static char *client_tags_of(const struct session *s, const struct ircmsg *m)
+{
+	if (!m->tags || !(atomic_load(&s->caps) & CAP_MESSAGE_TAGS) || !strchr(m->tags, '+'))
+		return NULL;
+	size_t cap = strlen(m->tags) + 1; /* never longer than what was sent */
+	char *tags = xmalloc(cap);
+	if (irctags_client_only(m->tags, tags, cap) <= 0) {
+		free(tags);
+		return NULL;
+	}
+	return tags;
+}
+
+/* PRIVMSG, NOTICE and TAGMSG: to channels and nicks, several targets
+ * allowed; client-only tags go along to message-tags clients. */
 static void cmd_message(struct session *s, struct ircmsg *m)
 {
 	const char *command = m->command;
+	bool tagmsg = strcmp(command, "TAGMSG") == 0;
+	if (tagmsg && !(atomic_load(&s->caps) & CAP_MESSAGE_TAGS)) {
+		/* The capability is what enables TAGMSG (message-tags). */
+		reply(s, "421", command, "Unknown command (TAGMSG needs the message-tags capability)",
+		      NULL);
+		return;
+	}
 	if (m->nparams < 1 || param_blank(m->params[0])) {
 		char text[64];
 		snprintf(text, sizeof text, "No recipient given (%s)", command);
 		reply(s, "411", text, NULL);
 		return;
 	}
-	if (m->nparams < 2 || !m->params[1][0]) {
+	if (!tagmsg && (m->nparams < 2 || !m->params[1][0])) {
 		reply(s, "412", "No text to send", NULL);
 		return;
 	}
+	char *tags = client_tags_of(s, m);
 	char *save;
 	int count = 0;
 	for (char *target = strtok_r(m->params[0], ",", &save); target;
@@ -299,8 +359,9 @@ static void cmd_message(struct session *s, struct ircmsg *m)
 			reply(s, "407", target, "Too many targets; message not sent to it", NULL);
 			continue;
 		}
-		message_one(s, command, target, m->params[1]);
+		message_one(s, command, target, tagmsg ? NULL : m->params[1], tags);
 	}
+	free(tags);
 }
 
 /* AWAY [text]: mark or unmark the user as away. */
@@ -348,6 +409,7 @@ static const struct irc_command irc_commands[] = {
 	{"PONG", cmd_pong, 0, 0, true},
 	{"PRIVMSG", cmd_message, 0, 0, false},
 	{"QUIT", cmd_quit, 0, 0, true},
+	{"TAGMSG", cmd_message, 0, 0, false},
 	{"TIME", cmd_time, 0, 0, false},
 	{"TOPIC", cmd_topic, 1, 1, false},
 	{"USER", cmd_user, 4, 0, true},

@@ -9,6 +9,7 @@
 
 #include "chat_history.h"
 #include "global.h"
+#include "irc_batch.h"
 #include "irc_reply.h"
 #include "ircmsg.h"
 #include "ircname.h"
@@ -111,21 +112,18 @@ static void chathistory_targets(struct session *s, const struct chathistory_requ
 		free(found);
 		return;
 	}
-	bool batch = atomic_load(&s->caps) & CAP_BATCH;
-	char ref[20], tags[32];
-	snprintf(ref, sizeof ref, "+h%u", ++s->batch_seq);
-	snprintf(tags, sizeof tags, "batch=%s", ref + 1);
-	if (batch)
-		send_self(s, g_server.cfg.name, "BATCH", ref, "draft/chathistory-targets", NULL);
+	struct irc_batch batch;
+	irc_batch_begin(s, &batch);
+	irc_batch_send_start(s, &batch, "draft/chathistory-targets", NULL);
+	char tags[IRC_BATCH_TAG_MAX];
 	for (int i = 0; i < n; i++) {
 		char when[40];
 		ircmsg_time_tag(when, sizeof when, found[i].latest_ms);
-		send_self_tagged(s, batch ? tags : NULL, g_server.cfg.name, "CHATHISTORY",
-				 "TARGETS", found[i].room, when, NULL);
+		send_self_tagged(s, irc_batch_tags(&batch, NULL, tags, sizeof tags),
+				 g_server.cfg.name, "CHATHISTORY", "TARGETS", found[i].room, when,
+				 NULL);
 	}
-	ref[0] = '-';
-	if (batch)
-		send_self(s, g_server.cfg.name, "BATCH", ref, NULL);
+	irc_batch_send_end(s, &batch);
 	free(found);
 }
 

@@ -19,11 +19,11 @@ static void queue_self_tagged(struct session *s, const char *tags, const char *s
 	const char *safe[REPLY_PARAMS_MAX];
 	for (int i = 0; i < n; i++)
 		safe[i] = i < n - 1 ? param_printable(params[i]) : params[i];
-	char line[OUT_LINE_MAX];
+	char line[OUT_SERVER_LINE_MAX];
 	int len = deliver_format(line, sizeof line, tags, source, command, n, safe);
 	if (len < 0) {
 		/* Only an over-long line is left (inputs are bounded far below
-		 * OUT_LINE_MAX); debug level, so a client cannot fill the log, and
+		 * OUT_SERVER_LINE_MAX); debug level, so a client cannot fill the log, and
 		 * logged later: this often runs under a channel lock. */
 		log_later(LOG_DEBUG, "cannot format a reply; it was not sent", command);
 		return;

@@ -13,6 +13,7 @@ struct msgbuf *msgbuf_new(const char *data, size_t len)
 
 	atomic_init(&buf->refs, 1);
 	buf->sendq_exempt = false;
+	buf->held = false;
 	buf->len = len;
 	if (len)
 		memcpy(buf->data, data, len);

@@ -14,6 +14,11 @@ struct msgbuf {
 	/* Not counted against SendQ (a streamed reply the connection asked
 	 * for, see reply.h); set by the creator before queueing, const after. */
 	bool sendq_exempt;
+	/* Not to be written yet: a line whose place in the queue is kept
+	 * while its final form is decided (deliver_own_push); writers stop
+	 * before it. Set before queueing; only its queue's owner swaps it, under
+	 * the queue's lock. */
+	bool held;
 	size_t len;
 	char data[];
 };

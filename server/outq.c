@@ -118,6 +118,9 @@ int outq_iov(const struct outq *q, struct iovec *iov, int max)
 		struct msgbuf *b = q->items[(q->head + i) & (q->cap - 1)];
 		size_t off = i == 0 ? q->offset : 0;
 
+		if (b->held)
+			break;
+
 		iov[n].iov_base = b->data + off;
 		iov[n].iov_len = b->len - off;
 		n++;
@@ -151,4 +154,24 @@ void outq_consume(struct outq *q, size_t n)
 		q->count--;
 		q->offset = 0;
 	}
+}
+
+/* Finds old (from the tail: it is usually recent) and puts buf there. */
+bool outq_replace(struct outq *q, struct msgbuf *old, struct msgbuf *buf)
+{
+	for (size_t i = q->count; i-- > 0;) {
+		size_t at = (q->head + i) & (q->cap - 1);
+
+		if (q->items[at] != old)
+			continue;
+		q->bytes = q->bytes - old->len + buf->len;
+		if (old->sendq_exempt)
+			q->exempt -= old->len;
+		if (buf->sendq_exempt)
+			q->exempt += buf->len;
+		q->items[at] = buf;
+		msgbuf_unref(old);
+		return true;
+	}
+	return false;
 }

@@ -45,8 +45,14 @@ void outq_push_owned(struct outq *q, struct msgbuf *buf);
  * sent only part of buf). Takes a new reference. */
 void outq_push_partial(struct outq *q, struct msgbuf *buf, size_t skip);
 
-/* Fills up to max iovecs with unsent data from the head on; returns how many. */
+/* Fills up to max iovecs with unsent data from the head on, stopping before
+ * a held buffer (msgbuf.h); returns how many. */
 int outq_iov(const struct outq *q, struct iovec *iov, int max);
+
+/* Replaces the queued buffer old (held, so none of it was sent) by buf,
+ * taking over the caller's reference to buf and dropping the queue's to
+ * old. Returns false, changing nothing, if old is not in the queue. */
+bool outq_replace(struct outq *q, struct msgbuf *old, struct msgbuf *buf);
 
 /* Marks n bytes as sent, dropping buffers that are finished. n must not
  * exceed outq_bytes(). */

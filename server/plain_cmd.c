@@ -32,7 +32,7 @@ void plain_cmd_to_room(struct session *s, const char *text)
 		return;
 	}
 	char nick[NICK_LEN_MAX + 1], away[AWAY_LEN_MAX + 1];
-	plain_refuse(s, chat_message(s, "PRIVMSG", room, text, nick, away), room, NULL);
+	plain_refuse(s, chat_message(s, "PRIVMSG", room, text, NULL, nick, away), room, NULL);
 }
 
 /* /join ROOM [KEY]: joins (or picks, if s is in it) a room and makes it current. */
@@ -97,7 +97,7 @@ static void plain_msg(struct session *s, char *args)
 		return;
 	}
 	char nick[NICK_LEN_MAX + 1], away[AWAY_LEN_MAX + 1];
-	enum chat_result r = chat_message(s, "PRIVMSG", target, text, nick, away);
+	enum chat_result r = chat_message(s, "PRIVMSG", target, text, NULL, nick, away);
 	if (r != CHAT_OK) {
 		plain_refuse(s, r, target, target);
 		return;

@@ -12,6 +12,7 @@
 #include "deliver.h"
 #include "global.h"
 #include "history.h"
+#include "irc_batch.h"
 #include "ircmsg.h"
 #include "plain_render.h"
 #include "registry.h"
@@ -21,7 +22,8 @@
 #define NAMES_LINE_BUDGET 400 /* bytes of names per 353 line */
 #define PICK_MAX 64           /* names picked per pass over a table */
 #define CHUNK_PARAMS_MAX 10
-#define HISTORY_BATCH 8 /* replayed messages per step (a line is at most OUT_LINE_MAX) */
+#define HISTORY_BATCH 8 /* replayed messages per step (a line is at most OUT_SERVER_LINE_MAX) */
+#define BATCH_LINE_RESERVE 256 /* room kept for a BATCH line after a step's lines */
 /* Messages of a history page a job holds at a time: the rest is read again
  * as the client takes them, so a thousand connections that ask for 1000
  * messages each and do not read hold 32 each, not 1000. */
@@ -32,7 +34,7 @@ enum reply_kind { REPLY_LIST, REPLY_WHO, REPLY_NAMES, REPLY_HISTORY, REPLY_PAGE,
 struct reply_job {
 	struct reply_job *next;
 	enum reply_kind kind;
-	bool started;                  /* LIST: 321 sent */
+	bool started;                  /* LIST: 321 sent; HISTORY: its batch opened */
 	char arg[IRC_LINE_MAX];        /* masks, mask, channel list or name, line */
 	size_t pos;                    /* NAMES: offset of the current name in arg */
 	char after[CHANNEL_LEN_MAX + NICK_LEN_MAX + 2]; /* LIST, WHO mask: last name sent */
@@ -42,7 +44,7 @@ struct reply_job {
 	struct history_page page;      /* PAGE: the piece in hand, page.items[pos] next */
 	size_t page_left;              /* PAGE: messages after this piece, still to fetch */
 	unsigned long long page_end;   /* PAGE: seq of the answer's last message */
-	char batch[16];                /* PAGE: the batch reference, "" when none */
+	struct irc_batch batch;        /* HISTORY, PAGE: the chathistory batch (once started) */
 	reply_line_fn *run;            /* LINE: who runs it */
 };
 
@@ -53,10 +55,11 @@ struct reply_stream {
 };
 
 /* Lines rendered for one chunk; a line is added only while len < REPLY_CHUNK,
- * and a line is at most OUT_LINE_MAX, so it always fits. */
+ * and a line is at most OUT_SERVER_LINE_MAX (no client-only tags here), so
+ * it always fits, and so does a BATCH line after it. */
 struct chunk {
 	size_t len;
-	char data[REPLY_CHUNK + OUT_LINE_MAX];
+	char data[REPLY_CHUNK + OUT_LINE_MAX + BATCH_LINE_RESERVE];
 };
 
 /* Has the chunk reached its size? */
@@ -435,41 +438,99 @@ static bool names_step(struct session *s, struct reply_job *j, struct chunk *c)
 
 /* --- history --- */
 
-/* One replayed message for an IRC client: tagged with its time, or marked
- * "[history HH:MM]" in the text for clients without server-time. */
-static void history_line_irc(struct chunk *c, const struct session *s, const char *channel,
-			     const struct history_entry *e)
+/* A kept message as it is replayed: on JOIN (history.h's entries) or in a
+ * page of CHATHISTORY or /history (history_query.h's records). */
+struct replayed {
+	long long unix_ms;
+	const char *msgid, *source, *command, *text;
+	const char *tags; /* client-only tags it was sent with, "" when none */
+};
+
+/* The tags of a replayed line for s, inside j's batch: msgid, time and the
+ * sender's client-only tags for message-tags clients, time for server-time
+ * ones. Returns buf, or NULL for no tags at all. */
+static const char *replayed_tags(const struct session *s, const struct reply_job *j,
+				 const struct replayed *r, char *buf, size_t cap)
 {
-	if (atomic_load(&s->caps) & CAP_SERVER_TIME) {
-		char tags[64];
-		deliver_time_tag(e->unix_ms, tags, sizeof tags);
-		const char *params[] = {channel, e->text};
-		chunk_line(c, tags, e->source, e->command, 2, params);
+	unsigned caps = atomic_load(&s->caps);
+	char time_tag[64], more[IRC_CLIENT_TAGS_MAX + 128];
+	more[0] = '\0';
+	if (caps & (CAP_SERVER_TIME | CAP_MESSAGE_TAGS)) {
+		deliver_time_tag(r->unix_ms, time_tag, sizeof time_tag);
+		if (caps & CAP_MESSAGE_TAGS)
+			snprintf(more, sizeof more, "msgid=%s;%s%s%s", r->msgid, time_tag,
+				 r->tags[0] ? ";" : "", r->tags);
+		else
+			snprintf(more, sizeof more, "%s", time_tag);
+	}
+	return irc_batch_tags(&j->batch, more, buf, cap);
+}
+
+/* One replayed message for an IRC client, in j's batch: tagged with its
+ * time (server-time and message-tags clients), or marked "[history
+ * HH:MM]" in the text for the others. */
+static void replayed_line_irc(struct chunk *c, const struct session *s,
+			      const struct reply_job *j, const char *channel,
+			      const struct replayed *r)
+{
+	char tags[OUT_LINE_MAX - OUT_BODY_MAX];
+	const char *tagged = replayed_tags(s, j, r, tags, sizeof tags);
+	if (atomic_load(&s->caps) & (CAP_SERVER_TIME | CAP_MESSAGE_TAGS)) {
+		const char *params[] = {channel, r->text};
+		chunk_line(c, tagged, r->source, r->command, 2, params);
 		return;
 	}
-	char text[OUT_LINE_MAX / 2 + 64];
+	char text[OUT_BODY_MAX / 2 + 64];
 	struct tm tm;
-	time_t secs = (time_t)(e->unix_ms / 1000);
+	time_t secs = (time_t)(r->unix_ms / 1000);
 	localtime_r(&secs, &tm);
 	const char *action = "\001ACTION ";
-	bool is_action = strncmp(e->text, action, 8) == 0;
+	bool is_action = strncmp(r->text, action, 8) == 0;
 	/* Keep a CTCP ACTION intact: mark inside it, after "ACTION ". */
 	snprintf(text, sizeof text, "%s[history %02d:%02d] %s", is_action ? action : "",
-		 tm.tm_hour, tm.tm_min, is_action ? e->text + 8 : e->text);
+		 tm.tm_hour, tm.tm_min, is_action ? r->text + 8 : r->text);
 	const char *params[] = {channel, text};
-	chunk_line(c, NULL, e->source, e->command, 2, params);
+	chunk_line(c, tagged, r->source, r->command, 2, params);
 }
 
 /* One replayed message, as s's kind of client reads it. */
-static void history_line(struct chunk *c, const struct session *s, const char *channel,
-			 const struct history_entry *e)
+static void replayed_line(struct chunk *c, const struct session *s, const struct reply_job *j,
+			  const char *channel, const struct replayed *r)
 {
 	if (s->kind != SESSION_PLAIN) {
-		history_line_irc(c, s, channel, e);
+		replayed_line_irc(c, s, j, channel, r);
 		return;
 	}
-	int len = plain_render_history(e->unix_ms, e->source, e->command, e->text,
+	int len = plain_render_history(r->unix_ms, r->source, r->command, r->text,
 				       c->data + c->len, sizeof c->data - c->len);
+	if (len > 0)
+		c->len += (size_t)len;
+}
+
+/* One message of the join replay. */
+static void history_line(struct chunk *c, const struct session *s, const struct reply_job *j,
+			 const char *channel, const struct history_entry *e)
+{
+	const struct replayed r = {.unix_ms = e->unix_ms, .msgid = e->msgid,
+				   .source = e->source, .command = e->command,
+				   .text = e->text, .tags = e->tags};
+	replayed_line(c, s, j, channel, &r);
+}
+
+/* Opens (first step) or closes (last step) the replay's chathistory
+ * batch for a client that takes batches (irc_batch.h). */
+static void history_batch_line(struct chunk *c, struct session *s, struct reply_job *j,
+			       bool start)
+{
+	int len;
+	if (start) {
+		irc_batch_begin(s, &j->batch);
+		const char *channel = j->arg;
+		len = irc_batch_format_start(&j->batch, NULL, "chathistory", 1, &channel,
+					     c->data + c->len, sizeof c->data - c->len);
+	} else {
+		len = irc_batch_format_end(&j->batch, NULL, c->data + c->len, sizeof c->data - c->len);
+	}
 	if (len > 0)
 		c->len += (size_t)len;
 }
@@ -478,6 +539,9 @@ static void history_line(struct chunk *c, const struct session *s, const char *c
  * (or s left the room, or the room is not the one joined any more). */
 static bool history_step(struct session *s, struct reply_job *j, struct chunk *c)
 {
+	if (!j->started && s->kind != SESSION_PLAIN)
+		history_batch_line(c, s, j, true);
+	j->started = true;
 	struct channel *ch = registry_channel_find_ref(j->arg);
 	const struct history_entry *batch[HISTORY_BATCH];
 	size_t n = 0;
@@ -487,19 +551,22 @@ static bool history_step(struct session *s, struct reply_job *j, struct chunk *c
 		pthread_mutex_lock(&ch->lock);
 		bool member = channel_has_member(ch, s);
 		pthread_mutex_unlock(&ch->lock);
-		/* Only as many as surely fit the chunk: a line read is a line sent. */
-		size_t room = (sizeof c->data - c->len) / OUT_LINE_MAX;
+		/* Only as many as surely fit the chunk, with the batch's end
+		 * line after them: a line read is a line sent. */
+		size_t room = (sizeof c->data - c->len - BATCH_LINE_RESERVE) / OUT_SERVER_LINE_MAX;
 		if (member && room > 0)
 			n = history_cursor_read(ch->history, &j->cursor, batch,
 						room < HISTORY_BATCH ? room : HISTORY_BATCH);
 		for (size_t i = 0; i < n; i++)
 			if (strcmp(batch[i]->command, "TOPIC") != 0) /* kept for CHATHISTORY */
-				history_line(c, s, ch->name, batch[i]);
+				history_line(c, s, j, ch->name, batch[i]);
 		history_release(batch, n);
 	}
 	bool done = n == 0 || history_cursor_done(&j->cursor);
 	if (ch)
 		channel_unref(ch);
+	if (done && s->kind != SESSION_PLAIN)
+		history_batch_line(c, s, j, false);
 	return done;
 }
 
@@ -517,52 +584,6 @@ void reply_add_page(struct session *s, const char *target, struct history_page *
 			free(j->page.items[i]);
 		j->page.n = PAGE_PIECE;
 	}
-	if (s->kind != SESSION_PLAIN && atomic_load(&s->caps) & CAP_BATCH)
-		snprintf(j->batch, sizeof j->batch, "h%u", ++s->batch_seq);
-}
-
-/* The tags a page's line carries for s: batch, msgid and client tags for
- * message-tags clients, time for server-time ones. */
-static void page_line_tags(const struct session *s, const struct reply_job *j,
-			   const struct history_record *r, char *tags, size_t cap)
-{
-	unsigned caps = atomic_load(&s->caps);
-	size_t len = 0;
-	tags[0] = '\0';
-	if (j->batch[0])
-		len += (size_t)snprintf(tags + len, cap - len, "batch=%s;", j->batch);
-	if (caps & CAP_MESSAGE_TAGS && len < cap)
-		len += (size_t)snprintf(tags + len, cap - len, "msgid=%s;", r->msgid);
-	if (caps & (CAP_SERVER_TIME | CAP_MESSAGE_TAGS) && len < cap) {
-		deliver_time_tag(r->unix_ms, tags + len, cap - len);
-		len = strlen(tags);
-		if (len < cap - 1)
-			tags[len++] = ';';
-	}
-	if (caps & CAP_MESSAGE_TAGS && r->tags[0] && len < cap)
-		len += (size_t)snprintf(tags + len, cap - len, "%s;", r->tags);
-	if (len >= cap)
-		len = cap - 1;
-	if (len > 0 && tags[len - 1] == ';')
-		len--;
-	tags[len] = '\0';
-}
-
-/* One message of a page for an IRC client. */
-static void page_line_irc(struct chunk *c, const struct session *s, const struct reply_job *j,
-			  const struct history_record *r)
-{
-	bool timed = atomic_load(&s->caps) & (CAP_SERVER_TIME | CAP_MESSAGE_TAGS);
-	if (!timed) {
-		const struct history_entry e = {.unix_ms = r->unix_ms, .source = r->source,
-						.command = r->command, .text = r->text};
-		history_line_irc(c, s, j->arg, &e);
-		return;
-	}
-	char tags[OUT_LINE_MAX / 2];
-	page_line_tags(s, j, r, tags, sizeof tags);
-	const char *params[] = {j->arg, r->text};
-	chunk_line(c, tags[0] ? tags : NULL, r->source, r->command, 2, params);
 }
 
 /* Fetches the next piece of a page: the messages after the last one sent,
@@ -588,36 +609,24 @@ static bool page_step(struct session *s, struct reply_job *j, struct chunk *c)
 	bool plain = s->kind == SESSION_PLAIN;
 	if (!j->started) {
 		j->started = true;
-		if (j->batch[0]) {
-			char ref[20];
-			snprintf(ref, sizeof ref, "+%s", j->batch);
-			const char *params[] = {ref, "chathistory", j->arg};
-			chunk_line(c, NULL, g_server.cfg.name, "BATCH", 3, params);
-		}
-		if (plain && j->page.n == 0)
+		if (!plain)
+			history_batch_line(c, s, j, true);
+		else if (j->page.n == 0)
 			chunk_text(c, "No more history.");
 	}
 	if (j->pos == j->page.n && j->page_left)
 		page_fetch_piece(s, j);
 	for (; j->pos < j->page.n && !chunk_full(c); j->pos++) {
-		const struct history_record *r = j->page.items[j->pos];
-		if (plain) {
-			int len = plain_render_history(r->unix_ms, r->source, r->command, r->text,
-						       c->data + c->len, sizeof c->data - c->len);
-			if (len > 0)
-				c->len += (size_t)len;
-		} else {
-			page_line_irc(c, s, j, r);
-		}
+		const struct history_record *rec = j->page.items[j->pos];
+		const struct replayed r = {.unix_ms = rec->unix_ms, .msgid = rec->msgid,
+					   .source = rec->source, .command = rec->command,
+					   .text = rec->text, .tags = rec->tags};
+		replayed_line(c, s, j, j->arg, &r);
 	}
 	if (j->pos < j->page.n || j->page_left)
 		return false;
-	if (j->batch[0]) {
-		char ref[20];
-		snprintf(ref, sizeof ref, "-%s", j->batch);
-		const char *params[] = {ref};
-		chunk_line(c, NULL, g_server.cfg.name, "BATCH", 1, params);
-	}
+	if (!plain)
+		history_batch_line(c, s, j, false);
 	return true;
 }
 
@@ -674,6 +683,12 @@ bool reply_pump(struct session *s)
 	if (!st || st->pumping)
 		return false;
 	st->pumping = true;
+	/* What the jobs queue belongs to the response of the command that
+	 * added them (an IRC labeled response, deliver.h); the last job may
+	 * end that response, which clears s->own. */
+	bool was_taking = s->own && s->own->taking;
+	if (s->own)
+		s->own->taking = true;
 	bool queued = false;
 	while (st->head && !s->quitting && deliver_queued_bytes(s) < REPLY_LOW_WATER) {
 		struct reply_job *j = st->head;
@@ -686,6 +701,8 @@ bool reply_pump(struct session *s)
 			job_free(job_pop(st));
 	}
 	st->pumping = false;
+	if (s->own)
+		s->own->taking = was_taking;
 	if (!st->head) {
 		free(st);
 		s->reply = NULL;

@@ -73,6 +73,8 @@ void session_unref(struct session *s)
 	free(s->quit_reason);
 	free(s->realname);
 	free(s->flush_list);
+	if (s->own)
+		s->own->release(s->own);
 	free(s);
 }
 
@@ -118,6 +120,8 @@ void session_queue_write(struct session *s)
 	while (!s->q_dead && !outq_empty(&s->q)) {
 		struct iovec iov[IOV_BATCH];
 		int iovcnt = outq_iov(&s->q, iov, IOV_BATCH);
+		if (iovcnt == 0)
+			break; /* a held line is next (deliver_own_push) */
 		/* The buffers stay queued (only this thread consumes) and the
 		 * transport stays open (the worker waits for q_flushing to end
 		 * before it closes it). */

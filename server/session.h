@@ -45,6 +45,7 @@
 #define CAP_ECHO_MESSAGE 0x2u
 #define CAP_MESSAGE_TAGS 0x4u
 #define CAP_BATCH 0x8u
+#define CAP_LABELED_RESPONSE 0x10u
 #define CAP_CHATHISTORY 0x100u     /* draft/chathistory: no replay on join */
 #define CAP_READ_MARKER 0x200u     /* draft/read-marker */
 
@@ -125,12 +126,12 @@ struct session {
 	struct tokenbucket flood;
 	enum plain_step plain_step;
 	bool cap_negotiating;
-	unsigned batch_seq;          /* batch references handed out (reply.h) */
 	struct readmarks *readmarks; /* MARKREAD's markers (readmark.h), NULL until one is set */
 	struct plain_history_mark *plain_history; /* where /history goes on (plain_info.c) */
 	bool pass_ok;
 	bool quitting;
 	bool busy_since_trim;        /* idle memory to give back once quiet */
+	unsigned batch_seq;          /* IRCv3 batch references used (irc_batch.h) */
 	long long last_read_mono_ms;
 	long long ping_sent_mono_ms; /* 0: no PING outstanding */
 	char *quit_reason;           /* set with quitting (kept off the idle footprint) */
@@ -139,6 +140,22 @@ struct session {
 	struct session **flush_list; /* recipients to flush after a broadcast */
 	size_t nflush, flush_cap;
 	struct reply_stream *reply;  /* streamed replies in progress (reply.h), or NULL */
+	/* Who takes the lines this session's commands queue for it (an IRC
+	 * labeled response, deliver.h), or NULL; freed with the session. */
+	struct own_lines *own;
+};
+
+/* What takes the lines a session's command queues for the session itself,
+ * instead of its queue (deliver.h says when; an IRC labeled response,
+ * irc_response.h). Worker only. */
+struct own_lines {
+	/* Takes data[0..len), whole lines with CR LF; exempt: a streamed
+	 * chunk (SendQ-exempt, reply.h). May run under a channel lock: it
+	 * only queues. */
+	void (*take)(struct session *s, const char *data, size_t len, bool exempt);
+	/* Frees the taker (the session ends; it may be mid-response). */
+	void (*release)(struct own_lines *own);
+	bool taking; /* lines go to take() now (during a command or its stream) */
 };
 
 /* A new session for an open connection, which it takes over (the transport

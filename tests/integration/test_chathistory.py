@@ -71,6 +71,34 @@ class ChatHistory(ServerTestCase):
         # The same message keeps its msgid in every answer.
         self.assertEqual(after[2][1]["msgid"], m15)
 
+    def test_live_msgid_is_the_kept_one(self):
+        """The msgid a message carried when it was relayed is the one history
+        gives back, client tags included; a TOPIC change's msgid is a valid
+        reference though the change itself is not returned."""
+        bob = self.reader()
+        alice = self.irc("alice", caps=["message-tags"])
+        alice.join("#room")
+        alice.send("@+draft/react=x PRIVMSG #room :m0")
+        bob.expect(r"PRIVMSG #room :m0$")
+        live = parse_tags(bob.last_line)
+        self.assertEqual(live.get("+draft/react"), "x")
+        bob.send("TOPIC #room :changed")  # bob made the room: he is op
+        bob.expect(r" TOPIC #room :changed$")
+        topic_id = parse_tags(bob.last_line)["msgid"]
+        alice.send("PRIVMSG #room :m1")
+        bob.expect(r"PRIVMSG #room :m1$")
+        _, msgs = self.batch(bob, "CHATHISTORY LATEST #room * 10")
+        self.assertEqual(self.numbers(msgs), [0, 1])
+        self.assertEqual(msgs[0][1]["msgid"], live["msgid"])
+        self.assertEqual(msgs[0][1].get("+draft/react"), "x")
+        _, after = self.batch(bob, "CHATHISTORY AFTER #room msgid=%s 10" % topic_id)
+        self.assertEqual(self.numbers(after), [1])
+        # The join replay carries the same ids to message-tags clients.
+        carol = self.irc("carol", caps=["message-tags"])
+        carol.send("JOIN #room")
+        carol.expect(r"PRIVMSG #room :m0$")
+        self.assertEqual(parse_tags(carol.last_line)["msgid"], live["msgid"])
+
     def test_around_and_between(self):
         self.fill(20)
         bob = self.reader()

@@ -19,6 +19,8 @@
 #include "config.h"
 #include "flushq.h"
 #include "global.h"
+#include "history.h"
+#include "irc_batch.h"
 #include "irc_channel.h"
 #include "log.h"
 #include "plain_user.h"
@@ -305,8 +307,8 @@ static void test_nick(void **state)
 	assert_int_equal(count(heard(bob), ":ann!ann@127.0.0.1 NICK anna\r\n"), 1);
 	assert_int_equal(count(heard(ann), " NICK anna\r\n"), 1);
 	char nick[NICK_LEN_MAX + 1], away[AWAY_LEN_MAX + 1];
-	assert_int_equal(chat_message(bob, "PRIVMSG", "ann", "hi", nick, away), CHAT_NO_SUCH_NICK);
-	assert_int_equal(chat_message(bob, "PRIVMSG", "ANNA", "hi", nick, away), CHAT_OK);
+	assert_int_equal(chat_message(bob, "PRIVMSG", "ann", "hi", NULL, nick, away), CHAT_NO_SUCH_NICK);
+	assert_int_equal(chat_message(bob, "PRIVMSG", "ANNA", "hi", NULL, nick, away), CHAT_OK);
 	assert_string_equal(nick, "anna");
 }
 
@@ -318,7 +320,7 @@ static void test_messages(void **state)
 	struct session *ann = person("ann", SESSION_IRC), *bob = person("bob", SESSION_IRC),
 		       *eve = person("eve", SESSION_IRC);
 	char nick[NICK_LEN_MAX + 1], away[AWAY_LEN_MAX + 1];
-	assert_int_equal(chat_message(ann, "PRIVMSG", "#none", "x", nick, away),
+	assert_int_equal(chat_message(ann, "PRIVMSG", "#none", "x", NULL, nick, away),
 			 CHAT_NO_SUCH_CHANNEL);
 	assert_int_equal(join(ann, "#msg", NULL), CHAT_OK);
 	assert_int_equal(join(bob, "#msg", NULL), CHAT_OK);
@@ -329,24 +331,92 @@ static void test_messages(void **state)
 	ch->bans[0] = (struct ban){.mask = strdup("bob!*@*"), .setter = strdup("ann")};
 	ch->nbans = 1;
 	pthread_mutex_unlock(&ch->lock);
-	assert_int_equal(chat_message(eve, "PRIVMSG", "#msg", "x", nick, away),
+	assert_int_equal(chat_message(eve, "PRIVMSG", "#msg", "x", NULL, nick, away),
 			 CHAT_CANNOT_SEND_EXTERNAL);
-	assert_int_equal(chat_message(bob, "PRIVMSG", "#msg", "x", nick, away),
+	assert_int_equal(chat_message(bob, "PRIVMSG", "#msg", "x", NULL, nick, away),
 			 CHAT_CANNOT_SEND_BANNED);
 	pthread_mutex_lock(&ch->lock);
 	ch->members[channel_member_index(ch, bob)].voice = true;
 	pthread_mutex_unlock(&ch->lock);
 	forget(ann);
 	forget(bob);
-	assert_int_equal(chat_message(bob, "PRIVMSG", "#msg", "voiced", nick, away), CHAT_OK);
+	assert_int_equal(chat_message(bob, "PRIVMSG", "#msg", "voiced", NULL, nick, away), CHAT_OK);
 	assert_int_equal(count(heard(ann), ":bob!bob@127.0.0.1 PRIVMSG #msg :voiced\r\n"), 1);
 	assert_string_equal(heard(bob), ""); /* no echo without echo-message */
 	channel_unref(ch);
 	chat_away(ann, "getting coffee");
-	assert_int_equal(chat_message(eve, "PRIVMSG", "ann", "hello", nick, away), CHAT_OK);
+	assert_int_equal(chat_message(eve, "PRIVMSG", "ann", "hello", NULL, nick, away), CHAT_OK);
 	assert_string_equal(away, "getting coffee");
-	assert_int_equal(chat_message(eve, "NOTICE", "ann", "hello", nick, away), CHAT_OK);
+	assert_int_equal(chat_message(eve, "NOTICE", "ann", "hello", NULL, nick, away), CHAT_OK);
 	assert_string_equal(away, "");
+}
+
+/* TAGMSG and client-only tags: a TAGMSG reaches message-tags members only
+ * (never plain users) and is not kept; a PRIVMSG's client tags go to
+ * message-tags members only, after msgid and time. */
+static void test_tags(void **state)
+{
+	(void)state;
+	struct session *ann = person("ann", SESSION_IRC), *bob = person("bob", SESSION_IRC),
+		       *cat = person("cat", SESSION_PLAIN), *dan = person("dan", SESSION_IRC);
+	atomic_store(&ann->caps, CAP_MESSAGE_TAGS);
+	atomic_store(&dan->caps, CAP_MESSAGE_TAGS);
+	char nick[NICK_LEN_MAX + 1], away[AWAY_LEN_MAX + 1];
+	assert_int_equal(join(ann, "#tg", NULL), CHAT_OK);
+	assert_int_equal(join(bob, "#tg", NULL), CHAT_OK);
+	assert_int_equal(join(cat, "#tg", NULL), CHAT_OK);
+	assert_int_equal(join(dan, "#tg", NULL), CHAT_OK);
+	forget(bob);
+	forget(cat);
+	forget(dan);
+	assert_int_equal(chat_message(ann, "TAGMSG", "#tg", NULL, "+typing=active", nick, away),
+			 CHAT_OK);
+	assert_string_equal(heard(bob), "");
+	assert_string_equal(heard(cat), "");
+	const char *got = heard(dan);
+	assert_int_equal(strncmp(got, "@msgid=", 7), 0);
+	assert_int_equal(count(got, ";+typing=active :ann!ann@127.0.0.1 TAGMSG #tg\r\n"), 1);
+	struct channel *ch = room("#tg");
+	assert_int_equal(history_count(ch->history), 0);
+	assert_int_equal(chat_message(ann, "PRIVMSG", "#tg", "hi", "+x=1", nick, away), CHAT_OK);
+	assert_int_equal(history_count(ch->history), 1);
+	channel_unref(ch);
+	assert_string_equal(heard(bob), ":ann!ann@127.0.0.1 PRIVMSG #tg :hi\r\n");
+	assert_int_equal(count(heard(dan), ";+x=1 :ann!ann@127.0.0.1 PRIVMSG #tg :hi\r\n"), 1);
+	assert_int_equal(count(heard(cat), "+x"), 0);
+	assert_int_equal(chat_message(ann, "TAGMSG", "bob", NULL, "+a", nick, away), CHAT_OK);
+	assert_string_equal(heard(bob), "");
+}
+
+/* The IRC batch helper (irc_batch.h), as CHATHISTORY will use it: fresh
+ * refs per connection, BATCH lines and tags for a batch client, nothing
+ * extra for the others. */
+static void test_irc_batch_helper(void **state)
+{
+	(void)state;
+	struct session *ann = person("ann", SESSION_IRC), *bob = person("bob", SESSION_IRC);
+	atomic_store(&ann->caps, CAP_BATCH);
+	struct irc_batch a1, a2, b1;
+	irc_batch_begin(ann, &a1);
+	irc_batch_begin(ann, &a2);
+	irc_batch_begin(bob, &b1);
+	assert_true(irc_batch_on(&a1));
+	assert_string_not_equal(a1.ref, a2.ref);
+	assert_false(irc_batch_on(&b1));
+	char tags[64];
+	assert_string_equal(irc_batch_tags(&a1, "time=x", tags, sizeof tags),
+			    "batch=" "b1" ";time=x");
+	assert_null(irc_batch_tags(&b1, NULL, tags, sizeof tags));
+	assert_string_equal(irc_batch_tags(&b1, "time=x", tags, sizeof tags), "time=x");
+	forget(ann);
+	forget(bob);
+	irc_batch_send_start(ann, &a1, "chathistory", "#room");
+	irc_batch_send_end(ann, &a1);
+	irc_batch_send_start(bob, &b1, "chathistory", "#room");
+	irc_batch_send_end(bob, &b1);
+	assert_string_equal(heard(ann), ":parley BATCH +b1 chathistory #room\r\n"
+					":parley BATCH -b1\r\n");
+	assert_string_equal(heard(bob), "");
 }
 
 /* TOPIC: +t leaves it to operators; everyone hears a change. */
@@ -507,6 +577,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_part, setup_default, teardown),
 		cmocka_unit_test_setup_teardown(test_kick, setup_default, teardown),
 		cmocka_unit_test_setup_teardown(test_nick, setup_default, teardown),
+		cmocka_unit_test_setup_teardown(test_tags, setup_default, teardown),
+		cmocka_unit_test_setup_teardown(test_irc_batch_helper, setup_default, teardown),
 		cmocka_unit_test_setup_teardown(test_messages, setup_default, teardown),
 		cmocka_unit_test_setup_teardown(test_topic, setup_default, teardown),
 		cmocka_unit_test_setup_teardown(test_quiet_room, setup_default, teardown),

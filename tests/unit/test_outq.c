@@ -190,6 +190,49 @@ static void test_iov_max(void **state)
 	assert_true(outq_empty(&q));
 }
 
+/* A held buffer stops outq_iov(); outq_replace() swaps it in place, with
+ * the byte counts (SendQ-exempt ones too) following. */
+static void test_held_replace(void **state)
+{
+	struct outq q;
+	struct iovec iov[8];
+	struct msgbuf *a = msgbuf_new("a\r\n", 3);
+	struct msgbuf *h = msgbuf_new("held\r\n", 6);
+	struct msgbuf *c = msgbuf_new("c\r\n", 3);
+	struct msgbuf *r = msgbuf_new("replaced\r\n", 10);
+	struct msgbuf *stranger = msgbuf_new("x", 1);
+
+	(void)state;
+	outq_init(&q);
+	h->held = true;
+	h->sendq_exempt = true;
+	r->sendq_exempt = true;
+	outq_push_owned(&q, a);
+	outq_push(&q, h); /* the caller keeps a reference, as deliver_own_push's user does */
+	outq_push_owned(&q, c);
+	assert_int_equal(outq_bytes(&q), 12);
+	assert_int_equal(outq_counted_bytes(&q), 6);
+	assert_int_equal(outq_iov(&q, iov, 8), 1); /* stops before the held one */
+	outq_consume(&q, 3);
+	assert_int_equal(outq_iov(&q, iov, 8), 0);
+	assert_false(outq_empty(&q));
+	assert_false(outq_replace(&q, stranger, msgbuf_ref(r)));
+	msgbuf_unref(r); /* the reference a failed replace leaves with the caller */
+	assert_true(outq_replace(&q, h, r));
+	assert_int_equal(refs(h), 1); /* the queue let go of it */
+	msgbuf_unref(h);
+	assert_int_equal(outq_bytes(&q), 13);
+	assert_int_equal(outq_counted_bytes(&q), 3);
+	assert_int_equal(outq_iov(&q, iov, 8), 2);
+	assert_memory_equal(iov[0].iov_base, "replaced\r\n", 10);
+	assert_memory_equal(iov[1].iov_base, "c\r\n", 3);
+	outq_consume(&q, 13);
+	assert_true(outq_empty(&q));
+	assert_int_equal(outq_counted_bytes(&q), 0);
+	msgbuf_unref(stranger);
+	outq_free(&q);
+}
+
 /* Partial pushes: at the head they share the buffer with an offset; behind other
  * items they become a copy of the tail. */
 static void test_push_partial(void **state)
@@ -286,7 +329,7 @@ int main(void)
 	    cmocka_unit_test(test_shared_refs),       cmocka_unit_test(test_growth_wrapped),
 	    cmocka_unit_test(test_grow_at_full_wrap), cmocka_unit_test(test_iov_max),
 	    cmocka_unit_test(test_push_partial),      cmocka_unit_test(test_shrink),
-	    cmocka_unit_test(test_reserved_refs),
+	    cmocka_unit_test(test_reserved_refs),     cmocka_unit_test(test_held_replace),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
