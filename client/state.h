@@ -61,12 +61,13 @@ enum state_activity {
 };
 
 enum state_line_kind {
-	LINE_MESSAGE, /* <nick> text */
-	LINE_ACTION,  /* * nick text */
-	LINE_NOTICE,  /* -nick- text */
-	LINE_EVENT,   /* join/part/quit/nick/kick/topic/mode (shown dimmed) */
-	LINE_INFO,    /* server and client information */
-	LINE_ERROR,   /* something went wrong */
+	LINE_MESSAGE,   /* <nick> text */
+	LINE_ACTION,    /* * nick text */
+	LINE_NOTICE,    /* -nick- text */
+	LINE_EVENT,     /* join/part/quit/nick/kick/topic/mode (shown dimmed) */
+	LINE_INFO,      /* server and client information */
+	LINE_ERROR,     /* something went wrong */
+	LINE_SEPARATOR, /* "── 37 messages while you were away ──" above caught-up lines */
 };
 
 struct state_line {
