@@ -109,8 +109,9 @@ void state_history_isupport(struct state *st, const char *token)
 
 /* Sends the request for window w's next page: after the newest line caught
  * so far, else after the newest the window showed (by msgid, else by
- * time), else the latest. by_time forces a time reference (the retry after
- * a FAIL). False when there is nothing to refer to. */
+ * time), else the latest. by_time leaves the msgid out (the retry after a
+ * FAIL: the server may have lost it). False when a page is to be continued
+ * from a line with neither msgid nor time. */
 static bool state_history_request(struct state *st, struct window *w, bool by_time)
 {
 	const struct catchup_item *last = catchup_last_caught(st->catchup);
@@ -127,7 +128,7 @@ static bool state_history_request(struct state *st, struct window *w, bool by_ti
 	} else if (has_time && st->history_ref_time &&
 	           ircmsg_time_tag(ts, sizeof(ts), time_ms) > 0) {
 		state_sendf(st, "CHATHISTORY AFTER %s timestamp=%s %zu", w->name, ts, n);
-	} else if (last || by_time) {
+	} else if (last) {
 		return false; /* a page to continue, but nothing to continue from */
 	} else {
 		state_sendf(st, "CHATHISTORY LATEST %s * %zu", w->name, n);
@@ -324,8 +325,8 @@ bool state_history_on_fail(struct state *st, struct state_ctx *c)
 		state_history_note_fail(st, c, why);
 		return true;
 	}
-	/* The server may not know the msgid (its history was reset): try once
-	 * by time instead. */
+	/* The server may not know the msgid (pruned, or its history was
+	 * reset): try once by time instead (or the latest, without one). */
 	int idx = state_window_index(st, active);
 	if (idx >= 0 && st->request_by_msgid && st->retried_win != active) {
 		st->retried_win = active;
@@ -333,11 +334,11 @@ bool state_history_on_fail(struct state *st, struct state_ctx *c)
 			return true;
 	}
 	state_history_note_fail(st, c, why);
-	bool protocol = strcmp(code, "UNKNOWN_COMMAND") == 0 ||
-	                strcmp(code, "NEED_MORE_PARAMS") == 0 ||
-	                strcmp(code, "INVALID_PARAMS") == 0;
+	/* Our requests are not understood: the rest would fail the same way. */
+	bool protocol =
+	    strcmp(code, "UNKNOWN_COMMAND") == 0 || strcmp(code, "NEED_MORE_PARAMS") == 0;
 	if (protocol) {
-		st->history_off = true; /* the rest would fail the same way */
+		st->history_off = true;
 		catchup_finish_all(st->catchup, CATCHUP_END_FAILED);
 	} else {
 		catchup_finish(st->catchup, CATCHUP_END_FAILED);

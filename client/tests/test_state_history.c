@@ -375,10 +375,43 @@ static void test_fail_retry_by_time(void **unused)
 	                          "still no)"));
 	assert_non_null(strstr(t, "1|You joined #lobby"));
 	free(t);
-	/* INVALID_PARAMS means our requests are not understood: no more. */
+	/* A window is retried once a connection; UNKNOWN_COMMAND means our
+	 * requests are not understood: no more at all. */
+	feed(st, ":alice!a@h PART #lobby");
+	joined(st);
+	expect_send(st, "CHATHISTORY AFTER #lobby msgid=m1 50");
+	feed(st, ":parley FAIL CHATHISTORY UNKNOWN_COMMAND AFTER :Unknown command");
+	expect_send(st, NULL);
 	feed(st, ":alice!a@h PART #lobby");
 	joined(st);
 	expect_send(st, NULL);
+	state_free(st);
+}
+
+/* A msgid the server does not know, in a window without a time: the retry
+ * asks for the latest (dedupe keeps what is shown from showing again). */
+static void test_fail_retry_latest(void **unused)
+{
+	(void)unused;
+	struct state *st = connect_with("message-tags batch draft/chathistory", "CHATHISTORY=5");
+	feed(st, ":alice!a@h JOIN #lobby");
+	expect_send(st, "CHATHISTORY LATEST #lobby * 5");
+	feed(st, ":parley BATCH +h1 chathistory #lobby");
+	feed(st, "@batch=h1;msgid=m1 :bob!b@h PRIVMSG #lobby :seen");
+	feed(st, ":parley BATCH -h1");
+	drain(st);
+	feed(st, ":alice!a@h PART #lobby");
+	feed(st, ":alice!a@h JOIN #lobby");
+	expect_send(st, "CHATHISTORY AFTER #lobby msgid=m1 5");
+	feed(st,
+	     ":parley FAIL CHATHISTORY INVALID_PARAMS AFTER #lobby :No message with that msgid");
+	expect_send(st, "CHATHISTORY LATEST #lobby * 5");
+	feed(st, ":parley BATCH +h2 chathistory #lobby");
+	feed(st, "@batch=h2;msgid=m1 :bob!b@h PRIVMSG #lobby :seen");
+	feed(st, "@batch=h2;msgid=m2 :bob!b@h PRIVMSG #lobby :new");
+	feed(st, ":parley BATCH -h2");
+	expect(st, "1|You left #lobby\n1|── 1 message while you were away ──\n1|<bob> new\n"
+	           "1|You joined #lobby\n");
 	state_free(st);
 }
 
@@ -630,6 +663,7 @@ int main(void)
 	    cmocka_unit_test(test_fallback_replay_prefix),
 	    cmocka_unit_test(test_fail),
 	    cmocka_unit_test(test_fail_retry_by_time),
+	    cmocka_unit_test(test_fail_retry_latest),
 	    cmocka_unit_test(test_unknown_command),
 	    cmocka_unit_test(test_foreign_and_other_batches),
 	    cmocka_unit_test(test_batch_never_ends),
