@@ -46,6 +46,10 @@ void ircmsg_upcase(char *command);
  * the Unix epoch: "2026-11-22T05:03:24.123Z". Returns length or -1. */
 int ircmsg_time_tag(char *buf, size_t cap, long long unix_ms);
 
+/* Parses a server-time value "YYYY-MM-DDTHH:MM:SS[.fff]Z" (UTC, each field
+ * in range) into Unix milliseconds. Returns 0 or -1. */
+int ircmsg_time_parse(const char *value, long long *unix_ms);
+
 /* Finds a tag by key in a raw tag section (without '@'); copies its unescaped
  * value into buf. Returns the value length, or -1 if absent or too long. */
 int ircmsg_tag_get(const char *tags, const char *key, char *buf, size_t cap);

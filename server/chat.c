@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "archive.h"
 #include "channel.h"
 #include "clock.h"
 #include "deliver.h"
@@ -66,6 +67,10 @@ const char *chat_result_text(enum chat_result r)
 		return "Channel ban list is full";
 	case CHAT_TOO_MANY_MODES:
 		return "Too many mode changes with a parameter in one command";
+	case CHAT_HISTORY_UNKNOWN_MSGID:
+		return "No such message in this room's history";
+	case CHAT_HISTORY_ERROR:
+		return "History could not be read";
 	}
 	return "Refused";
 }
@@ -134,7 +139,11 @@ static enum chat_result join_check(struct session *s, struct channel *ch, const 
 	bool invited = channel_is_invited(ch, s->id);
 	if (channel_is_banned(ch, source.text))
 		return CHAT_BANNED;
-	if (ch->mode_invite_only && !invited)
+	/* An empty room's +i is not enforced: an invite needs someone inside,
+	 * so a room remembered with +i (archive.h) would be shut for good. The
+	 * key and the bans hold (until accounts own rooms, the first one back
+	 * gets op, as in any new room). */
+	if (ch->mode_invite_only && !invited && ch->nmembers > 0)
 		return CHAT_INVITE_ONLY;
 	if (ch->key[0] && (!key || strcmp(key, ch->key) != 0))
 		return CHAT_BAD_KEY;
@@ -379,6 +388,8 @@ enum chat_result chat_topic_set(struct session *s, const char *name, const char 
 		struct outmsg out;
 		outmsg_init(&out, source.text, "TOPIC", 2, params);
 		chat_room_tell_locked(s, ch, &out);
+		archive_message_locked(ch, &out, params[1], NULL);
+		archive_room_changed_locked(ch);
 		outmsg_release(&out);
 	}
 	pthread_mutex_unlock(&ch->lock);
@@ -432,7 +443,7 @@ static enum chat_result message_to_room(struct session *s, const char *command,
 		}
 	}
 	if (ch->nmembers)
-		history_add(ch->history, m.unix_ms, source.text, command, text);
+		archive_message_locked(ch, &m, text, NULL);
 	pthread_mutex_unlock(&ch->lock);
 	outmsg_release(&m);
 	if (trace_io)

@@ -51,6 +51,8 @@ enum chat_result {
 	CHAT_BAD_MODE_ARG,         /* mode: a key, limit or mask that is not well-formed */
 	CHAT_BAN_LIST_FULL,        /* mode: +b past BANS_MAX */
 	CHAT_TOO_MANY_MODES,       /* mode: past CHAT_MODE_ARGS_MAX changes with an argument */
+	CHAT_HISTORY_UNKNOWN_MSGID, /* history: the reference is not a kept message of the room */
+	CHAT_HISTORY_ERROR,        /* history: the store could not be read */
 };
 
 /* A short English reason for r, as IRC numerics carry it ("You're not on

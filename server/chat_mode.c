@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "archive.h"
 #include "channel.h"
 #include "chat.h"
 #include "clock.h"
@@ -133,6 +134,15 @@ static enum chat_result limit_change(struct channel *ch, bool adding, const char
 	return CHAT_OK;
 }
 
+/* Did any applied change touch what a room keeps (not who is op/voiced)? */
+static bool mode_result_changes_room(const struct mode_result *r)
+{
+	for (size_t i = 0; i < r->n; i++)
+		if (r->changes[i].mode != 'o' && r->changes[i].mode != 'v')
+			return true;
+	return false;
+}
+
 /* Applies one change; ch->lock held. */
 static enum chat_result mode_apply_one(struct session *s, struct channel *ch,
 				       const struct chat_mode_change *c, struct mode_result *r)
@@ -246,6 +256,8 @@ enum chat_result chat_mode_apply(struct session *s, const char *name,
 			refused(ctx, one, &changes[i]);
 	}
 	mode_announce(s, ch, r);
+	if (mode_result_changes_room(r))
+		archive_room_changed_locked(ch);
 	pthread_mutex_unlock(&ch->lock);
 	channel_unref(ch);
 	free(r);

@@ -20,7 +20,7 @@ struct history_node {
 	unsigned long long number;  /* its place in its room: 0, 1, 2 ... */
 	bool listed;                /* budget lock: not yet evicted */
 	atomic_int refs;            /* 1 while listed, plus one per reference handed out (cursors) */
-	char data[];                /* source, command, text, each NUL-ended */
+	char data[];                /* source, command, text, tags, each NUL-ended */
 };
 
 struct history {
@@ -112,31 +112,33 @@ void history_free(struct history *h)
 	free(h);
 }
 
-/* A new message with its text copied in, one reference (the lists'). */
-static struct history_node *node_new(struct history *h, long long unix_ms, const char *source,
-			     const char *command, const char *text)
+/* A new message with its strings copied in, one reference (the lists'). */
+static struct history_node *node_new(struct history *h, const struct history_record *r)
 {
-	size_t ls = strlen(source) + 1, lc = strlen(command) + 1, lt = strlen(text) + 1;
-	struct history_node *n = xmalloc(sizeof *n + ls + lc + lt);
+	const char *tags = r->tags ? r->tags : "";
+	size_t ls = strlen(r->source) + 1, lc = strlen(r->command) + 1;
+	size_t lt = strlen(r->text) + 1, lg = strlen(tags) + 1;
+	struct history_node *n = xmalloc(sizeof *n + ls + lc + lt + lg);
 	memset(n, 0, sizeof *n);
-	memcpy(n->data, source, ls);
-	memcpy(n->data + ls, command, lc);
-	memcpy(n->data + ls + lc, text, lt);
-	n->e = (struct history_entry){.unix_ms = unix_ms, .source = n->data,
-				      .command = n->data + ls, .text = n->data + ls + lc};
+	char *p = n->data;
+	n->e = (struct history_entry){.seq = r->seq, .unix_ms = r->unix_ms};
+	memcpy(n->e.msgid, r->msgid, sizeof n->e.msgid);
+	n->e.source = memcpy(p, r->source, ls);
+	n->e.command = memcpy(p += ls, r->command, lc);
+	n->e.text = memcpy(p += lc, r->text, lt);
+	n->e.tags = memcpy(p + lt, tags, lg);
 	n->owner = h;
-	n->bytes = sizeof *n + ls + lc + lt;
+	n->bytes = sizeof *n + ls + lc + lt + lg;
 	atomic_init(&n->refs, 1);
 	return n;
 }
 
-void history_add(struct history *h, long long unix_ms, const char *source, const char *command,
-		 const char *text)
+void history_add(struct history *h, const struct history_record *r)
 {
 	if (h->capacity == 0)
 		return;
 	/* Allocate outside the lock; every room's messages wait on it. */
-	struct history_node *n = node_new(h, unix_ms, source, command, text);
+	struct history_node *n = node_new(h, r);
 	struct history_budget *b = h->budget;
 	pthread_mutex_lock(&b->lock);
 	if (h->count == h->capacity)
@@ -227,4 +229,25 @@ void history_cursor_release(struct history_cursor *c)
 	if (c->node)
 		node_unref(c->node);
 	c->node = NULL;
+}
+
+int history_query(struct history *h, const struct history_query *q, struct history_page *page)
+{
+	enum { PIECE = 256 };
+	const struct history_entry *piece[PIECE];
+	struct history_cursor c;
+	history_cursor_init(h, &c);
+	size_t n;
+	while ((n = history_cursor_read(h, &c, piece, PIECE)) > 0) {
+		for (size_t i = 0; i < n; i++) {
+			const struct history_entry *e = piece[i];
+			history_page_push(page, history_record_new(e->seq, e->unix_ms, e->msgid,
+								   e->source, e->command,
+								   e->text, e->tags));
+		}
+		history_release(piece, n);
+	}
+	history_cursor_release(&c);
+	history_page_sort_unique(page);
+	return history_page_select(page, q);
 }

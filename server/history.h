@@ -23,11 +23,16 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "history_query.h"
+
 struct history_entry {
+	unsigned long long seq; /* the room's order (history_query.h) */
 	long long unix_ms;   /* when the server accepted the message */
+	char msgid[MSGID_LEN + 1];
 	const char *source;  /* nick!user@host of the sender */
-	const char *command; /* "PRIVMSG" or "NOTICE" */
-	const char *text;    /* the message text (valid UTF-8, no CR/LF) */
+	const char *command; /* "PRIVMSG", "NOTICE" or "TOPIC" */
+	const char *text;    /* the message text or topic (valid UTF-8, no CR/LF) */
+	const char *tags;    /* client-only tags it was sent with, "" when none */
 };
 
 struct history_budget;
@@ -48,9 +53,14 @@ struct history *history_new(struct history_budget *b, size_t capacity);
 void history_free(struct history *h);
 
 /* Stores a copy of the message, evicting h's oldest when h is full and the
- * oldest of any room while the budget is exceeded. */
-void history_add(struct history *h, long long unix_ms, const char *source,
-		 const char *command, const char *text);
+ * oldest of any room while the budget is exceeded. Messages come in seq
+ * order. */
+void history_add(struct history *h, const struct history_record *r);
+
+/* Answers a history query (history_query.h) from what h holds now: 0, or
+ * 1 when a msgid reference is not among them. Copies the room's messages
+ * out a piece at a time (the budget lock is held per piece only). */
+int history_query(struct history *h, const struct history_query *q, struct history_page *page);
 
 /* Messages h holds now. */
 size_t history_count(struct history *h);

@@ -109,3 +109,142 @@ void history_page_free(struct history_page *p)
 	free(p->items);
 	memset(p, 0, sizeof *p);
 }
+
+/* A reference as a position in the page's order: a msgid is its record
+ * (compared by seq), a time is compared with the records' times (see
+ * history_query.h). found is false for a msgid not in the page. */
+struct position {
+	bool by_time;
+	unsigned long long seq;
+	long long unix_ms;
+	bool found;
+};
+
+static struct position position_of(const struct history_page *p, const struct history_ref *r)
+{
+	struct position pos = {.by_time = r->kind == HREF_TIME, .unix_ms = r->unix_ms,
+			       .found = r->kind != HREF_MSGID};
+	if (r->kind != HREF_MSGID)
+		return pos;
+	for (size_t i = 0; i < p->n; i++)
+		if (strcmp(p->items[i]->msgid, r->msgid) == 0) {
+			pos.seq = p->items[i]->seq;
+			pos.unix_ms = p->items[i]->unix_ms;
+			pos.found = true;
+		}
+	return pos;
+}
+
+/* Is record r strictly before / after position pos? */
+static bool is_before(const struct history_record *r, const struct position *pos)
+{
+	return pos->by_time ? r->unix_ms < pos->unix_ms : r->seq < pos->seq;
+}
+
+static bool is_after(const struct history_record *r, const struct position *pos)
+{
+	return pos->by_time ? r->unix_ms > pos->unix_ms : r->seq > pos->seq;
+}
+
+/* Does a come later than b? Times compare by time, two msgids by seq. */
+static bool position_later(const struct position *a, const struct position *b)
+{
+	if (a->by_time || b->by_time)
+		return a->unix_ms > b->unix_ms;
+	return a->seq > b->seq;
+}
+
+/* Is r a message (not an event such as a TOPIC change)? */
+static bool keep_messages(const struct history_record *r, const struct position *a,
+			  const struct position *b)
+{
+	(void)a;
+	(void)b;
+	return strcmp(r->command, "PRIVMSG") == 0 || strcmp(r->command, "NOTICE") == 0;
+}
+
+/* Keeps the records for which keep(r, a, b) holds. */
+static void page_filter(struct history_page *p, bool (*keep)(const struct history_record *,
+							       const struct position *,
+							       const struct position *),
+			const struct position *a, const struct position *b)
+{
+	size_t kept = 0;
+	for (size_t i = 0; i < p->n; i++) {
+		if (keep(p->items[i], a, b))
+			p->items[kept++] = p->items[i];
+		else
+			free(p->items[i]);
+	}
+	p->n = kept;
+}
+
+static bool keep_before(const struct history_record *r, const struct position *a,
+			const struct position *b)
+{
+	(void)b;
+	return is_before(r, a);
+}
+
+static bool keep_after(const struct history_record *r, const struct position *a,
+		       const struct position *b)
+{
+	(void)b;
+	return is_after(r, a);
+}
+
+static bool keep_between(const struct history_record *r, const struct position *lo,
+			 const struct position *hi)
+{
+	return is_after(r, lo) && is_before(r, hi);
+}
+
+/* The AROUND pivot: the reference's own seq, or for a time the last record
+ * not later than it (0 when none). */
+static unsigned long long around_pivot(const struct history_page *p, const struct position *a)
+{
+	if (!a->by_time)
+		return a->seq;
+	unsigned long long pivot = 0;
+	for (size_t i = 0; i < p->n && p->items[i]->unix_ms <= a->unix_ms; i++)
+		pivot = p->items[i]->seq;
+	return pivot;
+}
+
+int history_page_select(struct history_page *p, const struct history_query *q)
+{
+	struct position a = position_of(p, &q->a);
+	struct position b = position_of(p, &q->b);
+	if (!a.found || (q->sel == HSEL_BETWEEN && !b.found)) {
+		history_page_free(p);
+		return 1;
+	}
+	if (!q->events)
+		page_filter(p, keep_messages, NULL, NULL);
+	bool backwards = false;
+	unsigned long long pivot = 0;
+	switch (q->sel) {
+	case HSEL_LATEST:
+		if (q->a.kind != HREF_NONE)
+			page_filter(p, keep_after, &a, NULL);
+		break;
+	case HSEL_BEFORE:
+		page_filter(p, keep_before, &a, NULL);
+		break;
+	case HSEL_AFTER:
+		page_filter(p, keep_after, &a, NULL);
+		break;
+	case HSEL_AROUND:
+		pivot = around_pivot(p, &a);
+		break;
+	case HSEL_BETWEEN:
+		backwards = position_later(&a, &b);
+		if (backwards)
+			page_filter(p, keep_between, &b, &a);
+		else
+			page_filter(p, keep_between, &a, &b);
+		break;
+	}
+	history_page_trim(p, q, backwards, pivot);
+	return 0;
+}

@@ -45,6 +45,10 @@ struct history_query {
 	enum history_sel sel;
 	struct history_ref a, b; /* a: LATEST's (may be HREF_NONE) or the only one; b: BETWEEN's end */
 	size_t limit;            /* > 0 */
+	/* Also TOPIC changes (CHATHISTORY's event-playback); otherwise only
+	 * PRIVMSG and NOTICE are returned. References may name any kept
+	 * message either way. */
+	bool events;
 };
 
 /* One message as read back: one allocation per record (the strings follow
@@ -81,6 +85,14 @@ void history_page_sort_unique(struct history_page *p);
  * `pivot` (the seq of the reference; records <= pivot count as before). */
 void history_page_trim(struct history_page *p, const struct history_query *q,
 		       bool backwards, unsigned long long pivot);
+/* Answers q from a page that holds every candidate record of one target
+ * (sorted, unique): resolves q's references among them, keeps the records
+ * the selector wants, trims to the limit. Returns 0, or 1 (page emptied)
+ * when a msgid reference is not in the page. The in-memory history answers
+ * queries this way; the store, which cannot load a whole room, does the
+ * same in SQL. */
+int history_page_select(struct history_page *p, const struct history_query *q);
+
 /* Frees every record and the array; p is empty afterwards. */
 void history_page_free(struct history_page *p);
 

@@ -14,6 +14,7 @@
 #include "global.h"
 #include "irc_channel.h"
 #include "irc_mode.h"
+#include "irc_history.h"
 #include "irc_query.h"
 #include "irc_reply.h"
 #include "ircmsg.h"
@@ -114,6 +115,9 @@ static void cmd_cap(struct session *s, struct ircmsg *m)
 		const char *name;
 		unsigned bit;
 	} caps[] = {
+		{"batch", CAP_BATCH},
+		{"draft/chathistory", CAP_CHATHISTORY},
+		{"draft/read-marker", CAP_READ_MARKER},
 		{"echo-message", CAP_ECHO_MESSAGE},
 		{"message-tags", CAP_MESSAGE_TAGS},
 		{"server-time", CAP_SERVER_TIME},
@@ -123,9 +127,10 @@ static void cmd_cap(struct session *s, struct ircmsg *m)
 		if (!s->registered)
 			s->cap_negotiating = true;
 		send_self(s, g_server.cfg.name, "CAP", cap_target(s), "LS",
-			  "echo-message message-tags server-time", NULL);
+			  "batch draft/chathistory draft/read-marker echo-message message-tags "
+			  "server-time", NULL);
 	} else if (strcasecmp(sub, "LIST") == 0) {
-		char list[128] = "";
+		char list[256] = "";
 		unsigned have = atomic_load(&s->caps);
 		for (size_t i = 0; i < sizeof caps / sizeof *caps; i++)
 			if (have & caps[i].bit) {
@@ -324,12 +329,14 @@ struct irc_command {
 static const struct irc_command irc_commands[] = {
 	{"AWAY", cmd_away, 0, 0, false},
 	{"CAP", cmd_cap, 1, 0, true},
+	{"CHATHISTORY", cmd_chathistory, 0, 0, false},
 	{"INVITE", cmd_invite, 2, 2, false},
 	{"ISON", cmd_ison, 1, 0, false},
 	{"JOIN", cmd_join, 1, 1, false},
 	{"KICK", cmd_kick, 2, 2, false},
 	{"LIST", cmd_list, 0, 0, false},
 	{"LUSERS", cmd_lusers, 0, 0, false},
+	{"MARKREAD", cmd_markread, 0, 0, false},
 	{"MODE", cmd_mode, 1, 1, false},
 	{"MOTD", cmd_motd, 0, 0, false},
 	{"NAMES", cmd_names, 0, 0, false},

@@ -17,6 +17,7 @@
 #include "reply.h"
 #include "session.h"
 #include "utf8.h"
+#include "irc_history.h"
 #include "xalloc.h"
 
 
@@ -37,6 +38,7 @@ static void topic_queue_locked(struct session *s, struct channel *ch, bool say_n
 void irc_joined_locked(struct session *s, struct channel *ch)
 {
 	topic_queue_locked(s, ch, false);
+	irc_markread_joined(s, ch->name);
 	reply_add_names(s, ch->name);
 	reply_add_history(s, ch);
 }

@@ -23,7 +23,8 @@
 static const char *const isupport_tokens[] = {
 	"CASEMAPPING=rfc1459", "CHANTYPES=#", "CHANMODES=b,k,l,int", "PREFIX=(ov)@+",
 	"NICKLEN=30", "CHANNELLEN=50", "TOPICLEN=390", "KICKLEN=300", "AWAYLEN=300",
-	"MODES=3", "MAXTARGETS=4", "NETWORK=parley",
+	"MODES=3", "MAXTARGETS=4", "NETWORK=parley", "CHATHISTORY=1000",
+	"MSGREFTYPES=msgid,timestamp",
 };
 
 void welcome_send(struct session *s)
@@ -43,7 +44,7 @@ void welcome_send(struct session *s)
 	snprintf(maxlist, sizeof maxlist, "MAXLIST=b:%d", BANS_MAX);
 	reply(s, "005", t[0], t[1], t[2], t[3], t[4], t[5], t[6], t[7],
 	      "are supported by this server", NULL);
-	reply(s, "005", t[8], t[9], t[10], chanlimit, maxlist, t[11],
+	reply(s, "005", t[8], t[9], t[10], chanlimit, maxlist, t[11], t[12], t[13],
 	      "are supported by this server", NULL);
 	cmd_lusers(s, NULL);
 	cmd_motd(s, NULL);

@@ -13,14 +13,14 @@
 #define REPLY_PARAMS_MAX 12
 
 /* Formats and queues one line for s itself. */
-static void queue_self(struct session *s, const char *source, const char *command, int n,
-		       const char *const *params)
+static void queue_self_tagged(struct session *s, const char *tags, const char *source,
+			      const char *command, int n, const char *const *params)
 {
 	const char *safe[REPLY_PARAMS_MAX];
 	for (int i = 0; i < n; i++)
 		safe[i] = i < n - 1 ? param_printable(params[i]) : params[i];
 	char line[OUT_LINE_MAX];
-	int len = deliver_format(line, sizeof line, NULL, source, command, n, safe);
+	int len = deliver_format(line, sizeof line, tags, source, command, n, safe);
 	if (len < 0) {
 		/* Only an over-long line is left (inputs are bounded far below
 		 * OUT_LINE_MAX); debug level, so a client cannot fill the log, and
@@ -29,6 +29,12 @@ static void queue_self(struct session *s, const char *source, const char *comman
 		return;
 	}
 	deliver_queue_line(s, s, line, (size_t)len);
+}
+
+static void queue_self(struct session *s, const char *source, const char *command, int n,
+		       const char *const *params)
+{
+	queue_self_tagged(s, NULL, source, command, n, params);
 }
 
 /* Appends the NULL-terminated parameters in ap to params[n..max). */
@@ -59,6 +65,17 @@ void send_self(struct session *s, const char *source, const char *command, ...)
 	int n = params_collect(params, 0, REPLY_PARAMS_MAX, ap);
 	va_end(ap);
 	queue_self(s, source, command, n, params);
+}
+
+void send_self_tagged(struct session *s, const char *tags, const char *source,
+		      const char *command, ...)
+{
+	const char *params[REPLY_PARAMS_MAX];
+	va_list ap;
+	va_start(ap, command);
+	int n = params_collect(params, 0, REPLY_PARAMS_MAX, ap);
+	va_end(ap);
+	queue_self_tagged(s, tags, source, command, n, params);
 }
 
 void notice_self(struct session *s, const char *text)

@@ -18,6 +18,10 @@ void reply(struct session *s, const char *numeric, ...) __attribute__((sentinel)
 void send_self(struct session *s, const char *source, const char *command, ...)
 	__attribute__((sentinel));
 
+/* The same with a tag section (without '@'), or NULL for none. */
+void send_self_tagged(struct session *s, const char *tags, const char *source,
+		      const char *command, ...) __attribute__((sentinel));
+
 /* Sends a NOTICE from the server to s. */
 void notice_self(struct session *s, const char *text);
 

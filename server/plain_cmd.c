@@ -221,6 +221,8 @@ static const struct plain_command commands[] = {
 	{"list", "/list", "the rooms on this server, biggest first", false, plain_info_list},
 	{"whois", "/whois NICK", "who someone is, where they are, whether they are away", true,
 	 plain_info_whois},
+	{"history", "/history [N]", "earlier messages of your current room; again for more",
+	 false, plain_info_history},
 	{"topic", "/topic [TEXT]", "show or set your current room's topic", false, plain_topic},
 	{"away", "/away [TEXT]", "mark yourself away with TEXT; alone: you are back", false,
 	 plain_away},

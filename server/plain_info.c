@@ -5,11 +5,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "chat_history.h"
 #include "chat_query.h"
 #include "clock.h"
 #include "global.h"
 #include "ircmsg.h"
 #include "plain_user.h"
+#include "reply.h"
 #include "xalloc.h"
 
 #define WRAP_BUDGET 400 /* bytes of a wrapped line before the next one begins */
@@ -221,4 +223,54 @@ void plain_info_rooms(struct session *s, char *args)
 	}
 	more_text(n, listed, "first", tail, sizeof tail);
 	wrap_end(&w, tail);
+}
+
+/* Where /history goes on from: the room it last showed and the earliest
+ * message shown there. */
+struct plain_history_mark {
+	char room[CHANNEL_LEN_MAX + 1];
+	char msgid[MSGID_LEN + 1];
+};
+
+void plain_info_history(struct session *s, char *args)
+{
+	char room[CHANNEL_LEN_MAX + 1];
+	if (!plain_room_current(s, room)) {
+		plain_say(s, "You are in no room: /join one first.");
+		return;
+	}
+	long n = PLAIN_HISTORY_DEFAULT;
+	if (args[0]) {
+		char *end;
+		n = strtol(args, &end, 10);
+		if (*end || n < 1) {
+			plain_say(s, "Usage: /history [N], N a number of messages from 1 to %d.",
+				  CHAT_HISTORY_MAX);
+			return;
+		}
+	}
+	if (!s->plain_history)
+		s->plain_history = xcalloc(1, sizeof *s->plain_history);
+	struct plain_history_mark *mark = s->plain_history;
+	bool same_room = ircname_cmp(mark->room, room) == 0 && mark->msgid[0];
+	struct history_query q = {.sel = same_room ? HSEL_BEFORE : HSEL_LATEST,
+				  .a.kind = same_room ? HREF_MSGID : HREF_NONE,
+				  .limit = (size_t)(n > CHAT_HISTORY_MAX ? CHAT_HISTORY_MAX : n)};
+	if (same_room)
+		snprintf(q.a.msgid, sizeof q.a.msgid, "%s", mark->msgid);
+	struct history_page page = {0};
+	enum chat_result r = chat_history_read(s, room, &q, false, &page);
+	if (r == CHAT_HISTORY_UNKNOWN_MSGID) {
+		plain_say(s, "No more history (the earlier messages are no longer kept).");
+		return;
+	}
+	if (r != CHAT_OK) {
+		plain_refuse(s, r, room, NULL);
+		return;
+	}
+	snprintf(mark->room, sizeof mark->room, "%s", room);
+	if (page.n)
+		snprintf(mark->msgid, sizeof mark->msgid, "%s", page.items[0]->msgid);
+	reply_add_page(s, room, &page);
+	reply_pump(s);
 }

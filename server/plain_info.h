@@ -24,4 +24,11 @@ void plain_info_whois(struct session *s, char *args);
 /* /rooms: the rooms s is in, the current one marked. */
 void plain_info_rooms(struct session *s, char *args);
 
+/* /history [N]: N (default PLAIN_HISTORY_DEFAULT, at most CHAT_HISTORY_MAX)
+ * messages of the current room — the latest the first time, then each time
+ * the N before the earliest one shown, so repeating it pages back; "No more
+ * history." at the start. Switching rooms starts again from the latest. */
+#define PLAIN_HISTORY_DEFAULT 20
+void plain_info_history(struct session *s, char *args);
+
 #endif

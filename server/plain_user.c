@@ -116,6 +116,8 @@ void plain_refuse(struct session *s, enum chat_result r, const char *room, const
 	case CHAT_BAD_MODE_ARG:
 	case CHAT_BAN_LIST_FULL:
 	case CHAT_TOO_MANY_MODES:
+	case CHAT_HISTORY_UNKNOWN_MSGID:
+	case CHAT_HISTORY_ERROR:
 		plain_say(s, "%s: %s.", c, chat_result_text(r));
 		return;
 	}

@@ -6,6 +6,7 @@
 
 #include "channel.h"
 #include "global.h"
+#include "archive.h"
 #include "history.h"
 #include "session.h"
 #include "strmap.h"
@@ -114,12 +115,14 @@ struct channel *registry_channel_find_ref(const char *name)
 	return ch;
 }
 
-/* Under the write lock: lists a new channel under key (replacing a dead one). */
+/* Under the write lock: lists a new channel under key (replacing a dead one),
+ * with what the archive remembers of it (consumed). */
 static struct channel *channel_create_locked(const char *key, const char *name,
-					     struct channel *dead)
+					     struct channel *dead, struct archive_room *past)
 {
 	struct channel *ch = channel_new(name, ++next_channel_id, history_budget,
 					 (size_t)g_server.cfg.history);
+	archive_room_apply(ch, past);
 	strmap_put(channels, key, ch);
 	channel_unref(dead);
 	return ch;
@@ -139,18 +142,24 @@ struct channel *registry_channel_open(const char *name)
 		return ch;
 	}
 	registry_unlock();
+	/* Read what the room had before taking the write lock: that may read
+	 * the disk, and the lock stops every join and nick change. */
+	struct archive_room *past = archive_room_load(key);
 	registry_wrlock();
 	ch = strmap_get(channels, key);
 	if (!ch || atomic_load(&ch->dead)) {
 		bool exempt = ircname_cmp(name, g_server.cfg.default_room) == 0;
 		if (!exempt && !ch && strmap_count(channels) >= (size_t)g_server.cfg.max_channels) {
 			registry_unlock();
+			archive_room_free(past);
 			return NULL;
 		}
-		ch = channel_create_locked(key, name, ch);
+		ch = channel_create_locked(key, name, ch, past);
+		past = NULL;
 	}
 	channel_ref(ch);
 	registry_unlock();
+	archive_room_free(past); /* someone else made it meanwhile */
 	return ch;
 }
 

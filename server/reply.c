@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "channel.h"
+#include "chat_history.h"
 #include "deliver.h"
 #include "global.h"
 #include "history.h"
@@ -21,8 +22,12 @@
 #define PICK_MAX 64           /* names picked per pass over a table */
 #define CHUNK_PARAMS_MAX 10
 #define HISTORY_BATCH 8 /* replayed messages per step (a line is at most OUT_LINE_MAX) */
+/* Messages of a history page a job holds at a time: the rest is read again
+ * as the client takes them, so a thousand connections that ask for 1000
+ * messages each and do not read hold 32 each, not 1000. */
+#define PAGE_PIECE 32
 
-enum reply_kind { REPLY_LIST, REPLY_WHO, REPLY_NAMES, REPLY_HISTORY, REPLY_LINE };
+enum reply_kind { REPLY_LIST, REPLY_WHO, REPLY_NAMES, REPLY_HISTORY, REPLY_PAGE, REPLY_LINE };
 
 struct reply_job {
 	struct reply_job *next;
@@ -34,6 +39,10 @@ struct reply_job {
 	unsigned long long joined;     /* WHO #channel, NAMES: last member sent */
 	unsigned long long channel_id; /* HISTORY: the room joined (ids are never reused) */
 	struct history_cursor cursor;  /* HISTORY: the messages still to send */
+	struct history_page page;      /* PAGE: the piece in hand, page.items[pos] next */
+	size_t page_left;              /* PAGE: messages after this piece, still to fetch */
+	unsigned long long page_end;   /* PAGE: seq of the answer's last message */
+	char batch[16];                /* PAGE: the batch reference, "" when none */
 	reply_line_fn *run;            /* LINE: who runs it */
 };
 
@@ -63,6 +72,14 @@ static void chunk_line(struct chunk *c, const char *tags, const char *source,
 	int len = deliver_format(c->data + c->len, sizeof c->data - c->len, tags, source, command,
 				 n, params);
 	if (len > 0)
+		c->len += (size_t)len;
+}
+
+/* Appends a line of text as it is (plain users' lines), with CR LF. */
+static void chunk_text(struct chunk *c, const char *text)
+{
+	int len = snprintf(c->data + c->len, sizeof c->data - c->len, "%s\r\n", text);
+	if (len > 0 && (size_t)len < sizeof c->data - c->len)
 		c->len += (size_t)len;
 }
 
@@ -131,6 +148,8 @@ void reply_add_names(struct session *s, const char *channels)
 
 void reply_add_history(struct session *s, struct channel *ch)
 {
+	if (atomic_load(&s->caps) & CAP_CHATHISTORY)
+		return; /* it asks for what it lacks (CHATHISTORY) */
 	struct history_cursor cursor;
 	history_cursor_init(ch->history, &cursor);
 	if (history_cursor_done(&cursor))
@@ -145,6 +164,7 @@ static void job_free(struct reply_job *j)
 {
 	if (j->kind == REPLY_HISTORY)
 		history_cursor_release(&j->cursor);
+	history_page_free(&j->page);
 	free(j);
 }
 
@@ -473,13 +493,132 @@ static bool history_step(struct session *s, struct reply_job *j, struct chunk *c
 			n = history_cursor_read(ch->history, &j->cursor, batch,
 						room < HISTORY_BATCH ? room : HISTORY_BATCH);
 		for (size_t i = 0; i < n; i++)
-			history_line(c, s, ch->name, batch[i]);
+			if (strcmp(batch[i]->command, "TOPIC") != 0) /* kept for CHATHISTORY */
+				history_line(c, s, ch->name, batch[i]);
 		history_release(batch, n);
 	}
 	bool done = n == 0 || history_cursor_done(&j->cursor);
 	if (ch)
 		channel_unref(ch);
 	return done;
+}
+
+/* --- a page of history --- */
+
+void reply_add_page(struct session *s, const char *target, struct history_page *page)
+{
+	struct reply_job *j = job_add(s, REPLY_PAGE, target);
+	j->page = *page;
+	memset(page, 0, sizeof *page);
+	if (j->page.n > PAGE_PIECE) {
+		j->page_end = j->page.items[j->page.n - 1]->seq;
+		j->page_left = j->page.n - PAGE_PIECE;
+		for (size_t i = PAGE_PIECE; i < j->page.n; i++)
+			free(j->page.items[i]);
+		j->page.n = PAGE_PIECE;
+	}
+	if (s->kind != SESSION_PLAIN && atomic_load(&s->caps) & CAP_BATCH)
+		snprintf(j->batch, sizeof j->batch, "h%u", ++s->batch_seq);
+}
+
+/* The tags a page's line carries for s: batch, msgid and client tags for
+ * message-tags clients, time for server-time ones. */
+static void page_line_tags(const struct session *s, const struct reply_job *j,
+			   const struct history_record *r, char *tags, size_t cap)
+{
+	unsigned caps = atomic_load(&s->caps);
+	size_t len = 0;
+	tags[0] = '\0';
+	if (j->batch[0])
+		len += (size_t)snprintf(tags + len, cap - len, "batch=%s;", j->batch);
+	if (caps & CAP_MESSAGE_TAGS && len < cap)
+		len += (size_t)snprintf(tags + len, cap - len, "msgid=%s;", r->msgid);
+	if (caps & (CAP_SERVER_TIME | CAP_MESSAGE_TAGS) && len < cap) {
+		deliver_time_tag(r->unix_ms, tags + len, cap - len);
+		len = strlen(tags);
+		if (len < cap - 1)
+			tags[len++] = ';';
+	}
+	if (caps & CAP_MESSAGE_TAGS && r->tags[0] && len < cap)
+		len += (size_t)snprintf(tags + len, cap - len, "%s;", r->tags);
+	if (len >= cap)
+		len = cap - 1;
+	if (len > 0 && tags[len - 1] == ';')
+		len--;
+	tags[len] = '\0';
+}
+
+/* One message of a page for an IRC client. */
+static void page_line_irc(struct chunk *c, const struct session *s, const struct reply_job *j,
+			  const struct history_record *r)
+{
+	bool timed = atomic_load(&s->caps) & (CAP_SERVER_TIME | CAP_MESSAGE_TAGS);
+	if (!timed) {
+		const struct history_entry e = {.unix_ms = r->unix_ms, .source = r->source,
+						.command = r->command, .text = r->text};
+		history_line_irc(c, s, j->arg, &e);
+		return;
+	}
+	char tags[OUT_LINE_MAX / 2];
+	page_line_tags(s, j, r, tags, sizeof tags);
+	const char *params[] = {j->arg, r->text};
+	chunk_line(c, tags[0] ? tags : NULL, r->source, r->command, 2, params);
+}
+
+/* Fetches the next piece of a page: the messages after the last one sent,
+ * up to the answer's last. The answer ends early only if s left the room
+ * or those messages were pruned meanwhile. */
+static void page_fetch_piece(struct session *s, struct reply_job *j)
+{
+	struct history_query q = {.sel = HSEL_AFTER, .a.kind = HREF_MSGID,
+				  .limit = j->page_left < PAGE_PIECE ? j->page_left : PAGE_PIECE};
+	snprintf(q.a.msgid, sizeof q.a.msgid, "%s", j->page.items[j->page.n - 1]->msgid);
+	history_page_free(&j->page);
+	j->pos = 0;
+	if (chat_history_read(s, j->arg, &q, false, &j->page) != CHAT_OK)
+		history_page_free(&j->page);
+	while (j->page.n && j->page.items[j->page.n - 1]->seq > j->page_end)
+		free(j->page.items[--j->page.n]);
+	j->page_left = j->page.n ? j->page_left - j->page.n : 0;
+}
+
+/* Renders the next messages of a page; true when it is all sent. */
+static bool page_step(struct session *s, struct reply_job *j, struct chunk *c)
+{
+	bool plain = s->kind == SESSION_PLAIN;
+	if (!j->started) {
+		j->started = true;
+		if (j->batch[0]) {
+			char ref[20];
+			snprintf(ref, sizeof ref, "+%s", j->batch);
+			const char *params[] = {ref, "chathistory", j->arg};
+			chunk_line(c, NULL, g_server.cfg.name, "BATCH", 3, params);
+		}
+		if (plain && j->page.n == 0)
+			chunk_text(c, "No more history.");
+	}
+	if (j->pos == j->page.n && j->page_left)
+		page_fetch_piece(s, j);
+	for (; j->pos < j->page.n && !chunk_full(c); j->pos++) {
+		const struct history_record *r = j->page.items[j->pos];
+		if (plain) {
+			int len = plain_render_history(r->unix_ms, r->source, r->command, r->text,
+						       c->data + c->len, sizeof c->data - c->len);
+			if (len > 0)
+				c->len += (size_t)len;
+		} else {
+			page_line_irc(c, s, j, r);
+		}
+	}
+	if (j->pos < j->page.n || j->page_left)
+		return false;
+	if (j->batch[0]) {
+		char ref[20];
+		snprintf(ref, sizeof ref, "-%s", j->batch);
+		const char *params[] = {ref};
+		chunk_line(c, NULL, g_server.cfg.name, "BATCH", 1, params);
+	}
+	return true;
 }
 
 /* --- pumping --- */
@@ -496,6 +635,8 @@ static bool job_step(struct session *s, struct reply_job *j, struct chunk *c)
 		return names_step(s, j, c);
 	case REPLY_HISTORY:
 		return history_step(s, j, c);
+	case REPLY_PAGE:
+		return page_step(s, j, c);
 	case REPLY_LINE:
 		break;
 	}

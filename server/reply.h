@@ -32,6 +32,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "history_query.h"
+
 struct session;
 struct channel;
 
@@ -56,6 +58,15 @@ void reply_add_names(struct session *s, const char *channels);
  * that arrives later is delivered live only, never twice. Continues only
  * while s stays a member. */
 void reply_add_history(struct session *s, struct channel *ch);
+
+/* A page of history (CHATHISTORY's answer, plain /history's), handed over
+ * (page is emptied): its messages oldest first, as target's. An IRC client
+ * that negotiated batch gets them inside a `chathistory` batch (an empty
+ * one when the page is empty, so it knows the answer is complete), tagged
+ * as its capabilities allow (msgid, time, client tags); without server-time
+ * the text is marked "[history HH:MM]"; a plain user reads
+ * "[history] ..." lines, and "No more history." for an empty page. */
+void reply_add_page(struct session *s, const char *target, struct history_page *page);
 
 /* The rest of a command, to be run by run(s, line, len) — as if the client
  * had sent it — after the jobs already queued. */

@@ -18,6 +18,7 @@
 #include "global.h"
 #include "listener.h"
 #include "log.h"
+#include "archive.h"
 #include "motd.h"
 #include "msgid.h"
 #include "registry.h"
@@ -278,10 +279,18 @@ int server_run(const struct config *cfg)
 	if (listener_reserve_open() < 0)
 		log_warn("cannot open a reserve descriptor: %s", strerror(errno));
 	descriptors_clamp(soft_was, cfg->nbinds ? cfg->nbinds : 2);
+	char store_error[512];
+	if (archive_open(store_error, sizeof store_error) < 0) {
+		listener_cleanup();
+		log_stop();
+		fprintf(stderr, "parleyd: %s\n", store_error);
+		return 1;
+	}
 	int listen_fds[LISTENERS_MAX];
 	char *error;
 	int nlisten = listener_open_all(cfg, listen_fds, &error);
 	if (nlisten < 0) {
+		archive_close();
 		listener_cleanup();
 		log_stop();
 		fprintf(stderr, "parleyd: %s\n", error);
@@ -299,6 +308,7 @@ int server_run(const struct config *cfg)
 	log_later_flush();
 	log_info("all connections closed; %llu were dropped for SendQ exceeded this run",
 		 (unsigned long long)atomic_load(&g_server.sendq_kills));
+	archive_close(); /* everything said is on disk before the log stops */
 	log_stop();
 	registry_free();
 	motd_free();

@@ -68,6 +68,8 @@ void session_unref(struct session *s)
 	linebuf_free(&s->in);
 	free(s->channels);
 	free(s->away);
+	free(s->readmarks);
+	free(s->plain_history);
 	free(s->quit_reason);
 	free(s->realname);
 	free(s->flush_list);

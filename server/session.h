@@ -44,6 +44,9 @@
 #define CAP_SERVER_TIME 0x1u
 #define CAP_ECHO_MESSAGE 0x2u
 #define CAP_MESSAGE_TAGS 0x4u
+#define CAP_BATCH 0x8u
+#define CAP_CHATHISTORY 0x100u     /* draft/chathistory: no replay on join */
+#define CAP_READ_MARKER 0x200u     /* draft/read-marker */
 
 enum session_kind {
 	SESSION_UNDECIDED, /* no line yet */
@@ -55,6 +58,8 @@ enum plain_step { PLAIN_ASK_NICK, PLAIN_ASK_PASSWORD, PLAIN_CHAT };
 
 struct channel;
 struct reply_stream;
+struct readmarks;
+struct plain_history_mark;
 
 struct session {
 	/* What a sender touches for every recipient of a broadcast comes first,
@@ -120,6 +125,9 @@ struct session {
 	struct tokenbucket flood;
 	enum plain_step plain_step;
 	bool cap_negotiating;
+	unsigned batch_seq;          /* batch references handed out (reply.h) */
+	struct readmarks *readmarks; /* MARKREAD's markers (readmark.h), NULL until one is set */
+	struct plain_history_mark *plain_history; /* where /history goes on (plain_info.c) */
 	bool pass_ok;
 	bool quitting;
 	bool busy_since_trim;        /* idle memory to give back once quiet */

@@ -10,6 +10,16 @@
 
 #include "history.h"
 
+/* history_add() of one message with no id (these tests are about memory). */
+static void add_message(struct history *h, long long unix_ms, const char *source,
+			const char *command, const char *text)
+{
+	static unsigned long long seq;
+	struct history_record r = {.seq = ++seq, .unix_ms = unix_ms, .source = source,
+				   .command = command, .text = text, .tags = ""};
+	history_add(h, &r);
+}
+
 #define BIG_BUDGET (1u << 30)
 
 /* Adds message number i. */
@@ -18,7 +28,7 @@ static void add(struct history *h, int i)
 	char text[32];
 
 	snprintf(text, sizeof(text), "msg %d", i);
-	history_add(h, 1000LL * i, "n!u@h", i % 2 ? "NOTICE" : "PRIVMSG", text);
+	add_message(h, 1000LL * i, "n!u@h", i % 2 ? "NOTICE" : "PRIVMSG", text);
 }
 
 /* Up to cap of the messages h holds now, oldest first, with references
@@ -93,7 +103,7 @@ static void test_small(void **state)
 	assert_int_equal(history_count(h), 1);
 	check(h, 0, 2);
 	/* Strings are copied. */
-	history_add(h, 5, "s", "PRIVMSG", text);
+	add_message(h, 5, "s", "PRIVMSG", text);
 	text[0] = 'X';
 	assert_int_equal(read_all(h, &e, 1), 1);
 	assert_string_equal(e->text, "mutable");
@@ -109,7 +119,7 @@ static void put(struct history *h, int i)
 	char text[32];
 
 	snprintf(text, sizeof(text), "msg %d", i);
-	history_add(h, 1000LL * i, "n!u@h", "PRIVMSG", text);
+	add_message(h, 1000LL * i, "n!u@h", "PRIVMSG", text);
 }
 
 /* Checks that entry idx of h is message number i of put(). */

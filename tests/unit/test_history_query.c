@@ -5,6 +5,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -100,6 +101,90 @@ static void test_trim_by_selector(void **state)
 	trimmed(HSEL_LATEST, false, 0, 100, (unsigned long long[]){1, 2, 3, 4, 5, 6, 7, 8}, 8);
 }
 
+/* A room of 3,000 messages that all have the same time, ids m0..m2999. */
+static void fill_equal_times(struct history_page *p)
+{
+	for (unsigned long long i = 0; i < 3000; i++) {
+		char id[MSGID_LEN + 1];
+		snprintf(id, sizeof id, "m%025llu", i);
+		history_page_push(p, history_record_new(10 + 2 * i, 5000, id, "n!u@h", "PRIVMSG",
+							"same time", NULL));
+	}
+}
+
+static int select_into(struct history_page *out, const struct history_query *q)
+{
+	memset(out, 0, sizeof *out);
+	fill_equal_times(out);
+	return history_page_select(out, q);
+}
+
+/* Paging back by msgid over equal times: every message once, then a short
+ * page ends it. */
+static void test_select_pages_back_by_msgid(void **state)
+{
+	(void)state;
+	struct history_page p;
+	struct history_query q = {.sel = HSEL_LATEST, .a.kind = HREF_NONE, .limit = 128};
+	assert_int_equal(select_into(&p, &q), 0);
+	unsigned long long expect = 10 + 2 * 2999, seen = 0;
+	for (int pages = 0; pages < 100; pages++) {
+		for (size_t i = p.n; i-- > 0; seen++, expect -= 2)
+			assert_int_equal(p.items[i]->seq, expect);
+		bool short_page = p.n < q.limit;
+		if (!short_page) {
+			q = (struct history_query){.sel = HSEL_BEFORE, .a.kind = HREF_MSGID,
+						   .limit = 128};
+			snprintf(q.a.msgid, sizeof q.a.msgid, "%s", p.items[0]->msgid);
+		}
+		history_page_free(&p);
+		if (short_page)
+			break;
+		assert_int_equal(select_into(&p, &q), 0);
+	}
+	assert_int_equal(seen, 3000);
+}
+
+/* Time references, AROUND a msgid, BETWEEN both ways, an unknown msgid. */
+static void test_select_refs(void **state)
+{
+	(void)state;
+	struct history_page p;
+	struct history_query q = {.sel = HSEL_AFTER, .a = {.kind = HREF_TIME, .unix_ms = 4999},
+				  .limit = 2};
+	assert_int_equal(select_into(&p, &q), 0);
+	expect_seqs(&p, (unsigned long long[]){10, 12}, 2);
+	history_page_free(&p);
+	q.a.unix_ms = 5000; /* nothing is later than 5000 */
+	assert_int_equal(select_into(&p, &q), 0);
+	assert_int_equal(p.n, 0);
+	history_page_free(&p);
+
+	q = (struct history_query){.sel = HSEL_AROUND, .a.kind = HREF_MSGID, .limit = 3};
+	snprintf(q.a.msgid, sizeof q.a.msgid, "m%025d", 5);
+	assert_int_equal(select_into(&p, &q), 0);
+	expect_seqs(&p, (unsigned long long[]){18, 20, 22}, 3);
+	history_page_free(&p);
+
+	q = (struct history_query){.sel = HSEL_BETWEEN, .a.kind = HREF_MSGID,
+				   .b.kind = HREF_MSGID, .limit = 2};
+	snprintf(q.a.msgid, sizeof q.a.msgid, "m%025d", 1);
+	snprintf(q.b.msgid, sizeof q.b.msgid, "m%025d", 9);
+	assert_int_equal(select_into(&p, &q), 0);
+	expect_seqs(&p, (unsigned long long[]){14, 16}, 2);
+	history_page_free(&p);
+	snprintf(q.a.msgid, sizeof q.a.msgid, "m%025d", 9);
+	snprintf(q.b.msgid, sizeof q.b.msgid, "m%025d", 1);
+	assert_int_equal(select_into(&p, &q), 0);
+	expect_seqs(&p, (unsigned long long[]){24, 26}, 2);
+	history_page_free(&p);
+
+	snprintf(q.a.msgid, sizeof q.a.msgid, "%s", "zzzzzzzzzzzzzzzzzzzzzzzzzz");
+	assert_int_equal(select_into(&p, &q), 1);
+	assert_int_equal(p.n, 0);
+	history_page_free(&p);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -107,6 +192,8 @@ int main(void)
 		cmocka_unit_test(test_msgid_valid_refuses_others),
 		cmocka_unit_test(test_sort_unique_merges),
 		cmocka_unit_test(test_trim_by_selector),
+		cmocka_unit_test(test_select_pages_back_by_msgid),
+		cmocka_unit_test(test_select_refs),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

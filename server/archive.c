@@ -1,0 +1,239 @@
+/* archive: see archive.h. */
+#include "archive.h"
+
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "channel.h"
+#include "event.h"
+#include "global.h"
+#include "ircname.h"
+#include "log.h"
+#include "store.h"
+#include "xalloc.h"
+
+static struct store *store;               /* set before accepting, cleared after */
+static atomic_ullong last_seq;            /* the newest sequence number given */
+
+int archive_open(char *err, size_t errcap)
+{
+	atomic_store(&last_seq, 0);
+	if (!g_server.cfg.history_sqlite)
+		return 0;
+	const struct config *cfg = &g_server.cfg;
+	struct store_limits limits = {.history_days = cfg->history_days,
+				      .history_max = cfg->history_max,
+				      .max_rooms = cfg->max_channels * 10};
+	store = store_open(cfg->data_dir, &limits, err, errcap);
+	if (!store)
+		return -1;
+	atomic_store(&last_seq, store_max_seq(store));
+	return 0;
+}
+
+void archive_close(void)
+{
+	if (store)
+		store_close(store);
+	store = NULL;
+}
+
+/* The store's name for a room: its case-folded name. */
+static void room_key(const char *name, char key[CHANNEL_LEN_MAX + 1])
+{
+	if (ircname_fold(key, CHANNEL_LEN_MAX + 1, name) < 0)
+		key[0] = '\0';
+}
+
+void archive_message_locked(struct channel *ch, const struct outmsg *m, const char *text,
+			    const char *tags)
+{
+	struct history_record r = {
+		.seq = atomic_fetch_add(&last_seq, 1) + 1,
+		.unix_ms = m->unix_ms,
+		.source = m->source,
+		.command = m->command,
+		.text = text,
+		.tags = tags ? tags : "",
+	};
+	memcpy(r.msgid, m->msgid, sizeof r.msgid);
+	history_add(ch->history, &r);
+	if (!store)
+		return;
+	char key[CHANNEL_LEN_MAX + 1];
+	room_key(ch->name, key);
+	store_append(store, key, &r);
+}
+
+/* The flag letters of ch's modes without parameters. ch->lock held. */
+static void flag_modes(const struct channel *ch, char out[8])
+{
+	size_t n = 0;
+	if (ch->mode_invite_only)
+		out[n++] = 'i';
+	if (ch->mode_no_external)
+		out[n++] = 'n';
+	if (ch->mode_topic_ops)
+		out[n++] = 't';
+	out[n] = '\0';
+}
+
+void archive_room_changed_locked(struct channel *ch)
+{
+	if (!store)
+		return;
+	char modes[8];
+	flag_modes(ch, modes);
+	struct store_ban bans[BANS_MAX];
+	size_t nbans = ch->nbans < BANS_MAX ? ch->nbans : BANS_MAX;
+	for (size_t i = 0; i < nbans; i++)
+		bans[i] = (struct store_ban){.mask = ch->bans[i].mask,
+					     .setter = ch->bans[i].setter,
+					     .unix_ms = ch->bans[i].unix_ms};
+	struct store_room r = {
+		.name = ch->name,
+		.created_ms = ch->created_unix_ms,
+		.topic = ch->topic,
+		.topic_setter = ch->topic_setter,
+		.topic_ms = ch->topic_unix_ms,
+		.modes = modes,
+		.key = ch->key,
+		.limit = ch->limit,
+		.bans = bans,
+		.nbans = nbans,
+	};
+	char key[CHANNEL_LEN_MAX + 1];
+	room_key(ch->name, key);
+	store_save_room(store, key, &r);
+}
+
+struct archive_room {
+	bool has_state;
+	struct store_room state;
+	struct history_page recent; /* the newest --history messages, oldest first */
+};
+
+struct archive_room *archive_room_load(const char *key)
+{
+	if (!store)
+		return NULL;
+	struct archive_room *r = xcalloc(1, sizeof *r);
+	r->has_state = store_load_room(store, key, &r->state) == 1;
+	if (g_server.cfg.history > 0) {
+		struct history_query q = {.sel = HSEL_LATEST, .limit = (size_t)g_server.cfg.history};
+		if (store_query(store, key, &q, &r->recent) != 0)
+			history_page_free(&r->recent);
+	}
+	if (!r->has_state && r->recent.n == 0) {
+		archive_room_free(r);
+		return NULL;
+	}
+	return r;
+}
+
+/* Gives ch the remembered topic, modes and bans. */
+static void room_state_apply(struct channel *ch, const struct store_room *s)
+{
+	ch->created_unix_ms = s->created_ms;
+	if (s->topic && s->topic[0]) {
+		free(ch->topic);
+		ch->topic = xstrdup(s->topic);
+		snprintf(ch->topic_setter, sizeof ch->topic_setter, "%s", s->topic_setter);
+		ch->topic_unix_ms = s->topic_ms;
+	}
+	ch->mode_invite_only = strchr(s->modes, 'i') != NULL;
+	ch->mode_no_external = strchr(s->modes, 'n') != NULL;
+	ch->mode_topic_ops = strchr(s->modes, 't') != NULL;
+	snprintf(ch->key, sizeof ch->key, "%s", s->key);
+	ch->limit = s->limit > 0 ? s->limit : 0;
+	size_t nbans = s->nbans < BANS_MAX ? s->nbans : BANS_MAX;
+	ch->bans = nbans ? xcalloc(nbans, sizeof *ch->bans) : NULL;
+	for (size_t i = 0; i < nbans; i++)
+		ch->bans[i] = (struct ban){.mask = xstrdup(s->bans[i].mask),
+					   .setter = xstrdup(s->bans[i].setter),
+					   .unix_ms = s->bans[i].unix_ms};
+	ch->nbans = nbans;
+}
+
+void archive_room_apply(struct channel *ch, struct archive_room *r)
+{
+	if (!r)
+		return;
+	if (r->has_state)
+		room_state_apply(ch, &r->state);
+	for (size_t i = 0; i < r->recent.n; i++)
+		history_add(ch->history, r->recent.items[i]);
+	archive_room_free(r);
+}
+
+void archive_room_free(struct archive_room *r)
+{
+	if (!r)
+		return;
+	if (r->has_state)
+		store_room_free(&r->state);
+	history_page_free(&r->recent);
+	free(r);
+}
+
+int archive_query(struct channel *ch, const struct history_query *q, struct history_page *page)
+{
+	if (!store)
+		return history_query(ch->history, q, page);
+	char key[CHANNEL_LEN_MAX + 1];
+	room_key(ch->name, key);
+	return store_query(store, key, q, page);
+}
+
+/* The time of a room's newest message between lo and hi (exclusive) from
+ * its memory, or -1. */
+static long long memory_latest_between(struct channel *ch, long long lo, long long hi)
+{
+	struct history_query q = {.sel = HSEL_BETWEEN,
+				  .a = {.kind = HREF_TIME, .unix_ms = hi},
+				  .b = {.kind = HREF_TIME, .unix_ms = lo},
+				  .limit = 1};
+	struct history_page page = {0};
+	long long latest = -1;
+	if (history_query(ch->history, &q, &page) == 0 && page.n == 1)
+		latest = page.items[0]->unix_ms;
+	history_page_free(&page);
+	return latest;
+}
+
+int archive_targets(struct channel *const *rooms, size_t n, long long from_ms, long long to_ms,
+		    size_t limit, size_t *which, long long *latest_ms)
+{
+	if (store) {
+		const char **keys = xcalloc(n ? n : 1, sizeof *keys);
+		for (size_t i = 0; i < n; i++) {
+			char *key = xmalloc(CHANNEL_LEN_MAX + 1);
+			room_key(rooms[i]->name, key);
+			keys[i] = key;
+		}
+		int found = store_targets(store, keys, n, from_ms, to_ms, limit, which, latest_ms);
+		for (size_t i = 0; i < n; i++)
+			free((char *)keys[i]);
+		free(keys);
+		return found;
+	}
+	long long lo = from_ms < to_ms ? from_ms : to_ms, hi = from_ms < to_ms ? to_ms : from_ms;
+	size_t found = 0;
+	for (size_t i = 0; i < n; i++) {
+		long long t = memory_latest_between(rooms[i], lo, hi);
+		if (t < 0)
+			continue;
+		/* Insertion into the answer, oldest first. */
+		size_t at = found;
+		while (at > 0 && latest_ms[at - 1] > t)
+			at--;
+		memmove(which + at + 1, which + at, (found - at) * sizeof *which);
+		memmove(latest_ms + at + 1, latest_ms + at, (found - at) * sizeof *latest_ms);
+		which[at] = i;
+		latest_ms[at] = t;
+		found++;
+	}
+	return (int)(found < limit ? found : limit);
+}
