@@ -56,17 +56,29 @@ static bool state_history_target_ok(const char *name)
 	return true;
 }
 
+/* The window's catch-up after our JOIN is over (or there is none): from
+ * the JOIN on it has seen everything. */
+static void state_history_seen_since_join(struct window *w)
+{
+	if (w->has_join_time && (!w->has_last_time || w->join_time > w->last_time)) {
+		w->last_time = w->join_time;
+		w->has_last_time = true;
+	}
+	w->has_join_time = false;
+}
+
 void state_history_joined(struct state *st, struct window *w, struct state_ctx *c)
 {
 	bool fresh = !w->ever_joined;
 	w->ever_joined = true;
-	if (c->has_time && (!w->has_last_time || c->ms > w->last_time) && !fresh) {
-		/* Not for a fresh window: its history is asked for as LATEST. */
-		w->last_time = c->ms;
-		w->has_last_time = true;
-	}
-	if (!state_history_usable(st) || !state_history_target_ok(w->name))
+	/* We see everything from our JOIN on: its time is where the next
+	 * catch-up may start, but not this one (it asks for what came before). */
+	w->join_time = c->ms;
+	w->has_join_time = c->has_time;
+	if (!state_history_usable(st) || !state_history_target_ok(w->name)) {
+		state_history_seen_since_join(w);
 		return;
+	}
 	catchup_want(st->catchup, w->id, fresh);
 	state_history_flush(st);
 }
@@ -176,6 +188,7 @@ static void state_history_show(struct state *st, struct catchup_result *r)
 	const char *note = catchup_end_note(r->why);
 	if (note)
 		state_emit(st, w, st->now_ms, LINE_INFO, false, false, "", note);
+	state_history_seen_since_join(w);
 }
 
 void state_history_flush(struct state *st)

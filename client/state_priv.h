@@ -46,6 +46,8 @@ struct window {
 	char last_msgid[LINEID_MSGID_MAX + 1]; /* of the newest message shown, "" if none */
 	long long last_time; /* newest server-time seen here (messages, our JOIN) */
 	bool has_last_time;
+	long long join_time; /* our JOIN's server-time: last_time once the catch-up */
+	bool has_join_time;  /* it starts is over (it is not that one's reference) */
 };
 
 struct pending_line; /* state_queue.c */

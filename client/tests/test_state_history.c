@@ -208,6 +208,55 @@ static void test_reconnect_after_msgid(void **unused)
 	state_free(st);
 }
 
+/* Reconnects to a server with the caps in history_server (a connection
+ * that ends with "cut"). */
+static void reconnect(struct state *st)
+{
+	state_disconnected(st, "cut", now_ms);
+	state_connected(st, "Connected", now_ms);
+	feed(st, ":parley CAP alice ACK :server-time echo-message message-tags batch "
+	         "draft/chathistory");
+	feed(st, ":parley 001 alice :Welcome");
+	feed(st, ":parley 005 alice CHATHISTORY=50 :are supported");
+	drain(st);
+}
+
+/* Messages without msgids (server-time only): a reconnect asks for what
+ * came after the newest message's time, and a window where nothing was
+ * said, for what came after our previous JOIN; never after the JOIN that
+ * starts this catch-up (which would find nothing: the e2e test caught it). */
+static void test_reconnect_by_time(void **unused)
+{
+	(void)unused;
+	struct state *st = history_server();
+	state_window_open(st, WIN_CHANNEL, "#quiet");
+	joined(st); /* 10:03:30 */
+	feed(st, "@time=2026-12-01T10:03:31.000Z :alice!a@h JOIN #quiet");
+	expect_send(st, "CHATHISTORY LATEST #lobby * 50");
+	feed(st, ":parley BATCH +a chathistory #lobby");
+	feed(st, ":parley BATCH -a");
+	expect_send(st, "CHATHISTORY LATEST #quiet * 50");
+	feed(st, ":parley BATCH +b chathistory #quiet");
+	feed(st, ":parley BATCH -b");
+	feed(st, "@time=2026-12-01T10:03:45.250Z :bob!b@h PRIVMSG #lobby :no msgid");
+	reconnect(st);
+	feed(st, "@time=2026-12-01T10:05:00.000Z :alice!a@h JOIN #lobby");
+	feed(st, "@time=2026-12-01T10:05:00.000Z :alice!a@h JOIN #quiet");
+	expect_send(st, "CHATHISTORY AFTER #lobby timestamp=2026-12-01T10:03:45.250Z 50");
+	feed(st, ":parley BATCH +c chathistory #lobby");
+	feed(st, "@batch=c;time=2026-12-01T10:04:00.000Z :bob!b@h PRIVMSG #lobby :missed");
+	feed(st, ":parley BATCH -c");
+	expect_send(st, "CHATHISTORY AFTER #quiet timestamp=2026-12-01T10:03:31.000Z 50");
+	feed(st, ":parley BATCH +d chathistory #quiet");
+	feed(st, ":parley BATCH -d");
+	drain(st);
+	/* And the next time, #quiet starts after the JOIN of this time. */
+	reconnect(st);
+	feed(st, "@time=2026-12-01T10:06:00.000Z :alice!a@h JOIN #quiet");
+	expect_send(st, "CHATHISTORY AFTER #quiet timestamp=2026-12-01T10:05:00.000Z 50");
+	state_free(st);
+}
+
 /* Nothing missed: no separator at all. */
 static void test_nothing_missed(void **unused)
 {
@@ -656,6 +705,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_fresh_join_latest),
 	    cmocka_unit_test(test_reconnect_after_msgid),
+	    cmocka_unit_test(test_reconnect_by_time),
 	    cmocka_unit_test(test_nothing_missed),
 	    cmocka_unit_test(test_paging),
 	    cmocka_unit_test(test_windows_take_turns),
