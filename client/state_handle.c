@@ -120,6 +120,12 @@ static void state_on_join(struct state *st, struct state_ctx *c)
 		return;
 	const char *chan = c->m->params[0];
 	if (state_same(c->nick, st->nick)) {
+		if (!state_channel_ok(chan)) {
+			state_emitf(st, st->windows[0], c->ms, LINE_ERROR,
+			            "Ignored a JOIN to a channel whose name has spaces, commas or "
+			            "control characters");
+			return;
+		}
 		struct window *w = state_window_for(st, WIN_CHANNEL, chan);
 		if (!w) {
 			state_emitf(st, st->windows[0], c->ms, LINE_ERROR,

@@ -27,6 +27,7 @@
 #include "tokenbucket.h"
 
 #define STATE_TEXT_MAX 1024
+#define STATE_CHANNEL_MAX 200 /* bytes in a channel name we open a window for */
 #define STATE_PREFIX_MAX 8 /* prefix modes we track (PREFIX=(ov)@+ has 2) */
 
 struct window {
