@@ -14,7 +14,7 @@
 #include "evqueue.h"
 #include "ircname.h"
 #include "net.h"
-#include "nicklist.h"
+#include "siphash.h"
 #include "state.h"
 #include "ui.h"
 #include "xalloc.h"
@@ -217,13 +217,13 @@ static int main_signals(sigset_t *quitting)
 	return signalfd(-1, quitting, SFD_CLOEXEC | SFD_NONBLOCK);
 }
 
-/* Gives nick-list hashing a secret, so a server cannot choose nicks that
+/* Gives the keyed hash (nick lists, seen messages) a secret, so a server cannot choose keys that
  * collide (a fixed key is the fallback when no random bytes are to be had). */
 static void main_seed_hash(void)
 {
 	uint64_t k[2];
 	if (getrandom(k, sizeof(k), 0) == (ssize_t)sizeof(k))
-		nicklist_seed(k[0], k[1]);
+		siphash_seed(k[0], k[1]);
 }
 
 int main(int argc, char **argv)

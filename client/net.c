@@ -29,8 +29,9 @@
 #define NET_DEAD_MS 100000 /* nothing received for this long: ping timeout */
 #define NET_QUIT_WAIT_MS 2000
 #define NET_FLUSH_MAX 64 /* writes per turn of the loop */
-#define NET_CAPS_WANTED "server-time echo-message"
 #define NET_TEXT_MAX 512
+/* CAP LS collected over its lines: ergo offers ~40 capabilities, with values. */
+#define NET_CAPS_SEEN_MAX 4096
 
 struct net {
 	struct net_config cfg;      /* strings owned; immutable after start */
@@ -59,8 +60,8 @@ struct session {
 	bool fatal;       /* do not reconnect (wrong password) */
 	int nick_attempt; /* alternatives tried during registration */
 	char nick_try[NICK_LEN_MAX + 1];
-	char caps_seen[NET_TEXT_MAX]; /* CAP LS values collected so far */
-	char reason[NET_TEXT_MAX];    /* why the connection ended */
+	char caps_seen[NET_CAPS_SEEN_MAX]; /* CAP LS values collected so far */
+	char reason[NET_TEXT_MAX];         /* why the connection ended */
 	long long started, last_rx, last_lag;
 	bool want_write;  /* lines wait for the socket to become writable */
 	bool stall_noted; /* the user was told the server is not reading */
@@ -399,6 +400,29 @@ static bool net_has_cap(const char *list, const char *cap)
 	return false;
 }
 
+/* The capabilities to ask for, of those the server offers: server-time and
+ * echo-message always; message-tags (msgids); and history (chathistory,
+ * under its final or its draft name) only with batch, without which its
+ * replies cannot be read, since asking for it turns parleyd's replay on join
+ * off. */
+static void net_caps_wanted(const char *offered, char *req, size_t cap)
+{
+	const char *wanted[] = {"server-time", "echo-message", "message-tags", "batch"};
+	size_t used = 0;
+	req[0] = '\0';
+	for (size_t i = 0; i < sizeof(wanted) / sizeof(wanted[0]); i++)
+		if (net_has_cap(offered, wanted[i]))
+			used += (size_t)snprintf(req + used, cap - used, "%s%s", used ? " " : "",
+			                         wanted[i]);
+	if (!net_has_cap(offered, "batch"))
+		return;
+	const char *history = net_has_cap(offered, "chathistory")         ? "chathistory"
+	                      : net_has_cap(offered, "draft/chathistory") ? "draft/chathistory"
+	                                                                  : NULL;
+	if (history)
+		snprintf(req + used, cap - used, "%s%s", used ? " " : "", history);
+}
+
 /* Handles CAP LS / ACK / NAK during registration. */
 static void net_on_cap(struct net *n, struct session *s, const struct ircmsg *m)
 {
@@ -413,14 +437,8 @@ static void net_on_cap(struct net *n, struct session *s, const struct ircmsg *m)
 		         caps);
 		if (more)
 			return;
-		char req[64] = "";
-		const char *wanted[] = {"server-time", "echo-message"};
-		for (size_t i = 0; i < 2; i++) {
-			if (net_has_cap(s->caps_seen, wanted[i])) {
-				size_t l = strlen(req);
-				snprintf(req + l, sizeof(req) - l, "%s%s", l ? " " : "", wanted[i]);
-			}
-		}
+		char req[128];
+		net_caps_wanted(s->caps_seen, req, sizeof(req));
 		if (*req)
 			net_sendf(n, "CAP REQ :%s", req);
 		else

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "ircname.h"
+#include "siphash.h"
 #include "xalloc.h"
 
 #define NICKLIST_BUCKETS_MIN 16
@@ -25,67 +26,6 @@ struct nicklist {
 	bool bulk;
 };
 
-/* The hash secret; a fixed default until nicklist_seed() is called. */
-static uint64_t nl_k0 = 0x0706050403020100ULL, nl_k1 = 0x0f0e0d0c0b0a0908ULL;
-
-void nicklist_seed(uint64_t k0, uint64_t k1)
-{
-	nl_k0 = k0;
-	nl_k1 = k1;
-}
-
-/* ---- SipHash-2-4 (Aumasson, Bernstein): a keyed hash for peer-chosen keys */
-
-#define NL_ROTL(x, b) (uint64_t)(((x) << (b)) | ((x) >> (64 - (b))))
-#define NL_SIPROUND                                                                                \
-	do {                                                                                       \
-		v0 += v1;                                                                          \
-		v1 = NL_ROTL(v1, 13);                                                              \
-		v1 ^= v0;                                                                          \
-		v0 = NL_ROTL(v0, 32);                                                              \
-		v2 += v3;                                                                          \
-		v3 = NL_ROTL(v3, 16);                                                              \
-		v3 ^= v2;                                                                          \
-		v0 += v3;                                                                          \
-		v3 = NL_ROTL(v3, 21);                                                              \
-		v3 ^= v0;                                                                          \
-		v2 += v1;                                                                          \
-		v1 = NL_ROTL(v1, 17);                                                              \
-		v1 ^= v2;                                                                          \
-		v2 = NL_ROTL(v2, 32);                                                              \
-	} while (0)
-
-/* SipHash-2-4 of in[0..len) under the process secret. */
-static uint64_t nl_siphash(const unsigned char *in, size_t len)
-{
-	uint64_t v0 = 0x736f6d6570736575ULL ^ nl_k0, v1 = 0x646f72616e646f6dULL ^ nl_k1;
-	uint64_t v2 = 0x6c7967656e657261ULL ^ nl_k0, v3 = 0x7465646279746573ULL ^ nl_k1;
-	uint64_t b = (uint64_t)len << 56;
-	size_t end = len - len % 8;
-
-	for (size_t i = 0; i < end; i += 8) {
-		uint64_t m = 0;
-		for (int k = 7; k >= 0; k--)
-			m = m << 8 | in[i + (size_t)k];
-		v3 ^= m;
-		NL_SIPROUND;
-		NL_SIPROUND;
-		v0 ^= m;
-	}
-	for (size_t i = 0; i < len % 8; i++)
-		b |= (uint64_t)in[end + i] << (8 * i);
-	v3 ^= b;
-	NL_SIPROUND;
-	NL_SIPROUND;
-	v0 ^= b;
-	v2 ^= 0xff;
-	NL_SIPROUND;
-	NL_SIPROUND;
-	NL_SIPROUND;
-	NL_SIPROUND;
-	return v0 ^ v1 ^ v2 ^ v3;
-}
-
 /* Hash of nick's folded form; false when nick is empty or too long. */
 static bool nl_hash(const char *nick, uint64_t *h)
 {
@@ -99,7 +39,7 @@ static bool nl_hash(const char *nick, uint64_t *h)
 	}
 	if (len == 0)
 		return false;
-	*h = nl_siphash(folded, len);
+	*h = siphash(folded, len);
 	return true;
 }
 

@@ -4,7 +4,7 @@
  * Names come from the server, which may be hostile, so nothing is linear in
  * the size of the list except a bulk load's single sort:
  * - lookup by name (rfc1459 case-insensitive) goes through a hash table keyed
- *   with a per-process secret (nicklist_seed), so a server cannot pick names
+ *   with a per-process secret (siphash.h), so a server cannot pick names
  *   that all land in one chain;
  * - the display order (by rank, then by name) is kept sorted by binary
  *   insertion, except between nicklist_bulk_begin and nicklist_bulk_end (a
@@ -23,10 +23,6 @@
 #define NICKLIST_RANK_NONE 32
 
 struct nicklist;
-
-/* Sets the hash secret for lists made from now on (call once at start, before
- * any list exists, with random bytes). Without it a fixed key is used. */
-void nicklist_seed(uint64_t k0, uint64_t k1);
 
 struct nicklist *nicklist_new(void);
 void nicklist_free(struct nicklist *nl);

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "state_history.h"
 #include "state_member.h"
 #include "state_priv.h"
 #include "state_queue.h"
@@ -36,6 +37,7 @@ static void state_free_window(struct state *st, struct window *w)
 	if (w->kind == WIN_QUERY)
 		st->nqueries--;
 	nicklist_free(w->members);
+	seenset_free(w->seen);
 	free(w->name);
 	free(w->topic);
 	free(w);
@@ -53,6 +55,9 @@ struct state *state_new(const char *nick, const char *server_label)
 	snprintf(st->chanmodes[1], sizeof(st->chanmodes[1]), "k");
 	snprintf(st->chanmodes[2], sizeof(st->chanmodes[2]), "l");
 	snprintf(st->chanmodes[3], sizeof(st->chanmodes[3]), "imnpst");
+	st->catchup = catchup_new();
+	st->history_limit = STATE_HISTORY_PAGE_DEFAULT;
+	st->history_ref_msgid = st->history_ref_time = true;
 	state_add_window(st, WIN_SERVER, server_label);
 	return st;
 }
@@ -71,6 +76,7 @@ void state_free(struct state *st)
 		free(s);
 	for (size_t i = 0; i < st->nwindows; i++)
 		state_free_window(st, st->windows[i]);
+	catchup_free(st->catchup);
 	free(st->windows);
 	free(st->nick);
 	free(st);
@@ -122,6 +128,7 @@ bool state_window_close(struct state *st, size_t idx)
 {
 	if (idx == 0 || idx >= st->nwindows)
 		return false;
+	state_history_closing(st, st->windows[idx]);
 	state_free_window(st, st->windows[idx]);
 	if (st->nqueries < STATE_QUERIES_MAX)
 		st->query_cap_noted = false;
@@ -251,6 +258,12 @@ const char *state_check(const struct state *st)
 		members += nicklist_count(w->members);
 		queries += w->kind == WIN_QUERY;
 	}
+	const char *why = catchup_check(st->catchup);
+	if (why)
+		return why;
+	for (size_t i = 0; i < st->nwindows; i++)
+		if (st->windows[i]->seen && (why = seenset_check(st->windows[i]->seen)) != NULL)
+			return why;
 	if (members != st->members_total || members > STATE_MEMBERS_TOTAL_MAX)
 		return "the total of listed nicks is wrong or past its limit";
 	if (queries != st->nqueries)

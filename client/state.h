@@ -14,9 +14,13 @@
  * bounded (the limits below), and nick lists are hashed and sorted once per
  * NAMES reply (nicklist.h), so no line costs time linear in a room's size.
  *
- * This is the contract of six modules (state.c, state_queue, state_member,
- * state_handle, state_message, state_numeric; state_priv.h says which does
- * what). */
+ * After every JOIN of ours a room catches up on what it missed when the
+ * server offers draft/chathistory (state_history.h): its lines wait until
+ * then, and no message is shown twice in a window, with or without it.
+ *
+ * This is the contract of seven modules (state.c, state_queue, state_member,
+ * state_handle, state_message, state_numeric, state_history; state_priv.h
+ * says which does what). */
 #ifndef PARLEY_STATE_H
 #define PARLEY_STATE_H
 
@@ -61,12 +65,13 @@ enum state_activity {
 };
 
 enum state_line_kind {
-	LINE_MESSAGE, /* <nick> text */
-	LINE_ACTION,  /* * nick text */
-	LINE_NOTICE,  /* -nick- text */
-	LINE_EVENT,   /* join/part/quit/nick/kick/topic/mode (shown dimmed) */
-	LINE_INFO,    /* server and client information */
-	LINE_ERROR,   /* something went wrong */
+	LINE_MESSAGE,   /* <nick> text */
+	LINE_ACTION,    /* * nick text */
+	LINE_NOTICE,    /* -nick- text */
+	LINE_EVENT,     /* join/part/quit/nick/kick/topic/mode (shown dimmed) */
+	LINE_INFO,      /* server and client information */
+	LINE_ERROR,     /* something went wrong */
+	LINE_SEPARATOR, /* "── 37 messages while you were away ──" above caught-up lines */
 };
 
 struct state_line {

@@ -8,6 +8,7 @@
 
 #include "state_member.h"
 #include "state_message.h"
+#include "state_history.h"
 #include "state_numeric.h"
 #include "state_queue.h"
 #include "xalloc.h"
@@ -119,6 +120,12 @@ static void state_on_join(struct state *st, struct state_ctx *c)
 		return;
 	const char *chan = c->m->params[0];
 	if (state_same(c->nick, st->nick)) {
+		if (!state_channel_ok(chan)) {
+			state_emitf(st, st->windows[0], c->ms, LINE_ERROR,
+			            "Ignored a JOIN to a channel whose name has spaces, commas or "
+			            "control characters");
+			return;
+		}
 		struct window *w = state_window_for(st, WIN_CHANNEL, chan);
 		if (!w) {
 			state_emitf(st, st->windows[0], c->ms, LINE_ERROR,
@@ -130,6 +137,7 @@ static void state_on_join(struct state *st, struct state_ctx *c)
 		w->joined = true;
 		state_clear_members(st, w);
 		state_member_add(st, w, c->nick, 0, false, c->ms);
+		state_history_joined(st, w, c); /* from here its lines wait for history */
 		state_emitf(st, w, c->ms, LINE_EVENT, "You joined %s", chan);
 		return;
 	}
@@ -313,6 +321,8 @@ static void state_on_cap(struct state *st, struct state_ctx *c)
 			st->cap_echo = !off;
 		else if (strcmp(tok, "server-time") == 0)
 			st->cap_time = !off;
+		else
+			state_history_cap(st, tok, !off);
 	}
 }
 
@@ -356,6 +366,12 @@ static void state_dispatch(struct state *st, struct state_ctx *c)
 		state_on_cap(st, c);
 	} else if (strcmp(cmd, "PONG") == 0) {
 		state_on_pong(st, c);
+	} else if (strcmp(cmd, "BATCH") == 0) {
+		state_history_on_batch(st, c);
+	} else if (strcmp(cmd, "TAGMSG") == 0) {
+		/* tags only (typing notices and the like): nothing to show */
+	} else if (strcmp(cmd, "FAIL") == 0 && state_history_on_fail(st, c)) {
+		/* CHATHISTORY's, handled */
 	} else if (strcmp(cmd, "PING") == 0) {
 		/* answered by the network thread */
 	} else if (strcmp(cmd, "ERROR") == 0) {
@@ -376,6 +392,8 @@ void state_apply(struct state *st, char *line, long long now_ms)
 	const char *why;
 	char nick[IRC_LINE_MAX];
 	char tval[64];
+	char msgid[LINEID_MSGID_MAX + 2];
+	char batch[BATCHES_REF_MAX + 2];
 
 	if (ircmsg_parse(line, &m, &why) != 0)
 		return;
@@ -387,9 +405,19 @@ void state_apply(struct state *st, char *line, long long now_ms)
 		return; /* ":!user@host ...": a user without a nick */
 	if (m.tags && ircmsg_tag_get(m.tags, "time", tval, sizeof(tval)) > 0) {
 		long long t;
-		if (state_parse_time(tval, &t) == 0)
+		if (state_parse_time(tval, &t) == 0) {
 			c.ms = t;
+			c.has_time = true;
+		}
 	}
+	if (m.tags && ircmsg_tag_get(m.tags, "msgid", msgid, sizeof(msgid)) > 0 &&
+	    lineid_msgid_ok(msgid))
+		c.msgid = msgid;
+	if (m.tags && ircmsg_tag_get(m.tags, "batch", batch, sizeof(batch)) > 0)
+		c.batch = batch;
+	st->now_ms = now_ms;
+	if (!state_history_route(st, &c))
+		return; /* history nobody asked for */
 	state_dispatch(st, &c);
 }
 
@@ -398,6 +426,8 @@ void state_connected(struct state *st, const char *text, long long now_ms)
 	st->cap_echo = st->cap_time = false;
 	st->registered = false;
 	st->lag_ms = -1;
+	st->now_ms = now_ms;
+	state_history_connected(st);
 	state_emitf(st, st->windows[0], now_ms, LINE_INFO, "%s", text);
 }
 
@@ -405,6 +435,8 @@ void state_disconnected(struct state *st, const char *reason, long long now_ms)
 {
 	st->registered = false;
 	st->lag_ms = -1;
+	st->now_ms = now_ms;
+	state_history_disconnected(st); /* what was caught so far, above the news */
 	for (size_t i = 0; i < st->nwindows; i++) {
 		struct window *w = st->windows[i];
 		if (w->kind == WIN_CHANNEL) {

@@ -14,8 +14,12 @@ struct state_ctx {
 	struct ircmsg *m;
 	const char *nick; /* source nick, "" for none */
 	bool from_server; /* no user prefix */
-	long long ms;
+	long long ms;     /* server-time when tagged, else now */
 	long long now;
+	bool has_time;     /* ms is from a server-time tag */
+	const char *msgid; /* the msgid tag when valid (lineid_msgid_ok), else NULL */
+	const char *batch; /* the batch tag, or NULL */
+	bool history;      /* a line of the catch-up page being received */
 };
 
 /* The last parameter or "". */

@@ -19,6 +19,15 @@ bool state_name_ok(const struct state *st, const char *name)
 	return len <= NICKLIST_NICK_MAX;
 }
 
+bool state_channel_ok(const char *name)
+{
+	size_t len = 0;
+	for (const unsigned char *p = (const unsigned char *)name; *p; p++, len++)
+		if (*p <= ' ' || *p == 0x7f || *p == ',')
+			return false;
+	return len > 0 && len <= STATE_CHANNEL_MAX;
+}
+
 /* Empties a window's nick list (and ends a NAMES burst). */
 void state_clear_members(struct state *st, struct window *w)
 {

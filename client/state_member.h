@@ -12,6 +12,11 @@
  * (an empty "NICK :", say) is ignored rather than believed. */
 bool state_name_ok(const struct state *st, const char *name);
 
+/* True when name may be a channel window's: 1..STATE_CHANNEL_MAX bytes, no
+ * space, comma or control character (it goes back to the server in JOIN
+ * and CHATHISTORY lines, where a CR would end the line). */
+bool state_channel_ok(const char *name);
+
 /* Empties a window's nick list (and ends a NAMES burst). */
 void state_clear_members(struct state *st, struct window *w);
 

@@ -4,8 +4,10 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "state_history.h"
 #include "state_member.h"
 #include "state_queue.h"
+#include "xalloc.h"
 
 #define STATE_VERSION_REPLY "parley " PARLEY_VERSION
 #define STATE_CTCP_BURST 3       /* CTCP requests answered at once ... */
@@ -143,6 +145,39 @@ static struct window *state_message_window(struct state *st, struct state_ctx *c
 	return state_query_from(st, c->nick, c->ms);
 }
 
+/* Shows a message: known by its id (lineid.h), so a repeat is not shown
+ * twice; a line of the catch-up page goes to its window's turn instead. */
+static void state_message_show(struct state *st, struct state_ctx *c, const char *target,
+                               enum state_line_kind kind, bool own, bool notice, const char *body)
+{
+	const char *bare = body;
+	int replay_minute = c->has_time ? -1 : lineid_replay_prefix(body, &bare);
+	/* Our own line coming back without echo-message can only be a replay. */
+	bool own_loose = own && !st->cap_echo;
+	struct lineid id;
+	lineid_make(&id, c->msgid, c->has_time, c->ms, c->nick, bare, replay_minute, own_loose);
+	bool mention;
+	if (c->history) {
+		/* History is for the room asked about: no query windows opened,
+		 * no CTCP answered. */
+		struct window *w = state_channel(st, target);
+		if (!w)
+			return;
+		mention = !own && state_mentions(body, st->nick);
+		struct state_line line = {.window = w->id,
+		                          .unix_ms = c->ms,
+		                          .kind = kind,
+		                          .own = own,
+		                          .mention = mention,
+		                          .nick = xstrdup(c->nick),
+		                          .text = xstrdup(body)};
+		state_history_line(st, w, &line, &id);
+		return;
+	}
+	struct window *w = state_message_window(st, c, target, body, notice, own, &mention);
+	state_emit_id(st, w, c->ms, kind, own, mention, c->nick, body, &id);
+}
+
 /* PRIVMSG and NOTICE: to a channel, to us, or echoed from us. */
 void state_on_message(struct state *st, struct state_ctx *c, bool notice)
 {
@@ -162,7 +197,7 @@ void state_on_message(struct state *st, struct state_ctx *c, bool notice)
 			kind = LINE_ACTION;
 			text += text[7] == ' ' ? 8 : 7;
 		} else {
-			if (!notice && !own)
+			if (!notice && !own && !c->history)
 				state_ctcp_reply(st, c, target, text + 1);
 			return; /* other CTCP requests and replies are not shown */
 		}
@@ -172,9 +207,7 @@ void state_on_message(struct state *st, struct state_ctx *c, bool notice)
 	size_t blen = strlen(body);
 	if (kind == LINE_ACTION && blen > 0 && body[blen - 1] == '\x01')
 		body[blen - 1] = '\0';
-	bool mention;
-	struct window *w = state_message_window(st, c, target, body, notice, own, &mention);
-	state_emit(st, w, c->ms, kind, own, mention, c->nick, body);
+	state_message_show(st, c, target, kind, own, notice, body);
 }
 
 size_t state_own_message(struct state *st, const char *target, enum state_line_kind kind,
@@ -190,7 +223,12 @@ size_t state_own_message(struct state *st, const char *target, enum state_line_k
 			            "Too many windows (%d) for one with %s: /close some",
 			            STATE_WINDOWS_MAX, target);
 	}
-	if (!st->cap_echo)
-		state_emit(st, st->windows[idx], now_ms, kind, true, false, st->nick, text);
+	if (!st->cap_echo) {
+		/* Never dropped as a repeat (people say "ok" twice), but
+		 * remembered, in case the server replays it later. */
+		struct lineid id;
+		lineid_make(&id, NULL, false, now_ms, st->nick, text, -1, false);
+		state_emit_id(st, st->windows[idx], now_ms, kind, true, false, st->nick, text, &id);
+	}
 	return (size_t)idx;
 }

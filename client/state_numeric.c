@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "state_history.h"
 #include "state_member.h"
 #include "state_queue.h"
 #include "whotext.h"
@@ -100,6 +101,9 @@ static void state_on_isupport(struct state *st, struct state_ctx *c)
 				snprintf(st->prefix_chars, sizeof(st->prefix_chars), "%s",
 				         close + 1);
 			}
+		} else if (strncmp(tok, "CHATHISTORY=", 12) == 0 ||
+		           strncmp(tok, "MSGREFTYPES=", 12) == 0) {
+			state_history_isupport(st, tok);
 		} else if (strncmp(tok, "CHANTYPES=", 10) == 0 && tok[10]) {
 			snprintf(st->chantypes, sizeof(st->chantypes), "%s", tok + 10);
 		} else if (strncmp(tok, "CHANMODES=", 10) == 0) {
@@ -171,6 +175,12 @@ static bool state_numeric_act(struct state *st, struct state_ctx *c, int num)
 		            LINE_ERROR, "Nick %s is already in use",
 		            c->m->nparams > 1 ? c->m->params[1] : "?");
 		return true;
+	case 421:
+		if (c->m->nparams > 1 && strcmp(c->m->params[1], "CHATHISTORY") == 0) {
+			state_history_unknown(st, c);
+			return true;
+		}
+		return false;
 	case 464:
 		state_emitf(st, st->windows[0], c->ms, LINE_ERROR,
 		            "Wrong password: the server refused the connection password");

@@ -7,6 +7,8 @@
  *   state_handle.c   applying a received line: parse, dispatch, membership
  *   state_message.c  PRIVMSG and NOTICE, CTCP, private conversations
  *   state_numeric.c  numeric replies
+ *   state_history.c  catching up after a (re)connect: CHATHISTORY, batches,
+ *                    held lines, "never a line twice"
  *
  * The model is used by one thread (the UI thread) and does no I/O. */
 #ifndef PARLEY_STATE_PRIV_H
@@ -15,12 +17,17 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "batches.h"
+#include "catchup.h"
 #include "ircname.h"
+#include "lineid.h"
 #include "nicklist.h"
+#include "seenset.h"
 #include "state.h"
 #include "tokenbucket.h"
 
 #define STATE_TEXT_MAX 1024
+#define STATE_CHANNEL_MAX 200 /* bytes in a channel name we open a window for */
 #define STATE_PREFIX_MAX 8 /* prefix modes we track (PREFIX=(ov)@+ has 2) */
 
 struct window {
@@ -34,6 +41,14 @@ struct window {
 	/* Members' modes: bit i is prefix mode i of PREFIX (0 = highest). */
 	struct nicklist *members;
 	size_t members_dropped; /* nicks not listed (limits) since the last clear */
+	/* History (state_history.c). */
+	bool ever_joined;     /* joined once: a catch-up is "while you were away" */
+	struct seenset *seen; /* keys of the messages shown (lineid.h); NULL until one */
+	char last_msgid[LINEID_MSGID_MAX + 1]; /* of the newest message shown, "" if none */
+	long long last_time; /* newest server-time seen here (messages, our JOIN) */
+	bool has_last_time;
+	long long join_time; /* our JOIN's server-time: last_time once the catch-up */
+	bool has_join_time;  /* it starts is over (it is not that one's reference) */
 };
 
 struct pending_line; /* state_queue.c */
@@ -43,7 +58,9 @@ struct state {
 	char *nick;
 	bool registered;
 	bool cap_echo, cap_time;
+	bool cap_tags, cap_batch, cap_history; /* message-tags, batch, draft/chathistory */
 	long long lag_ms;
+	long long now_ms; /* the clock as of the last input (for catch-up timeouts) */
 	char prefix_modes[STATE_PREFIX_MAX + 1]; /* "ov" */
 	char prefix_chars[STATE_PREFIX_MAX + 1]; /* "@+" */
 	char chantypes[16];
@@ -60,6 +77,24 @@ struct state {
 	struct pending_line *lines_head, *lines_tail;
 	struct pending_send *send_head, *send_tail;
 	struct pending_send *reply_head, *reply_tail; /* automatic CTCP replies */
+
+	/* History (state_history.c): the server's limits, the open batches,
+	 * the windows catching up, and the once-per-connection notes. */
+	size_t history_limit;   /* lines per CHATHISTORY page */
+	bool history_ref_msgid; /* MSGREFTYPES allows msgid= (or says nothing) */
+	bool history_ref_time;  /* ... and timestamp= */
+	bool history_off;       /* refused for this connection: not asked again */
+	struct batches batches;
+	struct catchup *catchup;
+	char page_ref[BATCHES_REF_MAX + 1]; /* the batch of the page being received */
+	unsigned page_win;                  /* ... and its window */
+	char cut_ref[BATCHES_REF_MAX + 1];  /* a page whose turn ended early: dropped */
+	bool request_by_msgid;              /* the request out refers to a msgid */
+	unsigned retried_win;               /* the window whose request was retried by time */
+	bool history_fail_noted;
+	unsigned long long history_fails;
+	bool history_foreign_noted;
+	unsigned long long history_foreign_lines;
 
 	/* CTCP answers: a budget, and what went unanswered (Unix ms clock). */
 	struct tokenbucket ctcp_budget;

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 
 #include "ircmsg.h"
+#include "state_history.h"
 #include "xalloc.h"
 
 struct pending_line {
@@ -18,33 +19,90 @@ struct pending_send {
 	struct pending_send *next;
 };
 
-/* Queues a display line for window w; updates w's activity when not shown. */
-void state_emit(struct state *st, struct window *w, long long ms, enum state_line_kind kind,
-                bool own, bool mention, const char *nick, const char *text)
+/* Appends a display line (taken over) to the FIFO; raises w's activity
+ * when it is not the window shown. */
+static void state_queue_line(struct state *st, struct window *w, struct state_line *line)
 {
 	struct pending_line *pl = xcalloc(1, sizeof(*pl));
+	pl->line = *line;
 	pl->line.window = w->id;
-	pl->line.unix_ms = ms;
-	pl->line.kind = kind;
-	pl->line.own = own;
-	pl->line.mention = mention;
-	pl->line.nick = xstrdup(nick ? nick : "");
-	pl->line.text = xstrdup(text ? text : "");
 	if (st->lines_tail)
 		st->lines_tail->next = pl;
 	else
 		st->lines_head = pl;
 	st->lines_tail = pl;
 
-	if (w == st->windows[st->current] || own)
+	if (w == st->windows[st->current] || line->own)
 		return;
 	enum state_activity act = ACT_EVENT;
-	if (mention)
+	if (line->mention)
 		act = ACT_MENTION;
-	else if (kind == LINE_MESSAGE || kind == LINE_ACTION || kind == LINE_NOTICE)
+	else if (line->kind == LINE_MESSAGE || line->kind == LINE_ACTION ||
+	         line->kind == LINE_NOTICE)
 		act = ACT_MESSAGE;
 	if (act > w->activity)
 		w->activity = act;
+}
+
+/* True for the kinds someone said (the ones a history can hold). */
+static bool state_said(enum state_line_kind kind)
+{
+	return kind == LINE_MESSAGE || kind == LINE_ACTION || kind == LINE_NOTICE;
+}
+
+void state_show(struct state *st, struct window *w, struct state_line *line,
+                const struct lineid *id, bool dedupe)
+{
+	bool keyed = id->has_msgid || id->has_exact || id->loose;
+	if (w->kind == WIN_SERVER || !keyed) {
+		state_queue_line(st, w, line);
+		return;
+	}
+	if (dedupe && w->seen && lineid_is_dup(id, w->seen)) {
+		state_line_free(line);
+		return;
+	}
+	if (!w->seen)
+		w->seen = seenset_new(0);
+	lineid_remember(id, w->seen);
+	if (id->has_msgid && state_said(line->kind))
+		snprintf(w->last_msgid, sizeof(w->last_msgid), "%s", id->msgid_text);
+	if (id->has_exact && (!w->has_last_time || id->time_ms > w->last_time)) {
+		w->last_time = id->time_ms;
+		w->has_last_time = true;
+	}
+	state_queue_line(st, w, line);
+}
+
+void state_emit_id(struct state *st, struct window *w, long long ms, enum state_line_kind kind,
+                   bool own, bool mention, const char *nick, const char *text,
+                   const struct lineid *id)
+{
+	struct state_line line = {.window = w->id,
+	                          .unix_ms = ms,
+	                          .kind = kind,
+	                          .own = own,
+	                          .mention = mention,
+	                          .nick = xstrdup(nick ? nick : ""),
+	                          .text = xstrdup(text ? text : "")};
+	if (catchup_pending(st->catchup, w->id)) {
+		struct catchup_item *item = xcalloc(1, sizeof(*item));
+		item->line = line;
+		item->id = *id;
+		catchup_hold(st->catchup, w->id, item);
+		state_history_flush(st); /* the hold may have ended the turn */
+		return;
+	}
+	state_show(st, w, &line, id, true);
+}
+
+/* Queues a display line for window w; updates w's activity when not shown. */
+void state_emit(struct state *st, struct window *w, long long ms, enum state_line_kind kind,
+                bool own, bool mention, const char *nick, const char *text)
+{
+	struct lineid none;
+	lineid_none(&none);
+	state_emit_id(st, w, ms, kind, own, mention, nick, text, &none);
 }
 
 /* Formats text and emits it as a line of the given kind. */

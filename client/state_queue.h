@@ -9,9 +9,23 @@
 
 #include "state_priv.h"
 
-/* Queues a display line for window w; updates w's activity when not shown. */
+/* Queues a display line for window w; updates w's activity when not shown.
+ * A line for a window that is catching up is held until its turn ends
+ * (catchup.h). */
 void state_emit(struct state *st, struct window *w, long long ms, enum state_line_kind kind,
                 bool own, bool mention, const char *nick, const char *text);
+
+/* The same for a message known by id (lineid.h): it is not shown when the
+ * window has shown it already. */
+void state_emit_id(struct state *st, struct window *w, long long ms, enum state_line_kind kind,
+                   bool own, bool mention, const char *nick, const char *text,
+                   const struct lineid *id);
+
+/* Shows line (taken over) in window w now, past any holding: dropped when
+ * dedupe is asked for and w has shown it already; else its keys are
+ * remembered and w's newest msgid and time advance. */
+void state_show(struct state *st, struct window *w, struct state_line *line,
+                const struct lineid *id, bool dedupe);
 
 /* Formats text and emits it as a line of the given kind. */
 __attribute__((format(printf, 5, 6))) void state_emitf(struct state *st, struct window *w,

@@ -4,10 +4,10 @@
 
 #include <curses.h>
 #include <string.h>
-#include <time.h>
 
 #include "clock.h"
 #include "textstyle.h"
+#include "timestamp.h"
 #include "ui_draw.h"
 #include "xalloc.h"
 
@@ -70,15 +70,6 @@ int ui_msg_height(void)
 	return LINES - 3 < 1 ? 1 : LINES - 3;
 }
 
-/* "HH:MM " for a time in Unix ms, local time. */
-static void ui_format_time(long long unix_ms, char *buf, size_t cap)
-{
-	time_t t = (time_t)(unix_ms / 1000);
-	struct tm tm;
-	localtime_r(&t, &tm);
-	strftime(buf, cap, "%H:%M ", &tm);
-}
-
 /* How a said line (message, action, notice) is styled: our own lines in
  * bold without a nick colour, mentions highlighted, the rest plain. */
 struct ui_said_style {
@@ -104,10 +95,11 @@ static void ui_compose_said(const struct state_line *l, const struct ui_said_sty
 	styled_append_irc(t, l->text, strlen(l->text), s->text_attrs, s->text_fg);
 }
 
-/* Builds the styled text of a display line; returns its scrollback kind. */
-static int ui_compose(const struct state_line *l, struct styled_text *t)
+/* Builds the styled text of a display line seen at now (Unix ms); returns
+ * its scrollback kind. */
+static int ui_compose(const struct state_line *l, long long now, struct styled_text *t)
 {
-	char ts[16];
+	char ts[TIMESTAMP_MAX];
 	struct ui_said_style s = {
 	    .nick_fg = l->own ? STYLE_COLOR_DEFAULT : ui_nick_color(l->nick),
 	    .nick_attrs = l->own ? STYLE_BOLD : 0,
@@ -120,7 +112,14 @@ static int ui_compose(const struct state_line *l, struct styled_text *t)
 		s.text_fg = 8; /* yellow */
 		s.text_attrs = STYLE_BOLD;
 	}
-	ui_format_time(l->unix_ms, ts, sizeof(ts));
+	if (l->kind == LINE_SEPARATOR) {
+		/* No time: it stands between the lines before and the missed ones. */
+		styled_append_text(t, "      ", 0, STYLE_COLOR_DEFAULT);
+		styled_append_irc(t, l->text, strlen(l->text), STYLE_BOLD, 10);
+		return SB_INFO;
+	}
+	/* The time it was said (server-time), with its date when not today. */
+	timestamp_format(l->unix_ms, now, ts, sizeof(ts));
 	styled_append_text(t, ts, STYLE_DIM, STYLE_COLOR_DEFAULT);
 	size_t textlen = strlen(l->text);
 	switch (l->kind) {
@@ -144,6 +143,8 @@ static int ui_compose(const struct state_line *l, struct styled_text *t)
 		styled_append_irc(t, l->text, textlen, STYLE_BOLD, 4);
 		kind = l->mention ? SB_MENTION : SB_ERROR;
 		break;
+	case LINE_SEPARATOR:
+		break; /* above */
 	}
 	return kind;
 }
@@ -171,7 +172,7 @@ void ui_take_lines(struct ui *ui)
 		struct uiwin *w = ui_win(ui, l.window);
 		struct styled_text t;
 		styled_init(&t);
-		int kind = ui_compose(&l, &t);
+		int kind = ui_compose(&l, now, &t);
 		/* Keep the view still while the user reads. The add may drop the
 		 * oldest lines of this or another window (line or byte caps); scroll
 		 * counts rows from the bottom, so it still points at the same text,

@@ -66,6 +66,28 @@ static struct state *lobby(void)
 	return st;
 }
 
+/* A channel name with a control character (a hostile server's JOIN for
+ * us) gets no window: its name would go back to the server in the JOIN
+ * after a reconnect (and in CHATHISTORY), and a CR there would end the
+ * line early (the fuzzer found it). */
+static void test_join_with_control_in_name(void **unused)
+{
+	(void)unused;
+	struct state *st = state_new("alice", "localhost");
+	feed(st, ":parley 001 alice :Welcome");
+	free(state_pop_send(st));
+	feed(st, ":alice!a@h JOIN \r#bad");
+	feed(st, ":alice!a@h JOIN #b\x01d");
+	feed(st, ":alice!a@h JOIN #good");
+	assert_int_equal(state_window_count(st), 2);
+	feed(st, ":parley 001 alice :Welcome");
+	char *s = state_pop_send(st);
+	assert_string_equal(s, "JOIN #good");
+	free(s);
+	assert_null(state_pop_send(st));
+	state_free(st);
+}
+
 /* The welcome after a (re)connect joins every channel window. */
 static void test_welcome_joins_rooms(void **unused)
 {
@@ -435,11 +457,13 @@ static void test_ctcp_to_room_unanswered(void **unused)
 		feed(st, ":bob!bob@h PRIVMSG #lobby :\001VERSION\001");
 	feed(st, ":bob!bob@h PRIVMSG #lobby :\001PING 123\001");
 	assert_int_equal(replies(st), 0);
-	expect_line(st, 0, LINE_INFO, "CTCP VERSION from bob not answered (sent to #lobby, not to you; 1 so far)");
+	expect_line(st, 0, LINE_INFO,
+	            "CTCP VERSION from bob not answered (sent to #lobby, not to you; 1 so far)");
 	assert_false(state_pop_line(st, &(struct state_line){0})); /* one note, not 51 */
 	/* a minute later the next one is noted again, with the count */
 	feed_at(st, ":bob!bob@h PRIVMSG #lobby :\001PING 1\001", NOW + 60000);
-	expect_line(st, 0, LINE_INFO, "CTCP PING from bob not answered (sent to #lobby, not to you; 52 so far)");
+	expect_line(st, 0, LINE_INFO,
+	            "CTCP PING from bob not answered (sent to #lobby, not to you; 52 so far)");
 	state_free(st);
 }
 
@@ -452,7 +476,8 @@ static void test_ctcp_to_us_rate_limited(void **unused)
 	for (int i = 0; i < 10; i++)
 		feed(st, ":bob!bob@h PRIVMSG alice :\001PING 42\001");
 	assert_int_equal(replies(st), 3);
-	expect_line(st, 0, LINE_INFO, "CTCP PING from bob not answered (too many requests; 1 so far)");
+	expect_line(st, 0, LINE_INFO,
+	            "CTCP PING from bob not answered (too many requests; 1 so far)");
 	assert_false(state_pop_line(st, &(struct state_line){0}));
 	feed_at(st, ":carol!c@h PRIVMSG alice :\001VERSION\001", NOW + 10000);
 	assert_int_equal(replies(st), 0);
@@ -654,8 +679,8 @@ static void test_members_total_cap(void **unused)
 		snprintf(line, sizeof(line), ":alice!a@h JOIN #big%d", r);
 		feed(st, line);
 		for (int n = 0; n < STATE_MEMBERS_MAX / 50; n++) {
-			size_t used = (size_t)snprintf(line, sizeof(line),
-			                               ":parley 353 alice = #big%d :", r);
+			size_t used =
+			    (size_t)snprintf(line, sizeof(line), ":parley 353 alice = #big%d :", r);
 			for (int k = 0; k < 50; k++)
 				used += (size_t)snprintf(line + used, sizeof(line) - used,
 				                         "%sr%dx%d", k ? " " : "", r, n * 50 + k);
@@ -722,6 +747,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_welcome_joins_rooms),
+	    cmocka_unit_test(test_join_with_control_in_name),
 	    cmocka_unit_test(test_join_part_quit),
 	    cmocka_unit_test(test_names_prefixes),
 	    cmocka_unit_test(test_mode_prefixes),
@@ -734,7 +760,8 @@ int main(void)
 	    cmocka_unit_test(test_kick),
 	    cmocka_unit_test(test_topic),
 	    cmocka_unit_test(test_window_numbering),
-	    cmocka_unit_test(test_lag_and_ctcp), cmocka_unit_test(test_ctcp_to_room_unanswered),
+	    cmocka_unit_test(test_lag_and_ctcp),
+	    cmocka_unit_test(test_ctcp_to_room_unanswered),
 	    cmocka_unit_test(test_ctcp_to_us_rate_limited),
 	    cmocka_unit_test(test_malformed),
 	    cmocka_unit_test(test_ninth_window),

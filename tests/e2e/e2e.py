@@ -304,3 +304,120 @@ class FakeIrcServer:
                 self.conn.close()
         except OSError:
             pass
+
+
+class CutProxy:
+    """A TCP relay on 127.0.0.1 between clients and a server, which the test
+    can cut: cut() closes every relayed connection at once (both sides), as
+    `ss -K` would, without needing privileges. While hold() is on, new
+    connections wait in the listen backlog (the client's connect succeeds,
+    its registration waits) until release(). server_filter, when given,
+    rewrites each line the server sends (str in, str or None out: None drops
+    it), e.g. to hide capabilities from the client."""
+
+    def __init__(self, target_port, server_filter=None):
+        self.target_port = target_port
+        self.server_filter = server_filter
+        self.listener = socket.socket()
+        self.listener.bind(("127.0.0.1", 0))
+        self.listener.listen(8)
+        self.port = self.listener.getsockname()[1]
+        self.open = threading.Event()
+        self.open.set()
+        self.lock = threading.Lock()
+        self.pairs = []
+        self.accepted = 0
+        self.closed = False
+        threading.Thread(target=self._accept_loop, daemon=True).start()
+
+    def _accept_loop(self):
+        while not self.closed:
+            self.open.wait()
+            try:
+                down, _ = self.listener.accept()
+            except OSError:
+                return
+            try:
+                up = socket.create_connection(("127.0.0.1", self.target_port), timeout=10)
+                up.settimeout(None)
+            except OSError:
+                down.close()
+                continue
+            with self.lock:
+                self.pairs.append((down, up))
+                self.accepted += 1
+            threading.Thread(target=self._pump, args=(down, up, None), daemon=True).start()
+            threading.Thread(target=self._pump, args=(up, down, self.server_filter),
+                             daemon=True).start()
+
+    def _pump(self, src, dst, line_filter):
+        buf = b""
+        while True:
+            try:
+                data = src.recv(65536)
+            except OSError:
+                data = b""
+            if not data:
+                break
+            if line_filter is None:
+                out = data
+            else:
+                buf += data
+                out = b""
+                while b"\n" in buf:
+                    raw, buf = buf.split(b"\n", 1)
+                    line = line_filter(raw.decode("utf-8", "surrogateescape").rstrip("\r"))
+                    if line is not None:
+                        out += line.encode("utf-8", "surrogateescape") + b"\r\n"
+            try:
+                dst.sendall(out)
+            except OSError:
+                break
+        for s in (src, dst):
+            try:
+                s.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+
+    def connections(self):
+        """How many connections were relayed so far."""
+        with self.lock:
+            return self.accepted
+
+    def hold(self):
+        self.open.clear()
+
+    def release(self):
+        self.open.set()
+
+    def cut(self):
+        """Closes every relayed connection (both sides) now."""
+        with self.lock:
+            pairs, self.pairs = self.pairs, []
+        for pair in pairs:
+            for s in pair:
+                try:
+                    s.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass
+                s.close()
+
+    def close(self):
+        self.closed = True
+        self.open.set()
+        self.cut()
+        try:
+            self.listener.close()
+        except OSError:
+            pass
+
+
+def hide_caps(*names):
+    """A CutProxy server_filter that takes these capabilities out of CAP LS."""
+    def line_filter(line):
+        m = re.match(r"^((?:@\S+ )?:\S+ CAP \S+ LS (?:\* )?:?)(.*)$", line)
+        if not m:
+            return line
+        kept = [c for c in m.group(2).split() if c.split("=", 1)[0] not in names]
+        return m.group(1) + " ".join(kept)
+    return line_filter

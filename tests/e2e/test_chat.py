@@ -44,12 +44,15 @@ class ChatTest(e2e.ClientTestCase):
         m = carol.wait_for(r"^(\d\d:\d\d) <alice> history line 0$")
         carol.wait_for(r"^\d\d:\d\d <alice> history line 2$")
         self.assertIn(m.group(1), sent_at, carol.screen())
-        # the history comes after the join and the names, in order
+        # parleyd offers draft/chathistory: the history (said before carol
+        # joined) comes in order under its separator, then her join
         rows = carol.rows()
-        idx = [i for i, r in enumerate(rows) if "history line" in r or "You joined" in r]
+        idx = [i for i, r in enumerate(rows)
+               if "history line" in r or "You joined" in r or "before you joined" in r]
         self.assertEqual([rows[i][6:] for i in idx],
-                         ["-!- You joined #lobby", "<alice> history line 0",
-                          "<alice> history line 1", "<alice> history line 2"], carol.screen())
+                         ["── 3 messages from before you joined ──",
+                          "<alice> history line 0", "<alice> history line 1",
+                          "<alice> history line 2", "-!- You joined #lobby"], carol.screen())
         # no "[history ...]" text marks: server-time was negotiated
         self.assertNotIn("[history", carol.screen())
         self.finish(alice, carol)
