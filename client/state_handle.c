@@ -31,66 +31,10 @@ static bool state_prefix_is_user(const char *prefix)
 	return prefix && strpbrk(prefix, "!@") != NULL;
 }
 
-/* Reads exactly digits decimal digits at *p. -1 if not digits. */
-static int state_digits(const char **p, int digits)
-{
-	int v = 0;
-	for (int i = 0; i < digits; i++) {
-		char c = (*p)[i];
-		if (c < '0' || c > '9')
-			return -1;
-		v = v * 10 + (c - '0');
-	}
-	*p += digits;
-	return v;
-}
-
-/* Reads ".fff" (any number of digits, at least one) at *p into ms; nothing
- * there is 0 ms. -1 if a '.' has no digit after it. */
-static int state_millis(const char **p, int *ms)
-{
-	*ms = 0;
-	if (**p != '.')
-		return 0;
-	(*p)++;
-	if (**p < '0' || **p > '9')
-		return -1;
-	for (int scale = 100; **p >= '0' && **p <= '9'; (*p)++, scale /= 10)
-		*ms += (**p - '0') * scale;
-	return 0;
-}
-
 /* Parses "YYYY-MM-DDTHH:MM:SS[.fff]Z" (UTC) into Unix milliseconds. */
 int state_parse_time(const char *value, long long *unix_ms)
 {
-	/* Each field: its digits, its range, and the character after it. */
-	static const struct {
-		int digits, min, max;
-		char after;
-	} fields[6] = {{4, 0, 9999, '-'}, {2, 1, 12, '-'}, {2, 1, 31, 'T'},
-	               {2, 0, 23, ':'},   {2, 0, 59, ':'}, {2, 0, 60, '\0'}};
-	const char *p = value;
-	int v[6], ms;
-	for (int i = 0; i < 6; i++) {
-		v[i] = state_digits(&p, fields[i].digits);
-		if (v[i] < fields[i].min || v[i] > fields[i].max)
-			return -1;
-		if (fields[i].after && *p++ != fields[i].after)
-			return -1;
-	}
-	if (state_millis(&p, &ms) < 0 || strcmp(p, "Z") != 0)
-		return -1;
-	struct tm tm = {.tm_year = v[0] - 1900,
-	                .tm_mon = v[1] - 1,
-	                .tm_mday = v[2],
-	                .tm_hour = v[3],
-	                .tm_min = v[4],
-	                .tm_sec = v[5]};
-	time_t t = timegm(&tm);
-	if (t == (time_t)-1)
-		return -1;
-	*unix_ms = (long long)t * 1000 + ms;
-	return 0;
+	return ircmsg_time_parse(value, unix_ms);
 }
 
 /* The last parameter or "". */

@@ -244,6 +244,11 @@ bool state_history_route(struct state *st, struct state_ctx *c)
 		bi = batches_outer(&st->batches, c->batch, "draft/chathistory");
 	if (!bi)
 		return true; /* another type, or unknown: shown as if not batched */
+	/* Without draft/chathistory a chathistory batch is the server's own
+	 * replay on join (parleyd sends it batched to batch clients): shown
+	 * as the replay always was, deduplicated like it. */
+	if (!st->cap_history)
+		return true;
 	bool ours = st->page_win && strcmp(bi->ref, st->page_ref) == 0 &&
 	            catchup_active(st->catchup) == st->page_win;
 	if (!ours) {

@@ -47,7 +47,7 @@ def assert_once_in_order(test, screen, texts):
 
 
 class HistoryTest(e2e.ClientTestCase):
-    server_args = ("--history-store", "memory")
+    """Against the default store (SQLite in the test's own data dir)."""
 
     def relay(self, server_filter=None):
         proxy = e2e.CutProxy(self.server.port, server_filter)
