@@ -196,9 +196,10 @@ bool irctags_line_has(const char *line, size_t len, const char *key)
 	for (const char *p = line + 1; p < end;) {
 		const char *semi = memchr(p, ';', (size_t)(end - p));
 		const char *eend = semi ? semi : end;
-		size_t n = strcspn(p, "=;");
-		if (p + n > eend)
-			n = (size_t)(eend - p);
+		/* The key ends at '=' or at the end of the tag; the line is not
+		 * NUL-terminated (a queued buffer), so nothing past eend is read. */
+		const char *eq = memchr(p, '=', (size_t)(eend - p));
+		size_t n = (size_t)((eq ? eq : eend) - p);
 		if (n == klen && memcmp(p, key, klen) == 0)
 			return true;
 		p = eend + 1;

@@ -5,6 +5,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "irctags.h"
@@ -97,6 +98,16 @@ static void test_line_has(void **state)
 	assert_false(irctags_line_has(u, strlen(u), "batch"));
 	const char *k = "@batch;a=1 X\r\n";
 	assert_true(irctags_line_has(k, strlen(k), "batch"));
+	/* A queued line is not NUL-terminated: a last tag without a value
+	 * must not send the search past the line (ASan caught a read past a
+	 * JOIN line's buffer). */
+	const char *j = "@time=x;ab :n!u@h JOIN #c";
+	size_t jl = strlen(j);
+	char *exact = malloc(jl);
+	memcpy(exact, j, jl);
+	assert_true(irctags_line_has(exact, jl, "ab"));
+	assert_false(irctags_line_has(exact, jl, "batch"));
+	free(exact);
 }
 
 /* Adding a tag in front: into an existing section, or as a new one. */
