@@ -140,6 +140,14 @@ static void joined(struct state *st)
 	feed(st, ":parley 366 alice #lobby :End of /NAMES list.");
 }
 
+/* Joins #lobby and answers its first catch-up with an empty page. */
+static void joined_empty_history(struct state *st)
+{
+	joined(st);
+	feed(st, ":parley BATCH +h1 chathistory #lobby");
+	feed(st, ":parley BATCH -h1");
+}
+
 /* A fresh window asks for the latest lines; its join, names and what is
  * said meanwhile wait, and come after the history, under its separator. */
 static void test_fresh_join_latest(void **unused)
@@ -173,9 +181,7 @@ static void test_reconnect_after_msgid(void **unused)
 {
 	(void)unused;
 	struct state *st = history_server();
-	joined(st);
-	feed(st, ":parley BATCH +h1 chathistory #lobby");
-	feed(st, ":parley BATCH -h1");
+	joined_empty_history(st);
 	say(st, NULL, "m1", 40, "before the cut");
 	drain(st);
 	state_disconnected(st, "cut", now_ms);
@@ -262,9 +268,7 @@ static void test_nothing_missed(void **unused)
 {
 	(void)unused;
 	struct state *st = history_server();
-	joined(st);
-	feed(st, ":parley BATCH +h1 chathistory #lobby");
-	feed(st, ":parley BATCH -h1");
+	joined_empty_history(st);
 	expect(st, "1|You joined #lobby\n1|#lobby: 2 users: @alice bob\n");
 	state_free(st);
 }
@@ -407,9 +411,7 @@ static void test_fail_retry_by_time(void **unused)
 {
 	(void)unused;
 	struct state *st = history_server();
-	joined(st);
-	feed(st, ":parley BATCH +h1 chathistory #lobby");
-	feed(st, ":parley BATCH -h1");
+	joined_empty_history(st);
 	say(st, NULL, "m1", 40, "hi");
 	feed(st, ":alice!a@h PART #lobby");
 	drain(st);

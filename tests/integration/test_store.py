@@ -29,6 +29,16 @@ class Store(ServerTestCase):
     def start(self, *extra, env=None):
         return self.make_server(("--data-dir", self.data) + extra, env=env)
 
+    def say(self, srv, room, texts, nick="alice"):
+        """nick joins room and says each text; returns the client once the
+        server has taken them all."""
+        c = self.irc(nick, server=srv)
+        c.join(room)
+        for text in texts:
+            c.send("PRIVMSG %s :%s" % (room, text))
+        c.sync()
+        return c
+
     def latest(self, srv, room, nick="reader", n=1000):
         """The message texts a fresh reader gets for LATEST n in room."""
         c = self.irc(nick, caps=HISTORY_CAPS, server=srv)
@@ -75,11 +85,7 @@ class Store(ServerTestCase):
 
     def test_restart_keeps_history(self):
         srv = self.start()
-        alice = self.irc("alice", server=srv)
-        alice.join("#keep")
-        for i in range(120):
-            alice.send("PRIVMSG #keep :line %d" % i)
-        alice.sync()
+        self.say(srv, "#keep", ["line %d" % i for i in range(120)])
         srv.stop()
         srv2 = self.start()
         self.assertEqual(self.latest(srv2, "#keep"), ["line %d" % i for i in range(120)])
@@ -112,11 +118,7 @@ class Store(ServerTestCase):
 
     def test_kill_9_loses_at_most_the_commit_window(self):
         srv = self.start()
-        alice = self.irc("alice", server=srv)
-        alice.join("#crash")
-        for i in range(200):
-            alice.send("PRIVMSG #crash :safe %d" % i)
-        alice.sync()
+        alice = self.say(srv, "#crash", ["safe %d" % i for i in range(200)])
         # Ten commit windows (STORE_COMMIT_MS is 100 ms) pass: all of it is
         # on disk. What is said after that may be lost, nothing before.
         time.sleep(1.0)
@@ -134,11 +136,7 @@ class Store(ServerTestCase):
 
     def test_history_max_prunes_oldest(self):
         srv = self.start("--history-max", "30")
-        alice = self.irc("alice", server=srv)
-        alice.join("#small")
-        for i in range(100):
-            alice.send("PRIVMSG #small :n %d" % i)
-        alice.sync()
+        self.say(srv, "#small", ["n %d" % i for i in range(100)])
         srv.stop()
         # Pruning runs at start: the file keeps only the newest 30.
         srv2 = self.start("--history-max", "30")
