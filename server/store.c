@@ -195,22 +195,6 @@ static void room_copy(struct store_room *dst, const struct store_room *src)
 						  .unix_ms = src->bans[i].unix_ms};
 }
 
-void store_room_free(struct store_room *r)
-{
-	if (!r)
-		return;
-	for (size_t i = 0; i < r->nbans; i++) {
-		free(r->bans[i].mask);
-		free(r->bans[i].setter);
-	}
-	free(r->bans);
-	free(r->name);
-	free(r->topic);
-	free(r->topic_setter);
-	free(r->modes);
-	free(r->key);
-	memset(r, 0, sizeof *r);
-}
 
 /* Frees a chain of room operations. */
 static void roomops_free(struct store_roomop *op)

@@ -58,6 +58,7 @@
 #include <stddef.h>
 
 #include "history_query.h"
+#include "store_types.h"
 
 #define STORE_COMMIT_MS 100      /* a queued message is written within about this */
 #define STORE_PENDING_MAX 200000 /* messages held in memory while writes fail */
@@ -65,14 +66,6 @@
 
 struct store;
 
-struct store_limits {
-	int history_days;        /* messages older than this go; 0: kept forever */
-	long history_max;        /* messages kept per room; 0: no limit */
-	int max_rooms;           /* room states kept; the least recently changed go first;
-				  * 0: no limit */
-	long pending_max;        /* messages kept in memory while writes fail; 0:
-				  * STORE_PENDING_MAX (tests set it lower) */
-};
 
 /* Opens (creating if needed) DIR/parleyd.db and starts the store thread.
  * Returns NULL with a one-line message in err (naming the file and what to
@@ -91,23 +84,6 @@ unsigned long long store_max_seq(struct store *st);
  * target is the room's case-folded name. */
 void store_append(struct store *st, const char *target, const struct history_record *r);
 
-/* What is remembered of a room between its lives. */
-struct store_ban {
-	char *mask, *setter;
-	long long unix_ms;
-};
-struct store_room {
-	char *name;              /* as first created */
-	long long created_ms;
-	char *topic;             /* NULL: none */
-	char *topic_setter;      /* "" when none */
-	long long topic_ms;
-	char *modes;             /* flag letters without parameters, e.g. "nt" */
-	char *key;               /* "" when none */
-	int limit;               /* 0 when none */
-	struct store_ban *bans;
-	size_t nbans;
-};
 
 /* Replaces the stored state of room `key` (case-folded name) by a copy of
  * *r. Never waits for the disk. */
@@ -116,7 +92,6 @@ void store_save_room(struct store *st, const char *key, const struct store_room 
 /* Reads the state of room `key` into *out (free with store_room_free).
  * Returns 1 if there is one, 0 if not, -1 on a read error (logged). */
 int store_load_room(struct store *st, const char *key, struct store_room *out);
-void store_room_free(struct store_room *r);
 
 /* Answers a history query on one target into *page (an empty page;
  * history_query.h for what each selector means). The caller bounds

@@ -1,6 +1,8 @@
 /* store_db: see store_db.h. */
 #include "store_db.h"
 
+#include "store_types.h"
+
 #include <errno.h>
 #include <limits.h>
 #include <sqlite3.h>

@@ -14,7 +14,8 @@
 #include <stddef.h>
 
 #include "history_query.h"
-#include "store.h"
+struct store_limits;
+struct store_room;
 
 #define STORE_SCHEMA_VERSION 1
 #define STORE_BUSY_MS 5000        /* how long a connection waits for a lock */

@@ -1,6 +1,8 @@
 /* store_read: see store_read.h. */
 #include "store_read.h"
 
+#include "store_types.h"
+
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>

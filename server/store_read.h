@@ -8,7 +8,7 @@
 #include <stddef.h>
 
 #include "history_range.h"
-#include "store.h"
+struct store_room;
 
 struct store_reader;
 
