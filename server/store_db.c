@@ -176,7 +176,7 @@ static int db_migrate(sqlite3 *db, long long from)
  * newer or not ours, and migrates older ones. */
 static int db_check_version(sqlite3 *db, const char *path, char *err, size_t errcap)
 {
-	long long version, app, tables;
+	long long version = 0, app = 0, tables = 0;
 	int rc = db_int(db, "PRAGMA user_version", &version);
 	if (rc == SQLITE_OK)
 		rc = db_int(db, "PRAGMA application_id", &app);
