@@ -26,6 +26,10 @@ int archive_open(char *err, size_t errcap)
 	struct store_limits limits = {.history_days = cfg->history_days,
 				      .history_max = cfg->history_max,
 				      .max_rooms = cfg->max_channels * 10};
+	/* Test knob: a short queue, so a test can outrun the disk. */
+	const char *pending = getenv("PARLEYD_STORE_PENDING_MAX");
+	if (pending)
+		limits.pending_max = strtol(pending, NULL, 10);
 	store = store_open(cfg->data_dir, &limits, err, errcap);
 	if (!store)
 		return -1;
@@ -38,6 +42,11 @@ void archive_close(void)
 	if (store)
 		store_close(store);
 	store = NULL;
+}
+
+bool archive_backlogged(void)
+{
+	return store && store_backlogged(store);
 }
 
 /* The store's name for a room: its case-folded name. */

@@ -32,6 +32,10 @@ int archive_open(char *err, size_t errcap);
 /* Writes what is queued and closes the store (no-op without one). */
 void archive_close(void);
 
+/* Should workers read their clients more slowly because the store's queue
+ * is long (store_backlogged)? Lock-free; false without a store. */
+bool archive_backlogged(void);
+
 /* Keeps a room message (m: PRIVMSG, NOTICE or TOPIC to ch, text its text
  * or the new topic, tags its client-only tags or NULL). ch->lock held. */
 void archive_message_locked(struct channel *ch, const struct outmsg *m, const char *text,

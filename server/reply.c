@@ -24,10 +24,13 @@
 #define CHUNK_PARAMS_MAX 10
 #define HISTORY_BATCH 8 /* replayed messages per step (a line is at most OUT_SERVER_LINE_MAX) */
 #define BATCH_LINE_RESERVE 256 /* room kept for a BATCH line after a step's lines */
-/* Messages of a history page a job holds at a time: the rest is read again
- * as the client takes them, so a thousand connections that ask for 1000
- * messages each and do not read hold 32 each, not 1000. */
-#define PAGE_PIECE 32
+/* Bytes of a history page a job holds at a time (at least one message):
+ * the rest is read again from the store as the client takes it, so a
+ * thousand connections that ask for 1000 long messages each and do not read
+ * hold 64 KiB each, not 5 MiB. A typical page of 100 fits at once, so it
+ * costs one read. PAGE_FETCH is how many messages one such read asks for. */
+#define PAGE_HOLD_BYTES 65536
+#define PAGE_FETCH 256
 
 enum reply_kind { REPLY_LIST, REPLY_WHO, REPLY_NAMES, REPLY_HISTORY, REPLY_PAGE, REPLY_LINE };
 
@@ -572,18 +575,38 @@ static bool history_step(struct session *s, struct reply_job *j, struct chunk *c
 
 /* --- a page of history --- */
 
+/* About what a record takes in memory. */
+static size_t record_bytes(const struct history_record *r)
+{
+	return sizeof *r + strlen(r->source) + strlen(r->command) + strlen(r->text) +
+	       strlen(r->tags) + 4;
+}
+
+/* Keeps the first messages of j's piece that fit PAGE_HOLD_BYTES (at least
+ * one); the others go back to page_left, to be read again after them. */
+static void page_hold_bound(struct reply_job *j)
+{
+	size_t bytes = 0, keep = 0;
+	while (keep < j->page.n) {
+		bytes += record_bytes(j->page.items[keep]);
+		if (keep > 0 && bytes > PAGE_HOLD_BYTES)
+			break;
+		keep++;
+	}
+	for (size_t i = keep; i < j->page.n; i++)
+		free(j->page.items[i]);
+	j->page_left += j->page.n - keep;
+	j->page.n = keep;
+}
+
 void reply_add_page(struct session *s, const char *target, struct history_page *page)
 {
 	struct reply_job *j = job_add(s, REPLY_PAGE, target);
 	j->page = *page;
 	memset(page, 0, sizeof *page);
-	if (j->page.n > PAGE_PIECE) {
+	if (j->page.n)
 		j->page_end = j->page.items[j->page.n - 1]->seq;
-		j->page_left = j->page.n - PAGE_PIECE;
-		for (size_t i = PAGE_PIECE; i < j->page.n; i++)
-			free(j->page.items[i]);
-		j->page.n = PAGE_PIECE;
-	}
+	page_hold_bound(j);
 }
 
 /* Fetches the next piece of a page: the messages after the last one sent,
@@ -592,7 +615,7 @@ void reply_add_page(struct session *s, const char *target, struct history_page *
 static void page_fetch_piece(struct session *s, struct reply_job *j)
 {
 	struct history_query q = {.sel = HSEL_AFTER, .a.kind = HREF_MSGID,
-				  .limit = j->page_left < PAGE_PIECE ? j->page_left : PAGE_PIECE};
+				  .limit = j->page_left < PAGE_FETCH ? j->page_left : PAGE_FETCH};
 	snprintf(q.a.msgid, sizeof q.a.msgid, "%s", j->page.items[j->page.n - 1]->msgid);
 	history_page_free(&j->page);
 	j->pos = 0;
@@ -601,6 +624,8 @@ static void page_fetch_piece(struct session *s, struct reply_job *j)
 	while (j->page.n && j->page.items[j->page.n - 1]->seq > j->page_end)
 		free(j->page.items[--j->page.n]);
 	j->page_left = j->page.n ? j->page_left - j->page.n : 0;
+	if (j->page_left || j->page.n)
+		page_hold_bound(j);
 }
 
 /* Renders the next messages of a page; true when it is all sent. */

@@ -7,6 +7,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -97,6 +98,10 @@ struct store {
 	long long want_max_pages;         /* (lock) test hook: -1 none pending */
 	unsigned long long written, dropped; /* (lock) */
 	bool failing;                     /* (lock) the last write failed */
+	/* Set (under lock) when the queue passes half of pending_max while
+	 * writes work, cleared by the thread below a quarter or when writes
+	 * fail; read without the lock by every worker (store_backlogged). */
+	atomic_bool backlogged;
 
 	pthread_mutex_t pool_lock;
 	pthread_cond_t pool_cond;         /* a reader was given back */
@@ -239,6 +244,8 @@ void store_append(struct store *st, const char *target, const struct history_rec
 		st->queue.head = m;
 	st->queue.tail = m;
 	size_t n = ++st->queue.n;
+	if (!st->failing && n + st->flight.n > st->pending_max / 2)
+		atomic_store_explicit(&st->backlogged, true, memory_order_relaxed);
 	queue_bound(st, &dropped);
 	/* The thread sleeps long only while the queue is empty, and wakes
 	 * early for a long queue: only those two moments need a signal. */
@@ -373,6 +380,8 @@ static void thread_note(struct store *st, int rc)
 	struct store_thread_state *th = &st->th;
 	pthread_mutex_lock(&st->lock);
 	st->failing = rc != 0;
+	if (st->failing || st->queue.n + st->flight.n < st->pending_max / 4)
+		atomic_store_explicit(&st->backlogged, false, memory_order_relaxed);
 	unsigned long long dropped = st->dropped;
 	pthread_mutex_unlock(&st->lock);
 	if (rc != 0 && !th->failing) {
@@ -866,4 +875,9 @@ int store_load_room(struct store *st, const char *key, struct store_room *out)
 	int rc = store_reader_room(rd, key, out);
 	pool_put(st, rd);
 	return rc;
+}
+
+bool store_backlogged(struct store *st)
+{
+	return atomic_load_explicit(&st->backlogged, memory_order_relaxed);
 }

@@ -112,6 +112,14 @@ int store_targets(struct store *st, const char *const *targets, size_t ntargets,
 		  long long from_ms, long long to_ms, size_t limit, size_t *which,
 		  long long *latest_ms);
 
+/* Is the queue long (more than half of pending_max) while writes work? A
+ * burst of messages faster than the disk then makes the server read its
+ * clients' input more slowly until the queue is down to a quarter: the
+ * fan-out never waits for the disk, the senders do (through TCP), and
+ * nothing is dropped. While writes fail this stays false: chat goes on and
+ * the oldest queued messages go past pending_max. No lock. */
+bool store_backlogged(struct store *st);
+
 /* Counters for the log and tests: messages written, dropped while the disk
  * failed, and whether the last commit failed. */
 struct store_stats {

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <sys/mman.h>
 
+#include "archive.h"
 #include "chat.h"
 #include "clock.h"
 #include "deliver.h"
@@ -31,6 +32,7 @@
 #define QUIT_FLUSH_MS 1000
 #define LINGER_MS 1000
 #define FLUSH_BATCH_LINES 16
+#define STORE_BACKLOG_WAIT_MS 10 /* input paused while the history store catches up */
 #define TRIM_QUIET_MS 1000
 #define PAGE 4096
 #define TRIM_MARGIN 512
@@ -117,6 +119,8 @@ __attribute__((noinline)) static long long process_lines(struct session *s)
 			if (wait > 0)
 				return wait;
 		}
+		if (archive_backlogged())
+			return STORE_BACKLOG_WAIT_MS; /* the disk is behind: TCP slows senders */
 		char *line;
 		size_t len;
 		enum linebuf_status st = linebuf_next(&s->in, &line, &len);

@@ -134,6 +134,24 @@ class Store(ServerTestCase):
         late = texts[200:]
         self.assertEqual(late, ["late %d" % i for i in range(len(late))])
 
+    def test_a_burst_faster_than_the_disk_loses_nothing(self):
+        """With a queue of 500 (PARLEYD_STORE_PENDING_MAX, a test knob) a
+        burst of 20,000 lines outruns the store thread; the server reads its
+        clients more slowly until the queue is short again, so every line is
+        kept (the fan-out never waited: bob got them all as they came)."""
+        srv = self.start(env={"PARLEYD_STORE_PENDING_MAX": "500"})
+        bob = self.irc("bob", server=srv)
+        bob.join("#burst")
+        alice = self.say(srv, "#burst", ["b %d" % i for i in range(20000)])
+        bob.expect(r"PRIVMSG #burst :b 19999$", timeout=120)
+        alice.close()
+        srv.stop()
+        db = sqlite3.connect(os.path.join(self.data, "parleyd.db"))
+        n = db.execute("SELECT count(*) FROM messages WHERE target = '#burst'").fetchone()[0]
+        db.close()
+        self.assertEqual(n, 20000)
+        self.assertNotRegex(srv.stderr_text(), r"(?i)dropped")
+
     def test_history_max_prunes_oldest(self):
         srv = self.start("--history-max", "30")
         self.say(srv, "#small", ["n %d" % i for i in range(100)])
