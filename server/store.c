@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -108,6 +109,7 @@ struct store {
 	struct store_reader *readers[STORE_READERS]; /* free ones (pool_lock) */
 	size_t nfree;                     /* (pool_lock) */
 	struct store_reader *all_readers[STORE_READERS];
+	int lock_fd;                      /* DIR/parleyd.lock, held while open */
 };
 
 /* ---- The queue (every function here runs with st->lock held). ---- */
@@ -564,6 +566,38 @@ static int db_file_make(const char *path, char *err, size_t errcap)
 	return 0;
 }
 
+/* Takes DIR/parleyd.lock for this process (flock, released when the
+ * process ends, however it ends) and writes our pid into it: two servers
+ * on one store would number messages alike and fight over every commit.
+ * Returns the descriptor to keep open, or -1 with err set. */
+static int data_dir_lock(const char *dir, char *err, size_t errcap)
+{
+	char path[4200];
+	snprintf(path, sizeof path, "%s/%s", dir, STORE_LOCK_NAME);
+	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (fd < 0) {
+		snprintf(err, errcap, "cannot open %s: %s; parleyd's user must be able to write "
+			 "its data directory", path, strerror(errno));
+		return -1;
+	}
+	if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+		char pid[32] = "";
+		ssize_t n = pread(fd, pid, sizeof pid - 1, 0);
+		pid[n > 0 ? n : 0] = '\0';
+		pid[strcspn(pid, "\n")] = '\0';
+		snprintf(err, errcap, "%s is in use by another parleyd%s%s%s; stop it or give "
+			 "another --data-dir", dir, pid[0] ? " (pid " : "", pid,
+			 pid[0] ? ")" : "");
+		close(fd);
+		return -1;
+	}
+	char pid[32];
+	int len = snprintf(pid, sizeof pid, "%ld\n", (long)getpid());
+	if (ftruncate(fd, 0) < 0 || pwrite(fd, pid, (size_t)len, 0) != len)
+		log_warn("history store: cannot write the pid into %s: %s", path, strerror(errno));
+	return fd;
+}
+
 /* Makes the store's locks and maps (before anything can fail). */
 static void store_init(struct store *st)
 {
@@ -577,6 +611,7 @@ static void store_init(struct store *st)
 	pthread_cond_init(&st->pool_cond, NULL);
 	st->targets = strmap_new();
 	st->want_max_pages = -1;
+	st->lock_fd = -1;
 }
 
 /* Opens the read pool (after the writer made and migrated the file). */
@@ -614,6 +649,8 @@ static void store_free(struct store *st)
 	pthread_mutex_destroy(&st->pool_lock);
 	pthread_cond_destroy(&st->pool_cond);
 	free(st->path);
+	if (st->lock_fd >= 0)
+		close(st->lock_fd);
 	free(st);
 }
 
@@ -626,8 +663,12 @@ struct store *store_open(const char *dir, const struct store_limits *limits, cha
 	}
 	if (data_dir_make(dir, err, errcap) < 0)
 		return NULL;
+	int lock_fd = data_dir_lock(dir, err, errcap);
+	if (lock_fd < 0)
+		return NULL;
 	struct store *st = xcalloc(1, sizeof *st);
 	store_init(st);
+	st->lock_fd = lock_fd;
 	size_t len = strlen(dir) + sizeof "/" STORE_FILE_NAME;
 	st->path = xmalloc(len);
 	snprintf(st->path, len, "%s/%s", dir, STORE_FILE_NAME);

@@ -63,6 +63,8 @@
 #define STORE_COMMIT_MS 100      /* a queued message is written within about this */
 #define STORE_PENDING_MAX 200000 /* messages held in memory while writes fail */
 #define STORE_FILE_NAME "parleyd.db"
+/* Held (flock) while a server uses the directory; holds its pid. */
+#define STORE_LOCK_NAME "parleyd.lock"
 
 struct store;
 

@@ -190,6 +190,19 @@ class Store(ServerTestCase):
         self.assertEqual(status, 1, err)
         self.assertIn(blocker, err)
 
+    def test_one_server_per_data_dir(self):
+        """A second parleyd on the same data directory would number messages
+        as the first does; it is refused, naming the first one's pid."""
+        srv = self.start()
+        status, _, err = run_parleyd(["--bind", "127.0.0.1", "--port", "0", "--data-dir",
+                                      self.data])
+        self.assertEqual(status, 1, err)
+        self.assertIn("in use by another parleyd (pid %d)" % srv.proc.pid, err)
+        self.assertServerAlive(srv)
+        srv.stop()
+        # Once it is gone, the directory is free again.
+        self.start().stop()
+
     def test_missing_database_is_created(self):
         srv = self.start()
         srv.stop()

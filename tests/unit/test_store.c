@@ -476,7 +476,7 @@ static void test_bad_data_dir_refused(void **state)
 	snprintf(under, sizeof under, "%s/sub", file);
 	expect_refused(under, under, "cannot create the data directory");
 	expect_refused("/proc/parley-store-test", "/proc/parley-store-test", "cannot create");
-	expect_refused("/proc/self", "/proc/self/" STORE_FILE_NAME, "cannot open");
+	expect_refused("/proc/self", "/proc/self/" STORE_LOCK_NAME, "cannot open"); /* the lock, first */
 	test_rmdir(dir);
 	free(dir);
 }
