@@ -79,6 +79,7 @@ static void fuzz_server_init(void)
 	char *argv[] = {"parleyd", "--history", "20", "--flood", "off", NULL};
 	char *error = NULL;
 	FUZZ_CHECK(config_parse(&g_server.cfg, 5, argv, &error) == CONFIG_RUN);
+	global_live_set(&g_server.cfg);
 	log_set_level(LOG_ERROR);
 	g_server.started_unix_ms = clock_unix_ms();
 	snprintf(g_server.created_text, sizeof g_server.created_text, "today");

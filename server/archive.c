@@ -130,8 +130,8 @@ struct archive_room *archive_room_load(const char *key)
 		return NULL;
 	struct archive_room *r = xcalloc(1, sizeof *r);
 	r->has_state = store_load_room(store, key, &r->state) == 1;
-	if (g_server.cfg.history > 0) {
-		struct history_query q = {.sel = HSEL_LATEST, .limit = (size_t)g_server.cfg.history};
+	if (LIVE(history) > 0) {
+		struct history_query q = {.sel = HSEL_LATEST, .limit = (size_t)LIVE(history)};
 		if (store_query(store, key, &q, &r->recent) != 0)
 			history_page_free(&r->recent);
 	}

@@ -100,7 +100,7 @@ static void quiet_notice_locked(struct session *s, struct channel *ch, struct se
 	if (ch->quiet)
 		snprintf(text, sizeof text, "%s has more than %d members: joins, parts and "
 			 "quits are no longer shown (NAMES still lists everyone)", ch->name,
-			 g_server.cfg.announce_max);
+			 LIVE(announce_max));
 	else
 		snprintf(text, sizeof text, "%s has %zu members: joins, parts and quits are "
 			 "shown again (NAMES shows who came meanwhile)", ch->name, ch->nmembers);
@@ -118,7 +118,7 @@ static void quiet_notice_locked(struct session *s, struct channel *ch, struct se
  * made it loud again. */
 static void quiet_after_leave_locked(struct session *s, struct channel *ch)
 {
-	if (channel_update_quiet(ch, g_server.cfg.announce_max) == QUIET_ENDED)
+	if (channel_update_quiet(ch, LIVE(announce_max)) == QUIET_ENDED)
 		quiet_notice_locked(s, ch, NULL);
 }
 
@@ -163,7 +163,7 @@ static void join_announce_locked(struct session *s, struct channel *ch,
 	outmsg_init(&m, source.text, "JOIN", 1, params);
 	arrival_tell_locked(s, ch, s, &m);
 	outmsg_release(&m);
-	if (channel_update_quiet(ch, g_server.cfg.announce_max) == QUIET_BEGAN)
+	if (channel_update_quiet(ch, LIVE(announce_max)) == QUIET_BEGAN)
 		quiet_notice_locked(s, ch, NULL);
 	else if (ch->quiet)
 		quiet_notice_locked(s, ch, s);
@@ -207,7 +207,7 @@ enum chat_result chat_join(struct session *s, const char *name, const char *key,
 		return CHAT_BAD_CHANNEL_NAME;
 	/* Only this thread adds to s's channels, so the count cannot grow
 	 * between this check and the join. */
-	if (channels_count_of(s) >= (size_t)g_server.cfg.max_channels_per_user)
+	if (channels_count_of(s) >= (size_t)LIVE(max_channels_per_user))
 		return CHAT_TOO_MANY_CHANNELS;
 	struct channel *ch = channel_open_locked(name);
 	if (!ch)

@@ -10,11 +10,13 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "conffile.h"
 #include "endpoint.h"
 #include "ircname.h"
 #include "xalloc.h"
 
 #define MOTD_SIZE_MAX (64 * 1024)
+#define OPTSTRING ":p:b:n:m:P:c:i:q:f:H:r:tl:hV"
 
 static const char usage_text[] =
 	"Usage: parleyd [OPTION]...\n"
@@ -79,6 +81,9 @@ enum {
 	OPT_DATA_DIR,
 	OPT_HISTORY_DAYS,
 	OPT_HISTORY_MAX,
+	OPT_PASSWORD_FILE,
+	OPT_CONFIG,
+	OPT_CHECK_CONFIG,
 };
 
 static const struct option long_options[] = {
@@ -109,6 +114,9 @@ static const struct option long_options[] = {
 	{"data-dir", required_argument, NULL, OPT_DATA_DIR},
 	{"history-days", required_argument, NULL, OPT_HISTORY_DAYS},
 	{"history-max", required_argument, NULL, OPT_HISTORY_MAX},
+	{"password-file", required_argument, NULL, OPT_PASSWORD_FILE},
+	{"config", required_argument, NULL, OPT_CONFIG},
+	{"check-config", no_argument, NULL, OPT_CHECK_CONFIG},
 	{"help", no_argument, NULL, 'h'},
 	{"version", no_argument, NULL, 'V'},
 	{NULL, 0, NULL, 0},
@@ -260,17 +268,46 @@ static void config_defaults(struct config *cfg)
 	cfg->writers = 1;
 }
 
-/* Applies one option; returns 0 or -1 with *error set. */
-static int apply_option(struct config *cfg, int opt, const char *arg, char **error)
+/* Reads the first line of a password file (without its end) into cfg. */
+static int read_password_file(struct config *cfg, const char *path, char **error)
+{
+	FILE *f = fopen(path, "r");
+	if (!f) {
+		*error = error_new("cannot read password file %s: %s", path, strerror(errno));
+		return -1;
+	}
+	char line[PASSWORD_MAX + 3];
+	bool got = fgets(line, sizeof line, f) != NULL;
+	fclose(f);
+	size_t len = got ? strcspn(line, "\r\n") : 0;
+	if (len == 0 || len > PASSWORD_MAX || memchr(line, ' ', len)) {
+		*error = error_new("password file %s: the first line must be the password "
+				   "(1 to %d bytes, no spaces)", path, PASSWORD_MAX);
+		return -1;
+	}
+	memcpy(cfg->password, line, len);
+	cfg->password[len] = '\0';
+	return 0;
+}
+
+/* Applies one option from argv or the file (from_file); returns 0 or -1
+ * with *error set. */
+static int apply_option(struct config *cfg, int opt, const char *arg, bool from_file,
+			char **error)
 {
 	long v;
 	switch (opt) {
+	case OPT_PASSWORD_FILE:
+		return read_password_file(cfg, arg, error);
 	case 'p':
 		if (parse_int(arg, 0, 65535, &v) < 0)
 			goto bad;
 		cfg->port = (int)v;
 		return 0;
 	case 'b': {
+		if (cfg->binds_from_file && !from_file) /* the command line's replace the file's */
+			cfg->nbinds = 0;
+		cfg->binds_from_file = from_file;
 		struct sockaddr_storage ss;
 		socklen_t len;
 		const char *reason;
@@ -408,22 +445,133 @@ static int apply_option(struct config *cfg, int opt, const char *arg, char **err
 bad:
 	for (const struct option *o = long_options; o->name; o++)
 		if (o->val == opt) {
-			*error = error_new("invalid value for --%s: '%s'", o->name, arg);
+			*error = error_new("invalid value for %s%s: '%s'", from_file ? "" : "--",
+					   o->name, arg);
 			return -1;
 		}
 	*error = error_new("invalid option value '%s'", arg);
 	return -1;
 }
 
-enum config_result config_parse(struct config *cfg, int argc, char **argv, char **error)
+
+/* Options only the command line may give. */
+static bool argv_only(int opt)
 {
-	config_defaults(cfg);
-	*error = NULL;
-	optind = 1;
+	return opt == OPT_CONFIG || opt == OPT_CHECK_CONFIG || opt == 'h' || opt == 'V';
+}
+
+/* The long option called name, or NULL. */
+static const struct option *option_named(const char *name)
+{
+	for (const struct option *o = long_options; o->name; o++)
+		if (strcmp(o->name, name) == 0)
+			return o;
+	return NULL;
+}
+
+/* Notes an unknown name in the file, suggesting the closest option. */
+static void problem_unknown(struct conffile *cf, const struct conffile_entry *e)
+{
+	const char *names[sizeof long_options / sizeof *long_options];
+	size_t n = 0;
+	for (const struct option *o = long_options; o->name; o++)
+		if (!argv_only(o->val))
+			names[n++] = o->name;
+	const char *near = conffile_closest(e->name, names, n);
+	if (near)
+		conffile_problem_add(cf, e->line, "unknown option '%s' (did you mean '%s'?)",
+				     e->name, near);
+	else
+		conffile_problem_add(cf, e->line, "unknown option '%s'", e->name);
+}
+
+/* A flag's value in the file: bare, yes/true/on (1), no/false/off (0), or -1. */
+static int flag_value(const char *value)
+{
+	if (!value || !strcmp(value, "yes") || !strcmp(value, "true") || !strcmp(value, "on"))
+		return 1;
+	if (!strcmp(value, "no") || !strcmp(value, "false") || !strcmp(value, "off"))
+		return 0;
+	return -1;
+}
+
+/* Applies one file entry through apply_option, noting any problem. */
+static void apply_entry(struct config *cfg, struct conffile *cf, const struct conffile_entry *e,
+			int *first_line)
+{
+	const struct option *o = option_named(e->name);
+	if (!o) {
+		problem_unknown(cf, e);
+		return;
+	}
+	if (argv_only(o->val)) {
+		conffile_problem_add(cf, e->line, "'%s' is a command-line option only", e->name);
+		return;
+	}
+	int *first = &first_line[o - long_options];
+	if (*first && o->val != 'b') {
+		conffile_problem_add(cf, e->line, "duplicate option '%s' (first on line %d)",
+				     e->name, *first);
+		return;
+	}
+	*first = e->line;
+	const char *arg = e->value;
+	if (o->has_arg == required_argument && !arg) {
+		conffile_problem_add(cf, e->line, "option '%s' needs a value", e->name);
+		return;
+	}
+	if (o->has_arg == no_argument || (o->val == 't' && arg && strcmp(arg, "io") != 0)) {
+		int on = flag_value(arg);
+		if (on < 0) {
+			conffile_problem_add(cf, e->line, "invalid value for %s: '%s' (yes or no)",
+					     e->name, arg);
+			return;
+		}
+		if (!on)
+			return;
+		arg = NULL;
+	}
+	char *error;
+	if (apply_option(cfg, o->val, arg, true, &error) < 0) {
+		conffile_problem_add(cf, e->line, "%s", error);
+		free(error);
+	}
+}
+
+/* Reads and applies the file named by --config; its problems go to cfg->file. */
+static void config_load_file(struct config *cfg, const char *path)
+{
+	struct conffile *cf = cfg->file = xmalloc(sizeof *cf);
+	memset(cf, 0, sizeof *cf);
+	FILE *f = fopen(path, "r");
+	if (!f) {
+		conffile_problem_add(cf, 0, "cannot read: %s", strerror(errno));
+		return;
+	}
+	char *text = xmalloc(CONFFILE_SIZE_MAX + 1);
+	size_t n = fread(text, 1, CONFFILE_SIZE_MAX + 1, f);
+	bool failed = ferror(f);
+	fclose(f);
+	if (failed) {
+		free(text);
+		conffile_problem_add(cf, 0, "read error");
+		return;
+	}
+	conffile_parse(text, n, cf);
+	free(text);
+	int first_line[sizeof long_options / sizeof *long_options] = {0};
+	for (size_t i = 0; i < cf->nentries; i++)
+		apply_entry(cfg, cf, &cf->entries[i], first_line);
+}
+
+/* First pass over argv: --help, --version, --config, --check-config and
+ * malformed arguments; the rest is applied after the file. */
+static enum config_result argv_scan(struct config *cfg, int argc, char **argv, char **error)
+{
+	optind = 0;
 	opterr = 0;
 	int opt;
-	while ((opt = getopt_long(argc, argv, ":p:b:n:m:P:c:i:q:f:H:r:tl:hV", long_options,
-				  NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, OPTSTRING, long_options, NULL)) != -1) {
 		switch (opt) {
 		case 'h':
 			fputs(usage_text, stdout);
@@ -437,9 +585,12 @@ enum config_result config_parse(struct config *cfg, int argc, char **argv, char 
 		case '?':
 			*error = error_new("unknown option '%s' (see --help)", argv[optind - 1]);
 			return CONFIG_EXIT_ERROR;
-		default:
-			if (apply_option(cfg, opt, optarg, error) < 0)
-				return CONFIG_EXIT_ERROR;
+		case OPT_CONFIG:
+			cfg->config_path = optarg;
+			break;
+		case OPT_CHECK_CONFIG:
+			cfg->check_only = true;
+			break;
 		}
 	}
 	if (optind < argc) {
@@ -449,8 +600,192 @@ enum config_result config_parse(struct config *cfg, int argc, char **argv, char 
 	return CONFIG_RUN;
 }
 
+/* Second pass over argv: every other option, over what the file set. */
+static int argv_apply(struct config *cfg, int argc, char **argv, char **error)
+{
+	optind = 0;
+	int opt;
+	while ((opt = getopt_long(argc, argv, OPTSTRING, long_options, NULL)) != -1)
+		if (!argv_only(opt) && apply_option(cfg, opt, optarg, false, error) < 0)
+			return -1;
+	return 0;
+}
+
+/* Joins the file's problems as "FILE:LINE: message" lines, sep between them. */
+static char *problems_text(const struct config *cfg, const char *sep)
+{
+	const struct conffile *cf = cfg->file;
+	size_t cap = (cf->nproblems + 1) * (600 + strlen(cfg->config_path)), len = 0;
+	char *out = xmalloc(cap);
+	out[0] = '\0';
+	for (size_t i = 0; i < cf->nproblems; i++) {
+		const struct conffile_problem *p = &cf->problems[i];
+		char where[24] = "";
+		if (p->line)
+			snprintf(where, sizeof where, ":%d", p->line);
+		len += (size_t)snprintf(out + len, cap - len, "%s%s%s: %s", i ? sep : "",
+					cfg->config_path, where, p->message);
+	}
+	if (cf->problems_dropped)
+		snprintf(out + len, cap - len, "%s%s: %zu more problems not shown", sep,
+			 cfg->config_path, cf->problems_dropped);
+	return out;
+}
+
+/* True when the config file (if any) had problems. */
+static bool file_has_problems(const struct config *cfg)
+{
+	return cfg->file && cfg->file->nproblems > 0;
+}
+
+/* Builds cfg from the defaults, the file and argv (already scanned). */
+static int config_build(struct config *cfg, int argc, char **argv, char **error)
+{
+	if (cfg->config_path)
+		config_load_file(cfg, cfg->config_path);
+	return argv_apply(cfg, argc, argv, error);
+}
+
+/* --check-config: says every problem on stderr, or that all is well. */
+static enum config_result config_check(struct config *cfg, int argc, char **argv, char **error)
+{
+	char *argv_error = NULL;
+	config_build(cfg, argc, argv, &argv_error);
+	bool bad = argv_error != NULL;
+	if (file_has_problems(cfg)) {
+		char *text = problems_text(cfg, "\n");
+		fprintf(stderr, "%s\n", text);
+		free(text);
+		bad = true;
+	}
+	if (argv_error)
+		fprintf(stderr, "command line: %s\n", argv_error);
+	free(argv_error);
+	if (bad) {
+		size_t n = cfg->file ? cfg->file->nproblems + cfg->file->problems_dropped : 0;
+		*error = error_new("%zu problem%s found", n + (bad && !n), n == 1 ? "" : "s");
+		return CONFIG_EXIT_ERROR;
+	}
+	printf("%s: OK\n", cfg->config_path ? cfg->config_path : "command line");
+	return CONFIG_EXIT_OK;
+}
+
+enum config_result config_parse(struct config *cfg, int argc, char **argv, char **error)
+{
+	config_defaults(cfg);
+	*error = NULL;
+	cfg->argc = argc;
+	cfg->argv = argv;
+	enum config_result r = argv_scan(cfg, argc, argv, error);
+	if (r != CONFIG_RUN)
+		return r;
+	if (cfg->check_only)
+		return config_check(cfg, argc, argv, error);
+	if (config_build(cfg, argc, argv, error) < 0)
+		return CONFIG_EXIT_ERROR;
+	if (file_has_problems(cfg)) {
+		*error = problems_text(cfg, "\nparleyd: ");
+		return CONFIG_EXIT_ERROR;
+	}
+	return CONFIG_RUN;
+}
+
+int config_reload(const struct config *running, struct config *next, char **error)
+{
+	config_defaults(next);
+	next->argc = running->argc;
+	next->argv = running->argv;
+	next->config_path = running->config_path;
+	*error = NULL;
+	if (config_build(next, next->argc, next->argv, error) < 0 || file_has_problems(next)) {
+		if (!*error)
+			*error = problems_text(next, "; ");
+		config_free(next);
+		return -1;
+	}
+	return 0;
+}
+
+/* Appends name to a comma-separated list in buf. */
+static void list_add(char *buf, size_t cap, const char *name)
+{
+	size_t len = strlen(buf);
+	snprintf(buf + len, cap - len, "%s%s", len ? ", " : "", name);
+}
+
+/* True when the two configurations listen on the same addresses. */
+static bool binds_equal(const struct config *a, const struct config *b)
+{
+	if (a->nbinds != b->nbinds)
+		return false;
+	for (int i = 0; i < a->nbinds; i++)
+		if (strcmp(a->binds[i], b->binds[i]) != 0)
+			return false;
+	return true;
+}
+
+/* True when both MOTDs say the same (or both are absent). */
+static bool motd_equal(const struct config *a, const struct config *b)
+{
+	if (!a->motd || !b->motd)
+		return a->motd == b->motd;
+	return strcmp(a->motd, b->motd) == 0;
+}
+
+void config_changes(const struct config *a, const struct config *b, char *live, size_t live_cap,
+		    char *restart, size_t restart_cap)
+{
+	live[0] = restart[0] = '\0';
+	const struct {
+		bool changed, is_live;
+		const char *name;
+	} fields[] = {
+		{!motd_equal(a, b), true, "motd"},
+		{a->max_clients != b->max_clients, true, "max-clients"},
+		{a->max_per_ip != b->max_per_ip, true, "max-per-ip"},
+		{a->max_channels != b->max_channels, true, "max-channels"},
+		{a->max_channels_per_user != b->max_channels_per_user, true,
+		 "max-channels-per-user"},
+		{a->announce_max != b->announce_max, true, "announce-max"},
+		{a->flood != b->flood || a->flood_rate != b->flood_rate ||
+			 a->flood_burst != b->flood_burst, true, "flood"},
+		{a->sendq != b->sendq, true, "sendq"},
+		{a->history != b->history, true, "history"},
+		{a->reg_timeout != b->reg_timeout, true, "reg-timeout"},
+		{a->ping_interval != b->ping_interval, true, "ping-interval"},
+		{a->log_level != b->log_level, true, "log-level"},
+		{strcmp(a->password, b->password) != 0, true, "password"},
+		{a->port != b->port, false, "port"},
+		{!binds_equal(a, b), false, "bind"},
+		{strcmp(a->name, b->name) != 0, false, "name"},
+		{strcmp(a->data_dir, b->data_dir) != 0, false, "data-dir"},
+		{a->history_sqlite != b->history_sqlite, false, "history-store"},
+		{a->history_memory != b->history_memory, false, "history-memory"},
+		{a->history_days != b->history_days, false, "history-days"},
+		{a->history_max != b->history_max, false, "history-max"},
+		{strcmp(a->default_room, b->default_room) != 0, false, "default-room"},
+		{a->trace != b->trace || a->trace_io != b->trace_io, false, "trace"},
+		{a->step != b->step, false, "step"},
+		{a->iterative != b->iterative, false, "iterative"},
+		{a->backlog != b->backlog, false, "backlog"},
+		{a->writers != b->writers, false, "writers"},
+	};
+	for (size_t i = 0; i < sizeof fields / sizeof *fields; i++)
+		if (fields[i].changed) {
+			if (fields[i].is_live)
+				list_add(live, live_cap, fields[i].name);
+			else
+				list_add(restart, restart_cap, fields[i].name);
+		}
+}
+
 void config_free(struct config *cfg)
 {
 	free(cfg->motd);
 	cfg->motd = NULL;
+	if (cfg->file) {
+		conffile_free(cfg->file);
+		free(cfg->file);
+		cfg->file = NULL;
+	}
 }

@@ -9,6 +9,8 @@
 
 #include "log.h"
 
+struct conffile;
+
 #define CONFIG_BINDS_MAX 16
 #define SERVER_NAME_MAX 63
 #define PASSWORD_MAX 128
@@ -45,13 +47,35 @@ struct config {
 	int reg_timeout;                   /* seconds */
 	int ping_interval;                 /* seconds */
 	int writers;                       /* see flushq.h */
+	/* Where the options came from, kept for SIGHUP (config_reload). */
+	const char *config_path;           /* --config FILE, or NULL */
+	bool check_only;                   /* --check-config */
+	int argc;
+	char **argv;
+	struct conffile *file;             /* the file's text; values point into it */
+	bool binds_from_file;              /* binds[] came from the file */
 };
 
 enum config_result { CONFIG_RUN, CONFIG_EXIT_OK, CONFIG_EXIT_ERROR };
 
-/* Fills cfg from argv. On CONFIG_EXIT_OK (--help, --version) the text has been
- * printed to stdout; on CONFIG_EXIT_ERROR, *error holds an allocated message. */
+/* Fills cfg from the defaults, then the file named by --config, then argv
+ * (the command line wins), every value checked by the same code whichever
+ * source it came from. On CONFIG_EXIT_OK (--help, --version, a clean
+ * --check-config) the text has been printed to stdout; on CONFIG_EXIT_ERROR,
+ * *error holds an allocated message (one line per problem, each
+ * "FILE:LINE: message" for the file's; --check-config has printed them all
+ * on stderr). argv must outlive cfg. Free cfg with config_free in all cases. */
 enum config_result config_parse(struct config *cfg, int argc, char **argv, char **error);
+
+/* SIGHUP: builds *next again from running's file and command line. Returns 0,
+ * or -1 with *error allocated (the problems, "; "-separated and bounded) and
+ * nothing in *next to free. */
+int config_reload(const struct config *running, struct config *next, char **error);
+
+/* Lists (comma-separated option names) what differs between a and b: in live
+ * what SIGHUP applies at once, in restart what needs a restart. */
+void config_changes(const struct config *a, const struct config *b, char *live, size_t live_cap,
+		    char *restart, size_t restart_cap);
 
 void config_free(struct config *cfg);
 

@@ -198,7 +198,7 @@ static void flush_list_add(struct session *sender, struct session *to)
  * counted: reply.h bounds it by itself). */
 static bool queue_admits_locked(struct session *to, const struct msgbuf *buf)
 {
-	if (outq_counted_bytes(&to->q) + buf->len <= g_server.cfg.sendq)
+	if (outq_counted_bytes(&to->q) + buf->len <= LIVE(sendq))
 		return true;
 	to->q_sendq_exceeded = true;
 	to->q_dead = true;

@@ -1,5 +1,19 @@
-/* global: the server-wide state every layer reads — the configuration
- * (constant after start-up) and a few counters — and the lock order.
+/* global: the server-wide state every layer reads — the configuration, the
+ * part of it SIGHUP may change, a few counters — and the lock order.
+ *
+ * Configuration and threads. g_server.cfg is written once, before any
+ * worker starts, and never again: every thread reads it without a lock.
+ * What SIGHUP changes live (config_changes lists it) is not read from cfg
+ * but from g_server.live, whose fields are atomics the acceptor (main
+ * thread, the only writer) stores after a reload and workers load relaxed
+ * through LIVE(field). Each value stands alone (no reader needs two of them
+ * to agree; flood rate and burst may be seen one new and one old for an
+ * instant, both valid), so relaxed atomics are enough and TSan-clean, and
+ * readers never wait. The two values that are not scalars have their own
+ * scheme: the MOTD is an immutable reference-counted text swapped under a
+ * leaf lock (motd.h), the password a copy swapped under password_lock (a
+ * leaf, global.c) and compared outside it. cfg's fields for these keep the
+ * start-up values; nothing reads them after start-up.
  *
  * Threads: the acceptor (main thread) owns the listening sockets and the list
  * of sessions (listener.c); each session has one worker thread, which tells
@@ -13,7 +27,7 @@
  *
  * The last four are leaves (nothing is taken while holding one), as are
  * the acceptor's session-list lock (listener.c), flushq's lock and the leaves inside other modules
- * (motd.c's, and log.c's ring and limit locks, held for a copy). Several channel locks are held at
+ * (motd.c's, global.c's password_lock, and log.c's ring and limit locks, held for a copy). Several channel locks are held at
  * once only in increasing channel id (channels_lock_all: NICK, QUIT). The
  * registry lock is held only for short table edits and lookups; nobody
  * waits for a channel lock while holding it for writing, and the fan-out
@@ -34,8 +48,28 @@
  * classroom arriving at once is logged whole, a reconnect loop is not. */
 #define LOG_CONNECTION_BURST 100
 
+/* What SIGHUP may change while workers run (see above): stored by the
+ * acceptor only, loaded relaxed with LIVE(). */
+struct live {
+	atomic_int max_clients;       /* after the descriptor clamp (server.c) */
+	atomic_int max_per_ip;
+	atomic_int max_channels;
+	atomic_int max_channels_per_user;
+	atomic_int announce_max;
+	atomic_bool flood;
+	_Atomic double flood_rate;    /* applies to connections made after a change */
+	_Atomic double flood_burst;
+	atomic_size_t sendq;
+	atomic_int history;           /* lines per join; ring size of rooms made after */
+	atomic_int reg_timeout;
+	atomic_int ping_interval;
+};
+
+#define LIVE(field) atomic_load_explicit(&g_server.live.field, memory_order_relaxed)
+
 struct server {
-	struct config cfg;            /* constant after start-up */
+	struct config cfg;            /* constant after start-up; live values in .live */
+	struct live live;
 	long long started_unix_ms;
 	char created_text[64];        /* for 003 */
 	atomic_bool shutting_down;
@@ -46,5 +80,15 @@ struct server {
 };
 
 extern struct server g_server;
+
+/* Stores cfg's live-changeable values (not the MOTD) into g_server.live and
+ * the password; the acceptor at start-up and on SIGHUP, tests at set-up. */
+void global_live_set(const struct config *cfg);
+
+/* True when a connection password is set. */
+bool global_password_required(void);
+
+/* True when given is the connection password (false when none is set). */
+bool global_password_matches(const char *given);
 
 #endif

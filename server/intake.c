@@ -81,7 +81,7 @@ static void decide_kind(struct session *s, const char *line)
 	}
 	s->kind = SESSION_PLAIN;
 	/* Plain users cannot answer PING: let the transport notice a vanished peer. */
-	if (transport_keepalive(&s->t, g_server.cfg.ping_interval) < 0)
+	if (transport_keepalive(&s->t, LIVE(ping_interval)) < 0)
 		log_limited(LOG_WARN, LOG_LIMIT_BURST, "session %lu: cannot enable TCP keepalive",
 			    s->id);
 }

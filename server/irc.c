@@ -99,7 +99,7 @@ static void registration_try_finish(struct session *s)
 {
 	if (s->registered || !s->nick[0] || !s->user[0] || s->cap_negotiating)
 		return;
-	if (g_server.cfg.password[0] && !s->pass_ok) {
+	if (global_password_required() && !s->pass_ok) {
 		reply(s, "464", "Password incorrect", NULL);
 		session_quit(s, "Bad password");
 		return;
@@ -219,8 +219,7 @@ static void cmd_pass(struct session *s, struct ircmsg *m)
 		reply(s, "462", "You may not reregister", NULL);
 		return;
 	}
-	s->pass_ok = g_server.cfg.password[0] &&
-		     strcmp(m->params[0], g_server.cfg.password) == 0;
+	s->pass_ok = global_password_matches(m->params[0]);
 }
 
 /* NICK: choose a nick during registration, or change it after. */

@@ -40,7 +40,7 @@ void welcome_send(struct session *s)
 	reply(s, "004", g_server.cfg.name, SERVER_VERSION, "i", "biklnotv", "bklov", NULL);
 	const char *const *t = isupport_tokens;
 	char chanlimit[32], maxlist[32];
-	snprintf(chanlimit, sizeof chanlimit, "CHANLIMIT=#:%d", g_server.cfg.max_channels_per_user);
+	snprintf(chanlimit, sizeof chanlimit, "CHANLIMIT=#:%d", LIVE(max_channels_per_user));
 	snprintf(maxlist, sizeof maxlist, "MAXLIST=b:%d", BANS_MAX);
 	reply(s, "005", t[0], t[1], t[2], t[3], t[4], t[5], t[6], t[7],
 	      "are supported by this server", NULL);
@@ -88,12 +88,12 @@ void cmd_lusers(struct session *s, struct ircmsg *m)
 	snprintf(text, sizeof text, "I have %zu clients and 0 servers", c.users);
 	reply(s, "255", text, NULL);
 	snprintf(n1, sizeof n1, "%zu", c.users);
-	snprintf(n2, sizeof n2, "%d", g_server.cfg.max_clients);
+	snprintf(n2, sizeof n2, "%d", LIVE(max_clients));
 	snprintf(text, sizeof text, "Current local users %zu, max %d", c.users,
-		 g_server.cfg.max_clients);
+		 LIVE(max_clients));
 	reply(s, "265", n1, n2, text, NULL);
 	snprintf(text, sizeof text, "Current global users %zu, max %d", c.users,
-		 g_server.cfg.max_clients);
+		 LIVE(max_clients));
 	reply(s, "266", n1, n2, text, NULL);
 }
 

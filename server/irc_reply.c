@@ -113,10 +113,10 @@ void irc_refuse(struct session *s, enum chat_result r, const char *channel,
 	snprintf(text, sizeof text, "%s", chat_result_text(r));
 	if (r == CHAT_TOO_MANY_CHANNELS)
 		snprintf(text, sizeof text, "You have joined too many channels (at most %d); "
-			 "leave one first", g_server.cfg.max_channels_per_user);
+			 "leave one first", LIVE(max_channels_per_user));
 	else if (r == CHAT_SERVER_CHANNELS_FULL)
 		snprintf(text, sizeof text, "Cannot create channel: the server has too many "
-			 "channels (at most %d); join an existing one", g_server.cfg.max_channels);
+			 "channels (at most %d); join an existing one", LIVE(max_channels));
 	for (size_t i = 0; i < sizeof numerics / sizeof *numerics; i++) {
 		if (numerics[i].r != r)
 			continue;

@@ -331,13 +331,13 @@ static void admit(int listen_fd, int fd, struct sockaddr_storage *peer, socklen_
 		log_trace("accept(fd %d) returned a NEW socket, fd %d: local end %s (same "
 		       "port as the listener), remote end %s",
 		       listen_fd, fd, local, remote);
-	if (atomic_load(&g_server.sessions_alive) >= g_server.cfg.max_clients) {
+	if (atomic_load(&g_server.sessions_alive) >= LIVE(max_clients)) {
 		log_limited(LOG_WARN, LOG_LIMIT_BURST, "refusing %s: server full (%d clients)", remote,
-			    g_server.cfg.max_clients);
+			    LIVE(max_clients));
 		refuse(fd, "Server is full, try again later");
 		return;
 	}
-	if (g_server.cfg.max_per_ip && address_count(host) >= g_server.cfg.max_per_ip) {
+	if (LIVE(max_per_ip) && address_count(host) >= LIVE(max_per_ip)) {
 		log_limited(LOG_WARN, LOG_LIMIT_BURST, "refusing %s: too many connections from %s",
 			    remote, host);
 		refuse(fd, "Too many connections from your address");

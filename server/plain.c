@@ -112,7 +112,7 @@ static void plain_choose_nick(struct session *s, char *line)
 	memcpy(s->user, s->nick, n);
 	s->user[n] = '\0';
 	session_set_realname(s, "plain-text user");
-	if (g_server.cfg.password[0]) {
+	if (global_password_required()) {
 		s->plain_step = PLAIN_ASK_PASSWORD;
 		plain_say(s, "This server needs a password. Type it and press Enter:");
 		return;
@@ -127,7 +127,7 @@ void plain_handle_line(struct session *s, char *line)
 		plain_choose_nick(s, line);
 		return;
 	case PLAIN_ASK_PASSWORD:
-		if (strcmp(line, g_server.cfg.password) != 0) {
+		if (!global_password_matches(line)) {
 			plain_say(s, "Wrong password.");
 			session_quit(s, "Bad password");
 			return;

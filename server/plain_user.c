@@ -76,11 +76,11 @@ void plain_refuse(struct session *s, enum chat_result r, const char *room, const
 		return;
 	case CHAT_TOO_MANY_CHANNELS:
 		plain_say(s, "You are in too many rooms (at most %d); leave one first.",
-			  g_server.cfg.max_channels_per_user);
+			  LIVE(max_channels_per_user));
 		return;
 	case CHAT_SERVER_CHANNELS_FULL:
 		plain_say(s, "The server has too many rooms (at most %d) to make %s; join an "
-			     "existing one.", g_server.cfg.max_channels, c);
+			     "existing one.", LIVE(max_channels), c);
 		return;
 	case CHAT_NOT_ON_CHANNEL:
 		plain_say(s, "You are not in %s.", c);

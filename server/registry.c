@@ -121,7 +121,7 @@ static struct channel *channel_create_locked(const char *key, const char *name,
 					     struct channel *dead, struct archive_room *past)
 {
 	struct channel *ch = channel_new(name, ++next_channel_id, history_budget,
-					 (size_t)g_server.cfg.history);
+					 (size_t)LIVE(history));
 	archive_room_apply(ch, past);
 	strmap_put(channels, key, ch);
 	channel_unref(dead);
@@ -149,7 +149,7 @@ struct channel *registry_channel_open(const char *name)
 	ch = strmap_get(channels, key);
 	if (!ch || atomic_load(&ch->dead)) {
 		bool exempt = ircname_cmp(name, g_server.cfg.default_room) == 0;
-		if (!exempt && !ch && strmap_count(channels) >= (size_t)g_server.cfg.max_channels) {
+		if (!exempt && !ch && strmap_count(channels) >= (size_t)LIVE(max_channels)) {
 			registry_unlock();
 			archive_room_free(past);
 			return NULL;

@@ -67,13 +67,46 @@ static void stop_all_sessions(void)
 	flushq_free();
 }
 
-/* SIGHUP: re-read what can change while running (the MOTD), quietly: no
- * client is told, and a file that cannot be read leaves the old text. */
-static void reload_on_hangup(void)
+/* The configuration in force: server_run's, or the last one SIGHUP read
+ * (owned here). The acceptor's only: no other thread touches these. */
+static const struct config *config_current;
+static struct config config_reloaded;
+static bool config_reloaded_held;
+/* Clients the descriptor limit allows (descriptors_clamp), or -1: no cap. */
+static long clients_room = -1;
+
+/* Lowers a max-clients value to what the descriptors allow, saying so. */
+static int clients_clamp(int wanted)
+{
+	if (clients_room < 0 || wanted <= clients_room)
+		return wanted;
+	log_warn("the descriptor limit allows %ld clients: max-clients lowered from %d to %ld",
+		 clients_room, wanted, clients_room);
+	return (int)clients_room;
+}
+
+/* Makes next the configuration in force: the live values, the MOTD, the
+ * log level (what needs a restart stays as it was). */
+static void config_install(struct config *next)
+{
+	global_live_set(next);
+	atomic_store_explicit(&g_server.live.max_clients, clients_clamp(next->max_clients),
+			      memory_order_relaxed);
+	log_set_level(next->log_level);
+	motd_set(next->motd ? xstrdup(next->motd) : NULL);
+	if (config_reloaded_held)
+		config_free(&config_reloaded);
+	config_reloaded = *next;
+	config_reloaded_held = true;
+	config_current = &config_reloaded;
+}
+
+/* SIGHUP without --config: re-read the MOTD (what it always did). */
+static void reload_motd_only(void)
 {
 	const char *path = g_server.cfg.motd_path;
 	if (!path) {
-		log_info("received SIGHUP: nothing to re-read (no --motd)");
+		log_info("received SIGHUP: nothing to re-read (no --config, no --motd)");
 		return;
 	}
 	char *error;
@@ -83,6 +116,33 @@ static void reload_on_hangup(void)
 		return;
 	}
 	log_info("received SIGHUP: re-read the MOTD from %s", path);
+}
+
+/* SIGHUP: read the config file (and the command line over it) again and
+ * apply what can change live, quietly: no client is told. A file with
+ * problems changes nothing. One line says what changed, one what waits
+ * for a restart. */
+static void reload_on_hangup(void)
+{
+	if (!g_server.cfg.config_path) {
+		reload_motd_only();
+		return;
+	}
+	struct config next;
+	char *error;
+	if (config_reload(config_current, &next, &error) < 0) {
+		log_warn("received SIGHUP: %s; nothing changed", error);
+		free(error);
+		return;
+	}
+	char live[512], restart[512];
+	config_changes(config_current, &next, live, sizeof live, restart, sizeof restart);
+	config_install(&next);
+	log_info("received SIGHUP: re-read %s; changed: %s", g_server.cfg.config_path,
+		 live[0] ? live : "nothing");
+	if (restart[0])
+		log_warn("received SIGHUP: changed in %s but applied only at restart: %s",
+			 g_server.cfg.config_path, restart);
 }
 
 /* Classroom step mode (--step): a waiting connection is accepted only when
@@ -237,6 +297,7 @@ static void descriptors_clamp(rlim_t was, int listeners)
 	long room = (long)rl.rlim_cur - descriptors_open() - listeners - FD_SPARE;
 	if (room < 1)
 		room = 1;
+	clients_room = room;
 	if (g_server.cfg.max_clients <= room)
 		return;
 	log_warn("the descriptor limit (%llu; %llu before raising it to the hard limit) "
@@ -244,6 +305,7 @@ static void descriptors_clamp(rlim_t was, int listeners)
 		 (unsigned long long)rl.rlim_cur, (unsigned long long)was, room,
 		 g_server.cfg.max_clients, room);
 	g_server.cfg.max_clients = (int)room;
+	atomic_store(&g_server.live.max_clients, (int)room);
 }
 
 /* Fills the process-wide state from the configuration. */
@@ -260,6 +322,8 @@ static void server_init(const struct config *cfg)
 	msgid_init();
 	registry_init();
 	flushq_init(cfg->writers);
+	global_live_set(cfg);
+	config_current = cfg;
 	motd_set(cfg->motd ? xstrdup(cfg->motd) : NULL);
 }
 
@@ -315,6 +379,8 @@ int server_run(const struct config *cfg)
 	log_stop();
 	registry_free();
 	motd_free();
+	if (config_reloaded_held)
+		config_free(&config_reloaded);
 	listener_cleanup();
 	close(signal_fd);
 	return 0;

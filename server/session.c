@@ -43,8 +43,8 @@ struct session *session_new(const struct transport *t, const struct sockaddr *pe
 	outq_init(&s->q);
 	linebuf_init(&s->in, INPUT_LINE_MAX);
 	long long now = clock_mono_ms();
-	if (g_server.cfg.flood)
-		tokenbucket_init(&s->flood, g_server.cfg.flood_rate, g_server.cfg.flood_burst, now);
+	if (LIVE(flood))
+		tokenbucket_init(&s->flood, LIVE(flood_rate), LIVE(flood_burst), now);
 	s->last_read_mono_ms = now;
 	atomic_init(&s->last_message_mono_ms, now);
 	return s;

@@ -114,7 +114,7 @@ __attribute__((noinline)) static long long process_lines(struct session *s)
 			deliver_flush(s);
 			batched = 0;
 		}
-		if (g_server.cfg.flood) {
+		if (LIVE(flood)) {
 			long long wait = tokenbucket_wait_ms(&s->flood, clock_mono_ms());
 			if (wait > 0)
 				return wait;
@@ -126,7 +126,7 @@ __attribute__((noinline)) static long long process_lines(struct session *s)
 		enum linebuf_status st = linebuf_next(&s->in, &line, &len);
 		if (st == LINEBUF_NONE)
 			return 0;
-		if (g_server.cfg.flood)
+		if (LIVE(flood))
 			tokenbucket_take(&s->flood, clock_mono_ms());
 		if (st == LINEBUF_TOO_LONG)
 			frontend_line_too_long(s);
@@ -172,10 +172,10 @@ __attribute__((noinline)) static bool read_input(struct session *s)
 __attribute__((noinline)) static long long check_timers(struct session *s)
 {
 	long long now = clock_mono_ms();
-	long long interval = (long long)g_server.cfg.ping_interval * 1000;
+	long long interval = (long long)LIVE(ping_interval) * 1000;
 	if (!s->registered) {
 		long long waited = now - s->connected_mono_ms;
-		long long limit = (long long)g_server.cfg.reg_timeout * 1000;
+		long long limit = (long long)LIVE(reg_timeout) * 1000;
 		if (waited >= limit) {
 			session_quit(s, "Registration timeout");
 			return 0;
@@ -190,7 +190,7 @@ __attribute__((noinline)) static long long check_timers(struct session *s)
 		if (left <= 0) {
 			char reason[64];
 			snprintf(reason, sizeof reason, "Ping timeout: %d seconds",
-				 g_server.cfg.ping_interval);
+				 LIVE(ping_interval));
 			session_quit(s, reason);
 			return 0;
 		}
@@ -264,7 +264,7 @@ COLD static void check_queue_flags(struct session *s)
 		session_remote(s, remote, sizeof remote);
 		log_limited(LOG_WARN, LOG_LIMIT_BURST,
 			    "session %lu (%s, %s): SendQ exceeded (limit %zu bytes), disconnecting",
-			    s->id, session_target(s), remote, g_server.cfg.sendq);
+			    s->id, session_target(s), remote, LIVE(sendq));
 		session_quit(s, "SendQ exceeded");
 	} else if (error) {
 		char reason[128];

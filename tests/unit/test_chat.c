@@ -40,6 +40,7 @@ static void server_setup(int argc, char **argv)
 {
 	char *error = NULL;
 	assert_int_equal(config_parse(&g_server.cfg, argc, argv, &error), CONFIG_RUN);
+	global_live_set(&g_server.cfg);
 	log_set_level(LOG_ERROR);
 	g_server.started_unix_ms = clock_unix_ms();
 	registry_init();

@@ -59,6 +59,7 @@ static int setup(void **state)
 	(void)state;
 	char *argv[] = {"parleyd", NULL}, *error = NULL;
 	assert_int_equal(config_parse(&g_server.cfg, 1, argv, &error), CONFIG_RUN);
+	global_live_set(&g_server.cfg);
 	registry_init();
 	npeople = 0;
 	return 0;
