@@ -14,7 +14,7 @@
 /* Parses a NULL-terminated list of arguments (after "parleyd"). */
 static enum config_result parse(struct config *cfg, char **error, ...)
 {
-	char *argv[48] = {"parleyd"};
+	static char *argv[48] = {"parleyd"}; /* outlives cfg, as config_parse needs */
 	int argc = 1;
 	va_list ap;
 	va_start(ap, error);
@@ -22,6 +22,7 @@ static enum config_result parse(struct config *cfg, char **error, ...)
 	while ((arg = va_arg(ap, char *)) && argc < 47)
 		argv[argc++] = arg;
 	va_end(ap);
+	argv[argc] = NULL;
 	return config_parse(cfg, argc, argv, error);
 }
 
@@ -177,6 +178,121 @@ static void test_motd_read(void **state)
 	unlink(path);
 }
 
+/* Writes text to a new temporary file; path must be a mkstemp template. */
+static void write_temp(char *path, const char *text)
+{
+	int fd = mkstemp(path);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+	close(fd);
+}
+
+/* The file's values are used; the command line's win over them. */
+static void test_file_then_argv(void **state)
+{
+	(void)state;
+	char path[] = "/tmp/parley-conf-XXXXXX";
+	write_temp(path, "# office\nport = 7000\nmax-clients 40\nbind 127.0.0.1\n"
+			 "bind [::1]\nflood 2:9\nstep\niterative no\npassword pa#ss\n");
+	struct config cfg;
+	char *error = NULL;
+	assert_int_equal(parse(&cfg, &error, "--config", path, NULL), CONFIG_RUN);
+	assert_int_equal(cfg.port, 7000);
+	assert_int_equal(cfg.max_clients, 40);
+	assert_int_equal(cfg.nbinds, 2);
+	assert_string_equal(cfg.binds[1], "[::1]");
+	assert_true(cfg.flood_rate == 2 && cfg.flood_burst == 9);
+	assert_true(cfg.step);
+	assert_false(cfg.iterative);
+	assert_string_equal(cfg.password, "pa#ss");
+	config_free(&cfg);
+	assert_int_equal(parse(&cfg, &error, "-p", "7001", "--config", path, "-b", "127.0.0.2",
+			       NULL), CONFIG_RUN);
+	assert_int_equal(cfg.port, 7001);
+	assert_int_equal(cfg.max_clients, 40);
+	assert_int_equal(cfg.nbinds, 1); /* argv's --bind replaces the file's list */
+	assert_string_equal(cfg.binds[0], "127.0.0.2");
+	config_free(&cfg);
+	unlink(path);
+}
+
+/* Every problem in the file is reported with its line; nothing runs. */
+static void test_file_problems(void **state)
+{
+	(void)state;
+	char path[] = "/tmp/parley-conf-XXXXXX";
+	write_temp(path, "prot 1\nport 2\nport 3\nmax-clients x\nhistory\nhelp\n");
+	struct config cfg;
+	char *error = NULL;
+	assert_int_equal(parse(&cfg, &error, "--config", path, NULL), CONFIG_EXIT_ERROR);
+	char where[64];
+	static const char *const expect[] = {":1: unknown option 'prot' (did you mean 'port'?)",
+					     ":3: duplicate option 'port' (first on line 2)",
+					     ":4: invalid value for max-clients",
+					     ":5: option 'history' needs a value",
+					     ":6: 'help' is a command-line option only"};
+	for (size_t i = 0; i < sizeof expect / sizeof *expect; i++) {
+		snprintf(where, sizeof where, "%s%.20s", path, expect[i]);
+		assert_non_null(strstr(error, where));
+	}
+	free(error);
+	config_free(&cfg);
+	unlink(path);
+	assert_int_equal(parse(&cfg, &error, "--config", "/nonexistent/parleyd.conf", NULL),
+			 CONFIG_EXIT_ERROR);
+	assert_non_null(strstr(error, "/nonexistent/parleyd.conf: cannot read"));
+	free(error);
+	config_free(&cfg);
+}
+
+/* password-file: the first line of the file is the password. */
+static void test_password_file(void **state)
+{
+	(void)state;
+	char pw[] = "/tmp/parley-pw-XXXXXX";
+	write_temp(pw, "hunter2\nignored\n");
+	struct config cfg;
+	char *error = NULL;
+	assert_int_equal(parse(&cfg, &error, "--password-file", pw, NULL), CONFIG_RUN);
+	assert_string_equal(cfg.password, "hunter2");
+	config_free(&cfg);
+	unlink(pw);
+	assert_int_equal(parse(&cfg, &error, "--password-file", pw, NULL), CONFIG_EXIT_ERROR);
+	free(error);
+	config_free(&cfg);
+}
+
+/* A reload reads the file again; config_changes sorts what changed into
+ * live and restart lists. */
+static void test_reload_changes(void **state)
+{
+	(void)state;
+	char path[] = "/tmp/parley-conf-XXXXXX";
+	write_temp(path, "max-clients 40\nport 7000\n");
+	struct config cfg, next;
+	char *error = NULL;
+	assert_int_equal(parse(&cfg, &error, "--config", path, "--name", "cli", NULL), CONFIG_RUN);
+	FILE *f = fopen(path, "w");
+	fputs("max-clients 41\nport 7001\nname file\nsendq 2m\n", f);
+	fclose(f);
+	assert_int_equal(config_reload(&cfg, &next, &error), 0);
+	assert_int_equal(next.max_clients, 41);
+	assert_string_equal(next.name, "cli"); /* the command line still wins */
+	char live[256], restart[256];
+	config_changes(&cfg, &next, live, sizeof live, restart, sizeof restart);
+	assert_string_equal(live, "max-clients, sendq");
+	assert_string_equal(restart, "port");
+	config_free(&next);
+	f = fopen(path, "w");
+	fputs("max-clients 42\nmax-per-ip -1\n", f);
+	fclose(f);
+	assert_int_equal(config_reload(&cfg, &next, &error), -1);
+	assert_non_null(strstr(error, ":2: invalid value for max-per-ip"));
+	free(error);
+	config_free(&cfg);
+	unlink(path);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -187,6 +303,10 @@ int main(void)
 		cmocka_unit_test(test_trace_levels),
 		cmocka_unit_test(test_unknown_and_missing),
 		cmocka_unit_test(test_motd_read),
+		cmocka_unit_test(test_file_then_argv),
+		cmocka_unit_test(test_file_problems),
+		cmocka_unit_test(test_password_file),
+		cmocka_unit_test(test_reload_changes),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
