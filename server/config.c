@@ -16,6 +16,8 @@
 #include "xalloc.h"
 
 #define MOTD_SIZE_MAX (64 * 1024)
+/* Problems a failed SIGHUP reload puts in its log line. */
+#define RELOAD_PROBLEMS_LOGGED 5
 #define OPTSTRING ":p:b:n:m:P:c:i:q:f:H:r:tl:hV"
 
 static const char usage_text[] =
@@ -538,6 +540,13 @@ static void apply_entry(struct config *cfg, struct conffile *cf, const struct co
 	}
 }
 
+/* Orders problems by line, as a reader goes through the file. */
+static int problem_cmp(const void *a, const void *b)
+{
+	const struct conffile_problem *pa = a, *pb = b;
+	return (pa->line > pb->line) - (pa->line < pb->line);
+}
+
 /* Reads and applies the file named by --config; its problems go to cfg->file. */
 static void config_load_file(struct config *cfg, const char *path)
 {
@@ -562,6 +571,8 @@ static void config_load_file(struct config *cfg, const char *path)
 	int first_line[sizeof long_options / sizeof *long_options] = {0};
 	for (size_t i = 0; i < cf->nentries; i++)
 		apply_entry(cfg, cf, &cf->entries[i], first_line);
+	if (cf->nproblems)
+		qsort(cf->problems, cf->nproblems, sizeof *cf->problems, problem_cmp);
 }
 
 /* First pass over argv: --help, --version, --config, --check-config and
@@ -611,14 +622,16 @@ static int argv_apply(struct config *cfg, int argc, char **argv, char **error)
 	return 0;
 }
 
-/* Joins the file's problems as "FILE:LINE: message" lines, sep between them. */
-static char *problems_text(const struct config *cfg, const char *sep)
+/* Joins the file's first max problems as "FILE:LINE: message", sep between
+ * them, and says how many more there are. */
+static char *problems_text(const struct config *cfg, const char *sep, size_t max)
 {
 	const struct conffile *cf = cfg->file;
-	size_t cap = (cf->nproblems + 1) * (600 + strlen(cfg->config_path)), len = 0;
+	size_t shown = cf->nproblems < max ? cf->nproblems : max;
+	size_t cap = (shown + 1) * (600 + strlen(cfg->config_path)), len = 0;
 	char *out = xmalloc(cap);
 	out[0] = '\0';
-	for (size_t i = 0; i < cf->nproblems; i++) {
+	for (size_t i = 0; i < shown; i++) {
 		const struct conffile_problem *p = &cf->problems[i];
 		char where[24] = "";
 		if (p->line)
@@ -626,9 +639,11 @@ static char *problems_text(const struct config *cfg, const char *sep)
 		len += (size_t)snprintf(out + len, cap - len, "%s%s%s: %s", i ? sep : "",
 					cfg->config_path, where, p->message);
 	}
-	if (cf->problems_dropped)
-		snprintf(out + len, cap - len, "%s%s: %zu more problems not shown", sep,
-			 cfg->config_path, cf->problems_dropped);
+	size_t more = cf->nproblems - shown + cf->problems_dropped;
+	if (more)
+		snprintf(out + len, cap - len, "%s%s: %zu more problem%s (parleyd --check-config "
+			 "lists %s)", sep, cfg->config_path, more, more == 1 ? "" : "s",
+			 cf->problems_dropped ? "the first 50" : "them all");
 	return out;
 }
 
@@ -653,7 +668,7 @@ static enum config_result config_check(struct config *cfg, int argc, char **argv
 	config_build(cfg, argc, argv, &argv_error);
 	bool bad = argv_error != NULL;
 	if (file_has_problems(cfg)) {
-		char *text = problems_text(cfg, "\n");
+		char *text = problems_text(cfg, "\n", CONFFILE_PROBLEMS_MAX);
 		fprintf(stderr, "%s\n", text);
 		free(text);
 		bad = true;
@@ -684,7 +699,7 @@ enum config_result config_parse(struct config *cfg, int argc, char **argv, char 
 	if (config_build(cfg, argc, argv, error) < 0)
 		return CONFIG_EXIT_ERROR;
 	if (file_has_problems(cfg)) {
-		*error = problems_text(cfg, "\nparleyd: ");
+		*error = problems_text(cfg, "\nparleyd: ", CONFFILE_PROBLEMS_MAX);
 		return CONFIG_EXIT_ERROR;
 	}
 	return CONFIG_RUN;
@@ -699,7 +714,7 @@ int config_reload(const struct config *running, struct config *next, char **erro
 	*error = NULL;
 	if (config_build(next, next->argc, next->argv, error) < 0 || file_has_problems(next)) {
 		if (!*error)
-			*error = problems_text(next, "; ");
+			*error = problems_text(next, "; ", RELOAD_PROBLEMS_LOGGED);
 		config_free(next);
 		return -1;
 	}

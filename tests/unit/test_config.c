@@ -289,6 +289,16 @@ static void test_reload_changes(void **state)
 	assert_int_equal(config_reload(&cfg, &next, &error), -1);
 	assert_non_null(strstr(error, ":2: invalid value for max-per-ip"));
 	free(error);
+	/* the log line is bounded: the first problems, then how many more */
+	f = fopen(path, "w");
+	for (int i = 0; i < 30; i++)
+		fputs("nonsense 1\n", f);
+	fclose(f);
+	assert_int_equal(config_reload(&cfg, &next, &error), -1);
+	assert_non_null(strstr(error, ":5: unknown option"));
+	assert_null(strstr(error, ":6: unknown option"));
+	assert_non_null(strstr(error, "25 more problems"));
+	free(error);
 	config_free(&cfg);
 	unlink(path);
 }
