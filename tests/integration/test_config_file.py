@@ -159,6 +159,34 @@ class ConfigFile(ServerTestCase):
         new = self.irc("three", server=srv, register=False)
         new.register(password="second-pw")
 
+    def test_packaged_example_is_complete_and_valid(self):
+        root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+        example = os.path.join(root, "packaging", "parleyd.conf")
+        status, out, err = run_parleyd(["--check-config", "--config", example])
+        self.assertEqual(status, 0, "the example as shipped; stderr:\n" + err)
+        # Every option in --help is shown; uncommented, each default is valid.
+        status, help_text, _ = run_parleyd(["--help"])
+        options = set(re.findall(r"--([a-z][a-z-]+)", help_text))
+        options -= {"help", "version", "config", "check-config"}
+        motd = self.temp("motd\n", "parley-motd-")
+        pw = self.temp("pw\n", "parley-pw-")
+        lines, seen = [], set()
+        with open(example) as f:
+            for line in f:
+                m = re.match(r"^#?([a-z][a-z0-9-]*)(\s.*)?$", line.rstrip("\n"))
+                if not m:
+                    continue
+                name = m.group(1)
+                seen.add(name)
+                value = {"motd": motd, "password-file": pw}.get(name, (m.group(2) or "").strip())
+                if name == "bind" and name in {l.split()[0] for l in lines}:
+                    continue
+                lines.append("%s %s" % (name, value))
+        self.assertEqual(sorted(options - seen), [], "options missing from the example")
+        every = self.temp("\n".join(lines) + "\n")
+        status, out, err = run_parleyd(["--check-config", "--config", every])
+        self.assertEqual(status, 0, "the example with every line uncommented; stderr:\n" + err)
+
 
 if __name__ == "__main__":
     main()

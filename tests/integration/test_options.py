@@ -12,7 +12,7 @@ from harness import (LineClient, ServerTestCase, binary_is_sanitized, main, poll
 OPTIONS = ("--port", "--bind", "--name", "--motd", "--password", "--max-clients",
            "--max-per-ip", "--sendq", "--flood", "--history", "--default-room", "--trace",
            "--log-level", "--reg-timeout", "--ping-interval", "--writers", "--help",
-           "--version")
+           "--version", "--config", "--check-config", "--password-file")
 
 
 class Options(ServerTestCase):
