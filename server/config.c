@@ -28,7 +28,9 @@ static const char usage_text[] =
 	"  -b, --bind ADDR          address to listen on, repeatable (default: all IPv6 and IPv4)\n"
 	"  -n, --name NAME          server name (default parley)\n"
 	"  -m, --motd FILE          message of the day shown after registration\n"
-	"  -P, --password PASS      connection password (IRC PASS; plain users are asked)\n"
+	"  -P, --password PASS      connection password (IRC PASS; plain users are asked);\n"
+	"                           ps shows it here: better in the config file\n"
+	"      --password-file FILE the connection password is the first line of FILE\n"
 	"  -c, --max-clients N      most simultaneous connections (default 10000)\n"
 	"  -i, --max-per-ip N       most connections from one address (default 32; 0: no limit)\n"
 	"      --max-channels N     most rooms on the server (default 10000; the default room\n"
@@ -65,6 +67,11 @@ static const char usage_text[] =
 	"      --reg-timeout SECS   time allowed to register (default 30)\n"
 	"      --ping-interval SECS idle time before PING; as long again for the PONG (default 120)\n"
 	"      --writers N          threads writing others' messages at once (default 1)\n"
+	"      --config FILE        read options from FILE first, one 'name value' a line\n"
+	"                           (the long names above without '--'); the command line\n"
+	"                           wins; SIGHUP reads it again\n"
+	"      --check-config       check the command line and the config file, print every\n"
+	"                           problem as FILE:LINE: message, exit 1 if any (else 0)\n"
 	"  -h, --help               show this help and exit\n"
 	"  -V, --version            show the version and exit\n";
 
