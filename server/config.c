@@ -682,10 +682,11 @@ static enum config_result config_check(struct config *cfg, int argc, char **argv
 	}
 	if (argv_error)
 		fprintf(stderr, "command line: %s\n", argv_error);
-	free(argv_error);
 	if (bad) {
-		size_t n = cfg->file ? cfg->file->nproblems + cfg->file->problems_dropped : 0;
-		*error = error_new("%zu problem%s found", n + (bad && !n), n == 1 ? "" : "s");
+		size_t n = (cfg->file ? cfg->file->nproblems + cfg->file->problems_dropped : 0) +
+			   (argv_error != NULL);
+		*error = error_new("%zu problem%s found", n, n == 1 ? "" : "s");
+		free(argv_error);
 		return CONFIG_EXIT_ERROR;
 	}
 	printf("%s: OK\n", cfg->config_path ? cfg->config_path : "command line");
