@@ -61,6 +61,12 @@ static const char usage_text[] =
 	"      --reg-timeout SECS   time allowed to register (default 30)\n"
 	"      --ping-interval SECS idle time before PING; as long again for the PONG (default 120)\n"
 	"      --writers N          threads writing others' messages at once (default 1)\n"
+	"      --tls                TLS on: a listener on --tls-port, with --tls-cert or a\n"
+	"                           certificate made once in --data-dir\n"
+	"      --tls-port PORT      the TLS listener's port (default 6697; turns TLS on)\n"
+	"      --tls-cert FILE      PEM certificate (chain) for TLS (turns TLS on)\n"
+	"      --tls-key FILE       PEM private key (default: in --tls-cert's file)\n"
+	"      --fingerprint        print the TLS key's SHA-256 (SPKI) fingerprint and exit\n"
 	"  -h, --help               show this help and exit\n"
 	"  -V, --version            show the version and exit\n";
 
@@ -79,6 +85,11 @@ enum {
 	OPT_DATA_DIR,
 	OPT_HISTORY_DAYS,
 	OPT_HISTORY_MAX,
+	OPT_TLS,
+	OPT_TLS_PORT,
+	OPT_TLS_CERT,
+	OPT_TLS_KEY,
+	OPT_FINGERPRINT,
 };
 
 static const struct option long_options[] = {
@@ -109,6 +120,11 @@ static const struct option long_options[] = {
 	{"data-dir", required_argument, NULL, OPT_DATA_DIR},
 	{"history-days", required_argument, NULL, OPT_HISTORY_DAYS},
 	{"history-max", required_argument, NULL, OPT_HISTORY_MAX},
+	{"tls", no_argument, NULL, OPT_TLS},
+	{"tls-port", required_argument, NULL, OPT_TLS_PORT},
+	{"tls-cert", required_argument, NULL, OPT_TLS_CERT},
+	{"tls-key", required_argument, NULL, OPT_TLS_KEY},
+	{"fingerprint", no_argument, NULL, OPT_FINGERPRINT},
 	{"help", no_argument, NULL, 'h'},
 	{"version", no_argument, NULL, 'V'},
 	{NULL, 0, NULL, 0},
@@ -258,6 +274,47 @@ static void config_defaults(struct config *cfg)
 	cfg->reg_timeout = 30;
 	cfg->ping_interval = 120;
 	cfg->writers = 1;
+	cfg->tls_port = -1;
+}
+
+/* The TLS options (config.h): one of them turns TLS on. */
+static int apply_tls_option(struct config *cfg, int opt, const char *arg)
+{
+	long v;
+	switch (opt) {
+	case OPT_TLS:
+		cfg->tls = true;
+		return 0;
+	case OPT_TLS_PORT:
+		if (parse_int(arg, 0, 65535, &v) < 0)
+			return -1;
+		cfg->tls_port = (int)v;
+		cfg->tls = true;
+		return 0;
+	case OPT_TLS_CERT:
+	case OPT_TLS_KEY:
+		if (arg[0] == '\0' || strlen(arg) > 4000)
+			return -1;
+		*(opt == OPT_TLS_CERT ? &cfg->tls_cert : &cfg->tls_key) = arg;
+		cfg->tls = cfg->tls || opt == OPT_TLS_CERT;
+		return 0;
+	case OPT_FINGERPRINT:
+		cfg->fingerprint = true;
+		return 0;
+	}
+	return -1;
+}
+
+/* After all options: TLS's default port, and a key needs its certificate. */
+static int tls_options_check(struct config *cfg, char **error)
+{
+	if (cfg->tls_key && !cfg->tls_cert) {
+		*error = error_new("--tls-key needs --tls-cert");
+		return -1;
+	}
+	if (cfg->tls && cfg->tls_port < 0)
+		cfg->tls_port = 6697;
+	return 0;
 }
 
 /* Applies one option; returns 0 or -1 with *error set. */
@@ -399,6 +456,14 @@ static int apply_option(struct config *cfg, int opt, const char *arg, char **err
 			goto bad;
 		cfg->reg_timeout = (int)v;
 		return 0;
+	case OPT_TLS:
+	case OPT_TLS_PORT:
+	case OPT_TLS_CERT:
+	case OPT_TLS_KEY:
+	case OPT_FINGERPRINT:
+		if (apply_tls_option(cfg, opt, arg) < 0)
+			goto bad;
+		return 0;
 	case OPT_PING_INTERVAL:
 		if (parse_int(arg, 1, 86400, &v) < 0)
 			goto bad;
@@ -446,6 +511,8 @@ enum config_result config_parse(struct config *cfg, int argc, char **argv, char 
 		*error = error_new("unexpected argument '%s' (see --help)", argv[optind]);
 		return CONFIG_EXIT_ERROR;
 	}
+	if (tls_options_check(cfg, error) < 0)
+		return CONFIG_EXIT_ERROR;
 	return CONFIG_RUN;
 }
 

@@ -45,6 +45,12 @@ struct config {
 	int reg_timeout;                   /* seconds */
 	int ping_interval;                 /* seconds */
 	int writers;                       /* see flushq.h */
+	/* TLS (tls.h): on with --tls, --tls-port or --tls-cert */
+	bool tls;                          /* a TLS listener (and a certificate) */
+	int tls_port;                      /* --tls-port (6697 when TLS is on); 0: ephemeral */
+	const char *tls_cert;              /* --tls-cert FILE (argv); NULL: the generated one */
+	const char *tls_key;               /* --tls-key FILE (argv); NULL: in tls_cert */
+	bool fingerprint;                  /* --fingerprint: print the key's and exit */
 };
 
 enum config_result { CONFIG_RUN, CONFIG_EXIT_OK, CONFIG_EXIT_ERROR };

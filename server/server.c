@@ -23,6 +23,7 @@
 #include "msgid.h"
 #include "registry.h"
 #include "session.h"
+#include "tls.h"
 #include "worker.h"
 #include "xalloc.h"
 
@@ -67,10 +68,27 @@ static void stop_all_sessions(void)
 	flushq_free();
 }
 
-/* SIGHUP: re-read what can change while running (the MOTD), quietly: no
- * client is told, and a file that cannot be read leaves the old text. */
+/* SIGHUP, with TLS on: new connections get the certificate and key as the
+ * files hold them now; open ones keep theirs; unreadable files change
+ * nothing. */
+static void reload_tls_on_hangup(void)
+{
+	char fingerprint[TLS_FINGERPRINT_HEX], err[512];
+	if (tls_reload(fingerprint, err, sizeof err) < 0)
+		log_warn("received SIGHUP: %s; new TLS connections keep the certificate they had",
+			 err);
+	else
+		log_info("received SIGHUP: re-read the TLS certificate and key; new connections "
+			 "use key fingerprint sha256 %s", fingerprint);
+}
+
+/* SIGHUP: re-read what can change while running (the TLS certificate, the
+ * MOTD), quietly: no client is told, and a file that cannot be read leaves
+ * the old text. */
 static void reload_on_hangup(void)
 {
+	if (g_server.cfg.tls)
+		reload_tls_on_hangup();
 	const char *path = g_server.cfg.motd_path;
 	if (!path) {
 		log_info("received SIGHUP: nothing to re-read (no --motd)");
@@ -288,11 +306,23 @@ int server_run(const struct config *cfg)
 		fprintf(stderr, "parleyd: %s\n", store_error);
 		return 1;
 	}
-	descriptors_clamp(soft_was, cfg->nbinds ? cfg->nbinds : 2);
+	char fingerprint[TLS_FINGERPRINT_HEX];
+	if (cfg->tls && tls_setup(cfg, fingerprint, store_error, sizeof store_error) < 0) {
+		archive_close();
+		listener_cleanup();
+		log_stop();
+		fprintf(stderr, "parleyd: %s\n", store_error);
+		return 1;
+	}
+	if (cfg->tls)
+		log_info("TLS key fingerprint (SHA-256 of the SubjectPublicKeyInfo): sha256 %s",
+			 fingerprint);
+	descriptors_clamp(soft_was, (cfg->nbinds ? cfg->nbinds : 2) * (cfg->tls ? 2 : 1));
 	int listen_fds[LISTENERS_MAX];
 	char *error;
-	int nlisten = listener_open_all(cfg, listen_fds, &error);
+	int nlisten = listener_open_all(cfg, cfg->tls ? fingerprint : NULL, listen_fds, &error);
 	if (nlisten < 0) {
+		tls_cleanup();
 		archive_close();
 		listener_cleanup();
 		log_stop();
@@ -315,6 +345,7 @@ int server_run(const struct config *cfg)
 	log_stop();
 	registry_free();
 	motd_free();
+	tls_cleanup();
 	listener_cleanup();
 	close(signal_fd);
 	return 0;

@@ -21,6 +21,11 @@
  * environment makes the TCP transport say false too, so that path is tested
  * today (tests/integration/test_worker_writes.py).
  *
+ * The TLS transport (transport_tls.c) says shared_writes = false: a TLS
+ * session is written by its own worker only, never by a sender or a
+ * flushq turn, so its SSL object is used by one thread from the handshake
+ * to the close.
+ *
  * Every call is non-blocking except transport_wait. Return values follow
  * the system calls': a byte count, or -1 with errno set (EAGAIN: not now). */
 #ifndef PARLEY_TRANSPORT_H
@@ -76,6 +81,7 @@ struct transport_ops {
 struct transport {
 	const struct transport_ops *ops; /* NULL: not open (or closed) */
 	int fd;                          /* what transport_wait polls; -1 once closed */
+	void *priv;                      /* the transport's own state (TLS), or NULL */
 };
 
 /* Wraps an accepted, non-blocking TCP socket; sets TCP_NODELAY (chat lines
@@ -83,6 +89,13 @@ struct transport {
  * write (shared_writes false), the TLS-like mode PARLEY_WORKER_WRITES=1
  * asks for. */
 void transport_tcp_open(struct transport *t, int fd, bool worker_writes);
+
+/* Wraps an accepted, non-blocking TCP socket in a server-side TLS
+ * connection (transport_tls.c); the handshake happens in transport_wait,
+ * on the worker. A peer that speaks plain text gets one ERROR line naming
+ * plain_port (0: none) and is closed. Returns 0, or -1 (out of memory, no
+ * TLS context) leaving fd open. */
+int transport_tls_open(struct transport *t, int fd, int plain_port);
 
 /* True while t is open. */
 static inline bool transport_is_open(const struct transport *t)
