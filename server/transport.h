@@ -47,6 +47,7 @@ struct transport;
 struct transport_ops {
 	const char *name;   /* "tcp" */
 	bool shared_writes; /* writev may be called by any thread (one at a time) */
+	bool secure;        /* encrypted (TLS): what passwords may cross */
 	/* Reads up to cap bytes: > 0, 0 at the end of the stream, or -1. */
 	ssize_t (*read)(struct transport *t, void *buf, size_t cap);
 	/* Writes from iov; returns the bytes taken (possibly fewer) or -1. */
@@ -107,6 +108,12 @@ static inline bool transport_is_open(const struct transport *t)
 static inline bool transport_shared_writes(const struct transport *t)
 {
 	return t->ops->shared_writes;
+}
+
+/* Is the connection encrypted (TLS)? */
+static inline bool transport_is_secure(const struct transport *t)
+{
+	return t->ops && t->ops->secure;
 }
 
 /* The descriptor's number, for people (--trace, /conn); -1 once closed. */

@@ -295,6 +295,7 @@ static void tls_close(struct transport *t)
 static const struct transport_ops tls_ops = {
 	.name = "tls",
 	.shared_writes = false,
+	.secure = true,
 	.read = tls_read,
 	.writev = tls_writev,
 	.wait = tls_wait,
