@@ -22,8 +22,8 @@ import subprocess
 import tempfile
 import time
 
-from harness import (TIMEOUT, IrcClient, Server, ServerTestCase, main, poll_until,
-                     run_parleyd, tail)
+from harness import (TIMEOUT, Server, ServerTestCase, main, poll_until, run_parleyd,
+                     scaled, tail)
 
 OPENSSL = shutil.which("openssl")
 TLS_LINE = re.compile(r"listening \(TLS\) on 127\.0\.0\.1:(\d+) "
@@ -138,7 +138,7 @@ def skip_without_openssl(case):
         case.skipTest("the openssl command is not installed (scripts/install-deps --test)")
 
 
-class TlsWithCa(ServerTestCase):
+class TlsCaBase(ServerTestCase):
     """A server whose certificate the test's CA signed."""
 
     start_server = False
@@ -160,6 +160,9 @@ class TlsWithCa(ServerTestCase):
         c = TlsLines(self.tport, cafile=self.pki.ca_cert if verify else None)
         self.addCleanup(c.close)
         return c
+
+
+class TlsWithCa(TlsCaBase):
 
     def test_tls_and_plain_clients_chat(self):
         self.start()
@@ -279,6 +282,46 @@ class TlsWithCa(ServerTestCase):
         third = self.tls()
         self.assertEqual(third.peer_spki(), new.peer_spki())
         third.register("third")
+
+
+class TlsUnderLoad(TlsCaBase):
+    """Many TLS members of a busy room, written only by their own workers,
+    while the certificate is reloaded: every line arrives, in order."""
+
+    def test_burst_to_tls_members_with_reloads(self):
+        self.start()
+        members = []
+        for i in range(scaled(8, 3)):
+            c = self.tls()
+            c.register("t%d" % i)
+            c.send("JOIN #busy")
+            c.expect(r" 366 t%d #busy " % i)
+            members.append(c)
+        sender = self.irc("sender")
+        sender.join("#busy")
+        lines = scaled(1000, 200)
+        reloads = 0
+        for i in range(lines):
+            sender.send("PRIVMSG #busy :burst %d %s" % (i, "y" * 80))
+            if i % (lines // 4) == 0:
+                # One at a time: signals sent together may arrive as one.
+                done = self.server.stderr_text().count("re-read the TLS certificate")
+                self.server.send_signal(signal.SIGHUP)
+                self.server.signaled = None
+                reloads += 1
+                self.assertTrue(poll_until(lambda: self.server.stderr_text().count(
+                    "re-read the TLS certificate") == done + 1))
+        sender.sync()
+        for c in members:
+            for i in range(lines):
+                c.expect(r":sender!\S+ PRIVMSG #busy :burst (\d+) ")
+            got = [int(m.group(1)) for m in (re.search(r" :burst (\d+) ", l) for l in c.lines)
+                   if m]
+            self.assertEqual(got, list(range(lines)))
+        self.assertEqual(self.server.stderr_text().count("re-read the TLS certificate"),
+                         reloads)
+        fresh = self.tls()
+        fresh.register("fresh")
 
 
 class TlsGenerated(ServerTestCase):
