@@ -82,12 +82,16 @@ class TlsLines:
     """A TLS IRC client on one thread (an SSL object is not shared by a
     reader and a writer thread): send lines, read until one matches."""
 
-    def __init__(self, port, cafile=None):
+    def __init__(self, port, cafile=None, rcvbuf=None):
         ctx = ssl.create_default_context(cafile=cafile)
         if cafile is None:
             ctx.check_hostname = False
             ctx.verify_mode = ssl.CERT_NONE
-        raw = socket.create_connection(("127.0.0.1", port), timeout=TIMEOUT)
+        raw = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        if rcvbuf:
+            raw.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, rcvbuf)
+        raw.settimeout(TIMEOUT)
+        raw.connect(("127.0.0.1", port))
         self.sock = ctx.wrap_socket(raw, server_hostname="localhost")
         self.buf = b""
         self.lines = []
@@ -156,8 +160,8 @@ class TlsCaBase(ServerTestCase):
         self.tport, self.fingerprint = tls_port(self.server)
         return self.server
 
-    def tls(self, verify=True):
-        c = TlsLines(self.tport, cafile=self.pki.ca_cert if verify else None)
+    def tls(self, verify=True, rcvbuf=None):
+        c = TlsLines(self.tport, cafile=self.pki.ca_cert if verify else None, rcvbuf=rcvbuf)
         self.addCleanup(c.close)
         return c
 
@@ -322,6 +326,33 @@ class TlsUnderLoad(TlsCaBase):
                          reloads)
         fresh = self.tls()
         fresh.register("fresh")
+
+
+class TlsSlowReader(TlsCaBase):
+    """A TLS client that stops reading: the server's SSL_write meets a full
+    socket (WANT_WRITE) and must retry with the same bytes; nothing is lost,
+    doubled or reordered when the client reads again."""
+
+    def test_backlog_survives_full_socket(self):
+        # More than the kernel's largest send buffer (tcp_wmem: 4 MiB) waits
+        # for the client, so the socket fills up whatever it autotunes to.
+        self.start("--sendq", "32m")
+        slow = self.tls(rcvbuf=4096)
+        slow.register("slow")
+        slow.send("JOIN #s")
+        slow.expect(r" 366 slow #s ")
+        sender = self.irc("sender")
+        sender.join("#s")
+        lines = 12000
+        for i in range(lines):
+            sender.send("PRIVMSG #s :%d %s" % (i, "z" * 400))
+        sender.sync()
+        for i in range(lines):
+            slow.expect(r":sender!\S+ PRIVMSG #s :%d z{400}$" % i)
+        got = [l for l in slow.lines if " PRIVMSG #s :" in l]
+        self.assertEqual(len(got), lines)
+        slow.send("PING :done")
+        slow.expect(r"PONG .*done")
 
 
 class TlsGenerated(ServerTestCase):
