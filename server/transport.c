@@ -1,4 +1,5 @@
-/* transport: see transport.h. The TCP transport: a non-blocking socket. */
+/* transport: see transport.h. The TCP transport: a non-blocking socket.
+ * TLS on top of it is transport_tls.c. */
 #include "transport.h"
 
 #include <errno.h>
@@ -115,19 +116,20 @@ int transport_tcp_remote(const struct transport *t, char *buf, size_t cap)
 }
 
 /* The TCP operations; only who may write differs between the two tables. */
-#define TCP_OPS(ops_name, shared)                                                  \
-	{                                                                          \
-		.name = ops_name, .shared_writes = shared, .read = tcp_read,       \
-		.writev = tcp_writev, .wait = tcp_wait,                            \
-		.shutdown_write = tcp_shutdown_write, .close = tcp_close,          \
-		.close_hard_if_delivered = transport_tcp_close_hard_if_delivered,            \
-		.keepalive = transport_tcp_keepalive, .local = transport_tcp_local, .remote = transport_tcp_remote \
+#define TCP_OPS(ops_name, shared)                                               \
+	{                                                                       \
+		.name = ops_name, .shared_writes = shared, .read = tcp_read,    \
+		.writev = tcp_writev, .wait = tcp_wait,                         \
+		.shutdown_write = tcp_shutdown_write, .close = tcp_close,       \
+		.close_hard_if_delivered = transport_tcp_close_hard_if_delivered, \
+		.keepalive = transport_tcp_keepalive, .local = transport_tcp_local, \
+		.remote = transport_tcp_remote                                  \
 	}
 
 static const struct transport_ops tcp_ops = TCP_OPS("tcp", true);
 
 /* The same socket, written by its worker only (PARLEY_WORKER_WRITES=1): the
- * rule a TLS transport will need, exercised on TCP. */
+ * rule the TLS transport follows, exercised on TCP with every test. */
 static const struct transport_ops tcp_worker_ops = TCP_OPS("tcp (worker writes only)", false);
 
 void transport_tcp_open(struct transport *t, int fd, bool worker_writes)

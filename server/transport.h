@@ -1,7 +1,7 @@
 /* transport: the bytes of one connection, in and out, behind one small
- * interface. Today plain TCP; TLS and WebSocket slot in here, as another
- * struct transport_ops, without touching anything above (session, delivery,
- * front-ends).
+ * interface: plain TCP (transport.c) and TLS on TCP (transport_tls.c);
+ * WebSocket would slot in here as another struct transport_ops, without
+ * touching anything above (session, delivery, front-ends).
  *
  * A transport is a small value embedded in its session (struct session's
  * `t`): the operations plus the descriptor. The acceptor opens it
@@ -14,12 +14,12 @@
  * queue to its socket itself (session_queue_write), one writer at a time
  * under the queue's rules, to spare a wake-up per message. That is allowed
  * only when ops->shared_writes is true: any thread may call
- * transport_writev, as long as no two do at once. A TLS transport cannot
+ * transport_writev, as long as no two do at once. The TLS transport cannot
  * allow it (an SSL object is not to be used by two threads, and reading may
  * need to write); its ops say shared_writes = false, and then writers only
  * wake the worker, which writes (session.c). PARLEY_WORKER_WRITES=1 in the
  * environment makes the TCP transport say false too, so that path is tested
- * today (tests/integration/test_worker_writes.py).
+ * with the whole messaging suite (tests/integration/test_worker_writes.py).
  *
  * The TLS transport (transport_tls.c) says shared_writes = false: a TLS
  * session is written by its own worker only, never by a sender or a
@@ -77,8 +77,7 @@ struct transport_ops {
 };
 
 /* Kept small: it is part of every idle connection's footprint. A transport
- * with state of its own (an SSL object, a WebSocket frame decoder) adds one
- * pointer to it here. */
+ * with state of its own (TLS: the SSL object) keeps it behind priv. */
 struct transport {
 	const struct transport_ops *ops; /* NULL: not open (or closed) */
 	int fd;                          /* what transport_wait polls; -1 once closed */
