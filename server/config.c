@@ -67,6 +67,12 @@ static const char usage_text[] =
 	"      --reg-timeout SECS   time allowed to register (default 30)\n"
 	"      --ping-interval SECS idle time before PING; as long again for the PONG (default 120)\n"
 	"      --writers N          threads writing others' messages at once (default 1)\n"
+	"      --tls                TLS on: a listener on --tls-port, with --tls-cert or a\n"
+	"                           certificate made once in --data-dir\n"
+	"      --tls-port PORT      the TLS listener's port (default 6697; turns TLS on)\n"
+	"      --tls-cert FILE      PEM certificate (chain) for TLS (turns TLS on)\n"
+	"      --tls-key FILE       PEM private key (default: in --tls-cert's file)\n"
+	"      --fingerprint        print the TLS key's SHA-256 (SPKI) fingerprint and exit\n"
 	"      --config FILE        read options from FILE first, one 'name value' a line\n"
 	"                           (the long names above without '--'); the command line\n"
 	"                           wins; SIGHUP reads it again\n"
@@ -90,6 +96,11 @@ enum {
 	OPT_DATA_DIR,
 	OPT_HISTORY_DAYS,
 	OPT_HISTORY_MAX,
+	OPT_TLS,
+	OPT_TLS_PORT,
+	OPT_TLS_CERT,
+	OPT_TLS_KEY,
+	OPT_FINGERPRINT,
 	OPT_PASSWORD_FILE,
 	OPT_CONFIG,
 	OPT_CHECK_CONFIG,
@@ -123,6 +134,11 @@ static const struct option long_options[] = {
 	{"data-dir", required_argument, NULL, OPT_DATA_DIR},
 	{"history-days", required_argument, NULL, OPT_HISTORY_DAYS},
 	{"history-max", required_argument, NULL, OPT_HISTORY_MAX},
+	{"tls", no_argument, NULL, OPT_TLS},
+	{"tls-port", required_argument, NULL, OPT_TLS_PORT},
+	{"tls-cert", required_argument, NULL, OPT_TLS_CERT},
+	{"tls-key", required_argument, NULL, OPT_TLS_KEY},
+	{"fingerprint", no_argument, NULL, OPT_FINGERPRINT},
 	{"password-file", required_argument, NULL, OPT_PASSWORD_FILE},
 	{"config", required_argument, NULL, OPT_CONFIG},
 	{"check-config", no_argument, NULL, OPT_CHECK_CONFIG},
@@ -275,6 +291,47 @@ static void config_defaults(struct config *cfg)
 	cfg->reg_timeout = 30;
 	cfg->ping_interval = 120;
 	cfg->writers = 1;
+	cfg->tls_port = -1;
+}
+
+/* The TLS options (config.h): one of them turns TLS on. */
+static int apply_tls_option(struct config *cfg, int opt, const char *arg)
+{
+	long v;
+	switch (opt) {
+	case OPT_TLS:
+		cfg->tls = true;
+		return 0;
+	case OPT_TLS_PORT:
+		if (parse_int(arg, 0, 65535, &v) < 0)
+			return -1;
+		cfg->tls_port = (int)v;
+		cfg->tls = true;
+		return 0;
+	case OPT_TLS_CERT:
+	case OPT_TLS_KEY:
+		if (arg[0] == '\0' || strlen(arg) > 4000)
+			return -1;
+		*(opt == OPT_TLS_CERT ? &cfg->tls_cert : &cfg->tls_key) = arg;
+		cfg->tls = cfg->tls || opt == OPT_TLS_CERT;
+		return 0;
+	case OPT_FINGERPRINT:
+		cfg->fingerprint = true;
+		return 0;
+	}
+	return -1;
+}
+
+/* After all options: TLS's default port, and a key needs its certificate. */
+static int tls_options_check(struct config *cfg, char **error)
+{
+	if (cfg->tls_key && !cfg->tls_cert) {
+		*error = error_new("--tls-key needs --tls-cert");
+		return -1;
+	}
+	if (cfg->tls && cfg->tls_port < 0)
+		cfg->tls_port = 6697;
+	return 0;
 }
 
 /* Reads the first line of a password file (without its end) into cfg. */
@@ -445,6 +502,14 @@ static int apply_option(struct config *cfg, int opt, const char *arg, bool from_
 			goto bad;
 		cfg->reg_timeout = (int)v;
 		return 0;
+	case OPT_TLS:
+	case OPT_TLS_PORT:
+	case OPT_TLS_CERT:
+	case OPT_TLS_KEY:
+	case OPT_FINGERPRINT:
+		if (apply_tls_option(cfg, opt, arg) < 0)
+			goto bad;
+		return 0;
 	case OPT_PING_INTERVAL:
 		if (parse_int(arg, 1, 86400, &v) < 0)
 			goto bad;
@@ -466,7 +531,8 @@ bad:
 /* Options only the command line may give. */
 static bool argv_only(int opt)
 {
-	return opt == OPT_CONFIG || opt == OPT_CHECK_CONFIG || opt == 'h' || opt == 'V';
+	return opt == OPT_CONFIG || opt == OPT_CHECK_CONFIG || opt == OPT_FINGERPRINT ||
+	       opt == 'h' || opt == 'V';
 }
 
 /* The long option called name, or NULL. */
@@ -609,6 +675,9 @@ static enum config_result argv_scan(struct config *cfg, int argc, char **argv, c
 		case OPT_CHECK_CONFIG:
 			cfg->check_only = true;
 			break;
+		case OPT_FINGERPRINT: /* an action, not a setting: never from the file */
+			cfg->fingerprint = true;
+			break;
 		}
 	}
 	if (optind < argc) {
@@ -665,7 +734,9 @@ static int config_build(struct config *cfg, int argc, char **argv, char **error)
 {
 	if (cfg->config_path)
 		config_load_file(cfg, cfg->config_path);
-	return argv_apply(cfg, argc, argv, error);
+	if (argv_apply(cfg, argc, argv, error) < 0)
+		return -1;
+	return tls_options_check(cfg, error);
 }
 
 /* --check-config: says every problem on stderr, or that all is well. */

@@ -47,6 +47,12 @@ struct config {
 	int reg_timeout;                   /* seconds */
 	int ping_interval;                 /* seconds */
 	int writers;                       /* see flushq.h */
+	/* TLS (tls.h): on with --tls, --tls-port or --tls-cert */
+	bool tls;                          /* a TLS listener (and a certificate) */
+	int tls_port;                      /* --tls-port (6697 when TLS is on); 0: ephemeral */
+	const char *tls_cert;              /* --tls-cert FILE (argv); NULL: the generated one */
+	const char *tls_key;               /* --tls-key FILE (argv); NULL: in tls_cert */
+	bool fingerprint;                  /* --fingerprint: print the key's and exit */
 	/* Where the options came from, kept for SIGHUP (config_reload). */
 	const char *config_path;           /* --config FILE, or NULL */
 	bool check_only;                   /* --check-config */

@@ -27,6 +27,9 @@
 static struct strmap *per_address; /* host -> (intptr_t) connections */
 static int reserve_fd = -1;        /* spare descriptor, given up on EMFILE */
 static bool worker_writes;         /* PARLEY_WORKER_WRITES=1 (transport.h) */
+static int tls_fds[LISTENERS_MAX]; /* the TLS listeners among the listening sockets */
+static int ntls_fds;
+static int plain_port_bound;       /* named to plain-text clients on the TLS port */
 
 /* The sessions this acceptor started. Workers reach it only through the
  * callback they were started with (session_finished), which moves their
@@ -58,25 +61,42 @@ static int listen_on(struct sockaddr_storage *addr, socklen_t len, char **error)
 	return -1;
 }
 
-/* Narrates a new listening socket (and prints the line tests read). */
-static void announce_listener(int fd)
+/* Narrates a new listening socket (and prints the line tests read). A TLS
+ * listener's line names the key's fingerprint, which clients pin. */
+static void announce_listener(int fd, const char *tls_fingerprint)
 {
 	char where[ENDPOINT_STR_MAX];
 	endpoint_local(fd, where, sizeof where);
-	log_stdout("listening on %s", where);
+	if (tls_fingerprint)
+		log_stdout("listening (TLS) on %s (key fingerprint sha256 %s)", where,
+			   tls_fingerprint);
+	else
+		log_stdout("listening on %s", where);
 	if (g_server.cfg.trace)
-		log_trace("socket() + bind() + listen() gave fd %d, listening on %s; "
+		log_trace("socket() + bind() + listen() gave fd %d, listening on %s%s; "
 		       "accept() on it will return a new socket per client",
-		       fd, where);
+		       fd, where, tls_fingerprint ? " (TLS)" : "");
 }
 
-int listener_open_all(const struct config *cfg, int *fds, char **error)
+/* The port a socket is bound to. */
+static int bound_port(int fd)
+{
+	struct sockaddr_storage bound;
+	socklen_t blen = sizeof bound;
+	if (getsockname(fd, (struct sockaddr *)&bound, &blen) < 0)
+		return 0;
+	return ntohs(bound.ss_family == AF_INET6 ? ((struct sockaddr_in6 *)&bound)->sin6_port
+						 : ((struct sockaddr_in *)&bound)->sin_port);
+}
+
+/* Opens a socket on port for every bind address, appending to fds[*n].
+ * Returns 0, or -1 with *error set. */
+static int open_port(const struct config *cfg, int port, const char *tls_fingerprint,
+		     int *fds, int *n, char **error)
 {
 	const char *defaults[] = {"::", "0.0.0.0"};
 	const char *const *binds = cfg->nbinds ? cfg->binds : defaults;
 	int nbinds = cfg->nbinds ? cfg->nbinds : 2;
-	int port = cfg->port, n = 0;
-	*error = NULL;
 	for (int i = 0; i < nbinds; i++) {
 		struct sockaddr_storage addr;
 		socklen_t len;
@@ -85,7 +105,7 @@ int listener_open_all(const struct config *cfg, int *fds, char **error)
 			char buf[256];
 			snprintf(buf, sizeof buf, "invalid address %s: %s", binds[i], reason);
 			*error = xstrdup(buf);
-			break;
+			return -1;
 		}
 		/* With port 0 the first socket picks a port and the others share it
 		 * (endpoint_parse used it as the default above). */
@@ -97,25 +117,43 @@ int listener_open_all(const struct config *cfg, int *fds, char **error)
 				*error = NULL;
 				continue;
 			}
-			break;
+			return -1;
 		}
-		if (port == 0) {
-			struct sockaddr_storage bound;
-			socklen_t blen = sizeof bound;
-			getsockname(fd, (struct sockaddr *)&bound, &blen);
-			port = ntohs(bound.ss_family == AF_INET6
-					     ? ((struct sockaddr_in6 *)&bound)->sin6_port
-					     : ((struct sockaddr_in *)&bound)->sin_port);
-		}
-		fds[n++] = fd;
-		announce_listener(fd);
+		if (port == 0)
+			port = bound_port(fd);
+		if (tls_fingerprint)
+			tls_fds[ntls_fds++] = fd;
+		else
+			plain_port_bound = port;
+		fds[(*n)++] = fd;
+		announce_listener(fd, tls_fingerprint);
 	}
+	return 0;
+}
+
+int listener_open_all(const struct config *cfg, const char *tls_fingerprint, int *fds,
+		      char **error)
+{
+	int n = 0;
+	*error = NULL;
+	if (open_port(cfg, cfg->port, NULL, fds, &n, error) == 0 && cfg->tls)
+		open_port(cfg, cfg->tls_port, tls_fingerprint, fds, &n, error);
 	if (*error) {
 		while (n > 0)
 			close(fds[--n]);
+		ntls_fds = 0;
 		return -1;
 	}
 	return n;
+}
+
+/* Is fd a TLS listener? */
+static bool listener_is_tls(int fd)
+{
+	for (int i = 0; i < ntls_fds; i++)
+		if (tls_fds[i] == fd)
+			return true;
+	return false;
 }
 
 /* Tells a connection in one ERROR line why it is refused. Plain bytes on
@@ -344,7 +382,14 @@ static void admit(int listen_fd, int fd, struct sockaddr_storage *peer, socklen_
 		return;
 	}
 	struct transport t;
-	transport_tcp_open(&t, fd, worker_writes);
+	if (!listener_is_tls(listen_fd)) {
+		transport_tcp_open(&t, fd, worker_writes);
+	} else if (transport_tls_open(&t, fd, plain_port_bound) < 0) {
+		log_limited(LOG_ERROR, LOG_LIMIT_BURST, "cannot start TLS for %s: out of memory",
+			    remote);
+		refuse(fd, "Server out of resources");
+		return;
+	}
 	struct session *s = session_new(&t, (struct sockaddr *)peer, peer_len);
 	live_add(s);
 	atomic_fetch_add(&g_server.sessions_alive, 1);

@@ -11,13 +11,17 @@
 
 #include "config.h"
 
-#define LISTENERS_MAX (CONFIG_BINDS_MAX + 1)
+#define LISTENERS_MAX (2 * CONFIG_BINDS_MAX + 1) /* plain and TLS */
 #define ACCEPT_BATCH 64 /* connections taken per wake-up of the acceptor */
 
 /* Opens every socket the configuration asks for (default: all IPv6 and IPv4
- * addresses), prints "listening on ADDR:PORT" for each. Returns how many were
- * opened (> 0), or -1 with *error holding an allocated message. */
-int listener_open_all(const struct config *cfg, int *fds, char **error);
+ * addresses), prints "listening on ADDR:PORT" for each, and with cfg->tls
+ * the TLS listeners too: "listening (TLS) on ADDR:PORT (key fingerprint
+ * sha256 HEX)". Connections accepted on those get a TLS transport. Returns
+ * how many were opened (> 0), or -1 with *error holding an allocated
+ * message. */
+int listener_open_all(const struct config *cfg, const char *tls_fingerprint, int *fds,
+		      char **error);
 
 /* Accepts up to max connections waiting on listening socket fd and starts a
  * worker for each (--iterative: serves each in turn on this thread).

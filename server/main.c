@@ -7,6 +7,7 @@
 
 #include "config.h"
 #include "server.h"
+#include "tls.h"
 
 /* glibc settings that make a worker thread cheap, read by the dynamic loader
  * at start-up only. Without a reserve for libraries loaded later (parleyd
@@ -72,6 +73,11 @@ int main(int argc, char **argv)
 		return 1;
 	case CONFIG_RUN:
 		break;
+	}
+	if (cfg.fingerprint) {
+		int rc = tls_print_fingerprint(&cfg);
+		config_free(&cfg);
+		return rc;
 	}
 	int status = server_run(&cfg);
 	config_free(&cfg);

@@ -23,6 +23,7 @@
 #include "msgid.h"
 #include "registry.h"
 #include "session.h"
+#include "tls.h"
 #include "worker.h"
 #include "xalloc.h"
 
@@ -65,6 +66,20 @@ static void stop_all_sessions(void)
 		listener_reap();
 	}
 	flushq_free();
+}
+
+/* SIGHUP, with TLS on: new connections get the certificate and key as the
+ * files hold them now; open ones keep theirs; unreadable files change
+ * nothing. */
+static void reload_tls_on_hangup(void)
+{
+	char fingerprint[TLS_FINGERPRINT_HEX], err[512];
+	if (tls_reload(fingerprint, err, sizeof err) < 0)
+		log_warn("received SIGHUP: %s; new TLS connections keep the certificate they had",
+			 err);
+	else
+		log_info("received SIGHUP: re-read the TLS certificate and key; new connections "
+			 "use key fingerprint sha256 %s", fingerprint);
 }
 
 /* The configuration in force: server_run's, or the last one SIGHUP read
@@ -124,6 +139,8 @@ static void reload_motd_only(void)
  * for a restart. */
 static void reload_on_hangup(void)
 {
+	if (g_server.cfg.tls)
+		reload_tls_on_hangup();
 	if (!g_server.cfg.config_path) {
 		reload_motd_only();
 		return;
@@ -352,11 +369,23 @@ int server_run(const struct config *cfg)
 		fprintf(stderr, "parleyd: %s\n", store_error);
 		return 1;
 	}
-	descriptors_clamp(soft_was, cfg->nbinds ? cfg->nbinds : 2);
+	char fingerprint[TLS_FINGERPRINT_HEX];
+	if (cfg->tls && tls_setup(cfg, fingerprint, store_error, sizeof store_error) < 0) {
+		archive_close();
+		listener_cleanup();
+		log_stop();
+		fprintf(stderr, "parleyd: %s\n", store_error);
+		return 1;
+	}
+	if (cfg->tls)
+		log_info("TLS key fingerprint (SHA-256 of the SubjectPublicKeyInfo): sha256 %s",
+			 fingerprint);
+	descriptors_clamp(soft_was, (cfg->nbinds ? cfg->nbinds : 2) * (cfg->tls ? 2 : 1));
 	int listen_fds[LISTENERS_MAX];
 	char *error;
-	int nlisten = listener_open_all(cfg, listen_fds, &error);
+	int nlisten = listener_open_all(cfg, cfg->tls ? fingerprint : NULL, listen_fds, &error);
 	if (nlisten < 0) {
+		tls_cleanup();
 		archive_close();
 		listener_cleanup();
 		log_stop();
@@ -381,6 +410,7 @@ int server_run(const struct config *cfg)
 	motd_free();
 	if (config_reloaded_held)
 		config_free(&config_reloaded);
+	tls_cleanup();
 	listener_cleanup();
 	close(signal_fd);
 	return 0;

@@ -131,6 +131,8 @@ struct session {
 	bool pass_ok;
 	bool quitting;
 	bool busy_since_trim;        /* idle memory to give back once quiet */
+	bool input_seen;             /* the first bytes were read (and looked at) */
+	bool close_silently;         /* no goodbye: the peer does not speak our protocol */
 	unsigned batch_seq;          /* IRCv3 batch references used (irc_batch.h) */
 	long long last_read_mono_ms;
 	long long ping_sent_mono_ms; /* 0: no PING outstanding */

@@ -1,4 +1,5 @@
-/* transport: see transport.h. The TCP transport: a non-blocking socket. */
+/* transport: see transport.h. The TCP transport: a non-blocking socket.
+ * TLS on top of it is transport_tls.c. */
 #include "transport.h"
 
 #include <errno.h>
@@ -13,6 +14,7 @@
 #include <unistd.h>
 
 #include "endpoint.h"
+#include "transport_tcp.h"
 
 /* Keepalive probes sent before a silent peer is given up. */
 #define TCP_KEEPALIVE_PROBES 3
@@ -30,12 +32,10 @@ static ssize_t tcp_writev(struct transport *t, const struct iovec *iov, int iovc
 	return sendmsg(t->fd, &msg, MSG_DONTWAIT | MSG_NOSIGNAL);
 }
 
-/* One ppoll on the socket. */
-static int tcp_wait(struct transport *t, unsigned want, long long timeout_ms,
-		    const sigset_t *mask)
+int transport_tcp_poll(int fd, unsigned want, long long timeout_ms, const sigset_t *mask)
 {
 	struct pollfd pfd = {
-		.fd = t->fd,
+		.fd = fd,
 		.events = (short)(((want & TRANSPORT_READ) ? POLLIN : 0) |
 				  ((want & TRANSPORT_WRITE) ? POLLOUT : 0)),
 	};
@@ -55,6 +55,13 @@ static int tcp_wait(struct transport *t, unsigned want, long long timeout_ms,
 	return (int)found;
 }
 
+/* One ppoll on the socket. */
+static int tcp_wait(struct transport *t, unsigned want, long long timeout_ms,
+		    const sigset_t *mask)
+{
+	return transport_tcp_poll(t->fd, want, timeout_ms, mask);
+}
+
 /* Sends FIN: the peer reads the end of the stream after what was sent. */
 static int tcp_shutdown_write(struct transport *t)
 {
@@ -70,7 +77,7 @@ static void tcp_close(struct transport *t)
 
 /* Everything sent was acknowledged (SIOCOUTQ 0, the FIN too): reset on
  * close instead of waiting for a peer that never closes its side. */
-static void tcp_close_hard_if_delivered(struct transport *t)
+void transport_tcp_close_hard_if_delivered(struct transport *t)
 {
 	int unacked = -1;
 	if (ioctl(t->fd, SIOCOUTQ, &unacked) == 0 && unacked == 0) {
@@ -81,7 +88,7 @@ static void tcp_close_hard_if_delivered(struct transport *t)
 
 /* TCP keepalive: first probe after idle_s, then TCP_KEEPALIVE_PROBES probes
  * idle_s/3 + 1 apart, so a vanished peer is noticed within about 2 x idle_s. */
-static int tcp_keepalive(struct transport *t, int idle_s)
+int transport_tcp_keepalive(struct transport *t, int idle_s)
 {
 	int on = idle_s > 0;
 	if (setsockopt(t->fd, SOL_SOCKET, SO_KEEPALIVE, &on, sizeof on) < 0)
@@ -97,31 +104,32 @@ static int tcp_keepalive(struct transport *t, int idle_s)
 }
 
 /* getsockname, formatted. */
-static int tcp_local(const struct transport *t, char *buf, size_t cap)
+int transport_tcp_local(const struct transport *t, char *buf, size_t cap)
 {
 	return endpoint_local(t->fd, buf, cap);
 }
 
 /* getpeername, formatted. */
-static int tcp_remote(const struct transport *t, char *buf, size_t cap)
+int transport_tcp_remote(const struct transport *t, char *buf, size_t cap)
 {
 	return endpoint_remote(t->fd, buf, cap);
 }
 
 /* The TCP operations; only who may write differs between the two tables. */
-#define TCP_OPS(ops_name, shared)                                                  \
-	{                                                                          \
-		.name = ops_name, .shared_writes = shared, .read = tcp_read,       \
-		.writev = tcp_writev, .wait = tcp_wait,                            \
-		.shutdown_write = tcp_shutdown_write, .close = tcp_close,          \
-		.close_hard_if_delivered = tcp_close_hard_if_delivered,            \
-		.keepalive = tcp_keepalive, .local = tcp_local, .remote = tcp_remote \
+#define TCP_OPS(ops_name, shared)                                               \
+	{                                                                       \
+		.name = ops_name, .shared_writes = shared, .read = tcp_read,    \
+		.writev = tcp_writev, .wait = tcp_wait,                         \
+		.shutdown_write = tcp_shutdown_write, .close = tcp_close,       \
+		.close_hard_if_delivered = transport_tcp_close_hard_if_delivered, \
+		.keepalive = transport_tcp_keepalive, .local = transport_tcp_local, \
+		.remote = transport_tcp_remote                                  \
 	}
 
 static const struct transport_ops tcp_ops = TCP_OPS("tcp", true);
 
 /* The same socket, written by its worker only (PARLEY_WORKER_WRITES=1): the
- * rule a TLS transport will need, exercised on TCP. */
+ * rule the TLS transport follows, exercised on TCP with every test. */
 static const struct transport_ops tcp_worker_ops = TCP_OPS("tcp (worker writes only)", false);
 
 void transport_tcp_open(struct transport *t, int fd, bool worker_writes)
@@ -130,6 +138,7 @@ void transport_tcp_open(struct transport *t, int fd, bool worker_writes)
 	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &on, sizeof on);
 	t->ops = worker_writes ? &tcp_worker_ops : &tcp_ops;
 	t->fd = fd;
+	t->priv = NULL;
 }
 
 void transport_close(struct transport *t)
@@ -139,6 +148,7 @@ void transport_close(struct transport *t)
 	t->ops->close(t);
 	t->ops = NULL;
 	t->fd = -1;
+	t->priv = NULL;
 }
 
 int transport_local(const struct transport *t, char *buf, size_t cap)

@@ -1,7 +1,7 @@
 /* transport: the bytes of one connection, in and out, behind one small
- * interface. Today plain TCP; TLS and WebSocket slot in here, as another
- * struct transport_ops, without touching anything above (session, delivery,
- * front-ends).
+ * interface: plain TCP (transport.c) and TLS on TCP (transport_tls.c);
+ * WebSocket would slot in here as another struct transport_ops, without
+ * touching anything above (session, delivery, front-ends).
  *
  * A transport is a small value embedded in its session (struct session's
  * `t`): the operations plus the descriptor. The acceptor opens it
@@ -14,12 +14,17 @@
  * queue to its socket itself (session_queue_write), one writer at a time
  * under the queue's rules, to spare a wake-up per message. That is allowed
  * only when ops->shared_writes is true: any thread may call
- * transport_writev, as long as no two do at once. A TLS transport cannot
+ * transport_writev, as long as no two do at once. The TLS transport cannot
  * allow it (an SSL object is not to be used by two threads, and reading may
  * need to write); its ops say shared_writes = false, and then writers only
  * wake the worker, which writes (session.c). PARLEY_WORKER_WRITES=1 in the
  * environment makes the TCP transport say false too, so that path is tested
- * today (tests/integration/test_worker_writes.py).
+ * with the whole messaging suite (tests/integration/test_worker_writes.py).
+ *
+ * The TLS transport (transport_tls.c) says shared_writes = false: a TLS
+ * session is written by its own worker only, never by a sender or a
+ * flushq turn, so its SSL object is used by one thread from the handshake
+ * to the close.
  *
  * Every call is non-blocking except transport_wait. Return values follow
  * the system calls': a byte count, or -1 with errno set (EAGAIN: not now). */
@@ -42,6 +47,7 @@ struct transport;
 struct transport_ops {
 	const char *name;   /* "tcp" */
 	bool shared_writes; /* writev may be called by any thread (one at a time) */
+	bool secure;        /* encrypted (TLS): what passwords may cross */
 	/* Reads up to cap bytes: > 0, 0 at the end of the stream, or -1. */
 	ssize_t (*read)(struct transport *t, void *buf, size_t cap);
 	/* Writes from iov; returns the bytes taken (possibly fewer) or -1. */
@@ -71,11 +77,11 @@ struct transport_ops {
 };
 
 /* Kept small: it is part of every idle connection's footprint. A transport
- * with state of its own (an SSL object, a WebSocket frame decoder) adds one
- * pointer to it here. */
+ * with state of its own (TLS: the SSL object) keeps it behind priv. */
 struct transport {
 	const struct transport_ops *ops; /* NULL: not open (or closed) */
 	int fd;                          /* what transport_wait polls; -1 once closed */
+	void *priv;                      /* the transport's own state (TLS), or NULL */
 };
 
 /* Wraps an accepted, non-blocking TCP socket; sets TCP_NODELAY (chat lines
@@ -83,6 +89,13 @@ struct transport {
  * write (shared_writes false), the TLS-like mode PARLEY_WORKER_WRITES=1
  * asks for. */
 void transport_tcp_open(struct transport *t, int fd, bool worker_writes);
+
+/* Wraps an accepted, non-blocking TCP socket in a server-side TLS
+ * connection (transport_tls.c); the handshake happens in transport_wait,
+ * on the worker. A peer that speaks plain text gets one ERROR line naming
+ * plain_port (0: none) and is closed. Returns 0, or -1 (out of memory, no
+ * TLS context) leaving fd open. */
+int transport_tls_open(struct transport *t, int fd, int plain_port);
 
 /* True while t is open. */
 static inline bool transport_is_open(const struct transport *t)
@@ -94,6 +107,12 @@ static inline bool transport_is_open(const struct transport *t)
 static inline bool transport_shared_writes(const struct transport *t)
 {
 	return t->ops->shared_writes;
+}
+
+/* Is the connection encrypted (TLS)? */
+static inline bool transport_is_secure(const struct transport *t)
+{
+	return t->ops && t->ops->secure;
 }
 
 /* The descriptor's number, for people (--trace, /conn); -1 once closed. */

@@ -141,6 +141,25 @@ __attribute__((noinline)) static long long process_lines(struct session *s)
 	return 0;
 }
 
+/* The first bytes on a plain port are a TLS handshake record (type 22,
+ * version 3.x): a TLS client on the wrong port. Nothing we could say is
+ * something it can read, so it is closed at once, without a goodbye,
+ * instead of waiting out the registration timeout. */
+static bool tls_on_plain_port(struct session *s, const char *data, size_t n)
+{
+	s->input_seen = true;
+	if (transport_is_secure(&s->t) || n < 2 || data[0] != 0x16 || data[1] != 0x03)
+		return false;
+	char remote[ENDPOINT_STR_MAX];
+	session_remote(s, remote, sizeof remote);
+	log_limited(LOG_INFO, LOG_LIMIT_BURST,
+		    "%s began a TLS handshake on the plain port: closed (TLS is on --tls-port)",
+		    remote);
+	s->close_silently = true;
+	session_quit(s, "TLS handshake on the plain port");
+	return true;
+}
+
 /* Reads what the socket has; returns false when the connection ended. */
 __attribute__((noinline)) static bool read_input(struct session *s)
 {
@@ -148,6 +167,8 @@ __attribute__((noinline)) static bool read_input(struct session *s)
 	char *space = linebuf_space(&s->in, &avail);
 	ssize_t n = transport_read(&s->t, space, avail);
 	if (n > 0) {
+		if (!s->input_seen && tls_on_plain_port(s, space, (size_t)n))
+			return false;
 		if (g_server.cfg.trace_io)
 			narrate_read(s, space, (size_t)n);
 		linebuf_commit(&s->in, (size_t)n);
@@ -404,9 +425,10 @@ COLD static void session_finish(struct session *s)
 	reply_free(s);
 	chat_leave(s, s->quit_reason);
 	deliver_flush(s);
-	send_final_error(s);
+	if (!s->close_silently)
+		send_final_error(s);
 	bool read_failed = strncmp(s->quit_reason, "Connection closed", 17) == 0 ||
-			   strncmp(s->quit_reason, "Read error", 10) == 0;
+			   strncmp(s->quit_reason, "Read error", 10) == 0 || s->close_silently;
 	if (g_server.cfg.trace)
 		narrate_close_start(s, close_kind(s));
 	if (!read_failed && !s->q_error) {

@@ -162,6 +162,41 @@ static void test_unknown_and_missing(void **state)
 	config_free(&cfg);
 }
 
+/* TLS is off by default; any of --tls, --tls-port, --tls-cert turns it on. */
+static void test_tls_options(void **state)
+{
+	(void)state;
+	struct config cfg;
+	char *error;
+	assert_int_equal(parse(&cfg, &error, NULL), CONFIG_RUN);
+	assert_false(cfg.tls);
+	assert_false(cfg.fingerprint);
+	assert_int_equal(parse(&cfg, &error, "--tls", NULL), CONFIG_RUN);
+	assert_true(cfg.tls);
+	assert_int_equal(cfg.tls_port, 6697);
+	assert_null(cfg.tls_cert);
+	assert_int_equal(parse(&cfg, &error, "--tls-port", "0", NULL), CONFIG_RUN);
+	assert_true(cfg.tls);
+	assert_int_equal(cfg.tls_port, 0);
+	assert_int_equal(parse(&cfg, &error, "--tls-cert", "c.pem", "--tls-key", "k.pem", NULL),
+			 CONFIG_RUN);
+	assert_true(cfg.tls);
+	assert_int_equal(cfg.tls_port, 6697);
+	assert_string_equal(cfg.tls_cert, "c.pem");
+	assert_string_equal(cfg.tls_key, "k.pem");
+	assert_int_equal(parse(&cfg, &error, "--fingerprint", NULL), CONFIG_RUN);
+	assert_true(cfg.fingerprint);
+	assert_false(cfg.tls);
+	assert_int_equal(parse(&cfg, &error, "--tls-key", "k.pem", NULL), CONFIG_EXIT_ERROR);
+	assert_string_equal(error, "--tls-key needs --tls-cert");
+	free(error);
+	assert_int_equal(parse(&cfg, &error, "--tls-port", "65536", NULL), CONFIG_EXIT_ERROR);
+	assert_string_equal(error, "invalid value for --tls-port: '65536'");
+	free(error);
+	assert_int_equal(parse(&cfg, &error, "--tls-cert", "", NULL), CONFIG_EXIT_ERROR);
+	free(error);
+}
+
 static void test_motd_read(void **state)
 {
 	(void)state;
@@ -313,6 +348,7 @@ int main(void)
 		cmocka_unit_test(test_trace_levels),
 		cmocka_unit_test(test_unknown_and_missing),
 		cmocka_unit_test(test_motd_read),
+		cmocka_unit_test(test_tls_options),
 		cmocka_unit_test(test_file_then_argv),
 		cmocka_unit_test(test_file_problems),
 		cmocka_unit_test(test_password_file),

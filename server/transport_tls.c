@@ -1,0 +1,330 @@
+/* transport_tls: the TLS transport (transport.h), OpenSSL on a
+ * non-blocking TCP socket.
+ *
+ * One thread only: the SSL object is made by the acceptor (tls_new_ssl),
+ * handed to the worker with the session, and from then on used by that
+ * worker alone: the ops say shared_writes = false, so senders and flushq
+ * turns only wake the worker (session_queue_write), which writes its own
+ * queue. Nothing here blocks: the handshake runs inside transport_wait, a
+ * step each time the socket is ready, and SSL_read/SSL_write's WANT_READ
+ * and WANT_WRITE come back as EAGAIN. Until the handshake is done, reads
+ * and writes say EAGAIN (the greeting waits in the queue); a handshake that
+ * never ends meets the registration timeout like any unregistered client. */
+#include "transport.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+
+#include "clock.h"
+#include "endpoint.h"
+#include "log.h"
+#include "tls.h"
+#include "transport_tcp.h"
+
+/* At most one TLS record's worth of queued lines per SSL_write. */
+#define TLS_WRITE_MAX 16384
+/* A TLS connection opens with a handshake record: content type 22. */
+#define TLS_RECORD_HANDSHAKE 0x16
+/* Plain text read and dropped before the ERROR line, per 4 KiB read. */
+#define PLAIN_DRAIN_READS 4
+
+struct tls_conn {
+	SSL *ssl;
+	int plain_port;   /* named in the ERROR line for plain-text peers; 0: none */
+	bool checked;     /* the first byte was a TLS handshake record */
+	bool established; /* handshake done */
+	bool want_write;  /* the handshake waits for the socket to take data */
+	bool failed;      /* handshake failed or peer spoke plain text: reads fail */
+	bool closing;     /* shutdown_write was called: the raw socket from now */
+	int fail_errno;   /* what reads say once failed (0: end of stream) */
+};
+
+enum step { STEP_DONE, STEP_AGAIN, STEP_FAILED };
+
+/* Ends the handshake for good; later reads return fail_errno (or 0). */
+static enum step conn_fail(struct tls_conn *c, int error)
+{
+	c->failed = true;
+	c->fail_errno = error;
+	ERR_clear_error();
+	return STEP_FAILED;
+}
+
+/* A plain-text client on the TLS port: drop what it sent, tell it in one
+ * line where to go, and end our side. */
+static enum step plain_refuse(struct transport *t, struct tls_conn *c)
+{
+	char sink[4096];
+	for (int i = 0; i < PLAIN_DRAIN_READS; i++)
+		if (recv(t->fd, sink, sizeof sink, MSG_DONTWAIT) <= 0)
+			break;
+	char line[160];
+	int len = c->plain_port
+			  ? snprintf(line, sizeof line,
+				     "ERROR :This port speaks TLS; connect with TLS or use port %d\r\n",
+				     c->plain_port)
+			  : snprintf(line, sizeof line,
+				     "ERROR :This port speaks TLS; connect with TLS\r\n");
+	if (send(t->fd, line, (size_t)len, MSG_DONTWAIT | MSG_NOSIGNAL) < 0)
+		log_debug("could not tell a plain-text client to use TLS: %s", strerror(errno));
+	shutdown(t->fd, SHUT_WR);
+	char remote[ENDPOINT_STR_MAX];
+	transport_tcp_remote(t, remote, sizeof remote);
+	log_limited(LOG_INFO, LOG_LIMIT_BURST,
+		    "%s spoke plain text on the TLS port: told it to use TLS%s", remote,
+		    c->plain_port ? " or the plain port" : "");
+	return conn_fail(c, EPROTO);
+}
+
+/* Looks at the first byte without taking it: TLS or plain text? */
+static enum step first_byte_check(struct transport *t, struct tls_conn *c)
+{
+	unsigned char b;
+	ssize_t n = recv(t->fd, &b, 1, MSG_PEEK | MSG_DONTWAIT);
+	if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)) {
+		c->want_write = false;
+		return STEP_AGAIN;
+	}
+	if (n < 0)
+		return conn_fail(c, errno);
+	if (n == 0)
+		return conn_fail(c, 0); /* closed before saying anything */
+	if (b != TLS_RECORD_HANDSHAKE)
+		return plain_refuse(t, c);
+	c->checked = true;
+	return STEP_DONE;
+}
+
+/* One non-blocking step of the handshake. */
+static enum step handshake_step(struct transport *t, struct tls_conn *c)
+{
+	if (!c->checked) {
+		enum step first = first_byte_check(t, c);
+		if (first != STEP_DONE)
+			return first;
+	}
+	int r = SSL_do_handshake(c->ssl);
+	if (r == 1) {
+		c->established = true;
+		return STEP_DONE;
+	}
+	int saved = errno;
+	switch (SSL_get_error(c->ssl, r)) {
+	case SSL_ERROR_WANT_READ:
+		c->want_write = false;
+		return STEP_AGAIN;
+	case SSL_ERROR_WANT_WRITE:
+		c->want_write = true;
+		return STEP_AGAIN;
+	case SSL_ERROR_SYSCALL:
+		return conn_fail(c, saved ? saved : ECONNRESET);
+	default: {
+		char remote[ENDPOINT_STR_MAX], why[256] = "protocol error";
+		unsigned long e = ERR_peek_last_error();
+		if (e)
+			ERR_error_string_n(e, why, sizeof why);
+		transport_tcp_remote(t, remote, sizeof remote);
+		log_limited(LOG_INFO, LOG_LIMIT_BURST, "TLS handshake with %s failed: %s", remote,
+			    why);
+		return conn_fail(c, EPROTO);
+	}
+	}
+}
+
+/* Runs the handshake until it is done, fails, the time is up (0) or a
+ * signal comes (-1, EINTR). Returns 1 when reads and writes may go on. */
+static int handshake_wait(struct transport *t, struct tls_conn *c, long long timeout_ms,
+			  const sigset_t *mask)
+{
+	long long deadline = timeout_ms < 0 ? -1 : clock_mono_ms() + timeout_ms;
+	for (;;) {
+		if (c->failed)
+			return 1; /* the read reports it */
+		if (handshake_step(t, c) != STEP_AGAIN)
+			return 1;
+		long long left = -1;
+		if (deadline >= 0) {
+			left = deadline - clock_mono_ms();
+			if (left < 0)
+				left = 0;
+		}
+		int n = transport_tcp_poll(t->fd, c->want_write ? TRANSPORT_WRITE : TRANSPORT_READ,
+					   left, mask);
+		if (n <= 0)
+			return n;
+	}
+}
+
+/* Handshake first; then input OpenSSL already decrypted counts as ready. */
+static int tls_wait(struct transport *t, unsigned want, long long timeout_ms,
+		    const sigset_t *mask)
+{
+	struct tls_conn *c = t->priv;
+	if (!c->closing && !c->established) {
+		int r = handshake_wait(t, c, timeout_ms, mask);
+		if (r <= 0)
+			return r;
+		if (c->failed)
+			return (int)(TRANSPORT_READ | TRANSPORT_HANGUP);
+	}
+	if (!c->closing && (want & TRANSPORT_READ) && SSL_pending(c->ssl) > 0)
+		return TRANSPORT_READ;
+	return transport_tcp_poll(t->fd, want, timeout_ms, mask);
+}
+
+/* Maps a failed SSL_read/SSL_write onto the system calls' answers. */
+static ssize_t ssl_failure(struct tls_conn *c, int r, int saved_errno)
+{
+	switch (SSL_get_error(c->ssl, r)) {
+	case SSL_ERROR_WANT_READ:
+	case SSL_ERROR_WANT_WRITE:
+		errno = EAGAIN;
+		return -1;
+	case SSL_ERROR_ZERO_RETURN:
+		return 0; /* close_notify (or, as we ask, an EOF without one) */
+	case SSL_ERROR_SYSCALL:
+		ERR_clear_error();
+		if (saved_errno == 0)
+			return 0;
+		errno = saved_errno;
+		return -1;
+	default:
+		ERR_clear_error();
+		errno = EPROTO;
+		return -1;
+	}
+}
+
+/* Decrypted input, up to cap bytes. */
+static ssize_t tls_read(struct transport *t, void *buf, size_t cap)
+{
+	struct tls_conn *c = t->priv;
+	if (c->failed) {
+		if (c->fail_errno == 0)
+			return 0;
+		errno = c->fail_errno;
+		return -1;
+	}
+	if (c->closing)
+		return recv(t->fd, buf, cap, MSG_DONTWAIT); /* discarded by linger_close */
+	if (!c->established) {
+		errno = EAGAIN;
+		return -1;
+	}
+	errno = 0;
+	int r = SSL_read(c->ssl, buf, cap > INT_MAX ? INT_MAX : (int)cap);
+	if (r > 0)
+		return r;
+	return ssl_failure(c, r, errno);
+}
+
+/* Encrypts up to TLS_WRITE_MAX queued bytes. A write OpenSSL could not
+ * finish is retried with the same bytes first (the queue keeps them) and at
+ * least as many (the queue only grows): what SSL_write asks of a retry with
+ * SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER. */
+static ssize_t tls_writev(struct transport *t, const struct iovec *iov, int iovcnt)
+{
+	struct tls_conn *c = t->priv;
+	if (c->failed || c->closing) {
+		errno = EPIPE;
+		return -1;
+	}
+	if (!c->established || iovcnt <= 0) {
+		errno = EAGAIN;
+		return -1;
+	}
+	char gathered[TLS_WRITE_MAX];
+	const void *data = iov[0].iov_base;
+	size_t len = iov[0].iov_len;
+	if (iovcnt > 1 && len < TLS_WRITE_MAX) {
+		len = 0;
+		for (int i = 0; i < iovcnt && len < TLS_WRITE_MAX; i++) {
+			size_t take = iov[i].iov_len;
+			if (take > TLS_WRITE_MAX - len)
+				take = TLS_WRITE_MAX - len;
+			memcpy(gathered + len, iov[i].iov_base, take);
+			len += take;
+		}
+		data = gathered;
+	}
+	errno = 0;
+	int r = SSL_write(c->ssl, data, len > INT_MAX ? INT_MAX : (int)len);
+	if (r > 0)
+		return r;
+	ssize_t n = ssl_failure(c, r, errno);
+	if (n == 0) {
+		errno = EPIPE;
+		return -1;
+	}
+	return n;
+}
+
+/* close_notify if the handshake was done, then FIN. */
+static int tls_shutdown_write(struct transport *t)
+{
+	struct tls_conn *c = t->priv;
+	if (c->established && !c->failed && !c->closing) {
+		SSL_shutdown(c->ssl); /* non-blocking: sent if the socket takes it */
+		ERR_clear_error();
+	}
+	c->closing = true;
+	return shutdown(t->fd, SHUT_WR);
+}
+
+/* Frees the SSL object (and its hold on the context), then the socket. */
+static void tls_close(struct transport *t)
+{
+	struct tls_conn *c = t->priv;
+	SSL_free(c->ssl);
+	free(c);
+	t->priv = NULL;
+	shutdown(t->fd, SHUT_RDWR);
+	close(t->fd);
+}
+
+static const struct transport_ops tls_ops = {
+	.name = "tls",
+	.shared_writes = false,
+	.secure = true,
+	.read = tls_read,
+	.writev = tls_writev,
+	.wait = tls_wait,
+	.shutdown_write = tls_shutdown_write,
+	.close = tls_close,
+	.close_hard_if_delivered = transport_tcp_close_hard_if_delivered,
+	.keepalive = transport_tcp_keepalive,
+	.local = transport_tcp_local,
+	.remote = transport_tcp_remote,
+};
+
+int transport_tls_open(struct transport *t, int fd, int plain_port)
+{
+	struct tls_conn *c = calloc(1, sizeof *c);
+	if (!c)
+		return -1;
+	c->ssl = tls_new_ssl();
+	if (!c->ssl || SSL_set_fd(c->ssl, fd) != 1) {
+		SSL_free(c->ssl);
+		free(c);
+		ERR_clear_error();
+		return -1;
+	}
+	SSL_set_accept_state(c->ssl);
+	c->plain_port = plain_port;
+	int on = 1;
+	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &on, sizeof on);
+	t->ops = &tls_ops;
+	t->fd = fd;
+	t->priv = c;
+	return 0;
+}
