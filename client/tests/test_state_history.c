@@ -140,12 +140,21 @@ static void joined(struct state *st)
 	feed(st, ":parley 366 alice #lobby :End of /NAMES list.");
 }
 
+/* The server answers a request with an empty chathistory batch. */
+static void empty_page(struct state *st, const char *ref, const char *room)
+{
+	char line[128];
+	snprintf(line, sizeof line, ":parley BATCH +%s chathistory %s", ref, room);
+	feed(st, line);
+	snprintf(line, sizeof line, ":parley BATCH -%s", ref);
+	feed(st, line);
+}
+
 /* Joins #lobby and answers its first catch-up with an empty page. */
 static void joined_empty_history(struct state *st)
 {
 	joined(st);
-	feed(st, ":parley BATCH +h1 chathistory #lobby");
-	feed(st, ":parley BATCH -h1");
+	empty_page(st, "h1", "#lobby");
 }
 
 /* A fresh window asks for the latest lines; its join, names and what is
@@ -239,11 +248,9 @@ static void test_reconnect_by_time(void **unused)
 	joined(st); /* 10:03:30 */
 	feed(st, "@time=2026-12-01T10:03:31.000Z :alice!a@h JOIN #quiet");
 	expect_send(st, "CHATHISTORY LATEST #lobby * 50");
-	feed(st, ":parley BATCH +a chathistory #lobby");
-	feed(st, ":parley BATCH -a");
+	empty_page(st, "a", "#lobby");
 	expect_send(st, "CHATHISTORY LATEST #quiet * 50");
-	feed(st, ":parley BATCH +b chathistory #quiet");
-	feed(st, ":parley BATCH -b");
+	empty_page(st, "b", "#quiet");
 	feed(st, "@time=2026-12-01T10:03:45.250Z :bob!b@h PRIVMSG #lobby :no msgid");
 	reconnect(st);
 	feed(st, "@time=2026-12-01T10:05:00.000Z :alice!a@h JOIN #lobby");
@@ -253,8 +260,7 @@ static void test_reconnect_by_time(void **unused)
 	feed(st, "@batch=c;time=2026-12-01T10:04:00.000Z :bob!b@h PRIVMSG #lobby :missed");
 	feed(st, ":parley BATCH -c");
 	expect_send(st, "CHATHISTORY AFTER #quiet timestamp=2026-12-01T10:03:31.000Z 50");
-	feed(st, ":parley BATCH +d chathistory #quiet");
-	feed(st, ":parley BATCH -d");
+	empty_page(st, "d", "#quiet");
 	drain(st);
 	/* And the next time, #quiet starts after the JOIN of this time. */
 	reconnect(st);
@@ -315,8 +321,7 @@ static void test_windows_take_turns(void **unused)
 	expect_send(st, "CHATHISTORY LATEST #lobby * 50");
 	expect_send(st, NULL);
 	feed(st, "@msgid=d1;time=2026-12-01T10:03:31.000Z :carol!c@h PRIVMSG #dev :dev live");
-	feed(st, ":parley BATCH +h1 chathistory #lobby");
-	feed(st, ":parley BATCH -h1");
+	empty_page(st, "h1", "#lobby");
 	expect_send(st, "CHATHISTORY LATEST #dev * 50");
 	expect(st, "1|You joined #lobby\n1|#lobby: 2 users: @alice bob\n");
 	feed(st, ":parley BATCH +h2 chathistory #dev");
@@ -494,8 +499,7 @@ static void test_foreign_and_other_batches(void **unused)
 	state_window_open(st, WIN_CHANNEL, "#dev");
 	feed(st, ":alice!a@h JOIN #dev");
 	expect_send(st, "CHATHISTORY LATEST #dev * 50");
-	feed(st, ":parley BATCH +d chathistory #dev");
-	feed(st, ":parley BATCH -d");
+	empty_page(st, "d", "#dev");
 	drain(st);
 	feed(st, ":parley BATCH +x chathistory #dev");
 	feed(st, "@batch=x;msgid=z1 :eve!e@h PRIVMSG #dev :injected");
