@@ -75,6 +75,9 @@ static void ui_on_event(struct ui *ui, struct event *ev)
 	case EVENT_DISCONNECTED:
 		state_disconnected(ui->st, ev->text, now);
 		break;
+	case EVENT_TRUST:
+		ui->trust_asking = true; /* the question shows like an error, where one looks */
+		__attribute__((fallthrough));
 	case EVENT_INFO:
 	case EVENT_ERROR:
 	case EVENT_STOPPED: {

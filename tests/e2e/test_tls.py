@@ -1,0 +1,142 @@
+#!/usr/bin/env python3
+"""e2e: parley over TLS with trust on first use, against parleyd's generated
+(self-signed) certificate: the first connection shows the key's SPKI SHA-256
+and asks before sending anything, and a yes stores it in
+$XDG_DATA_HOME/parley/known_servers (0600, directory 0700); the same key
+later goes on without asking; a changed key is refused loudly before any
+line is sent (both fingerprints, the date first seen, parley --forget), and
+the client does not reconnect; --forget then lets it trust again;
+--tls-fingerprint pins without asking; ircs:// means TLS."""
+
+import os
+import re
+import shutil
+import stat
+import subprocess
+import tempfile
+
+import e2e
+import harness
+
+TLS_LINE = r"listening \(TLS\) on 127\.0\.0\.1:(\d+) \(key fingerprint sha256 ([0-9a-f]{64})\)$"
+OTHER_KEY = "ab" * 32
+
+
+class TlsClientTest(e2e.ClientTestCase):
+    server_args = ("--tls", "--tls-port", "0")
+
+    def setUp(self):
+        super().setUp()
+        m = self.server.wait_stdout(TLS_LINE, "the 'listening (TLS) on' line")
+        self.tls_port, self.fp = int(m.group(1)), m.group(2)
+        self.key = "127.0.0.1:%d" % self.tls_port
+        self.xdg = tempfile.mkdtemp(prefix="parley-xdg-")
+        self.addCleanup(shutil.rmtree, self.xdg, True)
+        self.known = os.path.join(self.xdg, "parley", "known_servers")
+        self.watch = self.irc("watch")
+        self.watch.join("#lobby")
+
+    def tls_client(self, *args, wait_joined=True):
+        """parley over TLS in tmux, with its own XDG_DATA_HOME."""
+        args = list(args) or ["--tls", "alice@" + self.key]
+        t = e2e.Term(args, width=140, env={"XDG_DATA_HOME": self.xdg})
+        self.addCleanup(t.kill)
+        if wait_joined:
+            t.wait_for(r"You joined #lobby")
+        return t
+
+    def assert_alice_absent(self):
+        """No NICK of alice's reached the server (nothing was sent)."""
+        self.watch.send("WHOIS alice")
+        self.watch.expect(r" 401 watch alice ")
+
+    def known_text(self):
+        with open(self.known) as f:
+            return f.read()
+
+    def test_first_use_asks_stores_and_then_goes_on(self):
+        t = self.tls_client(wait_joined=False)
+        t.wait_for(r"The server %s is new to this client" % re.escape(self.key))
+        t.wait_for(r"Key: sha256 %s" % self.fp)
+        t.wait_for(r"Trust this key and connect\? Press y or n")
+        self.assert_alice_absent()  # asked before CAP/NICK/USER
+        self.assertFalse(os.path.exists(self.known))
+        t.keys("y")
+        t.wait_for(r"You joined #lobby")
+        self.watch.expect(r":alice!\S+ JOIN #lobby")
+        self.assertRegex(self.known_text(),
+                         r"^%s sha256 %s \d{4}-\d\d-\d\d\n$" % (re.escape(self.key), self.fp))
+        self.assertEqual(stat.S_IMODE(os.stat(self.known).st_mode), 0o600)
+        self.assertEqual(stat.S_IMODE(os.stat(os.path.dirname(self.known)).st_mode), 0o700)
+        t.finish()
+        # The same key again: no question, straight in.
+        again = self.tls_client()
+        self.assertNotIn("Trust this key", again.screen())
+        again.wait_for(r"TLS: the key is the one trusted since \d{4}-\d\d-\d\d")
+        again.finish()
+
+    def test_no_means_nothing_sent_and_no_reconnect(self):
+        t = self.tls_client("ircs://alice@" + self.key, wait_joined=False)
+        t.wait_for(r"Trust this key and connect\?")
+        t.keys("n")
+        t.wait_for(r"Not connecting: the server's key was not trusted; nothing was sent")
+        t.wait_for(r"Not reconnecting")
+        self.assert_alice_absent()
+        self.assertFalse(os.path.exists(self.known))
+        t.finish()
+
+    def test_changed_key_is_refused_then_forget_and_trust_again(self):
+        os.makedirs(os.path.dirname(self.known), mode=0o700)
+        with open(self.known, "w") as f:
+            f.write("not a line of ours\n%s sha256 %s 2026-01-02\n" % (self.key, OTHER_KEY))
+        t = self.tls_client(wait_joined=False)
+        t.wait_for(r"known_servers: ignored 1 malformed line$")
+        t.wait_for(r"WARNING: THE KEY OF %s HAS CHANGED\. Refusing to connect; nothing was sent"
+                   % re.escape(self.key))
+        t.wait_for(r"Trusted since 2026-01-02: sha256 %s" % OTHER_KEY)
+        t.wait_for(r"Offered now: sha256 %s" % self.fp)
+        t.wait_for(r"parley --forget %s" % re.escape(self.key))
+        t.wait_for(r"Not reconnecting")
+        self.assertNotIn("Trust this key", t.screen())
+        self.assert_alice_absent()
+        t.finish()
+
+        env = dict(os.environ, XDG_DATA_HOME=self.xdg, **e2e.sanitizer_env())
+        forget = subprocess.run([e2e.find_parley(), "--forget", self.key], env=env,
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                timeout=30)
+        self.assertEqual(forget.returncode, 0, forget.stderr)
+        self.assertIn("forgot the key trusted for %s" % self.key, forget.stdout)
+        self.assertEqual(self.known_text(), "not a line of ours\n")
+        again = subprocess.run([e2e.find_parley(), "--forget", self.key], env=env,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                               timeout=30)
+        self.assertEqual(again.returncode, 1)
+        self.assertIn("no key is trusted for %s" % self.key, again.stderr)
+
+        t = self.tls_client(wait_joined=False)
+        t.wait_for(r"Key: sha256 %s" % self.fp)
+        t.keys("y")
+        t.wait_for(r"You joined #lobby")
+        self.assertIn("%s sha256 %s " % (self.key, self.fp), self.known_text())
+        t.finish()
+
+    def test_pinned_fingerprint(self):
+        t = self.tls_client("--tls-fingerprint", self.fp.upper(), "alice@" + self.key)
+        t.wait_for(r"TLS: the key is the one pinned")
+        self.assertNotIn("Trust this key", t.screen())
+        self.assertFalse(os.path.exists(self.known))
+        t.finish()
+        bad = self.tls_client("--tls-fingerprint", OTHER_KEY, "bob@" + self.key,
+                              wait_joined=False)
+        bad.wait_for(r"Refused %s: its key sha256 %s is not the pinned"
+                     % (re.escape(self.key), self.fp))
+        bad.wait_for(r"%s; nothing was sent" % OTHER_KEY)  # wrapped to the next row
+        bad.wait_for(r"Not reconnecting")
+        self.watch.send("WHOIS bob")
+        self.watch.expect(r" 401 watch bob ")
+        bad.finish()
+
+
+if __name__ == "__main__":
+    e2e.main()
