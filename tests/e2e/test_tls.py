@@ -17,6 +17,7 @@ import tempfile
 
 import e2e
 import harness
+import test_tls  # tests/integration/test_tls.py: its throw-away CA
 
 TLS_LINE = r"listening \(TLS\) on 127\.0\.0\.1:(\d+) \(key fingerprint sha256 ([0-9a-f]{64})\)$"
 OTHER_KEY = "ab" * 32
@@ -136,6 +137,32 @@ class TlsClientTest(e2e.ClientTestCase):
         self.watch.send("WHOIS bob")
         self.watch.expect(r" 401 watch bob ")
         bad.finish()
+
+
+class VerifiedCertificateTest(e2e.ClientTestCase):
+    """A certificate that verifies against the system store (here the test's
+    own CA, given to OpenSSL through SSL_CERT_FILE) and names the host is
+    accepted without a question, and nothing is stored."""
+    start_server = False
+
+    def test_verified_certificate_needs_no_question(self):
+        if not test_tls.OPENSSL:
+            self.skipTest("no openssl command")
+        pki = test_tls.Pki()
+        self.addCleanup(pki.cleanup)
+        cert, key = pki.server_cert("server")
+        srv = self.make_server(["--tls-port", "0", "--tls-cert", cert, "--tls-key", key])
+        port = int(srv.wait_stdout(TLS_LINE, "the 'listening (TLS) on' line").group(1))
+        xdg = tempfile.mkdtemp(prefix="parley-xdg-")
+        self.addCleanup(shutil.rmtree, xdg, True)
+        t = e2e.Term(["ircs://alice@localhost:%d" % port], width=140,
+                     env={"XDG_DATA_HOME": xdg, "SSL_CERT_FILE": pki.ca_cert})
+        self.addCleanup(t.kill)
+        t.wait_for(r"TLS: certificate verified for localhost")
+        t.wait_for(r"You joined #lobby")
+        self.assertNotIn("Trust this key", t.screen())
+        self.assertFalse(os.path.exists(os.path.join(xdg, "parley", "known_servers")))
+        t.finish()
 
 
 if __name__ == "__main__":
