@@ -858,15 +858,16 @@ static bool net_session(struct net *n, int fd, struct session *s)
 			break;
 		struct pollfd p[2] = {{.fd = fd, .events = POLLIN | (s->want_write ? POLLOUT : 0)},
 		                      {.fd = n->wake_rd, .events = POLLIN}};
-		int r = poll(p, 2, net_timeout(n, s, clock_mono_ms()));
+		/* Bytes OpenSSL holds decrypted do not make the socket readable. */
+		bool held = s->tls && tlsconn_pending(s->tls);
+		int r = poll(p, 2, held ? 0 : net_timeout(n, s, clock_mono_ms()));
 		if (r < 0 && errno != EINTR) {
 			snprintf(s->reason, sizeof(s->reason), "poll: %s", strerror(errno));
 			break;
 		}
 		if (r > 0 && p[1].revents)
 			net_drain_wake(n);
-		bool readable = (r > 0 && (p[0].revents & (POLLIN | POLLHUP | POLLERR))) ||
-		                (s->tls && tlsconn_pending(s->tls));
+		bool readable = held || (r > 0 && (p[0].revents & (POLLIN | POLLHUP | POLLERR)));
 		if (readable && net_read(n, s, fd) < 0)
 			break;
 	}

@@ -122,6 +122,21 @@ class TlsClientTest(e2e.ClientTestCase):
         self.assertIn("%s sha256 %s " % (self.key, self.fp), self.known_text())
         t.finish()
 
+    def test_lines_held_decrypted_inside_openssl_are_read_at_once(self):
+        # The history replay on join comes in TLS records of up to 16 KiB,
+        # more than one read of the client's line buffer takes: what stays
+        # decrypted inside OpenSSL must be read without waiting for the
+        # socket to become readable again (nothing more arrives here).
+        for i in range(40):
+            self.watch.send("PRIVMSG #lobby :line %02d %s" % (i, "x" * 380))
+        self.watch.send("PRIVMSG #lobby :the last line")
+        self.watch.send("PING :sync")
+        self.watch.expect(r"PONG .*sync")
+        t = self.tls_client("--tls-fingerprint", self.fp, "alice@" + self.key,
+                            wait_joined=False)
+        t.wait_for(r"<watch> the last line")
+        t.finish()
+
     def test_pinned_fingerprint(self):
         t = self.tls_client("--tls-fingerprint", self.fp.upper(), "alice@" + self.key)
         t.wait_for(r"TLS: the key is the one pinned")
