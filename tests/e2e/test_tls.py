@@ -154,6 +154,46 @@ class TlsClientTest(e2e.ClientTestCase):
         bad.finish()
 
 
+class ReconnectTest(e2e.ClientTestCase):
+    """A server that comes back on the same port with another key (another
+    data directory): the client's reconnect refuses it instead of taking it."""
+    start_server = False
+
+    def start_tls(self, port=0):
+        data = tempfile.mkdtemp(prefix="parley-data-")
+        self.addCleanup(shutil.rmtree, data, True)
+        srv = harness.Server(["--tls", "--tls-port", str(port), "--data-dir", data]).start()
+        self.addCleanup(srv.stop, check=False)
+        m = srv.wait_stdout(TLS_LINE, "the 'listening (TLS) on' line")
+        return srv, int(m.group(1)), m.group(2)
+
+    def test_reconnect_to_a_new_key_is_refused(self):
+        first, port, fp1 = self.start_tls()
+        key = "127.0.0.1:%d" % port
+        xdg = tempfile.mkdtemp(prefix="parley-xdg-")
+        self.addCleanup(shutil.rmtree, xdg, True)
+        t = e2e.Term(["--tls", "alice@" + key], width=140, env={"XDG_DATA_HOME": xdg})
+        self.addCleanup(t.kill)
+        t.wait_for(r"Key: sha256 %s" % fp1)
+        t.keys("y")
+        t.wait_for(r"You joined #lobby")
+        first.stop()
+        t.wait_for(r"Reconnecting in")
+        second, port2, fp2 = self.start_tls(port)
+        self.assertEqual(port2, port)
+        self.assertNotEqual(fp2, fp1)
+        t.wait_for(r"WARNING: THE KEY OF %s HAS CHANGED" % re.escape(key), timeout=30)
+        t.wait_for(r"Trusted since \d{4}-\d\d-\d\d: sha256 %s" % fp1)
+        t.wait_for(r"Offered now: sha256 %s" % fp2)
+        t.wait_for(r"Not reconnecting")
+        watch = harness.IrcClient(second.port, nick="watch")
+        self.addCleanup(watch.close)
+        watch.register()
+        watch.send("WHOIS alice")
+        watch.expect(r" 401 watch alice ")
+        t.finish()
+
+
 class VerifiedCertificateTest(e2e.ClientTestCase):
     """A certificate that verifies against the system store (here the test's
     own CA, given to OpenSSL through SSL_CERT_FILE) and names the host is
