@@ -137,6 +137,14 @@ class TlsClientTest(e2e.ClientTestCase):
         t.wait_for(r"<watch> the last line")
         t.finish()
 
+    def test_tls_on_the_plain_port_says_so_and_sends_nothing(self):
+        t = self.tls_client("--tls", "alice@127.0.0.1:%d" % self.server.port,
+                            wait_joined=False)
+        t.wait_for(r"TLS handshake failed")
+        t.wait_for(r"Reconnecting in")
+        self.assert_alice_absent()
+        t.finish()
+
     def test_pinned_fingerprint(self):
         t = self.tls_client("--tls-fingerprint", self.fp.upper(), "alice@" + self.key)
         t.wait_for(r"TLS: the key is the one pinned")
