@@ -77,7 +77,8 @@ int address_parse(const char *arg, struct address *out)
 		hostlen = colon ? (size_t)(colon - arg) : (size_t)(end - arg);
 		port = colon ? colon + 1 : NULL;
 	}
-	if (memchr(host, '/', hostlen) || address_copy(out->host, sizeof(out->host), host, hostlen) < 0)
+	if (memchr(host, '/', hostlen) ||
+	    address_copy(out->host, sizeof(out->host), host, hostlen) < 0)
 		return -1;
 	if (port && address_port(port, (size_t)(end - port), out) < 0)
 		return -1;

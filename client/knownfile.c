@@ -23,7 +23,8 @@ int knownfile_path(char *out, size_t cap, char *err, size_t ecap)
 	else if (home && *home)
 		n = snprintf(out, cap, "%s/.local/share/parley/known_servers", home);
 	else {
-		snprintf(err, ecap, "Neither XDG_DATA_HOME nor HOME is set: no place for known_servers");
+		snprintf(err, ecap,
+		         "Neither XDG_DATA_HOME nor HOME is set: no place for known_servers");
 		return -1;
 	}
 	if (n < 0 || (size_t)n >= cap) {
@@ -142,7 +143,8 @@ int knownfile_store(const char *key, const char *hex, char *err, size_t ecap)
 	size_t len, outlen;
 	time_t now = time(NULL);
 	struct tm tm;
-	if (!localtime_r(&now, &tm) || strftime(date, sizeof(date), "%Y-%m-%d", &tm) != KNOWN_DATE_LEN)
+	if (!localtime_r(&now, &tm) ||
+	    strftime(date, sizeof(date), "%Y-%m-%d", &tm) != KNOWN_DATE_LEN)
 		snprintf(date, sizeof(date), "1970-01-01");
 	if (knownfile_path(path, sizeof(path), err, ecap) < 0 ||
 	    knownfile_read(path, &text, &len, err, ecap) < 0)

@@ -103,8 +103,9 @@ static int known_parse_line(const char *s, size_t len, struct known_line *out)
 	}
 	if (nf == 0)
 		return 0;
-	if (nf != 4 || !known_valid_key(f[0], fl[0]) || fl[1] != 6 || memcmp(f[1], "sha256", 6) != 0 ||
-	    !known_valid_hex(f[2], fl[2]) || !known_valid_date(f[3], fl[3]))
+	if (nf != 4 || !known_valid_key(f[0], fl[0]) || fl[1] != 6 ||
+	    memcmp(f[1], "sha256", 6) != 0 || !known_valid_hex(f[2], fl[2]) ||
+	    !known_valid_date(f[3], fl[3]))
 		return -1;
 	memcpy(out->key, f[0], fl[0]);
 	out->key[fl[0]] = '\0';
@@ -174,8 +175,7 @@ static char *known_without(const char *text, size_t len, const char *key, size_t
 }
 
 /* The text without key. */
-char *known_remove(const char *text, size_t len, const char *key, size_t *outlen,
-                   size_t *removed)
+char *known_remove(const char *text, size_t len, const char *key, size_t *outlen, size_t *removed)
 {
 	return known_without(text, len, key, 0, outlen, removed);
 }
@@ -187,8 +187,8 @@ char *known_add(const char *text, size_t len, const char *key, const char *hex, 
 	char line[KNOWN_LINE_MAX + 2];
 	struct known_line check;
 	int n = snprintf(line, sizeof(line), "%s sha256 %s %s\n", key, hex, date);
-	if (n < 0 || (size_t)n >= sizeof(line) || known_parse_line(line, (size_t)n - 1, &check) != 1 ||
-	    strcmp(check.key, key) != 0)
+	if (n < 0 || (size_t)n >= sizeof(line) ||
+	    known_parse_line(line, (size_t)n - 1, &check) != 1 || strcmp(check.key, key) != 0)
 		return NULL;
 	size_t removed;
 	char *out = known_without(text, len, key, (size_t)n, outlen, &removed);

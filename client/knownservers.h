@@ -41,8 +41,7 @@ bool known_lookup(const char *text, size_t len, const char *key, struct known_en
 
 /* The text without key's lines (allocated, *outlen its length); *removed
  * counts them. */
-char *known_remove(const char *text, size_t len, const char *key, size_t *outlen,
-                   size_t *removed);
+char *known_remove(const char *text, size_t len, const char *key, size_t *outlen, size_t *removed);
 
 /* The text with key's lines replaced by one new line. NULL (nothing
  * allocated) when the key, hex or date is not valid or the text would pass

@@ -61,7 +61,8 @@ struct tlsconn *tlsconn_new(int fd, const char *host, char *err, size_t cap)
 	if (tlsconn_is_ip(host)) {
 		if (X509_VERIFY_PARAM_set1_ip_asc(param, host) != 1)
 			goto fail;
-	} else if (SSL_set_tlsext_host_name(t->ssl, host) != 1 || SSL_set1_host(t->ssl, host) != 1) {
+	} else if (SSL_set_tlsext_host_name(t->ssl, host) != 1 ||
+	           SSL_set1_host(t->ssl, host) != 1) {
 		goto fail;
 	}
 	SSL_set_connect_state(t->ssl);
@@ -86,7 +87,8 @@ enum tlsconn_step tlsconn_handshake(struct tlsconn *t, char *err, size_t cap)
 		return TLSCONN_WANT_WRITE;
 	if (e == SSL_ERROR_SYSCALL && ERR_peek_error() == 0)
 		snprintf(err, cap, "TLS handshake failed: %s",
-		         errno ? strerror(errno) : "the server closed the connection (not a TLS port?)");
+		         errno ? strerror(errno)
+		               : "the server closed the connection (not a TLS port?)");
 	else
 		tlsconn_error("TLS handshake failed", err, cap);
 	return TLSCONN_FAILED;

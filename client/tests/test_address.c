@@ -57,8 +57,9 @@ static void test_refused(void **unused)
 {
 	(void)unused;
 	struct address a;
-	const char *bad[] = {"h:0", "h:65536", "h:12a", "h:", "h:123456", "http://h",
-	                     "[::1", "[::1]x", "ircs://h/path", "ircs://h:1//"};
+	const char *bad[] = {
+	    "h:0",  "h:65536", "h:12a",         "h:",          "h:123456", "http://h",
+	    "[::1", "[::1]x",  "ircs://h/path", "ircs://h:1//"};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
 		assert_int_equal(address_parse(bad[i], &a), -1);
 	char longhost[ADDRESS_HOST_MAX + 10];

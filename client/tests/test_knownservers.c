@@ -147,9 +147,9 @@ static void test_remove(void **unused)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_hex),           cmocka_unit_test(test_parse_fingerprint),
-	    cmocka_unit_test(test_lookup),        cmocka_unit_test(test_lookup_hostile),
-	    cmocka_unit_test(test_add_replaces),  cmocka_unit_test(test_add_refused),
+	    cmocka_unit_test(test_hex),          cmocka_unit_test(test_parse_fingerprint),
+	    cmocka_unit_test(test_lookup),       cmocka_unit_test(test_lookup_hostile),
+	    cmocka_unit_test(test_add_replaces), cmocka_unit_test(test_add_refused),
 	    cmocka_unit_test(test_remove),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
