@@ -227,6 +227,34 @@ class VerifiedCertificateTest(e2e.ClientTestCase):
         self.assertFalse(os.path.exists(os.path.join(xdg, "parley", "known_servers")))
         t.finish()
 
+    def test_certificate_for_another_name_is_not_verified(self):
+        # Signed by a CA the client trusts, but for other.example only: the
+        # name does not match, so the key goes to trust on first use.
+        if not test_tls.OPENSSL:
+            self.skipTest("no openssl command")
+        pki = test_tls.Pki()
+        self.addCleanup(pki.cleanup)
+        key, csr, cert, ext = (pki.path("other" + s) for s in (".key", ".csr", ".pem", ".ext"))
+        with open(ext, "w") as f:
+            f.write("subjectAltName=DNS:other.example\n")
+        test_tls.openssl("req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256",
+                         "-nodes", "-keyout", key, "-out", csr, "-subj", "/CN=other.example")
+        test_tls.openssl("x509", "-req", "-in", csr, "-CA", pki.ca_cert, "-CAkey", pki.ca_key,
+                         "-CAcreateserial", "-out", cert, "-days", "2", "-extfile", ext)
+        srv = self.make_server(["--tls-port", "0", "--tls-cert", cert, "--tls-key", key])
+        port = int(srv.wait_stdout(TLS_LINE, "the 'listening (TLS) on' line").group(1))
+        xdg = tempfile.mkdtemp(prefix="parley-xdg-")
+        self.addCleanup(shutil.rmtree, xdg, True)
+        t = e2e.Term(["ircs://alice@localhost:%d" % port], width=140,
+                     env={"XDG_DATA_HOME": xdg, "SSL_CERT_FILE": pki.ca_cert})
+        self.addCleanup(t.kill)
+        t.wait_for(r"The server localhost:%d is new to this client" % port)
+        t.wait_for(r"Trust this key and connect\?")
+        self.assertNotIn("certificate verified", t.screen())
+        t.keys("n")
+        t.wait_for(r"Not reconnecting")
+        t.finish()
+
 
 if __name__ == "__main__":
     e2e.main()
