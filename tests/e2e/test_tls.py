@@ -137,6 +137,17 @@ class TlsClientTest(e2e.ClientTestCase):
         t.wait_for(r"<watch> the last line")
         t.finish()
 
+    def test_oversized_known_servers_is_not_read(self):
+        os.makedirs(os.path.dirname(self.known), mode=0o700)
+        with open(self.known, "w") as f:
+            f.write(("#" * 99 + "\n") * 2700)  # 270,000 bytes: past the 256 KiB limit
+        t = self.tls_client(wait_joined=False)
+        t.wait_for(r"is larger than 262144 bytes: not reading it")
+        t.wait_for(r"Not reconnecting")
+        self.assertNotIn("Trust this key", t.screen())
+        self.assert_alice_absent()
+        t.finish()
+
     def test_tls_on_the_plain_port_says_so_and_sends_nothing(self):
         t = self.tls_client("--tls", "alice@127.0.0.1:%d" % self.server.port,
                             wait_joined=False)
