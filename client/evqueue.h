@@ -26,6 +26,8 @@ enum event_kind {
 	EVENT_DISCONNECTED, /* text: why; the network thread will retry unless told not to */
 	EVENT_ERROR,        /* text: a failure the user must read (cannot resolve, ...) */
 	EVENT_STOPPED,      /* text: why the network thread gave up for good */
+	EVENT_TRUST,        /* text: the question; the network thread waits for
+	                       net_trust_answer() before sending anything */
 };
 
 struct event {

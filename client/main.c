@@ -11,8 +11,11 @@
 #include <sys/signalfd.h>
 #include <unistd.h>
 
+#include "address.h"
 #include "evqueue.h"
 #include "ircname.h"
+#include "knownfile.h"
+#include "knownservers.h"
 #include "net.h"
 #include "siphash.h"
 #include "state.h"
@@ -21,6 +24,7 @@
 
 #define MAIN_ROOMS_MAX 50
 #define MAIN_DEFAULT_PORT "6667"
+#define MAIN_DEFAULT_TLS_PORT "6697"
 #define MAIN_DEFAULT_ROOM "#lobby"
 #define MAIN_STALL_ENV "PARLEY_STALL_TIMEOUT" /* seconds; for tests and slow links */
 #define MAIN_STALL_MAX_S 86400
@@ -30,6 +34,9 @@ struct options {
 	char *host;
 	char *port;
 	char *password;
+	bool tls;
+	char tls_pin[KNOWN_HEX_LEN + 1]; /* "" when not pinned */
+	const char *forget;              /* --forget host:port */
 	const char *rooms[MAIN_ROOMS_MAX];
 	int nrooms;
 	struct ui_options ui;
@@ -39,15 +46,21 @@ struct options {
 static void main_usage(FILE *out)
 {
 	fputs("usage: parley [options] [nick@]host[:port]\n"
+	      "       parley [options] ircs://[nick@]host[:port]\n"
+	      "       parley --forget host[:port]\n"
 	      "\n"
 	      "A terminal IRC client for parleyd and any IRC server.\n"
-	      "  host defaults to localhost, port to 6667, nick to $USER.\n"
+	      "  host defaults to localhost, port to 6667 (6697 with TLS), nick to $USER.\n"
 	      "\n"
 	      "  -n, --nick NICK       nickname (overrides nick@ in the address)\n"
 	      "  -j, --join ROOM       room to join; repeatable (default #lobby)\n"
 	      "  -p, --password PASS   connection password (IRC PASS)\n"
 	      "  -b, --bell MODE       off, mentions (default) or all\n"
 	      "      --nicklist        show the nick list at start (F2 or /nicklist toggles)\n"
+	      "      --tls             connect with TLS (as ircs:// does)\n"
+	      "      --tls-fingerprint HEX  accept only this server key (SHA-256 of its\n"
+	      "                        SubjectPublicKeyInfo), without asking; implies --tls\n"
+	      "      --forget HOST:PORT  forget the key trusted for that server and exit\n"
 	      "  -h, --help            show this help and exit\n"
 	      "  -V, --version         show the version and exit\n"
 	      "\n"
@@ -55,42 +68,48 @@ static void main_usage(FILE *out)
 	      out);
 }
 
-/* Splits "[nick@]host[:port]" (host may be "[v6]"). Returns 0 or -1. */
+/* Takes "[nick@]host[:port]" or an irc(s):// URL (client/address) into o.
+ * Returns 0 or -1. */
 static int main_parse_address(const char *arg, struct options *o)
 {
-	const char *at = strrchr(arg, '@');
-	if (at) {
+	struct address a;
+	if (address_parse(arg, &a) < 0)
+		return -1;
+	if (*a.nick) {
 		free(o->nick);
-		o->nick = xstrndup(arg, (size_t)(at - arg));
-		arg = at + 1;
+		o->nick = xstrdup(a.nick);
 	}
-	const char *port = NULL;
-	size_t hostlen;
-	if (arg[0] == '[') {
-		const char *close = strchr(arg, ']');
-		if (!close || (close[1] != '\0' && close[1] != ':'))
-			return -1;
-		hostlen = (size_t)(close - arg - 1);
-		arg++;
-		port = close[1] == ':' ? close + 2 : NULL;
-	} else {
-		const char *colon = strchr(arg, ':');
-		if (colon && strchr(colon + 1, ':'))
-			colon = NULL; /* a bare IPv6 address */
-		hostlen = colon ? (size_t)(colon - arg) : strlen(arg);
-		port = colon ? colon + 1 : NULL;
-	}
-	if (hostlen > 0) {
+	if (*a.host) {
 		free(o->host);
-		o->host = xstrndup(arg, hostlen);
+		o->host = xstrdup(a.host);
 	}
-	if (port) {
-		if (!*port || strspn(port, "0123456789") != strlen(port) || atoi(port) < 1 ||
-		    atoi(port) > 65535)
-			return -1;
-		free(o->port);
-		o->port = xstrdup(port);
+	if (*a.port)
+		o->port = xstrdup(a.port);
+	if (a.scheme_tls)
+		o->tls = true;
+	return 0;
+}
+
+/* parley --forget host[:port]: removes the server's line from known_servers. */
+static int main_forget(const char *arg)
+{
+	struct address a;
+	char key[ADDRESS_KEY_MAX + 1], err[512];
+	size_t removed;
+	if (address_parse(arg, &a) < 0 || !*a.host ||
+	    address_key(a.host, *a.port ? a.port : MAIN_DEFAULT_TLS_PORT, key, sizeof(key)) < 0) {
+		fprintf(stderr, "parley: --forget wants host[:port], not %s\n", arg);
+		return 2;
 	}
+	if (knownfile_forget(key, &removed, err, sizeof(err)) < 0) {
+		fprintf(stderr, "parley: %s\n", err);
+		return 1;
+	}
+	if (removed == 0) {
+		fprintf(stderr, "parley: no key is trusted for %s\n", key);
+		return 1;
+	}
+	printf("parley: forgot the key trusted for %s; the next connection asks again\n", key);
 	return 0;
 }
 
@@ -101,12 +120,14 @@ static int main_options(int argc, char **argv, struct options *o)
 	    {"nick", required_argument, NULL, 'n'},     {"join", required_argument, NULL, 'j'},
 	    {"password", required_argument, NULL, 'p'}, {"bell", required_argument, NULL, 'b'},
 	    {"nicklist", no_argument, NULL, 'L'},       {"help", no_argument, NULL, 'h'},
-	    {"version", no_argument, NULL, 'V'},        {NULL, 0, NULL, 0},
+	    {"version", no_argument, NULL, 'V'},        {"tls", no_argument, NULL, 'T'},
+	    {"tls-fingerprint", required_argument, NULL, 'F'},
+	    {"forget", required_argument, NULL, 'G'},   {NULL, 0, NULL, 0},
 	};
 	const char *nick_opt = NULL;
 	int c;
 	o->host = xstrdup("localhost");
-	o->port = xstrdup(MAIN_DEFAULT_PORT);
+	o->port = NULL; /* after the options: 6667, or 6697 with TLS */
 	o->ui.bell = BELL_MENTIONS;
 	while ((c = getopt_long(argc, argv, "n:j:p:b:hV", longs, NULL)) != -1) {
 		switch (c) {
@@ -139,6 +160,20 @@ static int main_options(int argc, char **argv, struct options *o)
 		case 'L':
 			o->ui.nicklist = true;
 			break;
+		case 'T':
+			o->tls = true;
+			break;
+		case 'F':
+			if (known_parse_fingerprint(optarg, o->tls_pin) < 0) {
+				fprintf(stderr, "parley: --tls-fingerprint wants a SHA-256 in hex "
+				                "(64 digits, as parleyd --fingerprint prints it)\n");
+				return 1;
+			}
+			o->tls = true;
+			break;
+		case 'G':
+			o->forget = optarg;
+			return 0;
 		case 'h':
 			main_usage(stdout);
 			return -1;
@@ -159,6 +194,8 @@ static int main_options(int argc, char **argv, struct options *o)
 		        argv[optind]);
 		return 1;
 	}
+	if (!o->port)
+		o->port = xstrdup(o->tls ? MAIN_DEFAULT_TLS_PORT : MAIN_DEFAULT_PORT);
 	if (nick_opt) {
 		free(o->nick);
 		o->nick = xstrdup(nick_opt);
@@ -230,9 +267,9 @@ int main(int argc, char **argv)
 {
 	struct options o = {0};
 	int rc = main_options(argc, argv, &o);
-	if (rc != 0) {
+	if (rc != 0 || o.forget) {
 		main_options_free(&o);
-		return rc < 0 ? 0 : 2;
+		return o.forget ? main_forget(o.forget) : rc < 0 ? 0 : 2;
 	}
 	long long stall_ms = main_stall_timeout();
 	if (stall_ms < 0) {
@@ -263,6 +300,8 @@ int main(int argc, char **argv)
 	    .realname = "parley user",
 	    .password = o.password,
 	    .stall_timeout_ms = stall_ms,
+	    .tls = o.tls,
+	    .tls_pin = *o.tls_pin ? o.tls_pin : NULL,
 	};
 	struct net *net = net_start(&cfg, q);
 	if (!net) {

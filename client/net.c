@@ -14,12 +14,15 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "address.h"
 #include "clock.h"
 #include "endpoint.h"
 #include "ircmsg.h"
 #include "ircname.h"
+#include "knownfile.h"
 #include "linebuf.h"
 #include "outbuf.h"
+#include "tlsconn.h"
 #include "xalloc.h"
 
 /* Longest received line we accept: a tag section plus a relayed line that may
@@ -50,6 +53,9 @@ struct net {
 	bool quitting;      /* net_stop() was called */
 	long long quit_at;  /* monotonic ms when QUIT was queued */
 	struct outbuf *out; /* lines to send; any thread appends, the net thread writes */
+	int trust_answer;   /* the user's answer to EVENT_TRUST: 0 none yet, 1 yes, -1 no */
+
+	bool malformed_noted; /* known_servers' malformed lines were noted (net thread only) */
 };
 
 /* Per-connection state of the network thread (no lock: thread-local). */
@@ -65,6 +71,7 @@ struct session {
 	long long started, last_rx, last_lag;
 	bool want_write;  /* lines wait for the socket to become writable */
 	bool stall_noted; /* the user was told the server is not reading */
+	struct tlsconn *tls; /* with TLS: the connection's TLS state, else NULL */
 };
 
 /* Pushes a formatted message of the given kind. */
@@ -490,7 +497,9 @@ static int net_read(struct net *n, struct session *s, int fd)
 {
 	size_t avail;
 	char *space = linebuf_space(&s->lb, &avail);
-	ssize_t r = recv(fd, space, avail, 0);
+	char err[TLSCONN_ERR_MAX] = "";
+	ssize_t r = s->tls ? tlsconn_read(s->tls, space, avail, err, sizeof(err))
+	                   : recv(fd, space, avail, 0);
 	char *line;
 	size_t len;
 
@@ -499,7 +508,7 @@ static int net_read(struct net *n, struct session *s, int fd)
 	if (r <= 0) {
 		if (!*s->reason)
 			snprintf(s->reason, sizeof(s->reason), "%s",
-			         r == 0 ? "Connection closed by the server" : strerror(errno));
+			         r == 0 ? "Connection closed by the server" : *err ? err : strerror(errno));
 		return -1;
 	}
 	s->last_rx = clock_mono_ms();
@@ -614,15 +623,24 @@ static int net_tick(struct net *n, struct session *s, long long now)
  * without it. Returns -1 on a socket error (s->reason set). */
 static int net_flush(struct net *n, struct session *s, int fd)
 {
+	char err[TLSCONN_ERR_MAX] = "";
 	s->want_write = false;
 	for (int i = 0; i < NET_FLUSH_MAX; i++) {
 		size_t len;
 		pthread_mutex_lock(&n->lock);
 		const char *p = outbuf_next(n->out, clock_mono_ms(), &len);
 		pthread_mutex_unlock(&n->lock);
-		if (!p)
+		ssize_t w;
+		if (!p && !s->tls)
 			return 0;
-		ssize_t w = send(fd, p, len, MSG_NOSIGNAL | MSG_DONTWAIT);
+		if (!p) /* TLS: bytes OpenSSL must retry may wait */
+			w = tlsconn_flush(s->tls, err, sizeof(err));
+		else if (s->tls)
+			w = tlsconn_write(s->tls, p, len, err, sizeof(err));
+		else
+			w = send(fd, p, len, MSG_NOSIGNAL | MSG_DONTWAIT);
+		if (!p && w == 0)
+			return 0;
 		if (w < 0 && errno == EINTR)
 			continue;
 		if (w < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
@@ -630,7 +648,8 @@ static int net_flush(struct net *n, struct session *s, int fd)
 			return 0;
 		}
 		if (w < 0) {
-			snprintf(s->reason, sizeof(s->reason), "Cannot send: %s", strerror(errno));
+			snprintf(s->reason, sizeof(s->reason), "Cannot send: %s",
+			         *err ? err : strerror(errno));
 			return -1;
 		}
 		pthread_mutex_lock(&n->lock);
@@ -649,11 +668,173 @@ static void net_hang_up(struct net *n, struct session *s, int fd)
 	n->fd = -1;
 	size_t lost = outbuf_reset(n->out, clock_mono_ms());
 	pthread_mutex_unlock(&n->lock);
+	tlsconn_free(s->tls);
+	s->tls = NULL;
 	close(fd);
 	size_t used = strlen(s->reason);
 	if (lost > 0 && used > 0)
 		snprintf(s->reason + used, sizeof(s->reason) - used, " (%zu line%s not sent)", lost,
 		         lost == 1 ? "" : "s");
+}
+
+/* Runs the TLS handshake within the connect timeout, polling the socket
+ * as OpenSSL asks. Returns 0, or -1 with s->reason set. */
+static int net_tls_handshake(struct net *n, struct session *s, int fd)
+{
+	char err[TLSCONN_ERR_MAX];
+	s->tls = tlsconn_new(fd, n->cfg.host, err, sizeof(err));
+	if (!s->tls) {
+		snprintf(s->reason, sizeof(s->reason), "%s", err);
+		return -1;
+	}
+	long long end = clock_mono_ms() + NET_CONNECT_TIMEOUT_MS;
+	for (;;) {
+		enum tlsconn_step st = tlsconn_handshake(s->tls, err, sizeof(err));
+		if (st == TLSCONN_DONE)
+			return 0;
+		if (st == TLSCONN_FAILED) {
+			snprintf(s->reason, sizeof(s->reason), "%s", err);
+			return -1;
+		}
+		long long left = end - clock_mono_ms();
+		if (left <= 0 || net_quitting(n)) {
+			snprintf(s->reason, sizeof(s->reason), "%s",
+			         left <= 0 ? "TLS handshake timed out" : "Stopped");
+			return -1;
+		}
+		short ev = st == TLSCONN_WANT_READ ? POLLIN : POLLOUT;
+		struct pollfd p[2] = {{.fd = fd, .events = ev}, {.fd = n->wake_rd, .events = POLLIN}};
+		if (poll(p, 2, (int)left) > 0 && p[1].revents)
+			net_drain_wake(n);
+	}
+}
+
+/* Records the user's answer to the trust question and wakes the thread. */
+void net_trust_answer(struct net *n, bool yes)
+{
+	pthread_mutex_lock(&n->lock);
+	n->trust_answer = yes ? 1 : -1;
+	pthread_mutex_unlock(&n->lock);
+	net_wake(n);
+}
+
+/* Waits for the user's answer (or net_stop(), or NET_TRUST_WAIT_MS): 1 yes,
+ * -1 no, 0 none. */
+static int net_trust_wait(struct net *n)
+{
+	long long end = clock_mono_ms() + NET_TRUST_WAIT_MS;
+	for (;;) {
+		pthread_mutex_lock(&n->lock);
+		int answer = n->trust_answer;
+		bool quitting = n->quitting;
+		pthread_mutex_unlock(&n->lock);
+		long long left = end - clock_mono_ms();
+		if (answer || quitting || left <= 0)
+			return answer;
+		struct pollfd p = {.fd = n->wake_rd, .events = POLLIN};
+		if (poll(&p, 1, (int)left) > 0)
+			net_drain_wake(n);
+	}
+}
+
+/* Asks the user about a key known_servers does not know; a yes is stored.
+ * Returns 0 to go on, -1 with s->reason set. */
+static int net_tls_ask(struct net *n, struct session *s, const char *key, const char *hex)
+{
+	char err[NET_TEXT_MAX];
+	pthread_mutex_lock(&n->lock);
+	n->trust_answer = 0;
+	pthread_mutex_unlock(&n->lock);
+	net_report(n, EVENT_INFO,
+	           "The server %s is new to this client, and its certificate is not one the "
+	           "system trusts. Compare its key with the one its admin gave you "
+	           "(parleyd --fingerprint):",
+	           key);
+	net_report(n, EVENT_INFO, "Key: sha256 %s", hex);
+	net_report(n, EVENT_TRUST, "Trust this key and connect? Press y or n");
+	int answer = net_trust_wait(n);
+	if (answer == 0) {
+		snprintf(s->reason, sizeof(s->reason), "No answer to the trust question");
+		return -1;
+	}
+	if (answer < 0) {
+		s->fatal = true;
+		snprintf(s->reason, sizeof(s->reason),
+		         "Not connecting: the server's key was not trusted; nothing was sent");
+		return -1;
+	}
+	if (knownfile_store(key, hex, err, sizeof(err)) < 0)
+		net_report(n, EVENT_ERROR, "%s (trusting the key for this run only)", err);
+	else
+		net_report(n, EVENT_INFO, "Trusted %s: its key is stored in known_servers", key);
+	return 0;
+}
+
+/* The loud refusal of a key that differs from the one trusted before. */
+static int net_tls_changed(struct net *n, struct session *s, const char *key, const char *hex,
+                           const struct known_entry *e)
+{
+	net_report(n, EVENT_ERROR,
+	           "WARNING: THE KEY OF %s HAS CHANGED. Refusing to connect; nothing was sent.", key);
+	net_report(n, EVENT_ERROR, "Trusted since %s: sha256 %s", e->date, e->hex);
+	net_report(n, EVENT_ERROR, "Offered now: sha256 %s", hex);
+	net_report(n, EVENT_ERROR,
+	           "Someone may be intercepting the connection, or the server has a new key. "
+	           "Only if its admin confirms the new fingerprint: parley --forget %s",
+	           key);
+	s->fatal = true;
+	snprintf(s->reason, sizeof(s->reason),
+	         "Refused %.200s: its key changed (parley --forget %.200s once the admin confirms it)", key,
+	         key);
+	return -1;
+}
+
+/* Decides whether to trust the server's key, before anything is sent.
+ * Returns 0 to go on, -1 with s->reason set (s->fatal: never reconnect). */
+static int net_tls_trust(struct net *n, struct session *s)
+{
+	unsigned char sha[KNOWN_SHA256_LEN];
+	char hex[KNOWN_HEX_LEN + 1], key[ADDRESS_KEY_MAX + 1], err[NET_TEXT_MAX];
+	if (tlsconn_spki_sha256(s->tls, sha) < 0 ||
+	    address_key(n->cfg.host, n->cfg.port, key, sizeof(key)) < 0) {
+		snprintf(s->reason, sizeof(s->reason), "TLS: cannot read the server's key");
+		return -1;
+	}
+	known_hex(sha, hex);
+	if (n->cfg.tls_pin) {
+		if (strcmp(hex, n->cfg.tls_pin) == 0) {
+			net_report(n, EVENT_INFO, "TLS: the key is the one pinned");
+			return 0;
+		}
+		s->fatal = true;
+		snprintf(s->reason, sizeof(s->reason),
+		         "Refused %.200s: its key sha256 %s is not the pinned %s; nothing was sent", key,
+		         hex, n->cfg.tls_pin);
+		return -1;
+	}
+	if (tlsconn_verified(s->tls)) {
+		net_report(n, EVENT_INFO, "TLS: certificate verified for %s", n->cfg.host);
+		return 0;
+	}
+	bool found;
+	struct known_entry e;
+	size_t malformed;
+	if (knownfile_lookup(key, &found, &e, &malformed, err, sizeof(err)) < 0) {
+		s->fatal = true;
+		snprintf(s->reason, sizeof(s->reason), "%s", err);
+		return -1;
+	}
+	if (malformed && !n->malformed_noted) {
+		n->malformed_noted = true;
+		net_report(n, EVENT_INFO, "known_servers: ignored %zu malformed line%s", malformed,
+		           malformed == 1 ? "" : "s");
+	}
+	if (!found)
+		return net_tls_ask(n, s, key, hex);
+	if (strcmp(e.hex, hex) != 0)
+		return net_tls_changed(n, s, key, hex, &e);
+	net_report(n, EVENT_INFO, "TLS: the key is the one trusted since %s", e.date);
+	return 0;
 }
 
 /* Runs one connection until it ends. Returns true if it registered. */
@@ -665,6 +846,11 @@ static bool net_session(struct net *n, int fd, struct session *s)
 	endpoint_remote(fd, remote, sizeof(remote));
 	net_report(n, EVENT_CONNECTED, "Connected: %s -> %s", local, remote);
 	s->started = s->last_rx = s->last_lag = clock_mono_ms();
+	if (n->cfg.tls && (net_tls_handshake(n, s, fd) < 0 || net_tls_trust(n, s) < 0)) {
+		net_hang_up(n, s, fd);
+		return false;
+	}
+	s->started = s->last_rx = s->last_lag = clock_mono_ms();
 	net_register(n, s, fd);
 	for (;;) {
 		long long now = clock_mono_ms();
@@ -672,15 +858,17 @@ static bool net_session(struct net *n, int fd, struct session *s)
 			break;
 		struct pollfd p[2] = {{.fd = fd, .events = POLLIN | (s->want_write ? POLLOUT : 0)},
 		                      {.fd = n->wake_rd, .events = POLLIN}};
-		int r = poll(p, 2, net_timeout(n, s, clock_mono_ms()));
+		/* Bytes OpenSSL holds decrypted do not make the socket readable. */
+		bool held = s->tls && tlsconn_pending(s->tls);
+		int r = poll(p, 2, held ? 0 : net_timeout(n, s, clock_mono_ms()));
 		if (r < 0 && errno != EINTR) {
 			snprintf(s->reason, sizeof(s->reason), "poll: %s", strerror(errno));
 			break;
 		}
 		if (r > 0 && p[1].revents)
 			net_drain_wake(n);
-		if (r > 0 && (p[0].revents & (POLLIN | POLLHUP | POLLERR)) &&
-		    net_read(n, s, fd) < 0)
+		bool readable = held || (r > 0 && (p[0].revents & (POLLIN | POLLHUP | POLLERR)));
+		if (readable && net_read(n, s, fd) < 0)
 			break;
 	}
 	net_hang_up(n, s, fd);
@@ -762,6 +950,8 @@ struct net *net_start(const struct net_config *cfg, struct evqueue *q)
 	n->cfg.realname = net_safe_text(cfg->realname);
 	n->cfg.password = cfg->password ? net_safe_text(cfg->password) : NULL;
 	n->nick = xstrdup(cfg->nick);
+	n->cfg.tls = cfg->tls;
+	n->cfg.tls_pin = cfg->tls_pin ? xstrdup(cfg->tls_pin) : NULL;
 	n->stall_timeout_ms = cfg->stall_timeout_ms > 0 ? cfg->stall_timeout_ms : NET_STALL_TIMEOUT_MS;
 	n->out = outbuf_new(OUTBUF_LINES_MAX, OUTBUF_BYTES_MAX, clock_mono_ms());
 	pthread_mutex_init(&n->lock, NULL);
@@ -797,6 +987,7 @@ void net_stop(struct net *n, const char *reason)
 	free((char *)n->cfg.user);
 	free((char *)n->cfg.realname);
 	free((char *)n->cfg.password);
+	free((char *)n->cfg.tls_pin);
 	free(n->nick);
 	outbuf_free(n->out);
 	free(n);

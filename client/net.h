@@ -12,7 +12,18 @@
  * socket is writable. So no caller ever waits on the network, and a line is
  * sent whole or not at all. When the queue makes no progress for the stall
  * timeout (the server does not read), the thread disconnects with that
- * reason and reconnects as after any other disconnect. */
+ * reason and reconnects as after any other disconnect.
+ *
+ * With TLS (cfg.tls) the thread runs the handshake (non-blocking, in its
+ * poll loop, within the connect timeout) before anything is queued, then
+ * decides whether to trust the key, still before any line is sent: a
+ * certificate that verifies against the system store and names the host is
+ * accepted; with cfg.tls_pin the key's SPKI SHA-256 must be that one;
+ * otherwise known_servers (client/knownfile) decides: the same key goes on,
+ * a different key is refused for good (EVENT_ERROR lines naming both
+ * fingerprints, then EVENT_STOPPED), and an unknown one is asked about
+ * (EVENT_TRUST; the thread waits for net_trust_answer(), a yes is stored).
+ * Every reconnect decides again, so a new key is never taken silently. */
 #ifndef PARLEY_NET_H
 #define PARLEY_NET_H
 
@@ -27,6 +38,7 @@
 #define NET_BACKOFF_MAX_MS 60000
 #define NET_STALL_TIMEOUT_MS 60000 /* queue without progress: disconnect */
 #define NET_STALL_NOTICE_MS 3000   /* ... and tell the user after this long */
+#define NET_TRUST_WAIT_MS 600000 /* a TOFU question unanswered this long: disconnect */
 #define NET_SNDBUF_BYTES 16384     /* kernel send buffer (doubled by Linux): keeps
                                       what waits visible in our queue */
 
@@ -38,6 +50,9 @@ struct net_config {
 	const char *realname; /* USER real name */
 	const char *password; /* PASS, or NULL */
 	long long stall_timeout_ms; /* 0: NET_STALL_TIMEOUT_MS */
+	bool tls;             /* connect with TLS */
+	const char *tls_pin;  /* with tls: the SPKI SHA-256 (64 lower-case hex digits) to
+	                         accept, and no other; NULL: verify or trust on first use */
 };
 
 enum net_send_result {
@@ -73,6 +88,9 @@ void net_status(struct net *n, struct net_status *out);
 
 /* The nick to register with on the next reconnect (after a /nick). */
 void net_set_nick(struct net *n, const char *nick);
+
+/* The user's answer to the EVENT_TRUST question (UI thread). */
+void net_trust_answer(struct net *n, bool yes);
 
 /* Writes the local and remote endpoints ("127.0.0.1:40000") of the current
  * connection. Returns 0, or -1 when not connected. */

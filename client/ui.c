@@ -70,11 +70,16 @@ static void ui_on_event(struct ui *ui, struct event *ev)
 		break;
 	}
 	case EVENT_CONNECTED:
+		ui->trust_asking = false; /* a question of an earlier connection is void */
 		state_connected(ui->st, ev->text, now);
 		break;
 	case EVENT_DISCONNECTED:
+		ui->trust_asking = false;
 		state_disconnected(ui->st, ev->text, now);
 		break;
+	case EVENT_TRUST:
+		ui->trust_asking = true; /* the question shows like an error, where one looks */
+		__attribute__((fallthrough));
 	case EVENT_INFO:
 	case EVENT_ERROR:
 	case EVENT_STOPPED: {
@@ -82,11 +87,13 @@ static void ui_on_event(struct ui *ui, struct event *ev)
 		state_note(ui->st, 0, kind, ev->text, now);
 		if (cur != 0)
 			state_note(ui->st, cur, kind, ev->text, now);
-		if (ev->kind == EVENT_STOPPED)
+		if (ev->kind == EVENT_STOPPED) {
+			ui->trust_asking = false;
 			state_note(
 			    ui->st, cur, LINE_ERROR,
 			    "Not reconnecting; /quit to leave and try again with other settings",
 			    now);
+		}
 		break;
 	}
 	}

@@ -115,6 +115,18 @@ static void ui_paste_answer(struct ui *ui, wint_t ch, bool is_key)
 	}
 }
 
+/* A key while the network thread asks whether to trust a server's key:
+ * y or n answers, anything else is ignored (Ctrl-C still quits). */
+static void ui_trust_answer(struct ui *ui, wint_t ch, bool is_key)
+{
+	if (is_key || (ch != L'y' && ch != L'Y' && ch != L'n' && ch != L'N'))
+		return;
+	bool yes = ch == L'y' || ch == L'Y';
+	ui->trust_asking = false;
+	ui_note(ui, LINE_INFO, yes ? "Trusting the key" : "Not trusting the key");
+	net_trust_answer(ui->net, yes);
+}
+
 /* An editing function key (arrows, Home/End, Backspace/Delete, history);
  * false when key is none of them. */
 static bool ui_key_edit(struct ui *ui, wint_t key)
@@ -265,6 +277,10 @@ void ui_read_keys(struct ui *ui)
 		}
 		if (ui->npending) {
 			ui_paste_answer(ui, ch, is_key);
+			continue;
+		}
+		if (ui->trust_asking) {
+			ui_trust_answer(ui, ch, is_key);
 			continue;
 		}
 		if (!(is_key || ch == '\t'))
