@@ -73,6 +73,8 @@ static const char usage_text[] =
 	"      --tls-cert FILE      PEM certificate (chain) for TLS (turns TLS on)\n"
 	"      --tls-key FILE       PEM private key (default: in --tls-cert's file)\n"
 	"      --fingerprint        print the TLS key's SHA-256 (SPKI) fingerprint and exit\n"
+	"      --hash-password      read a password on stdin, print its hash for a config\n"
+	"                           file's 'oper NAME HASH' line and exit\n"
 	"      --config FILE        read options from FILE first, one 'name value' a line\n"
 	"                           (the long names above without '--'); the command line\n"
 	"                           wins; SIGHUP reads it again\n"
@@ -101,6 +103,7 @@ enum {
 	OPT_TLS_CERT,
 	OPT_TLS_KEY,
 	OPT_FINGERPRINT,
+	OPT_HASH_PASSWORD,
 	OPT_PASSWORD_FILE,
 	OPT_CONFIG,
 	OPT_CHECK_CONFIG,
@@ -139,6 +142,7 @@ static const struct option long_options[] = {
 	{"tls-cert", required_argument, NULL, OPT_TLS_CERT},
 	{"tls-key", required_argument, NULL, OPT_TLS_KEY},
 	{"fingerprint", no_argument, NULL, OPT_FINGERPRINT},
+	{"hash-password", no_argument, NULL, OPT_HASH_PASSWORD},
 	{"password-file", required_argument, NULL, OPT_PASSWORD_FILE},
 	{"config", required_argument, NULL, OPT_CONFIG},
 	{"check-config", no_argument, NULL, OPT_CHECK_CONFIG},
@@ -532,6 +536,7 @@ bad:
 static bool argv_only(int opt)
 {
 	return opt == OPT_CONFIG || opt == OPT_CHECK_CONFIG || opt == OPT_FINGERPRINT ||
+	       opt == OPT_HASH_PASSWORD ||
 	       opt == 'h' || opt == 'V';
 }
 
@@ -677,6 +682,9 @@ static enum config_result argv_scan(struct config *cfg, int argc, char **argv, c
 			break;
 		case OPT_FINGERPRINT: /* an action, not a setting: never from the file */
 			cfg->fingerprint = true;
+			break;
+		case OPT_HASH_PASSWORD: /* an action too */
+			cfg->hash_password = true;
 			break;
 		}
 	}

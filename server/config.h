@@ -53,6 +53,7 @@ struct config {
 	const char *tls_cert;              /* --tls-cert FILE (argv); NULL: the generated one */
 	const char *tls_key;               /* --tls-key FILE (argv); NULL: in tls_cert */
 	bool fingerprint;                  /* --fingerprint: print the key's and exit */
+	bool hash_password;                /* --hash-password: hash stdin's line and exit */
 	/* Where the options came from, kept for SIGHUP (config_reload). */
 	const char *config_path;           /* --config FILE, or NULL */
 	bool check_only;                   /* --check-config */
