@@ -49,5 +49,186 @@ class HashPassword(ServerTestCase):
         self.assertIn(":1: 'hash-password' is a command-line option only", err)
 
 
+def hashed(password):
+    status, out, err = hash_password(password.encode() + b"\n")
+    assert status == 0, err
+    return out.strip()
+
+
+class Operators(ServerTestCase):
+    start_server = False
+
+    def setUp(self):
+        super().setUp()
+        fd, self.conf = tempfile.mkstemp(prefix="parley-conf-")
+        os.close(fd)
+        self.addCleanup(os.unlink, self.conf)
+        self.write_conf({"boss": "hunter2"})
+        self.srv = self.make_server(["--config", self.conf])
+
+    def write_conf(self, opers):
+        with open(self.conf, "w") as f:
+            f.write("# operators\n")
+            for name, pw in opers.items():
+                f.write("oper %s %s\n" % (name, hashed(pw)))
+
+    def oper(self, c, name="boss", password="hunter2"):
+        c.send("OPER %s %s" % (name, password))
+        c.expect_numeric("381", re.escape(c.nick) + " :You are now an IRC operator")
+
+    def test_oper_success_sets_and_shows_plus_o(self):
+        a = self.irc("alice", server=self.srv)
+        a.send("MODE alice")
+        a.expect_numeric("221", "alice \\+$")
+        a.send("OPER boss hunter2")
+        a.expect(r"^:alice MODE alice \+o$")
+        a.expect_numeric("381", "alice :You are now an IRC operator")
+        a.send("MODE alice")
+        a.expect_numeric("221", "alice \\+o$")
+        a.send("MODE alice +w")
+        a.expect(r"^:alice MODE alice \+w$")
+        a.send("MODE alice +o")  # +o only through OPER: nothing changes
+        a.send("MODE alice")
+        a.expect_numeric("221", "alice \\+ow$", strict=True)
+        a.send("MODE alice -o")
+        a.expect(r"^:alice MODE alice -o$")
+        a.send("MODE alice")
+        a.expect_numeric("221", "alice \\+w$")
+        self.assertRegex(self.srv.stderr_text(), r"OPER as boss now an operator")
+        self.assertNotIn("hunter2", self.srv.stderr_text())
+
+    def test_wrong_password_unknown_name_and_missing_params(self):
+        a = self.irc("alice", server=self.srv)
+        a.send("OPER boss wrong")
+        a.expect_numeric("464", "alice :Password incorrect")
+        a.send("OPER nobody hunter2")
+        a.expect_numeric("491", "alice :No O-lines for your host")
+        a.send("OPER BOSS hunter2")  # names are exact
+        a.expect_numeric("491", "alice ")
+        a.send("OPER boss")
+        a.expect_numeric("461", "alice OPER :Not enough parameters")
+        a.send("OPER")
+        a.expect_numeric("461", "alice OPER ")
+        a.send("MODE alice")
+        a.expect_numeric("221", "alice \\+$")
+        log = self.srv.stderr_text()
+        self.assertIn("OPER as boss refused: wrong password", log)
+        self.assertIn("OPER refused: no such operator", log)
+        self.assertNotIn("nobody", log)
+        self.assertNotIn("wrong", log.replace("refused: wrong password", ""))
+
+    def test_failed_attempts_are_throttled_per_connection(self):
+        a = self.irc("alice", server=self.srv)
+        for _ in range(3):
+            a.send("OPER boss wrong")
+            a.expect_numeric("464", "alice ")
+        # The fourth try within the minute is not checked: even the right
+        # password is refused, and an unknown name still gets 491.
+        a.send("OPER boss hunter2")
+        a.expect_numeric("464", "alice :Password incorrect")
+        a.send("OPER nobody x")
+        a.expect_numeric("491", "alice ")
+        self.assertIn("(throttled: password not checked)", self.srv.stderr_text())
+        # Another connection has its own allowance.
+        b = self.irc("bob", server=self.srv)
+        self.oper(b)
+
+    def test_not_before_registration(self):
+        c = self.raw(server=self.srv)
+        c.send("OPER boss hunter2")
+        c.expect(r"^:\S+ 451 \* :You have not registered")
+
+    def test_kill(self):
+        a = self.irc("alice", server=self.srv)
+        v = self.irc("victim", server=self.srv)
+        w = self.irc("witness", server=self.srv)
+        for c in (v, w):
+            c.join("#room")
+        a.send("KILL victim :spamming")
+        a.expect_numeric("481", "alice :Permission Denied- You're not an IRC operator")
+        self.oper(a)
+        a.send("KILL nobody :x")
+        a.expect_numeric("401", "alice nobody :No such nick/channel")
+        a.send("KILL")
+        a.expect_numeric("461", "alice KILL ")
+        a.send("KILL Victim :spamming")
+        v.expect(r"^ERROR :Killed by alice \(spamming\)$")
+        v.expect_closed()
+        w.expect(r"^:victim!\S+ QUIT :Killed \(alice \(spamming\)\)$")
+        a.send("KILL witness")
+        w.expect(r"^ERROR :Killed by alice \(No reason\)$")
+        self.assertRegex(self.srv.stderr_text(), r"KILL victim \(spamming\)")
+
+    def test_wallops(self):
+        a = self.irc("alice", server=self.srv)
+        listener = self.irc("listener", server=self.srv)
+        deaf = self.irc("deaf", server=self.srv)
+        a.send("WALLOPS :hello")
+        a.expect_numeric("481", "alice :Permission Denied")
+        listener.send("MODE listener +w")
+        listener.expect(r"^:listener MODE listener \+w$")
+        self.oper(a)
+        a.send("WALLOPS")
+        a.expect_numeric("461", "alice WALLOPS ")
+        a.send("WALLOPS :server going down at 5")
+        a.expect(r"^:alice!\S+ WALLOPS :server going down at 5$")
+        listener.expect(r"^:alice!\S+ WALLOPS :server going down at 5$")
+        deaf.sync()
+        self.assertFalse(any("WALLOPS" in l for l in deaf.take_pending()))
+        self.assertFalse(any("WALLOPS" in l for l in deaf.sync()))
+
+    def test_who_and_whois_show_operators(self):
+        a = self.irc("alice", server=self.srv)
+        b = self.irc("bob", server=self.srv)
+        a.join("#room")
+        b.join("#room")
+        b.send("WHO #room")
+        lines = b.collect_until(r" 315 ")
+        self.assertTrue(any(re.search(r" 352 bob #room \S+ \S+ \S+ alice H@ ", l) for l in lines),
+                        lines)
+        b.send("WHOIS alice")
+        lines = b.collect_until(r" 318 ")
+        self.assertFalse(any(" 313 " in l for l in lines))
+        self.oper(a)
+        b.send("WHO #room")
+        lines = b.collect_until(r" 315 ")
+        self.assertTrue(any(re.search(r" 352 bob #room \S+ \S+ \S+ alice H\*@ ", l)
+                            for l in lines), lines)
+        self.assertTrue(any(re.search(r" 352 bob #room \S+ \S+ \S+ bob H ", l) for l in lines))
+        b.send("WHOIS alice")
+        lines = b.collect_until(r" 318 ")
+        self.assertTrue(any(re.search(r" 313 bob alice :is an IRC operator$", l) for l in lines),
+                        lines)
+
+    def test_sighup_reloads_operator_blocks(self):
+        a = self.irc("alice", server=self.srv)
+        self.write_conf({"boss": "newpass", "second": "other"})
+        since = len(self.srv.stderr_text())
+        self.srv.send_signal(signal.SIGHUP)
+        self.srv.signaled = None
+        self.assertTrue(poll_until(lambda: re.search(r"changed: .*oper",
+                                                     self.srv.stderr_text()[since:])))
+        a.send("OPER boss hunter2")
+        a.expect_numeric("464", "alice ")
+        a.send("OPER second other")
+        a.expect_numeric("381", "alice ")
+
+
+class OperConfig(ServerTestCase):
+    start_server = False
+
+    def test_bad_oper_lines_are_file_line_problems(self):
+        fd, conf = tempfile.mkstemp(prefix="parley-conf-")
+        os.write(fd, ("port 0\noper boss $6$abc$def\noper ok %s\noper x\n" %
+                      hashed("pw")).encode())
+        os.close(fd)
+        self.addCleanup(os.unlink, conf)
+        status, _, err = run_parleyd(["--check-config", "--config", conf])
+        self.assertEqual(status, 1, err)
+        self.assertIn("%s:2: operator 'boss': not a yescrypt hash" % conf, err)
+        self.assertIn("%s:4: 'oper' needs a name and a hash" % conf, err)
+        self.assertNotIn(":3:", err)
+
+
 if __name__ == "__main__":
     main()
