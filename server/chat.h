@@ -121,6 +121,12 @@ enum chat_result chat_kill(struct session *s, const char *nick, const char *by,
  * IRC user with +w or +o: WALLOPS. Returns how many got it. */
 size_t chat_wallops(struct session *s, const char *line, size_t len);
 
+/* Logs (rate-limited) that s, an IRC operator without @ in room, did what
+ * only the room's operators may (KICK, TOPIC, MODE); about: whom, or "".
+ * Call with no lock held. */
+void chat_override_log(const struct session *s, const char *command, const char *room,
+		       const char *about);
+
 /* --- channel modes (chat_mode.c) --- */
 
 /* One change asked for: +/-, a letter (b k l o v i n t), and its argument

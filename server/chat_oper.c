@@ -4,6 +4,7 @@
 #include <stdio.h>
 
 #include "deliver.h"
+#include "log.h"
 #include "registry.h"
 #include "session.h"
 
@@ -51,4 +52,11 @@ size_t chat_wallops(struct session *s, const char *line, size_t len)
 	registry_each_nick(wallops_one, &w);
 	registry_unlock();
 	return w.told;
+}
+
+void chat_override_log(const struct session *s, const char *command, const char *room,
+		       const char *about)
+{
+	log_limited(LOG_WARN, LOG_LIMIT_BURST, "session %lu (%s): operator override: %s %s%s%s",
+		    s->id, s->nick, command, room, about[0] ? " " : "", about);
 }

@@ -205,6 +205,36 @@ class Operators(ServerTestCase):
         self.assertTrue(any(re.search(r" 313 bob alice :is an IRC operator$", l) for l in lines),
                         lines)
 
+    def test_operators_override_room_rights_logged(self):
+        owner = self.irc("owner", server=self.srv)
+        a = self.irc("alice", server=self.srv)
+        troll = self.irc("troll", server=self.srv)
+        for c in (owner, a, troll):
+            c.join("#room")
+        a.send("TOPIC #room :calm")
+        a.expect_numeric("482", "alice #room ")
+        a.send("KICK #room troll")
+        a.expect_numeric("482", "alice #room ")
+        a.send("MODE #room -t")
+        a.expect_numeric("482", "alice #room ")
+        self.oper(a)
+        a.send("TOPIC #room :calm")
+        owner.expect(r"^:alice!\S+ TOPIC #room :calm$")
+        a.send("MODE #room +o alice")
+        owner.expect(r"^:alice!\S+ MODE #room \+o alice$")
+        a.send("MODE #room -o alice")
+        owner.expect(r"^:alice!\S+ MODE #room -o alice$")
+        a.send("KICK #room troll :behave")
+        troll.expect(r"^:alice!\S+ KICK #room troll :behave$")
+        owner.expect(r"^:alice!\S+ KICK #room troll :behave$")
+        log = self.wait_log(r"operator override: KICK #room troll")
+        self.assertIn("operator override: TOPIC #room", log)
+        self.assertIn("operator override: MODE #room", log)
+        # Still a member of the room is needed for KICK and TOPIC.
+        a.send("PART #room")
+        a.send("KICK #room owner")
+        a.expect_numeric("442", "alice #room ")
+
     def test_sighup_reloads_operator_blocks(self):
         a = self.irc("alice", server=self.srv)
         self.write_conf({"boss": "newpass", "second": "other"})
