@@ -14,6 +14,11 @@
 #include "oper.h"
 #include "registry.h"
 #include "session.h"
+#include "utf8.h"
+
+/* Bytes of a KILL reason kept: with the killer's nick and "Killed ( ())"
+ * it stays within a QUIT reason (QUIT_REASON_MAX). */
+#define KILL_REASON_MAX 200
 
 /* Log lines per window for OPER attempts and operator actions. */
 #define OPER_LOG_BURST 20
@@ -91,16 +96,18 @@ void cmd_kill(struct session *s, struct ircmsg *m)
 	if (!oper_required(s))
 		return;
 	const char *reason = m->nparams > 1 && m->params[1][0] ? m->params[1] : "No reason";
+	/* Cut at a character boundary so "Killed (oper (reason))" fits a QUIT. */
+	int reason_len = (int)utf8_cut(reason, strlen(reason), KILL_REASON_MAX);
 	char by[QUIT_REASON_MAX + 1], victim[NICK_LEN_MAX + 1];
-	snprintf(by, sizeof by, "%s (%s)", s->nick, reason);
+	snprintf(by, sizeof by, "%s (%.*s)", s->nick, reason_len, reason);
 	if (chat_kill(s, m->params[0], by, victim) != CHAT_OK) {
 		reply(s, "401", param_printable(m->params[0]), "No such nick/channel", NULL);
 		return;
 	}
 	char remote[ENDPOINT_STR_MAX];
 	session_remote(s, remote, sizeof remote);
-	log_limited(LOG_WARN, OPER_LOG_BURST, "session %lu (%s, %s): KILL %s (%s)", s->id,
-		    s->nick, remote, victim, reason);
+	log_limited(LOG_WARN, OPER_LOG_BURST, "session %lu (%s, %s): KILL %s (%.*s)", s->id,
+		    s->nick, remote, victim, reason_len, reason);
 }
 
 void cmd_wallops(struct session *s, struct ircmsg *m)
