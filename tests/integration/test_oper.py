@@ -10,7 +10,7 @@ import subprocess
 import tempfile
 
 from harness import (ServerTestCase, find_parleyd, main, poll_until, run_parleyd,
-                     sanitizer_env, TIMEOUT)
+                     run_threads, sanitizer_env, TIMEOUT)
 
 
 def hash_password(password_bytes):
@@ -252,6 +252,33 @@ class Operators(ServerTestCase):
         a.expect_numeric("464", "alice ")
         a.send("OPER second other")
         a.expect_numeric("381", "alice ")
+
+    def test_oper_while_sighup_swaps_the_blocks(self):
+        """Workers check OPER while the acceptor installs new tables (TSan
+        runs this): every attempt gets an answer, the right one for a
+        password both tables accept."""
+        hashes = [hashed("hunter2") for _ in range(3)]
+        clients = [self.irc("u%d" % i, server=self.srv) for i in range(3)]
+
+        def reloads():
+            for i in range(6):
+                with open(self.conf, "w") as f:
+                    f.write("oper boss %s\n" % hashes[i % len(hashes)])
+                since = len(self.srv.stderr_text())
+                self.srv.send_signal(signal.SIGHUP)
+                self.srv.signaled = None
+                self.assertTrue(poll_until(lambda: "received SIGHUP" in
+                                           self.srv.stderr_text()[since:]))
+
+        def opers(c):
+            def run():
+                for _ in range(3):
+                    c.send("OPER boss hunter2")
+                    c.expect_numeric("381", re.escape(c.nick) + " ")
+            return run
+
+        run_threads([reloads] + [opers(c) for c in clients])
+        self.assertServerAlive(self.srv)
 
 
 class OperConfig(ServerTestCase):
