@@ -280,10 +280,11 @@ enum chat_result chat_kick(struct session *s, const char *name, const char *nick
 	pthread_mutex_lock(&ch->lock);
 	int me = channel_member_index(ch, s);
 	int victim = channel_member_by_nick(ch, nick);
-	enum chat_result r = me < 0			 ? CHAT_NOT_ON_CHANNEL
-			     : !ch->members[me].op	 ? CHAT_NOT_OP
-			     : victim < 0		 ? CHAT_THEY_NOT_ON_CHANNEL
-							 : CHAT_OK;
+	bool override = me >= 0 && !ch->members[me].op && s->oper; /* an IRC operator */
+	enum chat_result r = me < 0				 ? CHAT_NOT_ON_CHANNEL
+			     : !ch->members[me].op && !override	 ? CHAT_NOT_OP
+			     : victim < 0			 ? CHAT_THEY_NOT_ON_CHANNEL
+								 : CHAT_OK;
 	if (r != CHAT_OK) {
 		pthread_mutex_unlock(&ch->lock);
 		channel_unref(ch);
@@ -301,6 +302,8 @@ enum chat_result chat_kick(struct session *s, const char *name, const char *nick
 	out.about_next_room = next_room;
 	channel_leave_unlock(s, ch->members[victim].session, ch, &out, true);
 	outmsg_release(&out);
+	if (override)
+		chat_override_log(s, "KICK", ch->name, victim_nick);
 	channel_unref(ch);
 	return CHAT_OK;
 }
@@ -374,9 +377,10 @@ enum chat_result chat_topic_set(struct session *s, const char *name, const char 
 		return CHAT_NO_SUCH_CHANNEL;
 	pthread_mutex_lock(&ch->lock);
 	int me = channel_member_index(ch, s);
-	enum chat_result r = me < 0					 ? CHAT_NOT_ON_CHANNEL
-			     : ch->mode_topic_ops && !ch->members[me].op ? CHAT_NOT_OP
-									 : CHAT_OK;
+	bool override = me >= 0 && ch->mode_topic_ops && !ch->members[me].op && s->oper;
+	enum chat_result r = me < 0 ? CHAT_NOT_ON_CHANNEL
+			     : ch->mode_topic_ops && !ch->members[me].op && !override ? CHAT_NOT_OP
+										       : CHAT_OK;
 	if (r == CHAT_OK) {
 		size_t len = utf8_cut(text, strlen(text), TOPIC_LEN_MAX);
 		free(ch->topic);
@@ -393,6 +397,8 @@ enum chat_result chat_topic_set(struct session *s, const char *name, const char 
 		outmsg_release(&out);
 	}
 	pthread_mutex_unlock(&ch->lock);
+	if (override)
+		chat_override_log(s, "TOPIC", ch->name, "");
 	channel_unref(ch);
 	return r;
 }

@@ -108,6 +108,25 @@ void chat_away(struct session *s, const char *text);
  * stopping), and its nick is free again. */
 void chat_leave(struct session *s, const char *reason);
 
+/* --- operators (chat_oper.c) --- */
+
+/* Ends the connection of the user called nick for a KILL: by is
+ * "killer (reason)", shown in their goodbye and in the QUIT their rooms
+ * hear. Their nick as written goes to nick_out (NICK_LEN_MAX + 1 bytes).
+ * CHAT_OK or CHAT_NO_SUCH_NICK. Checking that s may do it is the caller's. */
+enum chat_result chat_kill(struct session *s, const char *nick, const char *by,
+			   char *nick_out);
+
+/* Queues line[0..len) (a whole IRC line with CR LF) for every registered
+ * IRC user with +w or +o: WALLOPS. Returns how many got it. */
+size_t chat_wallops(struct session *s, const char *line, size_t len);
+
+/* Logs (rate-limited) that s, an IRC operator without @ in room, did what
+ * only the room's operators may (KICK, TOPIC, MODE); about: whom, or "".
+ * Call with no lock held. */
+void chat_override_log(const struct session *s, const char *command, const char *room,
+		       const char *about);
+
 /* --- channel modes (chat_mode.c) --- */
 
 /* One change asked for: +/-, a letter (b k l o v i n t), and its argument

@@ -237,7 +237,8 @@ enum chat_result chat_mode_apply(struct session *s, const char *name,
 	if (!ch)
 		return CHAT_NO_SUCH_CHANNEL;
 	pthread_mutex_lock(&ch->lock);
-	if (!channel_is_op(ch, s)) {
+	bool override = !channel_is_op(ch, s) && s->oper; /* an IRC operator */
+	if (!channel_is_op(ch, s) && !override) {
 		pthread_mutex_unlock(&ch->lock);
 		channel_unref(ch);
 		return CHAT_NOT_OP;
@@ -259,6 +260,8 @@ enum chat_result chat_mode_apply(struct session *s, const char *name,
 	if (mode_result_changes_room(r))
 		archive_room_changed_locked(ch);
 	pthread_mutex_unlock(&ch->lock);
+	if (override && r->n)
+		chat_override_log(s, "MODE", ch->name, "");
 	channel_unref(ch);
 	free(r);
 	return CHAT_OK;

@@ -13,6 +13,7 @@
 #include "conffile.h"
 #include "endpoint.h"
 #include "ircname.h"
+#include "operpass.h"
 #include "xalloc.h"
 
 #define MOTD_SIZE_MAX (64 * 1024)
@@ -73,6 +74,8 @@ static const char usage_text[] =
 	"      --tls-cert FILE      PEM certificate (chain) for TLS (turns TLS on)\n"
 	"      --tls-key FILE       PEM private key (default: in --tls-cert's file)\n"
 	"      --fingerprint        print the TLS key's SHA-256 (SPKI) fingerprint and exit\n"
+	"      --hash-password      read a password on stdin, print its hash for a config\n"
+	"                           file's 'oper NAME HASH' line and exit\n"
 	"      --config FILE        read options from FILE first, one 'name value' a line\n"
 	"                           (the long names above without '--'); the command line\n"
 	"                           wins; SIGHUP reads it again\n"
@@ -101,6 +104,7 @@ enum {
 	OPT_TLS_CERT,
 	OPT_TLS_KEY,
 	OPT_FINGERPRINT,
+	OPT_HASH_PASSWORD,
 	OPT_PASSWORD_FILE,
 	OPT_CONFIG,
 	OPT_CHECK_CONFIG,
@@ -139,6 +143,7 @@ static const struct option long_options[] = {
 	{"tls-cert", required_argument, NULL, OPT_TLS_CERT},
 	{"tls-key", required_argument, NULL, OPT_TLS_KEY},
 	{"fingerprint", no_argument, NULL, OPT_FINGERPRINT},
+	{"hash-password", no_argument, NULL, OPT_HASH_PASSWORD},
 	{"password-file", required_argument, NULL, OPT_PASSWORD_FILE},
 	{"config", required_argument, NULL, OPT_CONFIG},
 	{"check-config", no_argument, NULL, OPT_CHECK_CONFIG},
@@ -532,6 +537,7 @@ bad:
 static bool argv_only(int opt)
 {
 	return opt == OPT_CONFIG || opt == OPT_CHECK_CONFIG || opt == OPT_FINGERPRINT ||
+	       opt == OPT_HASH_PASSWORD ||
 	       opt == 'h' || opt == 'V';
 }
 
@@ -547,8 +553,9 @@ static const struct option *option_named(const char *name)
 /* Notes an unknown name in the file, suggesting the closest option. */
 static void problem_unknown(struct conffile *cf, const struct conffile_entry *e)
 {
-	const char *names[sizeof long_options / sizeof *long_options];
+	const char *names[sizeof long_options / sizeof *long_options + 1];
 	size_t n = 0;
+	names[n++] = "oper"; /* the one name of the file only */
 	for (const struct option *o = long_options; o->name; o++)
 		if (!argv_only(o->val))
 			names[n++] = o->name;
@@ -570,10 +577,72 @@ static int flag_value(const char *value)
 	return -1;
 }
 
+/* True for a valid operator name: 1 to OPER_NAME_MAX letters, digits, '-',
+ * '_' or '.'. */
+static bool oper_name_valid(const char *name, size_t len)
+{
+	if (len == 0 || len > OPER_NAME_MAX)
+		return false;
+	for (size_t i = 0; i < len; i++) {
+		char c = name[i];
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+		      c == '-' || c == '_' || c == '.'))
+			return false;
+	}
+	return true;
+}
+
+/* "oper NAME HASH" (file only, may repeat): checks it and adds the block. */
+static void apply_oper(struct config *cfg, struct conffile *cf, const struct conffile_entry *e)
+{
+	const char *v = e->value ? e->value : "";
+	size_t name_len = strcspn(v, " \t");
+	const char *hash = v + name_len;
+	hash += strspn(hash, " \t");
+	if (name_len == 0 || !*hash || hash[strcspn(hash, " \t")]) {
+		conffile_problem_add(cf, e->line, "'oper' needs a name and a hash: oper NAME HASH "
+				     "(the hash from parleyd --hash-password)");
+		return;
+	}
+	if (!oper_name_valid(v, name_len)) {
+		conffile_problem_add(cf, e->line, "invalid operator name '%.*s' (1 to %d letters, "
+				     "digits, '-', '_' or '.')", (int)(name_len > 64 ? 64 : name_len),
+				     v, OPER_NAME_MAX);
+		return;
+	}
+	if (!operpass_hash_valid(hash)) {
+		conffile_problem_add(cf, e->line, "operator '%.*s': not a yescrypt hash (make one "
+				     "with parleyd --hash-password)", (int)name_len, v);
+		return;
+	}
+	for (int i = 0; i < cfg->nopers; i++)
+		if (strlen(cfg->opers[i].name) == name_len &&
+		    memcmp(cfg->opers[i].name, v, name_len) == 0) {
+			conffile_problem_add(cf, e->line, "duplicate operator '%.*s'",
+					     (int)name_len, v);
+			return;
+		}
+	if (cfg->nopers == CONFIG_OPERS_MAX) {
+		conffile_problem_add(cf, e->line, "too many 'oper' lines (at most %d)",
+				     CONFIG_OPERS_MAX);
+		return;
+	}
+	if (!cfg->opers)
+		cfg->opers = xcalloc(CONFIG_OPERS_MAX, sizeof *cfg->opers);
+	struct config_oper *o = &cfg->opers[cfg->nopers++];
+	memcpy(o->name, v, name_len);
+	o->name[name_len] = '\0';
+	copy_field(o->hash, sizeof o->hash, hash);
+}
+
 /* Applies one file entry through apply_option, noting any problem. */
 static void apply_entry(struct config *cfg, struct conffile *cf, const struct conffile_entry *e,
 			int *first_line)
 {
+	if (strcmp(e->name, "oper") == 0) {
+		apply_oper(cfg, cf, e);
+		return;
+	}
 	const struct option *o = option_named(e->name);
 	if (!o) {
 		problem_unknown(cf, e);
@@ -677,6 +746,9 @@ static enum config_result argv_scan(struct config *cfg, int argc, char **argv, c
 			break;
 		case OPT_FINGERPRINT: /* an action, not a setting: never from the file */
 			cfg->fingerprint = true;
+			break;
+		case OPT_HASH_PASSWORD: /* an action too */
+			cfg->hash_password = true;
 			break;
 		}
 	}
@@ -818,6 +890,14 @@ static bool binds_equal(const struct config *a, const struct config *b)
 	return true;
 }
 
+/* True when both have the same operator blocks, in the same order. */
+static bool opers_equal(const struct config *a, const struct config *b)
+{
+	return a->nopers == b->nopers &&
+	       (a->nopers == 0 ||
+		memcmp(a->opers, b->opers, (size_t)a->nopers * sizeof *a->opers) == 0);
+}
+
 /* True when both MOTDs say the same (or both are absent). */
 static bool motd_equal(const struct config *a, const struct config *b)
 {
@@ -849,6 +929,7 @@ void config_changes(const struct config *a, const struct config *b, char *live, 
 		{a->ping_interval != b->ping_interval, true, "ping-interval"},
 		{a->log_level != b->log_level, true, "log-level"},
 		{strcmp(a->password, b->password) != 0, true, "password"},
+		{!opers_equal(a, b), true, "oper"},
 		{a->port != b->port, false, "port"},
 		{!binds_equal(a, b), false, "bind"},
 		{strcmp(a->name, b->name) != 0, false, "name"},
@@ -877,6 +958,11 @@ void config_free(struct config *cfg)
 {
 	free(cfg->motd);
 	cfg->motd = NULL;
+	if (cfg->opers)
+		explicit_bzero(cfg->opers, CONFIG_OPERS_MAX * sizeof *cfg->opers);
+	free(cfg->opers);
+	cfg->opers = NULL;
+	cfg->nopers = 0;
 	if (cfg->file) {
 		conffile_free(cfg->file);
 		free(cfg->file);

@@ -14,6 +14,15 @@ struct conffile;
 #define CONFIG_BINDS_MAX 16
 #define SERVER_NAME_MAX 63
 #define PASSWORD_MAX 128
+#define CONFIG_OPERS_MAX 64        /* "oper" lines in the config file */
+#define OPER_NAME_MAX 32           /* bytes of an operator's name */
+#define OPER_HASH_MAX 255          /* bytes of a hash (operpass.h's limit) */
+
+/* One "oper NAME HASH" line of the config file. */
+struct config_oper {
+	char name[OPER_NAME_MAX + 1];  /* letters, digits, '-', '_', '.' */
+	char hash[OPER_HASH_MAX + 1];  /* yescrypt, from parleyd --hash-password */
+};
 
 struct config {
 	int port;                          /* 0: ephemeral */
@@ -53,6 +62,7 @@ struct config {
 	const char *tls_cert;              /* --tls-cert FILE (argv); NULL: the generated one */
 	const char *tls_key;               /* --tls-key FILE (argv); NULL: in tls_cert */
 	bool fingerprint;                  /* --fingerprint: print the key's and exit */
+	bool hash_password;                /* --hash-password: hash stdin's line and exit */
 	/* Where the options came from, kept for SIGHUP (config_reload). */
 	const char *config_path;           /* --config FILE, or NULL */
 	bool check_only;                   /* --check-config */
@@ -60,6 +70,10 @@ struct config {
 	char **argv;
 	struct conffile *file;             /* the file's text; values point into it */
 	bool binds_from_file;              /* binds[] came from the file */
+	/* Operator blocks (file only; oper.h has the ones in force). Owned:
+	 * config_free frees them. */
+	struct config_oper *opers;
+	int nopers;
 };
 
 enum config_result { CONFIG_RUN, CONFIG_EXIT_OK, CONFIG_EXIT_ERROR };

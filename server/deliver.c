@@ -41,6 +41,7 @@ static bool last_param_is_text(const char *command, int nparams)
 	} rules[] = {
 		{"PRIVMSG", 1}, {"NOTICE", 1}, {"PART", 1}, {"KICK", 2}, {"TOPIC", 1},
 		{"QUIT", 0},    {"ERROR", 0},  {"PONG", 1}, {"PING", 0}, {"AWAY", 0},
+		{"WALLOPS", 0},
 		{"JOIN", -1},   {"NICK", -1},  {"TAGMSG", -1}, {"BATCH", -1}, {"ACK", -1},  {"MODE", -1}, {"INVITE", -1}, {"004", -1},
 		{"221", -1},    {"324", -1},   {"329", -1}, {"333", -1}, {"341", -1},
 		{"367", -1},    {"BATCH", -1}, {"CHATHISTORY", -1}, {"MARKREAD", -1},

@@ -11,8 +11,9 @@
  * instant, both valid), so relaxed atomics are enough and TSan-clean, and
  * readers never wait. The two values that are not scalars have their own
  * scheme: the MOTD is an immutable reference-counted text swapped under a
- * leaf lock (motd.h), the password a copy swapped under password_lock (a
- * leaf, global.c) and compared outside it. cfg's fields for these keep the
+ * leaf lock (motd.h), and so is the table of operator blocks (oper.h); the
+ * password is a copy swapped under password_lock (a leaf, global.c) and
+ * compared outside it. cfg's fields for these keep the
  * start-up values; nothing reads them after start-up.
  *
  * Threads: the acceptor (main thread) owns the listening sockets and the list
@@ -27,7 +28,7 @@
  *
  * The last four are leaves (nothing is taken while holding one), as are
  * the acceptor's session-list lock (listener.c), flushq's lock and the leaves inside other modules
- * (motd.c's, global.c's password_lock, and log.c's ring and limit locks, held for a copy). Several channel locks are held at
+ * (motd.c's, oper.c's oper_lock, operpass.c's check_lock, global.c's password_lock, and log.c's ring and limit locks, held for a copy). Several channel locks are held at
  * once only in increasing channel id (channels_lock_all: NICK, QUIT). The
  * registry lock is held only for short table edits and lookups; nobody
  * waits for a channel lock while holding it for writing, and the fan-out

@@ -14,6 +14,7 @@
 #include "global.h"
 #include "irc_channel.h"
 #include "irc_mode.h"
+#include "irc_oper.h"
 #include "irc_history.h"
 #include "irc_query.h"
 #include "irc_reply.h"
@@ -394,6 +395,7 @@ static const struct irc_command irc_commands[] = {
 	{"ISON", cmd_ison, 1, 0, false},
 	{"JOIN", cmd_join, 1, 1, false},
 	{"KICK", cmd_kick, 2, 2, false},
+	{"KILL", cmd_kill, 1, 1, false},
 	{"LIST", cmd_list, 0, 0, false},
 	{"LUSERS", cmd_lusers, 0, 0, false},
 	{"MARKREAD", cmd_markread, 0, 0, false},
@@ -402,6 +404,7 @@ static const struct irc_command irc_commands[] = {
 	{"NAMES", cmd_names, 0, 0, false},
 	{"NICK", cmd_nick, 0, 0, true},
 	{"NOTICE", cmd_message, 0, 0, false},
+	{"OPER", cmd_oper, 2, 2, false},
 	{"PART", cmd_part, 1, 1, false},
 	{"PASS", cmd_pass, 1, 0, true},
 	{"PING", cmd_ping, 1, 0, true},
@@ -414,6 +417,7 @@ static const struct irc_command irc_commands[] = {
 	{"USER", cmd_user, 4, 0, true},
 	{"USERHOST", cmd_userhost, 1, 0, false},
 	{"VERSION", cmd_version, 0, 0, false},
+	{"WALLOPS", cmd_wallops, 1, 1, false},
 	{"WHO", cmd_who, 0, 0, false},
 	{"WHOIS", cmd_whois, 1, 0, false},
 };

@@ -10,6 +10,7 @@
 #include "clock.h"
 #include "deliver.h"
 #include "global.h"
+#include "irc_oper.h"
 #include "irc_reply.h"
 #include "ircmsg.h"
 #include "registry.h"
@@ -18,7 +19,34 @@
 
 #define MODE_PARAM_CHANGES_MAX CHAT_MODE_ARGS_MAX /* MODES= in ISUPPORT */
 
-/* MODE nick [+i|-i]: only one's own modes. */
+/* Applies one's own new user modes and says what changed in one MODE line. */
+static void user_mode_change(struct session *s, bool invisible, bool oper, bool wallops)
+{
+	char plus[8] = "", minus[8] = "", text[20];
+	const struct {
+		bool was, now;
+		char letter;
+	} modes[] = {{s->invisible, invisible, 'i'}, {s->oper, oper, 'o'}, {s->wallops, wallops, 'w'}};
+	for (size_t i = 0; i < sizeof modes / sizeof *modes; i++)
+		if (modes[i].was != modes[i].now) {
+			char *list = modes[i].now ? plus : minus;
+			size_t len = strlen(list);
+			list[len] = modes[i].letter;
+			list[len + 1] = '\0';
+		}
+	if (!plus[0] && !minus[0])
+		return;
+	registry_wrlock();
+	s->invisible = invisible;
+	s->oper = oper;
+	s->wallops = wallops;
+	registry_unlock();
+	snprintf(text, sizeof text, "%s%s%s%s", plus[0] ? "+" : "", plus, minus[0] ? "-" : "",
+		 minus);
+	send_self(s, s->nick, "MODE", s->nick, text, NULL);
+}
+
+/* MODE nick [+i|-i|+w|-w|-o]: only one's own modes. */
 static void user_mode(struct session *s, struct ircmsg *m)
 {
 	registry_rdlock();
@@ -32,27 +60,30 @@ static void user_mode(struct session *s, struct ircmsg *m)
 		reply(s, "502", "Can't change mode for other users", NULL);
 		return;
 	}
+	char modes[8];
 	if (m->nparams < 2) {
-		reply(s, "221", s->invisible ? "+i" : "+", NULL);
+		irc_user_modes(s, modes, sizeof modes);
+		reply(s, "221", modes, NULL);
 		return;
 	}
-	bool adding = true, invisible = s->invisible, unknown = false;
+	/* +o comes from OPER only; -o gives it up. */
+	bool adding = true, invisible = s->invisible, oper = s->oper, wallops = s->wallops;
+	bool unknown = false;
 	for (const char *p = m->params[1]; *p; p++) {
 		if (*p == '+' || *p == '-')
 			adding = *p == '+';
 		else if (*p == 'i')
 			invisible = adding;
+		else if (*p == 'w')
+			wallops = adding;
+		else if (*p == 'o')
+			oper = oper && adding;
 		else
 			unknown = true;
 	}
 	if (unknown)
 		reply(s, "501", "Unknown MODE flag", NULL);
-	if (invisible != s->invisible) {
-		registry_wrlock();
-		s->invisible = invisible;
-		registry_unlock();
-		send_self(s, s->nick, "MODE", s->nick, invisible ? "+i" : "-i", NULL);
-	}
+	user_mode_change(s, invisible, oper, wallops);
 }
 
 /* Lists the bans (367, 368). ch->lock held. */

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "hashpw.h"
 #include "server.h"
 #include "tls.h"
 
@@ -73,6 +74,10 @@ int main(int argc, char **argv)
 		return 1;
 	case CONFIG_RUN:
 		break;
+	}
+	if (cfg.hash_password) {
+		config_free(&cfg);
+		return hashpw_run();
 	}
 	if (cfg.fingerprint) {
 		int rc = tls_print_fingerprint(&cfg);

@@ -299,7 +299,8 @@ static void who_line(struct chunk *c, const struct session *s, const char *chann
 		     const struct session *u, bool op, bool voice)
 {
 	char flags[8], hops_real[REALNAME_LEN_MAX + 8];
-	snprintf(flags, sizeof flags, "%c%s", u->away ? 'G' : 'H', op ? "@" : voice ? "+" : "");
+	snprintf(flags, sizeof flags, "%c%s%s", u->away ? 'G' : 'H', u->oper ? "*" : "",
+		 op ? "@" : voice ? "+" : "");
 	snprintf(hops_real, sizeof hops_real, "0 %s", u->realname ? u->realname : "");
 	chunk_reply(c, s, "352", channel, u->user, u->host, g_server.cfg.name, u->nick, flags,
 		    hops_real, NULL);

@@ -20,6 +20,7 @@
 #include "log.h"
 #include "archive.h"
 #include "motd.h"
+#include "oper.h"
 #include "msgid.h"
 #include "registry.h"
 #include "session.h"
@@ -109,6 +110,7 @@ static void config_install(struct config *next)
 			      memory_order_relaxed);
 	log_set_level(next->log_level);
 	motd_set(next->motd ? xstrdup(next->motd) : NULL);
+	oper_set(next->opers, next->nopers);
 	if (config_reloaded_held)
 		config_free(&config_reloaded);
 	config_reloaded = *next;
@@ -342,6 +344,7 @@ static void server_init(const struct config *cfg)
 	global_live_set(cfg);
 	config_current = cfg;
 	motd_set(cfg->motd ? xstrdup(cfg->motd) : NULL);
+	oper_set(cfg->opers, cfg->nopers);
 }
 
 int server_run(const struct config *cfg)
@@ -408,6 +411,7 @@ int server_run(const struct config *cfg)
 	log_stop();
 	registry_free();
 	motd_free();
+	oper_free();
 	if (config_reloaded_held)
 		config_free(&config_reloaded);
 	tls_cleanup();

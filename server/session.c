@@ -71,6 +71,8 @@ void session_unref(struct session *s)
 	free(s->readmarks);
 	free(s->plain_history);
 	free(s->quit_reason);
+	free(s->q_killed_by);
+	free(s->killed_by);
 	free(s->realname);
 	free(s->flush_list);
 	if (s->own)
@@ -162,6 +164,19 @@ void session_queue_wait_idle(struct session *s)
 {
 	while (s->q_flushing)
 		pthread_cond_wait(&s->q_flushed, &s->q_lock);
+}
+
+void session_kill(struct session *s, const char *by)
+{
+	char *text = xstrndup(by, strnlen(by, QUIT_REASON_MAX));
+	pthread_mutex_lock(&s->q_lock);
+	if (!s->q_killed_by && !s->q_dead) {
+		s->q_killed_by = text;
+		text = NULL;
+		session_wake(s);
+	}
+	pthread_mutex_unlock(&s->q_lock);
+	free(text);
 }
 
 void session_quit(struct session *s, const char *reason)

@@ -79,6 +79,7 @@ struct session {
 	struct outq q;
 	bool q_worker_running;       /* the worker may be signalled (see session_wake) */
 	int q_error;                 /* errno of a failed send, or 0 */
+	char *q_killed_by;           /* KILL: "oper (reason)", set by the killer; or NULL */
 	pthread_t q_worker;          /* the worker thread, valid while running */
 	pthread_cond_t q_flushed;    /* signalled when a flush ends */
 	/* Plain mode's current room ("" for none): its messages read without
@@ -112,6 +113,8 @@ struct session {
 	char nick[NICK_LEN_MAX + 1]; /* "" until a NICK was accepted */
 	bool registered;
 	bool invisible;
+	bool oper;                   /* +o: OPER succeeded (irc_oper.c) */
+	bool wallops;                /* +w: receives WALLOPS */
 	char *away;                  /* NULL when present */
 
 	/* membership */
@@ -137,6 +140,9 @@ struct session {
 	long long last_read_mono_ms;
 	long long ping_sent_mono_ms; /* 0: no PING outstanding */
 	char *quit_reason;           /* set with quitting (kept off the idle footprint) */
+	char *killed_by;             /* taken from q_killed_by: the goodbye says who killed */
+	/* OPER attempts that failed lately (irc_oper.c); rate 0 until the first */
+	struct tokenbucket oper_tries;
 	char *stack_low;             /* lowest address of the worker's stack */
 	long long busy_mono_ms;      /* when the worker last handled a line */
 	struct session **flush_list; /* recipients to flush after a broadcast */
@@ -195,6 +201,11 @@ void session_queue_wait_idle(struct session *s);
 /* Takes q_lock and writes the queue (session_queue_write) unless the
  * connection is closing. */
 void session_flush(struct session *s);
+
+/* Any thread: asks s's worker to end the session because of a KILL; by
+ * ("killer (reason)", at most QUIT_REASON_MAX bytes kept) goes into its
+ * goodbye and QUIT. The first KILL wins. Caller holds no lock. */
+void session_kill(struct session *s, const char *by);
 
 /* Ends the session after the current line: reason goes to others' QUIT. */
 void session_quit(struct session *s, const char *reason);

@@ -272,13 +272,23 @@ static long long timeout_min(long long a, long long b)
 	return a < b ? a : b;
 }
 
-/* Picks up what other threads flagged: a failed write or SendQ overflow. */
+/* Picks up what other threads flagged: a KILL, a failed write or SendQ overflow. */
 COLD static void check_queue_flags(struct session *s)
 {
 	pthread_mutex_lock(&s->q_lock);
 	bool exceeded = s->q_sendq_exceeded;
 	int error = s->q_error;
+	char *killed_by = s->q_killed_by;
+	s->q_killed_by = NULL;
 	pthread_mutex_unlock(&s->q_lock);
+	if (killed_by && !s->quitting) {
+		char reason[QUIT_REASON_MAX + 16];
+		snprintf(reason, sizeof reason, "Killed (%s)", killed_by);
+		session_quit(s, reason);
+		s->killed_by = killed_by;
+		return;
+	}
+	free(killed_by);
 	if (exceeded) {
 		atomic_fetch_add(&g_server.sendq_kills, 1);
 		char remote[ENDPOINT_STR_MAX];
@@ -389,7 +399,10 @@ static bool linger_close(struct session *s)
 static void send_final_error(struct session *s)
 {
 	char text[QUIT_REASON_MAX + 96];
-	snprintf(text, sizeof text, "Closing link: %s (%s)", s->host, s->quit_reason);
+	if (s->killed_by)
+		snprintf(text, sizeof text, "Killed by %s", s->killed_by);
+	else
+		snprintf(text, sizeof text, "Closing link: %s (%s)", s->host, s->quit_reason);
 	pthread_mutex_lock(&s->q_lock);
 	session_queue_wait_idle(s);
 	bool abandoned = s->q_sendq_exceeded;

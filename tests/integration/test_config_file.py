@@ -167,7 +167,7 @@ class ConfigFile(ServerTestCase):
         # Every option in --help is shown; uncommented, each default is valid.
         status, help_text, _ = run_parleyd(["--help"])
         options = set(re.findall(r"--([a-z][a-z-]+)", help_text))
-        options -= {"help", "version", "config", "check-config", "fingerprint"}
+        options -= {"help", "version", "config", "check-config", "fingerprint", "hash-password"}
         motd = self.temp("motd\n", "parley-motd-")
         pw = self.temp("pw\n", "parley-pw-")
         lines, seen = [], set()

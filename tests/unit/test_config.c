@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "operpass.h"
 
 /* Parses a NULL-terminated list of arguments (after "parleyd"). */
 static enum config_result parse(struct config *cfg, char **error, ...)
@@ -280,6 +281,73 @@ static void test_file_problems(void **state)
 	config_free(&cfg);
 }
 
+/* "oper NAME HASH" may repeat; each bad one is a FILE:LINE problem. */
+static void test_oper_lines(void **state)
+{
+	(void)state;
+	char hash[OPERPASS_HASH_MAX + 1], text[2048];
+	assert_int_equal(operpass_hash("pw", hash, sizeof hash), 0);
+	snprintf(text, sizeof text, "oper alice %s\noper bob.b  %s\n", hash, hash);
+	char path[] = "/tmp/parley-conf-XXXXXX";
+	write_temp(path, text);
+	struct config cfg;
+	char *error = NULL;
+	assert_int_equal(parse(&cfg, &error, "--config", path, NULL), CONFIG_RUN);
+	assert_int_equal(cfg.nopers, 2);
+	assert_string_equal(cfg.opers[0].name, "alice");
+	assert_string_equal(cfg.opers[1].name, "bob.b");
+	assert_string_equal(cfg.opers[1].hash, hash);
+	config_free(&cfg);
+	unlink(path);
+	snprintf(text, sizeof text, "oper alice\noper al!ce %s\noper carol $1$abc$def\n"
+		 "oper dave %s extra\noper erin %s\noper erin %s\noper frank %.20s\n",
+		 hash, hash, hash, hash, hash);
+	char bad[] = "/tmp/parley-conf-XXXXXX";
+	write_temp(bad, text);
+	assert_int_equal(parse(&cfg, &error, "--config", bad, NULL), CONFIG_EXIT_ERROR);
+	static const char *const expect[] = {":1: 'oper' needs a name and a hash",
+					     ":2: invalid operator name 'al!ce'",
+					     ":3: operator 'carol': not a yescrypt hash",
+					     ":4: 'oper' needs a name and a hash",
+					     ":6: duplicate operator 'erin'",
+					     ":7: operator 'frank': not a yescrypt hash"};
+	char where[128];
+	for (size_t i = 0; i < sizeof expect / sizeof *expect; i++) {
+		snprintf(where, sizeof where, "%s%s", bad, expect[i]);
+		assert_non_null(strstr(error, where));
+	}
+	free(error);
+	config_free(&cfg);
+	unlink(bad);
+}
+
+/* At most CONFIG_OPERS_MAX operator blocks. */
+static void test_oper_limit(void **state)
+{
+	(void)state;
+	char hash[OPERPASS_HASH_MAX + 1];
+	assert_int_equal(operpass_hash("pw", hash, sizeof hash), 0);
+	size_t cap = (CONFIG_OPERS_MAX + 1) * (sizeof hash + 16);
+	char *text = malloc(cap);
+	size_t len = 0;
+	for (int i = 0; i <= CONFIG_OPERS_MAX; i++)
+		len += (size_t)snprintf(text + len, cap - len, "oper o%d %s\n", i, hash);
+	char path[] = "/tmp/parley-conf-XXXXXX";
+	write_temp(path, text);
+	free(text);
+	struct config cfg;
+	char *error = NULL;
+	assert_int_equal(parse(&cfg, &error, "--config", path, NULL), CONFIG_EXIT_ERROR);
+	char where[128];
+	snprintf(where, sizeof where, "%s:%d: too many 'oper' lines (at most %d)", path,
+		 CONFIG_OPERS_MAX + 1, CONFIG_OPERS_MAX);
+	assert_non_null(strstr(error, where));
+	assert_int_equal(cfg.nopers, CONFIG_OPERS_MAX);
+	free(error);
+	config_free(&cfg);
+	unlink(path);
+}
+
 /* password-file: the first line of the file is the password. */
 static void test_password_file(void **state)
 {
@@ -352,6 +420,8 @@ int main(void)
 		cmocka_unit_test(test_file_then_argv),
 		cmocka_unit_test(test_file_problems),
 		cmocka_unit_test(test_password_file),
+		cmocka_unit_test(test_oper_lines),
+		cmocka_unit_test(test_oper_limit),
 		cmocka_unit_test(test_reload_changes),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
