@@ -76,10 +76,10 @@ void cmd_oper(struct session *s, struct ircmsg *m)
 	}
 	if (may)
 		tokenbucket_take(&s->oper_tries, now);
-	if (r == OPER_NO_BLOCK)
-		reply(s, "491", "No O-lines for your host", NULL);
-	else
-		reply(s, "464", "Password incorrect", NULL);
+	/* A name that is not an operator's gets the same answer as a wrong
+	 * password, as late: nothing tells which names exist. (491 is for a
+	 * block that refuses this client's host; blocks have no hosts yet.) */
+	reply(s, "464", "Password incorrect", NULL);
 }
 
 /* True when s is an operator; otherwise says 481. */

@@ -16,7 +16,7 @@
 
 enum oper_result {
 	OPER_OK,              /* the block exists and the password is its */
-	OPER_NO_BLOCK,        /* no block has that name (491) */
+	OPER_NO_BLOCK,        /* no block has that name (answered as a wrong password) */
 	OPER_WRONG_PASSWORD,  /* the block exists, the password is not its (464) */
 };
 

@@ -107,10 +107,11 @@ class Operators(ServerTestCase):
         a = self.irc("alice", server=self.srv)
         a.send("OPER boss wrong")
         a.expect_numeric("464", "alice :Password incorrect")
+        # An unknown name reads exactly as a wrong password: names stay secret.
         a.send("OPER nobody hunter2")
-        a.expect_numeric("491", "alice :No O-lines for your host")
+        a.expect_numeric("464", "alice :Password incorrect")
         a.send("OPER BOSS hunter2")  # names are exact
-        a.expect_numeric("491", "alice ")
+        a.expect_numeric("464", "alice :Password incorrect")
         a.send("OPER boss")
         a.expect_numeric("461", "alice OPER :Not enough parameters")
         a.send("OPER")
@@ -128,11 +129,11 @@ class Operators(ServerTestCase):
             a.send("OPER boss wrong")
             a.expect_numeric("464", "alice ")
         # The fourth try within the minute is not checked: even the right
-        # password is refused, and an unknown name still gets 491.
+        # password is refused, and an unknown name reads the same.
         a.send("OPER boss hunter2")
         a.expect_numeric("464", "alice :Password incorrect")
         a.send("OPER nobody x")
-        a.expect_numeric("491", "alice ")
+        a.expect_numeric("464", "alice :Password incorrect")
         self.wait_log(r"OPER as boss refused: wrong password \(throttled: password not checked\)")
         # Another connection has its own allowance.
         b = self.irc("bob", server=self.srv)
