@@ -9,7 +9,6 @@
 #include "channel.h"
 #include "event.h"
 #include "global.h"
-#include "ircname.h"
 #include "log.h"
 #include "store.h"
 #include "xalloc.h"
@@ -49,13 +48,6 @@ bool archive_backlogged(void)
 	return store && store_backlogged(store);
 }
 
-/* The store's name for a room: its case-folded name. */
-static void room_key(const char *name, char key[CHANNEL_LEN_MAX + 1])
-{
-	if (ircname_fold(key, CHANNEL_LEN_MAX + 1, name) < 0)
-		key[0] = '\0';
-}
-
 void archive_message_locked(struct channel *ch, const struct outmsg *m, const char *text,
 			    const char *tags)
 {
@@ -71,9 +63,7 @@ void archive_message_locked(struct channel *ch, const struct outmsg *m, const ch
 	history_add(ch->history, &r);
 	if (!store)
 		return;
-	char key[CHANNEL_LEN_MAX + 1];
-	room_key(ch->name, key);
-	store_append(store, key, &r);
+	store_append(store, ch->folded, &r);
 }
 
 /* The flag letters of ch's modes without parameters. ch->lock held. */
@@ -113,9 +103,7 @@ void archive_room_changed_locked(struct channel *ch)
 		.bans = bans,
 		.nbans = nbans,
 	};
-	char key[CHANNEL_LEN_MAX + 1];
-	room_key(ch->name, key);
-	store_save_room(store, key, &r);
+	store_save_room(store, ch->folded, &r);
 }
 
 struct archive_room {
@@ -191,9 +179,7 @@ int archive_query(struct channel *ch, const struct history_query *q, struct hist
 {
 	if (!store)
 		return history_query(ch->history, q, page);
-	char key[CHANNEL_LEN_MAX + 1];
-	room_key(ch->name, key);
-	return store_query(store, key, q, page);
+	return store_query(store, ch->folded, q, page);
 }
 
 /* The time of a room's newest message between lo and hi (exclusive) from
@@ -217,14 +203,9 @@ int archive_targets(struct channel *const *rooms, size_t n, long long from_ms, l
 {
 	if (store) {
 		const char **keys = xcalloc(n ? n : 1, sizeof *keys);
-		for (size_t i = 0; i < n; i++) {
-			char *key = xmalloc(CHANNEL_LEN_MAX + 1);
-			room_key(rooms[i]->name, key);
-			keys[i] = key;
-		}
-		int found = store_targets(store, keys, n, from_ms, to_ms, limit, which, latest_ms);
 		for (size_t i = 0; i < n; i++)
-			free((char *)keys[i]);
+			keys[i] = rooms[i]->folded;
+		int found = store_targets(store, keys, n, from_ms, to_ms, limit, which, latest_ms);
 		free(keys);
 		return found;
 	}

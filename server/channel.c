@@ -15,6 +15,8 @@ struct channel *channel_new(const char *name, unsigned long long id,
 {
 	struct channel *ch = xcalloc(1, sizeof *ch);
 	snprintf(ch->name, sizeof ch->name, "%s", name);
+	if (ircname_fold(ch->folded, sizeof ch->folded, name) < 0)
+		ch->folded[0] = '\0';
 	ch->created_unix_ms = clock_unix_ms();
 	ch->id = id;
 	atomic_init(&ch->refs, 1);

@@ -63,6 +63,7 @@ struct ban {
 
 struct channel {
 	char name[CHANNEL_LEN_MAX + 1]; /* as first created (const) */
+	char folded[CHANNEL_LEN_MAX + 1]; /* name case-folded: its key in tables and the store (const) */
 	long long created_unix_ms;      /* const */
 	unsigned long long id;          /* const; the order of channel locks */
 	atomic_int refs;

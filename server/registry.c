@@ -165,12 +165,10 @@ struct channel *registry_channel_open(const char *name)
 
 void registry_channel_forget(struct channel *ch)
 {
-	char key[CHANNEL_LEN_MAX + 1];
-	ircname_fold(key, sizeof key, ch->name);
 	registry_wrlock();
-	bool listed = strmap_get(channels, key) == ch;
+	bool listed = strmap_get(channels, ch->folded) == ch;
 	if (listed)
-		strmap_remove(channels, key);
+		strmap_remove(channels, ch->folded);
 	registry_unlock();
 	/* Free outside the write lock: that walks the room's history. */
 	if (listed)

@@ -219,12 +219,10 @@ class VerifiedCertificateTest(e2e.ClientTestCase):
     accepted without a question, and nothing is stored."""
     start_server = False
 
-    def test_verified_certificate_needs_no_question(self):
-        if not test_tls.OPENSSL:
-            self.skipTest("no openssl command")
-        pki = test_tls.Pki()
-        self.addCleanup(pki.cleanup)
-        cert, key = pki.server_cert("server")
+    def serve_and_connect(self, pki, cert, key):
+        """A TLS server with cert/key, and a client (its own data dir; the
+        test's CA as the system store) connecting to localhost. Returns the
+        port, the client's XDG_DATA_HOME and its terminal."""
         srv = self.make_server(["--tls-port", "0", "--tls-cert", cert, "--tls-key", key])
         port = int(srv.wait_stdout(TLS_LINE, "the 'listening (TLS) on' line").group(1))
         xdg = tempfile.mkdtemp(prefix="parley-xdg-")
@@ -232,6 +230,15 @@ class VerifiedCertificateTest(e2e.ClientTestCase):
         t = e2e.Term(["ircs://alice@localhost:%d" % port], width=140,
                      env={"XDG_DATA_HOME": xdg, "SSL_CERT_FILE": pki.ca_cert})
         self.addCleanup(t.kill)
+        return port, xdg, t
+
+    def test_verified_certificate_needs_no_question(self):
+        if not test_tls.OPENSSL:
+            self.skipTest("no openssl command")
+        pki = test_tls.Pki()
+        self.addCleanup(pki.cleanup)
+        cert, key = pki.server_cert("server")
+        port, xdg, t = self.serve_and_connect(pki, cert, key)
         t.wait_for(r"TLS: certificate verified for localhost")
         t.wait_for(r"You joined #lobby")
         self.assertNotIn("Trust this key", t.screen())
@@ -252,13 +259,7 @@ class VerifiedCertificateTest(e2e.ClientTestCase):
                          "-nodes", "-keyout", key, "-out", csr, "-subj", "/CN=other.example")
         test_tls.openssl("x509", "-req", "-in", csr, "-CA", pki.ca_cert, "-CAkey", pki.ca_key,
                          "-CAcreateserial", "-out", cert, "-days", "2", "-extfile", ext)
-        srv = self.make_server(["--tls-port", "0", "--tls-cert", cert, "--tls-key", key])
-        port = int(srv.wait_stdout(TLS_LINE, "the 'listening (TLS) on' line").group(1))
-        xdg = tempfile.mkdtemp(prefix="parley-xdg-")
-        self.addCleanup(shutil.rmtree, xdg, True)
-        t = e2e.Term(["ircs://alice@localhost:%d" % port], width=140,
-                     env={"XDG_DATA_HOME": xdg, "SSL_CERT_FILE": pki.ca_cert})
-        self.addCleanup(t.kill)
+        port, xdg, t = self.serve_and_connect(pki, cert, key)
         t.wait_for(r"The server localhost:%d is new to this client" % port)
         t.wait_for(r"Trust this key and connect\?")
         self.assertNotIn("certificate verified", t.screen())
