@@ -21,6 +21,7 @@
 #include "history_range.h"
 #include "log.h"
 #include "store_db.h"
+#include "store_direct.h"
 #include "store_read.h"
 #include "strmap.h"
 #include "xalloc.h"
@@ -110,6 +111,7 @@ struct store {
 	size_t nfree;                     /* (pool_lock) */
 	struct store_reader *all_readers[STORE_READERS];
 	int lock_fd;                      /* DIR/parleyd.lock, held while open */
+	struct store_direct *direct;      /* small tables written at once (store_direct.h) */
 };
 
 /* ---- The queue (every function here runs with st->lock held). ---- */
@@ -623,7 +625,8 @@ static int store_start(struct store *st, char *err, size_t errcap)
 			return -1;
 		st->readers[st->nfree++] = st->all_readers[i];
 	}
-	return 0;
+	st->direct = store_direct_open(st->path, err, errcap);
+	return st->direct ? 0 : -1;
 }
 
 /* Frees a target entry (strmap_each callback at the end). */
@@ -639,6 +642,7 @@ static void store_free(struct store *st)
 {
 	for (int i = 0; i < STORE_READERS; i++)
 		store_reader_close(st->all_readers[i]);
+	store_direct_close(st->direct);
 	store_db_close(st->db);
 	msgs_free(st->queue.head);
 	roomops_free(st->rooms);
@@ -711,6 +715,11 @@ void store_close(struct store *st)
 unsigned long long store_max_seq(struct store *st)
 {
 	return st->max_seq;
+}
+
+struct store_direct *store_direct(struct store *st)
+{
+	return st->direct;
 }
 
 void store_stats(struct store *st, struct store_stats *out)

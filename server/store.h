@@ -41,7 +41,10 @@
  * unix_ms, source, command, text, tags) indexed by (target, seq) and
  * (target, unix_ms); rooms(room PRIMARY KEY, name, created_ms, topic (NULL:
  * none), topic_setter, topic_ms, modes, chan_key, user_limit, changed_ms);
- * bans(room, mask, setter, unix_ms) indexed by room. PRAGMA user_version is
+ * bans(room, mask, setter, unix_ms) indexed by room. Version 2 adds
+ * accounts(name PRIMARY KEY, display, hash, created_ms, last_login_ms) and
+ * klines(mask PRIMARY KEY, reason, setter, set_ms, expires_ms), written
+ * only through store_direct.h. PRAGMA user_version is
  * the schema version, application_id "PRLY" marks the file as ours.
  * `target` is the room's case-folded name; a private
  * conversation between accounts will be a target of its own ("@a,b"), so
@@ -113,6 +116,9 @@ int store_query(struct store *st, const char *target, const struct history_query
 int store_targets(struct store *st, const char *const *targets, size_t ntargets,
 		  long long from_ms, long long to_ms, size_t limit, size_t *which,
 		  long long *latest_ms);
+
+/* The connection for small tables written at once (store_direct.h). */
+struct store_direct *store_direct(struct store *st);
 
 /* Is the queue long (more than half of pending_max) while writes work? A
  * burst of messages faster than the disk then makes the server read its

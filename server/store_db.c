@@ -88,9 +88,26 @@ static int migrate_to_1(sqlite3 *db)
 	return sqlite3_exec(db, schema_v1, NULL, NULL, NULL);
 }
 
+/* Schema version 2: the small tables written at once through store_direct.h
+ * (accounts and server bans), which the store thread never touches. `name`
+ * and `mask` are case-folded keys; expires_ms 0 means never. */
+static const char schema_v2[] =
+	"CREATE TABLE accounts(name TEXT PRIMARY KEY, display TEXT NOT NULL, "
+	"hash TEXT NOT NULL, created_ms INTEGER NOT NULL, "
+	"last_login_ms INTEGER NOT NULL DEFAULT 0);"
+	"CREATE TABLE klines(mask TEXT PRIMARY KEY, reason TEXT NOT NULL, "
+	"setter TEXT NOT NULL, set_ms INTEGER NOT NULL, expires_ms INTEGER NOT NULL);";
+
+/* Migration from version 1 to 2. */
+static int migrate_to_2(sqlite3 *db)
+{
+	return sqlite3_exec(db, schema_v2, NULL, NULL, NULL);
+}
+
 /* migrations[v - 1] takes a file from version v - 1 to v. */
 static int (*const migrations[STORE_SCHEMA_VERSION])(sqlite3 *db) = {
 	migrate_to_1,
+	migrate_to_2,
 };
 
 void store_db_describe(const char *path, int code, const char *detail, char *err,

@@ -6,7 +6,7 @@
  *
  * Schema versions live in PRAGMA user_version. store_db.c holds one
  * migration step per version, run in order and in one transaction from the
- * file's version up to STORE_SCHEMA_VERSION; version 2 is one more step. */
+ * file's version up to STORE_SCHEMA_VERSION; a new version is one more step. */
 #ifndef PARLEY_STORE_DB_H
 #define PARLEY_STORE_DB_H
 
@@ -17,7 +17,7 @@
 struct store_limits;
 struct store_room;
 
-#define STORE_SCHEMA_VERSION 1
+#define STORE_SCHEMA_VERSION 2
 #define STORE_BUSY_MS 5000        /* how long a connection waits for a lock */
 /* Test knob: when set (a page count), the writer's PRAGMA max_page_count,
  * so that a test can fill the database without filling a disk. */

@@ -12,6 +12,7 @@
 
 #include "clock.h"
 #include "history_range.h"
+#include "store_direct.h"
 #include "store_read.h"
 #include "store_test_util.h"
 
@@ -308,6 +309,100 @@ static void test_reads_see_queued(void **state)
 		store_room_free(&got);
 	}
 	store_close(st);
+	test_rmdir(dir);
+	free(dir);
+}
+
+static size_t count_of(struct store *st, const char *target);
+
+/* Inserts one kline row (a store_direct_fn). */
+static int put_kline(sqlite3 *db, void *arg)
+{
+	char sql[160];
+	snprintf(sql, sizeof sql, "INSERT INTO klines VALUES('*@10.0.0.%d', 'r', 'op', 1, 0)",
+		 *(int *)arg);
+	return sqlite3_exec(db, sql, NULL, NULL, NULL);
+}
+
+/* Counts the kline rows (a store_direct_fn; arg: long long *). */
+static int count_klines(sqlite3 *db, void *arg)
+{
+	sqlite3_stmt *s;
+	int rc = sqlite3_prepare_v2(db, "SELECT count(*) FROM klines", -1, &s, NULL);
+	if (rc != SQLITE_OK)
+		return rc;
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		*(long long *)arg = sqlite3_column_int64(s, 0);
+		rc = SQLITE_OK;
+	}
+	sqlite3_finalize(s);
+	return rc;
+}
+
+/* Direct writes are committed when they return, alongside the store
+ * thread's batches, and a failing one is rolled back with a message. */
+static void test_direct_writes(void **state)
+{
+	(void)state;
+	char *dir = test_tmpdir();
+	struct store *st = open_ok(dir, &no_limits);
+	char err[512] = "";
+	for (int i = 1; i <= 20; i++) {
+		test_append(st, "#d", (unsigned long long)i, i * 1000LL);
+		assert_int_equal(store_direct_write(store_direct(st), put_kline, &i, err, sizeof err),
+				 SQLITE_OK);
+	}
+	int dup = 3;
+	int rc = store_direct_write(store_direct(st), put_kline, &dup, err, sizeof err);
+	assert_int_equal(rc & 0xff, SQLITE_CONSTRAINT);
+	assert_non_null(strstr(err, STORE_FILE_NAME));
+	long long n = 0;
+	assert_int_equal(store_direct_read(store_direct(st), count_klines, &n, err, sizeof err),
+			 SQLITE_OK);
+	assert_int_equal(n, 20);
+	store_close(st);
+	st = open_ok(dir, &no_limits);
+	n = 0;
+	assert_int_equal(store_direct_read(store_direct(st), count_klines, &n, err, sizeof err),
+			 SQLITE_OK);
+	assert_int_equal(n, 20);
+	assert_int_equal(count_of(st, "#d"), 20);
+	store_close(st);
+	test_rmdir(dir);
+	free(dir);
+}
+
+/* A version-1 file (before accounts and server bans) is migrated to the
+ * current version, keeping its messages. */
+static void test_migrates_version_1(void **state)
+{
+	(void)state;
+	char *dir = test_tmpdir();
+	char path[512];
+	snprintf(path, sizeof path, "%s/%s", dir, STORE_FILE_NAME);
+	struct store *st = open_ok(dir, &no_limits);
+	test_append(st, "#m", 1, 1000);
+	store_close(st);
+	sqlite3 *db;
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "DROP TABLE accounts; DROP TABLE klines; "
+				      "PRAGMA user_version = 1", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	st = open_ok(dir, &no_limits);
+	int one = 1;
+	char err[512] = "";
+	assert_int_equal(store_direct_write(store_direct(st), put_kline, &one, err, sizeof err),
+			 SQLITE_OK);
+	assert_int_equal(count_of(st, "#m"), 1);
+	store_close(st);
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	sqlite3_stmt *s;
+	assert_int_equal(sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &s, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(s), SQLITE_ROW);
+	assert_int_equal(sqlite3_column_int(s, 0), 2);
+	sqlite3_finalize(s);
+	sqlite3_close(db);
 	test_rmdir(dir);
 	free(dir);
 }
@@ -659,6 +754,8 @@ int main(void)
 		cmocka_unit_test(test_disk_full_then_recovery),
 		cmocka_unit_test(test_bounded_queue_drops_oldest),
 		cmocka_unit_test(test_max_pages_env),
+		cmocka_unit_test(test_direct_writes),
+		cmocka_unit_test(test_migrates_version_1),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
