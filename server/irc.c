@@ -7,11 +7,13 @@
 #include <string.h>
 #include <strings.h>
 
+#include "account.h"
 #include "channel.h"
 #include "chat.h"
 #include "deliver.h"
 #include "frontend.h"
 #include "global.h"
+#include "irc_account.h"
 #include "irc_channel.h"
 #include "irc_mode.h"
 #include "irc_oper.h"
@@ -105,6 +107,8 @@ static void registration_try_finish(struct session *s)
 		session_quit(s, "Bad password");
 		return;
 	}
+	if (!irc_account_pass_finish(s))
+		return;
 	registry_wrlock();
 	s->registered = true;
 	registry_unlock();
@@ -126,14 +130,18 @@ static const char *cap_target(const struct session *s)
 static const struct irc_cap {
 	const char *name;
 	unsigned bit;
+	const char *value;     /* shown after CAP LS 302 as name=value, or NULL */
+	bool (*offered)(void); /* NULL: always offered */
 } irc_caps[] = {
-	{"batch", CAP_BATCH},
-	{"draft/chathistory", CAP_CHATHISTORY},
-	{"draft/read-marker", CAP_READ_MARKER},
-	{"echo-message", CAP_ECHO_MESSAGE},
-	{"labeled-response", CAP_LABELED_RESPONSE},
-	{"message-tags", CAP_MESSAGE_TAGS},
-	{"server-time", CAP_SERVER_TIME},
+	{"batch", CAP_BATCH, NULL, NULL},
+	{"draft/account-registration", CAP_ACCOUNT_REGISTRATION, "before-connect",
+	 account_available},
+	{"draft/chathistory", CAP_CHATHISTORY, NULL, NULL},
+	{"draft/read-marker", CAP_READ_MARKER, NULL, NULL},
+	{"echo-message", CAP_ECHO_MESSAGE, NULL, NULL},
+	{"labeled-response", CAP_LABELED_RESPONSE, NULL, NULL},
+	{"message-tags", CAP_MESSAGE_TAGS, NULL, NULL},
+	{"server-time", CAP_SERVER_TIME, NULL, NULL},
 };
 #define IRC_CAPS_N (sizeof irc_caps / sizeof *irc_caps)
 
@@ -141,19 +149,23 @@ static const struct irc_cap {
 static unsigned cap_bit(const char *name)
 {
 	for (size_t i = 0; i < IRC_CAPS_N; i++)
-		if (strcmp(name, irc_caps[i].name) == 0)
+		if (strcmp(name, irc_caps[i].name) == 0 &&
+		    (!irc_caps[i].offered || irc_caps[i].offered()))
 			return irc_caps[i].bit;
 	return 0;
 }
 
-/* The names of the capabilities in mask, space-separated, into buf. */
-static void cap_names(unsigned mask, char *buf, size_t cap)
+/* The names of the capabilities in mask that are offered now,
+ * space-separated, into buf; with values (CAP LS 302) when values is set. */
+static void cap_names(unsigned mask, bool values, char *buf, size_t cap)
 {
 	size_t len = 0;
 	buf[0] = '\0';
 	for (size_t i = 0; i < IRC_CAPS_N; i++)
-		if (mask & irc_caps[i].bit) {
-			int n = snprintf(buf + len, cap - len, "%s%s", len ? " " : "", irc_caps[i].name);
+		if ((mask & irc_caps[i].bit) && (!irc_caps[i].offered || irc_caps[i].offered())) {
+			const char *v = values ? irc_caps[i].value : NULL;
+			int n = snprintf(buf + len, cap - len, "%s%s%s%s", len ? " " : "",
+					 irc_caps[i].name, v ? "=" : "", v ? v : "");
 			if (n < 0 || (size_t)n >= cap - len)
 				return;
 			len += (size_t)n;
@@ -192,10 +204,12 @@ static void cmd_cap(struct session *s, struct ircmsg *m)
 	if (strcasecmp(sub, "LS") == 0) {
 		if (!s->registered)
 			s->cap_negotiating = true;
-		cap_names(~0u, list, sizeof list);
+		if (m->nparams > 1 && strtol(m->params[1], NULL, 10) >= 302)
+			s->cap_302 = true;
+		cap_names(~0u, s->cap_302, list, sizeof list);
 		send_self(s, g_server.cfg.name, "CAP", cap_target(s), "LS", list, NULL);
 	} else if (strcasecmp(sub, "LIST") == 0) {
-		cap_names(atomic_load(&s->caps), list, sizeof list);
+		cap_names(atomic_load(&s->caps), false, list, sizeof list);
 		send_self(s, g_server.cfg.name, "CAP", cap_target(s), "LIST", list, NULL);
 	} else if (strcasecmp(sub, "REQ") == 0) {
 		if (m->nparams < 2) {
@@ -220,6 +234,10 @@ static void cmd_pass(struct session *s, struct ircmsg *m)
 		reply(s, "462", "You may not reregister", NULL);
 		return;
 	}
+	/* Without a server password, PASS account:password is a login
+	 * (irc_account.h); with one, PASS is that password and nothing else. */
+	if (!global_password_required() && irc_account_pass(s, m->params[0]))
+		return;
 	s->pass_ok = global_password_matches(m->params[0]);
 }
 
@@ -411,6 +429,7 @@ static const struct irc_command irc_commands[] = {
 	{"PONG", cmd_pong, 0, 0, true},
 	{"PRIVMSG", cmd_message, 0, 0, false},
 	{"QUIT", cmd_quit, 0, 0, true},
+	{"REGISTER", cmd_register, 3, 0, true},
 	{"TAGMSG", cmd_message, 0, 0, false},
 	{"TIME", cmd_time, 0, 0, false},
 	{"TOPIC", cmd_topic, 1, 1, false},
