@@ -8,7 +8,7 @@ import os
 import re
 import tempfile
 
-from harness import ServerTestCase, main
+from harness import ServerTestCase, main, run_threads, scaled
 
 PW = "correct-horse-9"  # PASS takes one word; REGISTER below sends it as trailing
 
@@ -156,6 +156,31 @@ class Accounts(ServerTestCase):
         r.send("/help")
         r.expect(r"/register PASSWORD")
         r.expect(r"/login PASSWORD")
+
+    def test_a_classroom_logs_in_at_once(self):
+        # Registrations are 3 per address (all ours are 127.0.0.1): 3 accounts,
+        # then 24 connections log in to them at the same moment; each check
+        # waits its turn (one at a time) and every one gets in.
+        for nick in ("ann", "ben", "cid"):
+            c = self.irc(nick)
+            self.register(c)
+            self.expect_registered(c)
+            c.send("QUIT")
+            c.expect_closed()
+        n = scaled(24, 6)  # within --max-per-ip (32) with the three that just left
+        clients = [self.irc("s%d" % i, register=False) for i in range(n)]
+
+        def login(i):
+            def run():
+                account = ("ann", "ben", "cid")[i % 3]
+                lines = clients[i].register(password="%s:%s" % (account, PW))
+                assert [l for l in lines if re.search(
+                    r" 900 s%d s%d!\S+ %s :" % (i, i, account), l)], lines
+            return run
+        run_threads([login(i) for i in range(n)])
+        w = self.irc("watch")
+        w.send("WHOIS s%d" % (n - 1))
+        w.expect_numeric("330", "watch s%d %s " % (n - 1, ("ann", "ben", "cid")[(n - 1) % 3]))
 
 
 class Unavailable(ServerTestCase):
