@@ -36,6 +36,11 @@ int archive_open(char *err, size_t errcap)
 	return 0;
 }
 
+struct store_direct *archive_direct(void)
+{
+	return store ? store_direct(store) : NULL;
+}
+
 void archive_close(void)
 {
 	if (store)

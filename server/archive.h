@@ -29,6 +29,9 @@ struct outmsg;
 /* Opens the store when the configuration asks for one. Returns 0, or -1
  * with a message in err (the server does not start). */
 int archive_open(char *err, size_t errcap);
+/* The store's connection for small tables written at once (accounts), or
+ * NULL without a store. */
+struct store_direct *archive_direct(void);
 /* Writes what is queued and closes the store (no-op without one). */
 void archive_close(void);
 

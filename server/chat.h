@@ -104,6 +104,16 @@ enum chat_result chat_nick(struct session *s, const char *nick);
 /* Marks s away with text (NULL or "": back). */
 void chat_away(struct session *s, const char *text);
 
+/* Logs s in to account (its registered spelling), or out with "". The one
+ * place s->account changes (account-notify will hang here). Worker only;
+ * takes the registry write lock. */
+void chat_account_set(struct session *s, const char *account);
+
+/* May s send an account password? True over TLS, from a loopback peer
+ * (127.0.0.0/8, ::1; not when the test knob PARLEYD_TEST_NO_LOOPBACK_AUTH=1
+ * is set), or with --allow-plaintext-auth. */
+bool chat_auth_allowed(const struct session *s);
+
 /* s leaves the server: its rooms hear the QUIT (unless the server is
  * stopping), and its nick is free again. */
 void chat_leave(struct session *s, const char *reason);

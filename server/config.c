@@ -73,6 +73,11 @@ static const char usage_text[] =
 	"      --tls-port PORT      the TLS listener's port (default 6697; turns TLS on)\n"
 	"      --tls-cert FILE      PEM certificate (chain) for TLS (turns TLS on)\n"
 	"      --tls-key FILE       PEM private key (default: in --tls-cert's file)\n"
+	"      --max-accounts N     most accounts registered on the server (default 10000)\n"
+	"      --allow-plaintext-auth\n"
+	"                           let passwords for accounts (REGISTER, PASS, /login) cross\n"
+	"                           unencrypted connections from other hosts (default: only\n"
+	"                           TLS or loopback)\n"
 	"      --fingerprint        print the TLS key's SHA-256 (SPKI) fingerprint and exit\n"
 	"      --hash-password      read a password on stdin, print its hash for a config\n"
 	"                           file's 'oper NAME HASH' line and exit\n"
@@ -108,6 +113,8 @@ enum {
 	OPT_PASSWORD_FILE,
 	OPT_CONFIG,
 	OPT_CHECK_CONFIG,
+	OPT_MAX_ACCOUNTS,
+	OPT_ALLOW_PLAINTEXT_AUTH,
 };
 
 static const struct option long_options[] = {
@@ -147,6 +154,8 @@ static const struct option long_options[] = {
 	{"password-file", required_argument, NULL, OPT_PASSWORD_FILE},
 	{"config", required_argument, NULL, OPT_CONFIG},
 	{"check-config", no_argument, NULL, OPT_CHECK_CONFIG},
+	{"max-accounts", required_argument, NULL, OPT_MAX_ACCOUNTS},
+	{"allow-plaintext-auth", no_argument, NULL, OPT_ALLOW_PLAINTEXT_AUTH},
 	{"help", no_argument, NULL, 'h'},
 	{"version", no_argument, NULL, 'V'},
 	{NULL, 0, NULL, 0},
@@ -297,6 +306,7 @@ static void config_defaults(struct config *cfg)
 	cfg->ping_interval = 120;
 	cfg->writers = 1;
 	cfg->tls_port = -1;
+	cfg->max_accounts = 10000;
 }
 
 /* The TLS options (config.h): one of them turns TLS on. */
@@ -470,6 +480,14 @@ static int apply_option(struct config *cfg, int opt, const char *arg, bool from_
 		if (arg[0] == '\0' || strlen(arg) > 4000)
 			goto bad;
 		cfg->data_dir = arg;
+		return 0;
+	case OPT_MAX_ACCOUNTS:
+		if (parse_int(arg, 1, 10000000, &v) < 0)
+			goto bad;
+		cfg->max_accounts = (int)v;
+		return 0;
+	case OPT_ALLOW_PLAINTEXT_AUTH:
+		cfg->allow_plaintext_auth = true;
 		return 0;
 	case OPT_HISTORY_DAYS:
 		if (parse_int(arg, 0, 100000, &v) < 0)
@@ -944,6 +962,9 @@ void config_changes(const struct config *a, const struct config *b, char *live, 
 		{a->iterative != b->iterative, false, "iterative"},
 		{a->backlog != b->backlog, false, "backlog"},
 		{a->writers != b->writers, false, "writers"},
+		{a->max_accounts != b->max_accounts, false, "max-accounts"},
+		{a->allow_plaintext_auth != b->allow_plaintext_auth, false,
+		 "allow-plaintext-auth"},
 	};
 	for (size_t i = 0; i < sizeof fields / sizeof *fields; i++)
 		if (fields[i].changed) {

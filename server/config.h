@@ -62,6 +62,8 @@ struct config {
 	const char *tls_cert;              /* --tls-cert FILE (argv); NULL: the generated one */
 	const char *tls_key;               /* --tls-key FILE (argv); NULL: in tls_cert */
 	bool fingerprint;                  /* --fingerprint: print the key's and exit */
+	int max_accounts;                  /* accounts on the server (account.h) */
+	bool allow_plaintext_auth;         /* passwords over plain TCP from other hosts */
 	bool hash_password;                /* --hash-password: hash stdin's line and exit */
 	/* Where the options came from, kept for SIGHUP (config_reload). */
 	const char *config_path;           /* --config FILE, or NULL */

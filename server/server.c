@@ -18,6 +18,7 @@
 #include "global.h"
 #include "listener.h"
 #include "log.h"
+#include "account.h"
 #include "archive.h"
 #include "motd.h"
 #include "oper.h"
@@ -372,8 +373,22 @@ int server_run(const struct config *cfg)
 		fprintf(stderr, "parleyd: %s\n", store_error);
 		return 1;
 	}
+	if (account_open(archive_direct(), cfg->max_accounts, store_error,
+			 sizeof store_error) < 0) {
+		archive_close();
+		listener_cleanup();
+		log_stop();
+		fprintf(stderr, "parleyd: cannot read the accounts: %s\n", store_error);
+		return 1;
+	}
+	if (account_available())
+		log_info("accounts: %zu registered (at most %d)", account_count(),
+			 cfg->max_accounts);
+	else
+		log_info("accounts are off: --history-store memory keeps nothing on disk");
 	char fingerprint[TLS_FINGERPRINT_HEX];
 	if (cfg->tls && tls_setup(cfg, fingerprint, store_error, sizeof store_error) < 0) {
+		account_close();
 		archive_close();
 		listener_cleanup();
 		log_stop();
@@ -389,6 +404,7 @@ int server_run(const struct config *cfg)
 	int nlisten = listener_open_all(cfg, cfg->tls ? fingerprint : NULL, listen_fds, &error);
 	if (nlisten < 0) {
 		tls_cleanup();
+		account_close();
 		archive_close();
 		listener_cleanup();
 		log_stop();
@@ -407,6 +423,7 @@ int server_run(const struct config *cfg)
 	log_later_flush();
 	log_info("all connections closed; %llu were dropped for SendQ exceeded this run",
 		 (unsigned long long)atomic_load(&g_server.sendq_kills));
+	account_close();
 	archive_close(); /* everything said is on disk before the log stops */
 	log_stop();
 	registry_free();

@@ -116,6 +116,9 @@ struct session {
 	bool oper;                   /* +o: OPER succeeded (irc_oper.c) */
 	bool wallops;                /* +w: receives WALLOPS */
 	char *away;                  /* NULL when present */
+	/* The account this connection is logged in to, as registered ("": none).
+	 * Written only by chat_account_set (chat_account.c). */
+	char account[NICK_LEN_MAX + 1];
 
 	/* membership */
 	pthread_mutex_t memb_lock;

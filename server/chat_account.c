@@ -1,0 +1,39 @@
+/* chat_account: a connection's account (chat.h: chat_account_set,
+ * chat_auth_allowed). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "chat.h"
+#include "global.h"
+#include "registry.h"
+#include "session.h"
+
+void chat_account_set(struct session *s, const char *account)
+{
+	registry_wrlock();
+	snprintf(s->account, sizeof s->account, "%s", account);
+	registry_unlock();
+}
+
+/* Is host (an address without port) a loopback address? */
+static bool host_loopback(const char *host)
+{
+	return strncmp(host, "127.", 4) == 0 || strcmp(host, "::1") == 0 ||
+	       strncmp(host, "::ffff:127.", 11) == 0;
+}
+
+/* Test knob: loopback does not count as a safe path, so tests on loopback
+ * can see a password refused (set before the server starts). */
+static bool loopback_counts(void)
+{
+	const char *v = getenv("PARLEYD_TEST_NO_LOOPBACK_AUTH");
+	return !(v && strcmp(v, "1") == 0);
+}
+
+bool chat_auth_allowed(const struct session *s)
+{
+	if (g_server.cfg.allow_plaintext_auth || transport_is_secure(&s->t))
+		return true;
+	return host_loopback(s->host) && loopback_counts();
+}
