@@ -18,6 +18,7 @@
 #include "irc_history.h"
 #include "irc_query.h"
 #include "irc_reply.h"
+#include "irc_sasl.h"
 #include "irc_response.h"
 #include "ircmsg.h"
 #include "irctags.h"
@@ -100,6 +101,7 @@ static void registration_try_finish(struct session *s)
 {
 	if (s->registered || !s->nick[0] || !s->user[0] || s->cap_negotiating)
 		return;
+	irc_sasl_abort(s); /* sasl-3.1: registration ends an unfinished exchange */
 	if (global_password_required() && !s->pass_ok) {
 		reply(s, "464", "Password incorrect", NULL);
 		session_quit(s, "Bad password");
@@ -126,34 +128,46 @@ static const char *cap_target(const struct session *s)
 static const struct irc_cap {
 	const char *name;
 	unsigned bit;
+	const char *value;    /* shown as name=value to CAP LS 302 clients, or NULL */
+	bool (*offered)(void); /* NULL: always offered */
 } irc_caps[] = {
-	{"batch", CAP_BATCH},
-	{"draft/chathistory", CAP_CHATHISTORY},
-	{"draft/read-marker", CAP_READ_MARKER},
-	{"echo-message", CAP_ECHO_MESSAGE},
-	{"labeled-response", CAP_LABELED_RESPONSE},
-	{"message-tags", CAP_MESSAGE_TAGS},
-	{"server-time", CAP_SERVER_TIME},
+	{"batch", CAP_BATCH, NULL, NULL},
+	{"draft/chathistory", CAP_CHATHISTORY, NULL, NULL},
+	{"draft/read-marker", CAP_READ_MARKER, NULL, NULL},
+	{"echo-message", CAP_ECHO_MESSAGE, NULL, NULL},
+	{"labeled-response", CAP_LABELED_RESPONSE, NULL, NULL},
+	{"message-tags", CAP_MESSAGE_TAGS, NULL, NULL},
+	{"sasl", CAP_SASL, "PLAIN", irc_sasl_offered},
+	{"server-time", CAP_SERVER_TIME, NULL, NULL},
 };
 #define IRC_CAPS_N (sizeof irc_caps / sizeof *irc_caps)
+
+/* Is capability c offered on this server now? */
+static bool cap_offered(const struct irc_cap *c)
+{
+	return !c->offered || c->offered();
+}
 
 /* The bit of the capability called name, or 0 if we offer none by it. */
 static unsigned cap_bit(const char *name)
 {
 	for (size_t i = 0; i < IRC_CAPS_N; i++)
-		if (strcmp(name, irc_caps[i].name) == 0)
+		if (strcmp(name, irc_caps[i].name) == 0 && cap_offered(&irc_caps[i]))
 			return irc_caps[i].bit;
 	return 0;
 }
 
-/* The names of the capabilities in mask, space-separated, into buf. */
-static void cap_names(unsigned mask, char *buf, size_t cap)
+/* The names of the offered capabilities in mask, space-separated, into
+ * buf; with values (name=value) if values. */
+static void cap_names(unsigned mask, bool values, char *buf, size_t cap)
 {
 	size_t len = 0;
 	buf[0] = '\0';
 	for (size_t i = 0; i < IRC_CAPS_N; i++)
-		if (mask & irc_caps[i].bit) {
-			int n = snprintf(buf + len, cap - len, "%s%s", len ? " " : "", irc_caps[i].name);
+		if ((mask & irc_caps[i].bit) && cap_offered(&irc_caps[i])) {
+			const char *value = values ? irc_caps[i].value : NULL;
+			int n = snprintf(buf + len, cap - len, "%s%s%s%s", len ? " " : "",
+					 irc_caps[i].name, value ? "=" : "", value ? value : "");
 			if (n < 0 || (size_t)n >= cap - len)
 				return;
 			len += (size_t)n;
@@ -192,10 +206,12 @@ static void cmd_cap(struct session *s, struct ircmsg *m)
 	if (strcasecmp(sub, "LS") == 0) {
 		if (!s->registered)
 			s->cap_negotiating = true;
-		cap_names(~0u, list, sizeof list);
+		/* CAP LS 302 (or later) asks for values (sasl=PLAIN). */
+		bool values = m->nparams > 1 && atoi(m->params[1]) >= 302;
+		cap_names(~0u, values, list, sizeof list);
 		send_self(s, g_server.cfg.name, "CAP", cap_target(s), "LS", list, NULL);
 	} else if (strcasecmp(sub, "LIST") == 0) {
-		cap_names(atomic_load(&s->caps), list, sizeof list);
+		cap_names(atomic_load(&s->caps), false, list, sizeof list);
 		send_self(s, g_server.cfg.name, "CAP", cap_target(s), "LIST", list, NULL);
 	} else if (strcasecmp(sub, "REQ") == 0) {
 		if (m->nparams < 2) {
@@ -388,6 +404,7 @@ struct irc_command {
 };
 
 static const struct irc_command irc_commands[] = {
+	{"AUTHENTICATE", cmd_authenticate, 1, 0, true},
 	{"AWAY", cmd_away, 0, 0, false},
 	{"CAP", cmd_cap, 1, 0, true},
 	{"CHATHISTORY", cmd_chathistory, 0, 0, false},
