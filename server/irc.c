@@ -7,11 +7,13 @@
 #include <string.h>
 #include <strings.h>
 
+#include "account.h"
 #include "channel.h"
 #include "chat.h"
 #include "deliver.h"
 #include "frontend.h"
 #include "global.h"
+#include "irc_account.h"
 #include "irc_channel.h"
 #include "irc_mode.h"
 #include "irc_oper.h"
@@ -107,6 +109,8 @@ static void registration_try_finish(struct session *s)
 		session_quit(s, "Bad password");
 		return;
 	}
+	if (!irc_account_pass_finish(s))
+		return;
 	registry_wrlock();
 	s->registered = true;
 	registry_unlock();
@@ -128,10 +132,12 @@ static const char *cap_target(const struct session *s)
 static const struct irc_cap {
 	const char *name;
 	unsigned bit;
-	const char *value;    /* shown as name=value to CAP LS 302 clients, or NULL */
+	const char *value;     /* shown after CAP LS 302 as name=value, or NULL */
 	bool (*offered)(void); /* NULL: always offered */
 } irc_caps[] = {
 	{"batch", CAP_BATCH, NULL, NULL},
+	{"draft/account-registration", CAP_ACCOUNT_REGISTRATION, "before-connect",
+	 account_available},
 	{"draft/chathistory", CAP_CHATHISTORY, NULL, NULL},
 	{"draft/read-marker", CAP_READ_MARKER, NULL, NULL},
 	{"echo-message", CAP_ECHO_MESSAGE, NULL, NULL},
@@ -142,32 +148,27 @@ static const struct irc_cap {
 };
 #define IRC_CAPS_N (sizeof irc_caps / sizeof *irc_caps)
 
-/* Is capability c offered on this server now? */
-static bool cap_offered(const struct irc_cap *c)
-{
-	return !c->offered || c->offered();
-}
-
 /* The bit of the capability called name, or 0 if we offer none by it. */
 static unsigned cap_bit(const char *name)
 {
 	for (size_t i = 0; i < IRC_CAPS_N; i++)
-		if (strcmp(name, irc_caps[i].name) == 0 && cap_offered(&irc_caps[i]))
+		if (strcmp(name, irc_caps[i].name) == 0 &&
+		    (!irc_caps[i].offered || irc_caps[i].offered()))
 			return irc_caps[i].bit;
 	return 0;
 }
 
-/* The names of the offered capabilities in mask, space-separated, into
- * buf; with values (name=value) if values. */
+/* The names of the capabilities in mask that are offered now,
+ * space-separated, into buf; with values (CAP LS 302) when values is set. */
 static void cap_names(unsigned mask, bool values, char *buf, size_t cap)
 {
 	size_t len = 0;
 	buf[0] = '\0';
 	for (size_t i = 0; i < IRC_CAPS_N; i++)
-		if ((mask & irc_caps[i].bit) && cap_offered(&irc_caps[i])) {
-			const char *value = values ? irc_caps[i].value : NULL;
+		if ((mask & irc_caps[i].bit) && (!irc_caps[i].offered || irc_caps[i].offered())) {
+			const char *v = values ? irc_caps[i].value : NULL;
 			int n = snprintf(buf + len, cap - len, "%s%s%s%s", len ? " " : "",
-					 irc_caps[i].name, value ? "=" : "", value ? value : "");
+					 irc_caps[i].name, v ? "=" : "", v ? v : "");
 			if (n < 0 || (size_t)n >= cap - len)
 				return;
 			len += (size_t)n;
@@ -206,9 +207,9 @@ static void cmd_cap(struct session *s, struct ircmsg *m)
 	if (strcasecmp(sub, "LS") == 0) {
 		if (!s->registered)
 			s->cap_negotiating = true;
-		/* CAP LS 302 (or later) asks for values (sasl=PLAIN). */
-		bool values = m->nparams > 1 && atoi(m->params[1]) >= 302;
-		cap_names(~0u, values, list, sizeof list);
+		if (m->nparams > 1 && strtol(m->params[1], NULL, 10) >= 302)
+			s->cap_302 = true;
+		cap_names(~0u, s->cap_302, list, sizeof list);
 		send_self(s, g_server.cfg.name, "CAP", cap_target(s), "LS", list, NULL);
 	} else if (strcasecmp(sub, "LIST") == 0) {
 		cap_names(atomic_load(&s->caps), false, list, sizeof list);
@@ -236,6 +237,10 @@ static void cmd_pass(struct session *s, struct ircmsg *m)
 		reply(s, "462", "You may not reregister", NULL);
 		return;
 	}
+	/* Without a server password, PASS account:password is a login
+	 * (irc_account.h); with one, PASS is that password and nothing else. */
+	if (!global_password_required() && irc_account_pass(s, m->params[0]))
+		return;
 	s->pass_ok = global_password_matches(m->params[0]);
 }
 
@@ -428,6 +433,7 @@ static const struct irc_command irc_commands[] = {
 	{"PONG", cmd_pong, 0, 0, true},
 	{"PRIVMSG", cmd_message, 0, 0, false},
 	{"QUIT", cmd_quit, 0, 0, true},
+	{"REGISTER", cmd_register, 3, 0, true},
 	{"TAGMSG", cmd_message, 0, 0, false},
 	{"TIME", cmd_time, 0, 0, false},
 	{"TOPIC", cmd_topic, 1, 1, false},

@@ -157,6 +157,8 @@ static void whois_user(struct session *s, struct session *u)
 	reply(s, "312", u->nick, g_server.cfg.name, "parley chat server", NULL);
 	if (u->oper)
 		reply(s, "313", u->nick, "is an IRC operator", NULL);
+	if (u->account[0])
+		reply(s, "330", u->nick, u->account, "is logged in as", NULL);
 	if (u->away)
 		reply(s, "301", u->nick, u->away, NULL);
 	char idle[24], signon[24];

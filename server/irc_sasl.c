@@ -71,7 +71,7 @@ static void sasl_begin(struct session *s, const char *mechanism)
 	}
 	/* Refused before the password is sent, not after. */
 	if (!chat_auth_allowed(s)) {
-		sasl_fail(s, "passwords are accepted only over TLS on this server", false);
+		sasl_fail(s, "passwords are accepted only over TLS or from this machine; use TLS", false);
 		return;
 	}
 	s->sasl = sasl_exchange_new();

@@ -10,6 +10,7 @@
 #include "chat_query.h"
 #include "global.h"
 #include "ircmsg.h"
+#include "plain_account.h"
 #include "plain_info.h"
 #include "plain_user.h"
 #include "reply.h"
@@ -231,6 +232,10 @@ static const struct plain_command commands[] = {
 	{"kick", "/kick NICK [REASON]", "remove someone from your current room (operators "
 	 "only)", true, plain_kick},
 	{"nick", "/nick NAME", "change your nickname", true, plain_nick},
+	{"register", "/register PASSWORD", "make an account named after your nick (the "
+	 "password shows on your screen)", true, plain_register},
+	{"login", "/login PASSWORD", "log in to the account named after your nick", true,
+	 plain_login},
 	{"conn", "/conn", "show both endpoints of your TCP connection", false, plain_conn},
 	{"quit", "/quit [REASON]", "leave the server", false, plain_quit},
 	{"help", "/help", "this list", false, plain_help},

@@ -72,6 +72,9 @@ void session_unref(struct session *s)
 	free(s->readmarks);
 	free(s->plain_history);
 	free(s->quit_reason);
+	if (s->pass_login)
+		explicit_bzero(s->pass_login, strlen(s->pass_login));
+	free(s->pass_login);
 	free(s->q_killed_by);
 	free(s->killed_by);
 	free(s->realname);

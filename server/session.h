@@ -48,7 +48,8 @@
 #define CAP_LABELED_RESPONSE 0x10u
 #define CAP_CHATHISTORY 0x100u     /* draft/chathistory: no replay on join */
 #define CAP_READ_MARKER 0x200u     /* draft/read-marker */
-#define CAP_SASL 0x4000u           /* sasl: offered while accounts are (irc_sasl.h) */
+#define CAP_ACCOUNT_REGISTRATION 0x4000u /* draft/account-registration (informational) */
+#define CAP_SASL 0x8000u           /* sasl: offered while accounts are (irc_sasl.h) */
 
 enum session_kind {
 	SESSION_UNDECIDED, /* no line yet */
@@ -134,6 +135,8 @@ struct session {
 	struct tokenbucket flood;
 	enum plain_step plain_step;
 	bool cap_negotiating;
+	bool cap_302;                /* CAP LS 302 seen: LS shows capability values */
+	char *pass_login;            /* PASS "account:password" kept until registration ends */
 	struct readmarks *readmarks; /* MARKREAD's markers (readmark.h), NULL until one is set */
 	struct plain_history_mark *plain_history; /* where /history goes on (plain_info.c) */
 	bool pass_ok;

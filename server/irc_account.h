@@ -1,0 +1,27 @@
+/* irc_account: accounts over IRC — REGISTER (IRCv3
+ * draft/account-registration, before or after connection registration),
+ * PASS account:password (checked when registration completes), and the
+ * 900 numeric that says a connection is logged in. The rules (names,
+ * passwords, throttles) are account.h's; where passwords may cross is
+ * chat_auth_allowed (chat.h). */
+#ifndef PARLEY_IRC_ACCOUNT_H
+#define PARLEY_IRC_ACCOUNT_H
+
+#include <stdbool.h>
+
+struct session;
+struct ircmsg;
+
+/* REGISTER <account|*> <email|*> <password>. */
+void cmd_register(struct session *s, struct ircmsg *m);
+
+/* PASS with no server password set: keeps "account:password" for the login
+ * at registration. Returns false when text holds no ':' (not a login). */
+bool irc_account_pass(struct session *s, const char *text);
+
+/* At registration, before the welcome: logs in with a kept PASS login, if
+ * any. Returns false when the connection must close (wrong password or
+ * throttled: 464 has been sent). */
+bool irc_account_pass_finish(struct session *s);
+
+#endif
