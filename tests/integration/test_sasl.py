@@ -9,7 +9,8 @@ logged in, 908 + 904 for a mechanism other than PLAIN. Responses come in
 400-byte chunks; one of exactly 400 bytes is ended by "AUTHENTICATE +".
 A connection gets SASL_FAILURES_MAX (3) failures, then 904 unchecked; the
 accounts' per-account throttle refuses even the right password after
-enough failures. Accounts are made with REGISTER (draft/account-registration)."""
+enough failures; an exchange that never finishes is ended by the registration
+timeout. Accounts are made with REGISTER (draft/account-registration)."""
 
 import base64
 import re
@@ -189,6 +190,25 @@ class Sasl(SaslBase):
         c.expect(r"^:\S+ 903 erin ")
         c.send("AUTHENTICATE PLAIN")
         c.expect(r"^:\S+ 907 erin :You have already authenticated using SASL$")
+
+
+class SaslStalled(ServerTestCase):
+    """An exchange started before registration and never finished is ended
+    by the registration timeout, like any unregistered connection."""
+
+    server_args = ("--reg-timeout", "1")
+
+    def test_unfinished_exchange_times_out(self):
+        c = self.irc(name="c", register=False)
+        c.send("CAP LS 302")
+        c.expect(r"^:\S+ CAP \* LS ")
+        c.send("NICK gina")
+        c.send("USER gina 0 * :Gina")
+        c.send("AUTHENTICATE PLAIN")
+        c.expect(r"^AUTHENTICATE :?\+$")
+        c.send("AUTHENTICATE " + "A" * 400)  # more would follow; it never does
+        c.expect_closed()
+        self.assertFalse(any(re.search(r" 001 ", line) for line in c.received))
 
 
 class SaslNoAccounts(ServerTestCase):
