@@ -3,7 +3,15 @@
  * PASS account:password (checked when registration completes), and the
  * 900 numeric that says a connection is logged in. The rules (names,
  * passwords, throttles) are account.h's; where passwords may cross is
- * chat_auth_allowed (chat.h). */
+ * chat_auth_allowed (chat.h).
+ *
+ * PASS: without a server password, "PASS account:password" (split at the
+ * first ':') is a login, checked when registration completes: a wrong
+ * password (or a throttled account) gets 464 and the connection closes as
+ * for a wrong server password; refused because the connection is not safe
+ * (plain TCP from another host), or accounts are off, it gets a notice and
+ * registration goes on logged out. With a server password set, PASS is that
+ * password only: an account logs in with SASL or plain /login. */
 #ifndef PARLEY_IRC_ACCOUNT_H
 #define PARLEY_IRC_ACCOUNT_H
 

@@ -52,6 +52,8 @@ static void test_defaults(void **state)
 	assert_false(cfg.trace_io);
 	assert_int_equal(cfg.reg_timeout, 30);
 	assert_int_equal(cfg.ping_interval, 120);
+	assert_int_equal(cfg.max_accounts, 10000);
+	assert_false(cfg.allow_plaintext_auth);
 	config_free(&cfg);
 }
 
@@ -65,7 +67,8 @@ static void test_every_option(void **state)
 			       "-i", "3", "--sendq", "64k", "--flood", "off", "-H", "0",
 			       "--default-room", "#hall", "-t", "--log-level", "debug",
 			       "--reg-timeout", "5", "--ping-interval", "9", "--max-channels", "7",
-			       "--max-channels-per-user", "4", "--history-memory", "2m", NULL),
+			       "--max-channels-per-user", "4", "--history-memory", "2m",
+			       "--max-accounts", "2", "--allow-plaintext-auth", NULL),
 			 CONFIG_RUN);
 	assert_int_equal(cfg.port, 0);
 	assert_int_equal(cfg.nbinds, 2);
@@ -85,6 +88,8 @@ static void test_every_option(void **state)
 	assert_int_equal(cfg.max_channels, 7);
 	assert_int_equal(cfg.max_channels_per_user, 4);
 	assert_int_equal(cfg.history_memory, 2 * 1024 * 1024);
+	assert_int_equal(cfg.max_accounts, 2);
+	assert_true(cfg.allow_plaintext_auth);
 	config_free(&cfg);
 }
 
@@ -111,6 +116,7 @@ static void test_bad_values(void **state)
 		{"--motd", "/nonexistent/motd"},
 		{"--max-channels", "0"}, {"--max-channels-per-user", "0"},
 		{"--history-memory", "100"}, {"--history-memory", "5x"},
+		{"--max-accounts", "0"}, {"--max-accounts", "many"},
 	};
 	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
 		struct config cfg;
