@@ -36,11 +36,18 @@ void irc_sasl_abort(struct session *s)
 	reply(s, "906", "SASL authentication aborted", NULL);
 }
 
+/* Counts one failed attempt toward SASL_FAILURES_MAX. */
+static void sasl_count_failure(struct session *s)
+{
+	if (s->sasl_failures < SASL_FAILURES_MAX)
+		s->sasl_failures++;
+}
+
 /* 904 with why, counting a failure when it was an attempt that counts. */
 static void sasl_fail(struct session *s, const char *why, bool counts)
 {
-	if (counts && s->sasl_failures < SASL_FAILURES_MAX)
-		s->sasl_failures++;
+	if (counts)
+		sasl_count_failure(s);
 	char text[160];
 	if (why)
 		snprintf(text, sizeof text, "SASL authentication failed: %s", why);
@@ -114,8 +121,7 @@ static void sasl_continue(struct session *s, const char *chunk)
 	if (f == SASL_FEED_TOO_LONG || f == SASL_FEED_INVALID) {
 		sasl_end(s);
 		if (f == SASL_FEED_TOO_LONG) {
-			if (s->sasl_failures < SASL_FAILURES_MAX)
-				s->sasl_failures++;
+			sasl_count_failure(s);
 			reply(s, "905", "SASL message too long", NULL);
 		} else {
 			sasl_fail(s, "empty AUTHENTICATE parameter", true);
@@ -126,8 +132,7 @@ static void sasl_continue(struct session *s, const char *chunk)
 	enum sasl_plain_result r = sasl_exchange_plain(s->sasl, &p);
 	sasl_end(s);
 	if (r == SASL_PLAIN_TOO_LONG) {
-		if (s->sasl_failures < SASL_FAILURES_MAX)
-			s->sasl_failures++;
+		sasl_count_failure(s);
 		reply(s, "905", "SASL message too long: the account name or password is too long",
 		      NULL);
 	} else if (r != SASL_PLAIN_OK) {
