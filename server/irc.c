@@ -20,6 +20,7 @@
 #include "irc_history.h"
 #include "irc_query.h"
 #include "irc_reply.h"
+#include "irc_sasl.h"
 #include "irc_response.h"
 #include "ircmsg.h"
 #include "irctags.h"
@@ -102,6 +103,7 @@ static void registration_try_finish(struct session *s)
 {
 	if (s->registered || !s->nick[0] || !s->user[0] || s->cap_negotiating)
 		return;
+	irc_sasl_abort(s); /* sasl-3.1: registration ends an unfinished exchange */
 	if (global_password_required() && !s->pass_ok) {
 		reply(s, "464", "Password incorrect", NULL);
 		session_quit(s, "Bad password");
@@ -141,6 +143,7 @@ static const struct irc_cap {
 	{"echo-message", CAP_ECHO_MESSAGE, NULL, NULL},
 	{"labeled-response", CAP_LABELED_RESPONSE, NULL, NULL},
 	{"message-tags", CAP_MESSAGE_TAGS, NULL, NULL},
+	{"sasl", CAP_SASL, "PLAIN", irc_sasl_offered},
 	{"server-time", CAP_SERVER_TIME, NULL, NULL},
 };
 #define IRC_CAPS_N (sizeof irc_caps / sizeof *irc_caps)
@@ -406,6 +409,7 @@ struct irc_command {
 };
 
 static const struct irc_command irc_commands[] = {
+	{"AUTHENTICATE", cmd_authenticate, 1, 0, true},
 	{"AWAY", cmd_away, 0, 0, false},
 	{"CAP", cmd_cap, 1, 0, true},
 	{"CHATHISTORY", cmd_chathistory, 0, 0, false},

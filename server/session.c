@@ -14,6 +14,7 @@
 #include "global.h"
 #include "ircmsg.h"
 #include "log.h"
+#include "sasl.h"
 #include "transport.h"
 #include "xalloc.h"
 
@@ -78,6 +79,7 @@ void session_unref(struct session *s)
 	free(s->killed_by);
 	free(s->realname);
 	free(s->flush_list);
+	sasl_exchange_free(s->sasl); /* wipes a half-sent password */
 	if (s->own)
 		s->own->release(s->own);
 	free(s);

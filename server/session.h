@@ -49,6 +49,7 @@
 #define CAP_CHATHISTORY 0x100u     /* draft/chathistory: no replay on join */
 #define CAP_READ_MARKER 0x200u     /* draft/read-marker */
 #define CAP_ACCOUNT_REGISTRATION 0x4000u /* draft/account-registration (informational) */
+#define CAP_SASL 0x8000u           /* sasl: offered while accounts are (irc_sasl.h) */
 
 enum session_kind {
 	SESSION_UNDECIDED, /* no line yet */
@@ -62,6 +63,7 @@ struct channel;
 struct reply_stream;
 struct readmarks;
 struct plain_history_mark;
+struct sasl_exchange;
 
 struct session {
 	/* What a sender touches for every recipient of a broadcast comes first,
@@ -149,6 +151,8 @@ struct session {
 	char *killed_by;             /* taken from q_killed_by: the goodbye says who killed */
 	/* OPER attempts that failed lately (irc_oper.c); rate 0 until the first */
 	struct tokenbucket oper_tries;
+	struct sasl_exchange *sasl;  /* AUTHENTICATE in progress (irc_sasl.c), or NULL */
+	unsigned sasl_failures;      /* failed AUTHENTICATE attempts (irc_sasl.h) */
 	char *stack_low;             /* lowest address of the worker's stack */
 	long long busy_mono_ms;      /* when the worker last handled a line */
 	struct session **flush_list; /* recipients to flush after a broadcast */
