@@ -44,7 +44,7 @@ static bool last_param_is_text(const char *command, int nparams)
 		{"WALLOPS", 0},
 		{"JOIN", -1},   {"NICK", -1},  {"TAGMSG", -1}, {"BATCH", -1}, {"ACK", -1},  {"MODE", -1}, {"INVITE", -1}, {"004", -1},
 		{"221", -1},    {"324", -1},   {"329", -1}, {"333", -1}, {"341", -1},
-		{"367", -1},    {"BATCH", -1}, {"CHATHISTORY", -1}, {"MARKREAD", -1},
+		{"367", -1},    {"CHATHISTORY", -1}, {"MARKREAD", -1}, {"AUTHENTICATE", -1},
 	};
 	for (size_t i = 0; i < sizeof rules / sizeof *rules; i++)
 		if (strcmp(command, rules[i].command) == 0)

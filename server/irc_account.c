@@ -140,6 +140,10 @@ bool irc_account_pass_finish(struct session *s)
 {
 	if (!s->pass_login)
 		return true;
+	if (s->account[0]) { /* SASL logged in already: PASS adds nothing */
+		pass_forget(s);
+		return true;
+	}
 	char *colon = strchr(s->pass_login, ':');
 	*colon = '\0';
 	const char *name = s->pass_login, *password = colon + 1;

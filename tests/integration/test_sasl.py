@@ -40,7 +40,7 @@ def authenticate(c, authcid, password, authzid=""):
     """AUTHENTICATE PLAIN and the response; returns the first answer numeric
     line's match (900 or 90x)."""
     c.send("AUTHENTICATE PLAIN")
-    c.expect(r"^AUTHENTICATE :?\+$")
+    c.expect(r"^AUTHENTICATE \+$")
     for part in chunks(plain_b64(authcid, password, authzid)):
         c.send("AUTHENTICATE " + part)
     return c.expect(r"^:\S+ (90[0-8]) (.*)$")
@@ -95,6 +95,22 @@ class Sasl(SaslBase):
         c.send("AUTHENTICATE PLAIN")
         c.expect(r"^:\S+ 907 alice :")
 
+    def test_sasl_then_pass_login_is_not_checked_again(self):
+        """A client that logged in with SASL and also sent PASS
+        account:password (some send both) stays logged in: the PASS login is
+        not checked a second time (a stale password there closed the
+        connection with 464)."""
+        self.make_account("carol")
+        c = self.unregistered()
+        c.send("PASS carol:an-old-password")
+        c.send("NICK carol")
+        c.send("USER carol 0 * :Carol")
+        self.assertEqual(authenticate(c, "carol", PASSWORD).group(1), "900")
+        c.send("CAP END")
+        c.expect(r"^:\S+ 001 carol ")
+        c.send("WHOIS carol")
+        c.expect(r"^:\S+ 330 carol carol carol :")
+
     def test_wrong_password_then_right(self):
         self.make_account("bob")
         c = self.unregistered()
@@ -113,16 +129,16 @@ class Sasl(SaslBase):
         c.expect(r"^:\S+ 908 \* PLAIN :are available SASL mechanisms$")
         c.expect(r"^:\S+ 904 \* :SASL authentication failed$")
         c.send("AUTHENTICATE PLAIN")
-        c.expect(r"^AUTHENTICATE :?\+$")
+        c.expect(r"^AUTHENTICATE \+$")
         c.send("AUTHENTICATE *")
         c.expect(r"^:\S+ 906 \* :SASL authentication aborted$")
         # A response that is not PLAIN: refused with the reason.
         c.send("AUTHENTICATE PLAIN")
-        c.expect(r"^AUTHENTICATE :?\+$")
+        c.expect(r"^AUTHENTICATE \+$")
         c.send("AUTHENTICATE " + base64.b64encode(b"no nul here").decode())
         c.expect(r"^:\S+ 904 \* :SASL authentication failed: the response is not a PLAIN")
         c.send("AUTHENTICATE PLAIN")
-        c.expect(r"^AUTHENTICATE :?\+$")
+        c.expect(r"^AUTHENTICATE \+$")
         c.send("AUTHENTICATE !!!!")
         c.expect(r"^:\S+ 904 \* :SASL authentication failed: .*base64")
 
@@ -133,7 +149,7 @@ class Sasl(SaslBase):
         c = self.unregistered()
         self.assertEqual(len(plain_b64(name, password, name)), 400)
         c.send("AUTHENTICATE PLAIN")
-        c.expect(r"^AUTHENTICATE :?\+$")
+        c.expect(r"^AUTHENTICATE \+$")
         c.send("AUTHENTICATE " + plain_b64(name, password, name))
         c.sync()  # nothing yet: the response goes on
         c.send("AUTHENTICATE +")
@@ -142,12 +158,12 @@ class Sasl(SaslBase):
 
         d = self.unregistered("d")
         d.send("AUTHENTICATE PLAIN")
-        d.expect(r"^AUTHENTICATE :?\+$")
+        d.expect(r"^AUTHENTICATE \+$")
         d.send("AUTHENTICATE " + "A" * 401)
         d.expect(r"^:\S+ 905 \* :SASL message too long")
         # Two full chunks are more than any PLAIN message we accept.
         d.send("AUTHENTICATE PLAIN")
-        d.expect(r"^AUTHENTICATE :?\+$")
+        d.expect(r"^AUTHENTICATE \+$")
         d.send("AUTHENTICATE " + "A" * 400)
         d.send("AUTHENTICATE " + "A" * 400)
         d.expect(r"^:\S+ 905 \* :SASL message too long")
@@ -176,7 +192,7 @@ class Sasl(SaslBase):
         c.send("NICK dave")
         c.send("USER dave 0 * :Dave")
         c.send("AUTHENTICATE PLAIN")
-        c.expect(r"^AUTHENTICATE :?\+$")
+        c.expect(r"^AUTHENTICATE \+$")
         c.send("CAP END")
         c.expect(r"^:\S+ 906 dave :SASL authentication aborted$")
         c.expect(r"^:\S+ 001 dave ")
@@ -205,7 +221,7 @@ class SaslStalled(ServerTestCase):
         c.send("NICK gina")
         c.send("USER gina 0 * :Gina")
         c.send("AUTHENTICATE PLAIN")
-        c.expect(r"^AUTHENTICATE :?\+$")
+        c.expect(r"^AUTHENTICATE \+$")
         c.send("AUTHENTICATE " + "A" * 400)  # more would follow; it never does
         c.expect_closed()
         self.assertFalse(any(re.search(r" 001 ", line) for line in c.received))
@@ -254,7 +270,7 @@ class SaslOverTls(TlsCaBase):
         d.send("CAP LS 302")
         d.expect(r"CAP \* LS :.*\bsasl=PLAIN\b")
         d.send("AUTHENTICATE PLAIN")
-        d.expect(r"^AUTHENTICATE :?\+$")
+        d.expect(r"^AUTHENTICATE \+$")
         d.send("AUTHENTICATE " + plain_b64("frank", PASSWORD))
         d.expect(r"^:\S+ 900 \* \S+ frank :You are now logged in as frank$")
         d.expect(r"^:\S+ 903 ")
