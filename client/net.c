@@ -40,6 +40,8 @@
 #define NET_TEXT_MAX 512
 /* CAP LS collected over its lines: ergo offers ~40 capabilities, with values. */
 #define NET_CAPS_SEEN_MAX 4096
+/* Test knob: "1" makes a loopback server count as one across a network. */
+#define NET_NO_LOOPBACK_AUTH_ENV "PARLEY_TEST_NO_LOOPBACK_AUTH"
 
 struct net {
 	struct net_config cfg;      /* strings owned; immutable after start */
@@ -908,9 +910,14 @@ static int net_tls_trust(struct net *n, struct session *s)
 }
 
 /* True when fd's peer is a loopback address (127.0.0.0/8, ::1, or
- * 127.0.0.0/8 mapped into IPv6): what is sent there never crosses a network. */
+ * 127.0.0.0/8 mapped into IPv6): what is sent there never crosses a network.
+ * The test knob NET_NO_LOOPBACK_AUTH_ENV makes it false, so that tests on
+ * loopback can see the refusal a network address gets. */
 static bool net_peer_loopback(int fd)
 {
+	const char *knob = getenv(NET_NO_LOOPBACK_AUTH_ENV);
+	if (knob && strcmp(knob, "1") == 0)
+		return false;
 	struct sockaddr_storage ss;
 	socklen_t len = sizeof(ss);
 	if (getpeername(fd, (struct sockaddr *)&ss, &len) < 0)
