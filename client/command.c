@@ -18,6 +18,7 @@
 	X("conn", CMD_CONN, "/conn", "show both endpoints of the connection")                      \
 	X("help", CMD_HELP, "/help [COMMAND]", "list the commands, or explain one")                \
 	X("join", CMD_JOIN, "/join ROOM[,ROOM] [KEY]", "join one or more rooms")                   \
+	X("login", CMD_LOGIN, "/login PASSWORD", "log in to the account named like your nick")     \
 	X("me", CMD_ME, "/me ACTION", "say an action (* you waves)")                               \
 	X("msg", CMD_MSG, "/msg NICK TEXT", "send a private message")                              \
 	X("names", CMD_NAMES, "/names [ROOM]", "list who is in a room")                            \
@@ -28,6 +29,7 @@
 	X("quit", CMD_QUIT, "/quit [REASON]", "disconnect and exit")                               \
 	X("quote", CMD_QUOTE, "/quote RAW", "send a raw IRC line to the server")                   \
 	X("raw", CMD_QUOTE, "/raw RAW", "same as /quote")                                          \
+	X("register", CMD_REGISTER, "/register PASSWORD", "register your nick as an account")       \
 	X("topic", CMD_TOPIC, "/topic [TEXT]", "show or set this room's topic")                    \
 	X("who", CMD_WHO, "/who [MASK]", "list users matching a mask (this room by default)")      \
 	X("whois", CMD_WHOIS, "/whois NICK", "show information about a user")                      \
@@ -178,6 +180,8 @@ static int command_arguments(struct user_command *out, size_t i, char *p)
 		break;
 	case CMD_ME:
 	case CMD_QUOTE:
+	case CMD_LOGIN:
+	case CMD_REGISTER:
 		if (!*p)
 			return command_usage(out, i);
 		out->rest = p;
@@ -236,4 +240,18 @@ int command_parse(const char *line, struct user_command *out)
 	}
 	out->kind = CMD_UNKNOWN;
 	return out->kind;
+}
+
+bool command_holds_secret(const char *line)
+{
+	if (line[0] != '/' || line[1] == '/')
+		return false;
+	char name[COMMAND_NAME_MAX];
+	size_t n = strcspn(line + 1, " ");
+	if (n == 0 || n >= sizeof(name))
+		return false;
+	memcpy(name, line + 1, n);
+	name[n] = '\0';
+	const struct command_info *ci = command_find(name);
+	return ci && (strcmp(ci->name, "login") == 0 || strcmp(ci->name, "register") == 0);
 }

@@ -9,6 +9,7 @@
 #ifndef PARLEY_COMMAND_H
 #define PARLEY_COMMAND_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 /* Longest line parsed, in bytes (longer lines are cut at a UTF-8 boundary):
@@ -40,6 +41,8 @@ enum command_kind {
 	CMD_HELP,     /* arg: command name (without '/') or "" for all */
 	CMD_NICKLIST, /* toggle the nick list */
 	CMD_QUOTE,    /* rest: a raw IRC line (/quote and /raw) */
+	CMD_LOGIN,    /* rest: the account password (the account is the nick) */
+	CMD_REGISTER, /* rest: the password of the account to register (the nick) */
 	CMD_UNKNOWN,  /* name: the unknown command as typed (without '/') */
 	CMD_USAGE,    /* name: the command; usage: its usage line */
 };
@@ -75,6 +78,11 @@ extern const size_t command_count;
 /* The table's names (command_count entries, without '/'), in the shape
  * complete_word() takes. */
 extern const char *const command_names[];
+
+/* True when line is a command whose argument is a password (/login,
+ * /register, in any case, even misspelt arguments): such a line is not
+ * kept in the input history. */
+bool command_holds_secret(const char *line);
 
 /* The table entry for name (case-insensitive, without '/'), or NULL. */
 const struct command_info *command_find(const char *name);

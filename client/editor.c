@@ -302,6 +302,19 @@ char *editor_take_line(struct editor *e)
 }
 
 /* Empties the line and leaves history browsing. */
+void editor_forget_newest(struct editor *e)
+{
+	explicit_bzero(e->buf, sizeof(e->buf)); /* the taken line's old characters */
+	if (e->history_count == 0)
+		return;
+	struct history_entry *last = &e->history[--e->history_count];
+	explicit_bzero(last->text, last->len * sizeof(wchar_t));
+	free(last->text);
+	last->text = NULL;
+	last->len = 0;
+	e->history_pos = e->history_count;
+}
+
 void editor_clear(struct editor *e)
 {
 	e->len = 0;

@@ -75,6 +75,10 @@ bool editor_history_next(struct editor *e);
  * (and nothing changes) if the line is empty. Ends history browsing. */
 char *editor_take_line(struct editor *e);
 
+/* Forgets the newest history entry (a line that held a password), wiping
+ * its text. */
+void editor_forget_newest(struct editor *e);
+
 /* Empties the line (history browsing ends; the kill buffer is kept). */
 void editor_clear(struct editor *e);
 

@@ -11,12 +11,15 @@
 #include <sys/signalfd.h>
 #include <unistd.h>
 
+#include <openssl/crypto.h>
+
 #include "address.h"
 #include "evqueue.h"
 #include "ircname.h"
 #include "knownfile.h"
 #include "knownservers.h"
 #include "net.h"
+#include "secret.h"
 #include "siphash.h"
 #include "state.h"
 #include "ui.h"
@@ -37,6 +40,10 @@ struct options {
 	bool tls;
 	char tls_pin[KNOWN_HEX_LEN + 1]; /* "" when not pinned */
 	const char *forget;              /* --forget host:port */
+	bool login;                      /* --login: ask for the account password */
+	const char *login_file;          /* --login-file FILE */
+	bool allow_plaintext_auth;
+	char account_password[SECRET_MAX + 2]; /* "" when not logging in */
 	const char *rooms[MAIN_ROOMS_MAX];
 	int nrooms;
 	struct ui_options ui;
@@ -61,6 +68,12 @@ static void main_usage(FILE *out)
 	      "      --tls-fingerprint HEX  accept only this server key (SHA-256 of its\n"
 	      "                        SubjectPublicKeyInfo), without asking; implies --tls\n"
 	      "      --forget HOST:PORT  forget the key trusted for that server and exit\n"
+	      "      --login           log in to the account named like the nick (SASL);\n"
+	      "                        asks for its password before connecting\n"
+	      "      --login-file FILE  the same, with the password on FILE's first line\n"
+	      "                        (a file only you can read)\n"
+	      "      --allow-plaintext-auth  send passwords over a connection that is\n"
+	      "                        neither TLS nor to this machine\n"
 	      "  -h, --help            show this help and exit\n"
 	      "  -V, --version         show the version and exit\n"
 	      "\n"
@@ -122,7 +135,9 @@ static int main_options(int argc, char **argv, struct options *o)
 	    {"nicklist", no_argument, NULL, 'L'},       {"help", no_argument, NULL, 'h'},
 	    {"version", no_argument, NULL, 'V'},        {"tls", no_argument, NULL, 'T'},
 	    {"tls-fingerprint", required_argument, NULL, 'F'},
-	    {"forget", required_argument, NULL, 'G'},   {NULL, 0, NULL, 0},
+	    {"forget", required_argument, NULL, 'G'},   {"login", no_argument, NULL, 'l'},
+	    {"login-file", required_argument, NULL, 'f'},
+	    {"allow-plaintext-auth", no_argument, NULL, 'A'}, {NULL, 0, NULL, 0},
 	};
 	const char *nick_opt = NULL;
 	int c;
@@ -174,6 +189,15 @@ static int main_options(int argc, char **argv, struct options *o)
 		case 'G':
 			o->forget = optarg;
 			return 0;
+		case 'l':
+			o->login = true;
+			break;
+		case 'f':
+			o->login_file = optarg;
+			break;
+		case 'A':
+			o->allow_plaintext_auth = true;
+			break;
 		case 'h':
 			main_usage(stdout);
 			return -1;
@@ -229,6 +253,25 @@ static long long main_stall_timeout(void)
 	return (long long)s * 1000;
 }
 
+/* Reads the account password --login or --login-file asks for, before the
+ * screen is taken. Returns 0, or -1 after saying why on stderr. */
+static int main_read_login(struct options *o)
+{
+	char err[512], prompt[300];
+	int rc = 0;
+	if (o->login_file)
+		rc = secret_from_file(o->login_file, o->account_password,
+		                      sizeof(o->account_password), err, sizeof(err));
+	else if (o->login) {
+		snprintf(prompt, sizeof(prompt), "Password for account %s on %s: ", o->nick, o->host);
+		rc = secret_from_terminal(prompt, o->account_password, sizeof(o->account_password),
+		                          err, sizeof(err));
+	}
+	if (rc < 0)
+		fprintf(stderr, "parley: %s\n", err);
+	return rc;
+}
+
 /* Frees the option strings. */
 static void main_options_free(struct options *o)
 {
@@ -236,6 +279,7 @@ static void main_options_free(struct options *o)
 	free(o->host);
 	free(o->port);
 	free(o->password);
+	OPENSSL_cleanse(o->account_password, sizeof(o->account_password));
 }
 
 /* Blocks the quitting signals (read through a signalfd) and SIGWINCH (so
@@ -278,6 +322,10 @@ int main(int argc, char **argv)
 		main_options_free(&o);
 		return 2;
 	}
+	if (main_read_login(&o) < 0) {
+		main_options_free(&o);
+		return 2;
+	}
 	setlocale(LC_ALL, "");
 	sigset_t quitting, winch;
 	int sigfd = main_signals(&quitting);
@@ -302,8 +350,11 @@ int main(int argc, char **argv)
 	    .stall_timeout_ms = stall_ms,
 	    .tls = o.tls,
 	    .tls_pin = *o.tls_pin ? o.tls_pin : NULL,
+	    .account_password = *o.account_password ? o.account_password : NULL,
+	    .allow_plaintext_auth = o.allow_plaintext_auth,
 	};
 	struct net *net = net_start(&cfg, q);
+	OPENSSL_cleanse(o.account_password, sizeof(o.account_password)); /* net has its copy */
 	if (!net) {
 		fprintf(stderr, "parley: cannot start the network thread\n");
 		return 1;

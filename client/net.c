@@ -11,6 +11,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -22,8 +24,11 @@
 #include "knownfile.h"
 #include "linebuf.h"
 #include "outbuf.h"
+#include "saslplain.h"
 #include "tlsconn.h"
 #include "xalloc.h"
+
+#include <openssl/crypto.h>
 
 /* Longest received line we accept: a tag section plus a relayed line that may
  * exceed 512 bytes (parleyd relays 510-byte texts with a prefix). */
@@ -35,9 +40,12 @@
 #define NET_TEXT_MAX 512
 /* CAP LS collected over its lines: ergo offers ~40 capabilities, with values. */
 #define NET_CAPS_SEEN_MAX 4096
+/* Test knob: "1" makes a loopback server count as one across a network. */
+#define NET_NO_LOOPBACK_AUTH_ENV "PARLEY_TEST_NO_LOOPBACK_AUTH"
 
 struct net {
 	struct net_config cfg;      /* strings owned; immutable after start */
+	char *account;              /* immutable: --login's account, the nick asked for */
 	long long stall_timeout_ms; /* immutable after start */
 	struct evqueue *q;
 	pthread_t thread;
@@ -54,6 +62,11 @@ struct net {
 	long long quit_at;  /* monotonic ms when QUIT was queued */
 	struct outbuf *out; /* lines to send; any thread appends, the net thread writes */
 	int trust_answer;   /* the user's answer to EVENT_TRUST: 0 none yet, 1 yes, -1 no */
+	bool secure;        /* the connection may carry passwords (TLS or loopback) */
+	/* The SASL PLAIN response waiting for the server's "AUTHENTICATE +",
+	 * wiped once sent (or when the connection ends); sasl_len 0: none. */
+	char sasl_b64[SASLPLAIN_B64_MAX];
+	size_t sasl_len;
 
 	bool malformed_noted; /* known_servers' malformed lines were noted (net thread only) */
 };
@@ -72,6 +85,8 @@ struct session {
 	bool want_write;  /* lines wait for the socket to become writable */
 	bool stall_noted; /* the user was told the server is not reading */
 	struct tlsconn *tls; /* with TLS: the connection's TLS state, else NULL */
+	bool sasl_wanted;   /* cfg.account_password: log in while registering */
+	bool sasl_running;  /* AUTHENTICATE sent at registration, no 903/904 yet */
 };
 
 /* Pushes a formatted message of the given kind. */
@@ -411,14 +426,15 @@ static bool net_has_cap(const char *list, const char *cap)
  * echo-message always; message-tags (msgids); and history (chathistory,
  * under its final or its draft name) only with batch, without which its
  * replies cannot be read, since asking for it turns parleyd's replay on join
- * off. */
-static void net_caps_wanted(const char *offered, char *req, size_t cap)
+ * off; and sasl when the user wants to log in. */
+static void net_caps_wanted(const char *offered, bool sasl, char *req, size_t cap)
 {
-	const char *wanted[] = {"server-time", "echo-message", "message-tags", "batch"};
+	const char *wanted[] = {"server-time", "echo-message", "message-tags", "batch",
+	                        sasl ? "sasl" : NULL};
 	size_t used = 0;
 	req[0] = '\0';
 	for (size_t i = 0; i < sizeof(wanted) / sizeof(wanted[0]); i++)
-		if (net_has_cap(offered, wanted[i]))
+		if (wanted[i] && net_has_cap(offered, wanted[i]))
 			used += (size_t)snprintf(req + used, cap - used, "%s%s", used ? " " : "",
 			                         wanted[i]);
 	if (!net_has_cap(offered, "batch"))
@@ -444,15 +460,62 @@ static void net_on_cap(struct net *n, struct session *s, const struct ircmsg *m)
 		         caps);
 		if (more)
 			return;
-		char req[128];
-		net_caps_wanted(s->caps_seen, req, sizeof(req));
+		if (s->sasl_wanted && !net_has_cap(s->caps_seen, "sasl"))
+			net_report(n, EVENT_ERROR, "This server does not offer SASL: not logged in");
+		char req[160];
+		net_caps_wanted(s->caps_seen, s->sasl_wanted, req, sizeof(req));
 		if (*req)
 			net_sendf(n, "CAP REQ :%s", req);
 		else
 			net_cap_end(n, s);
+	} else if (strcmp(sub, "ACK") == 0 && s->sasl_wanted && !s->registered &&
+	           net_has_cap(m->params[m->nparams - 1], "sasl")) {
+		s->sasl_running = true; /* CAP END waits for the login's end */
+		net_sendf(n, "AUTHENTICATE PLAIN");
 	} else if (strcmp(sub, "ACK") == 0 || strcmp(sub, "NAK") == 0) {
 		net_cap_end(n, s);
 	}
+}
+
+/* Sends the waiting SASL response in its AUTHENTICATE pieces (the server
+ * said "AUTHENTICATE +"), then forgets it. */
+static void net_sasl_respond(struct net *n)
+{
+	char piece[SASLPLAIN_CHUNK + 1];
+	long long now = clock_mono_ms();
+	pthread_mutex_lock(&n->lock);
+	if (n->sasl_len == 0) /* not ours: abort the exchange */
+		net_queue_locked(n, now, "AUTHENTICATE *");
+	for (size_t i = 0; n->sasl_len && saslplain_chunk(n->sasl_b64, n->sasl_len, i, piece); i++)
+		net_queue_locked(n, now, "AUTHENTICATE %s", piece);
+	OPENSSL_cleanse(n->sasl_b64, sizeof(n->sasl_b64));
+	OPENSSL_cleanse(piece, sizeof(piece));
+	n->sasl_len = 0;
+	pthread_mutex_unlock(&n->lock);
+}
+
+/* The end of a SASL exchange (900-series numerics 903-907). A login at
+ * registration that failed ends the connection for good: reconnecting
+ * would only fail again (and count against the server's throttle). */
+static void net_sasl_end(struct net *n, struct session *s, int num, const struct ircmsg *m)
+{
+	pthread_mutex_lock(&n->lock);
+	OPENSSL_cleanse(n->sasl_b64, sizeof(n->sasl_b64));
+	n->sasl_len = 0;
+	pthread_mutex_unlock(&n->lock);
+	if (!s->sasl_running)
+		return;
+	s->sasl_running = false;
+	if (num == 904 || num == 905) {
+		s->fatal = true;
+		snprintf(s->reason, sizeof(s->reason),
+		         "Login failed: %.300s (no account yet? connect without --login and "
+		         "/register; or check the password)",
+		         m->nparams ? m->params[m->nparams - 1] : "refused");
+		net_sendf(n, "QUIT :Login failed");
+		return;
+	}
+	net_cap_end(n, s);
 }
 
 /* Reacts to the few messages the network thread handles itself. */
@@ -464,6 +527,12 @@ static void net_on_message(struct net *n, struct session *s, const struct ircmsg
 		net_sendf(n, "PONG :%s", m->nparams ? m->params[m->nparams - 1] : "");
 	} else if (strcmp(cmd, "CAP") == 0) {
 		net_on_cap(n, s, m);
+	} else if (strcmp(cmd, "AUTHENTICATE") == 0 && m->nparams == 1 &&
+	           strcmp(m->params[0], "+") == 0) {
+		net_sasl_respond(n);
+	} else if (strlen(cmd) == 3 && strncmp(cmd, "90", 2) == 0 && cmd[2] >= '3' &&
+	           cmd[2] <= '7') {
+		net_sasl_end(n, s, atoi(cmd), m);
 	} else if (strcmp(cmd, "001") == 0) {
 		s->registered = true;
 		net_cap_end(n, s);
@@ -666,6 +735,9 @@ static void net_hang_up(struct net *n, struct session *s, int fd)
 {
 	pthread_mutex_lock(&n->lock);
 	n->fd = -1;
+	n->secure = false;
+	OPENSSL_cleanse(n->sasl_b64, sizeof(n->sasl_b64));
+	n->sasl_len = 0;
 	size_t lost = outbuf_reset(n->out, clock_mono_ms());
 	pthread_mutex_unlock(&n->lock);
 	tlsconn_free(s->tls);
@@ -837,6 +909,108 @@ static int net_tls_trust(struct net *n, struct session *s)
 	return 0;
 }
 
+/* True when fd's peer is a loopback address (127.0.0.0/8, ::1, or
+ * 127.0.0.0/8 mapped into IPv6): what is sent there never crosses a network.
+ * The test knob NET_NO_LOOPBACK_AUTH_ENV makes it false, so that tests on
+ * loopback can see the refusal a network address gets. */
+static bool net_peer_loopback(int fd)
+{
+	const char *knob = getenv(NET_NO_LOOPBACK_AUTH_ENV);
+	if (knob && strcmp(knob, "1") == 0)
+		return false;
+	struct sockaddr_storage ss;
+	socklen_t len = sizeof(ss);
+	if (getpeername(fd, (struct sockaddr *)&ss, &len) < 0)
+		return false;
+	if (ss.ss_family == AF_INET) {
+		const struct sockaddr_in *a = (const struct sockaddr_in *)&ss;
+		return (ntohl(a->sin_addr.s_addr) >> 24) == 127;
+	}
+	if (ss.ss_family == AF_INET6) {
+		const struct in6_addr *a = &((const struct sockaddr_in6 *)&ss)->sin6_addr;
+		return IN6_IS_ADDR_LOOPBACK(a) || (IN6_IS_ADDR_V4MAPPED(a) && a->s6_addr[12] == 127);
+	}
+	return false;
+}
+
+/* Before anything is sent: may this connection carry passwords, and the
+ * login at registration (--login) made ready. A password never goes in
+ * clear text over a network unless the user allowed it. Returns 0, or -1
+ * with s->reason set (fatal). */
+static int net_auth_prepare(struct net *n, struct session *s, int fd)
+{
+	bool secure = s->tls || net_peer_loopback(fd);
+	const char *pw = n->cfg.account_password;
+	if (pw && !secure && !n->cfg.allow_plaintext_auth) {
+		s->fatal = true;
+		snprintf(s->reason, sizeof(s->reason),
+		         "Not sending the account password in clear text to %.200s: use --tls "
+		         "(or --allow-plaintext-auth); nothing was sent",
+		         n->cfg.host);
+		return -1;
+	}
+	pthread_mutex_lock(&n->lock);
+	n->secure = secure;
+	if (pw) {
+		int len = saslplain_response(n->account, pw, n->sasl_b64, sizeof(n->sasl_b64));
+		n->sasl_len = len > 0 ? (size_t)len : 0;
+	}
+	pthread_mutex_unlock(&n->lock);
+	s->sasl_wanted = pw != NULL;
+	return 0;
+}
+
+/* Checks what the UI's /register and /login need (lock held). */
+static enum net_auth_result net_auth_check_locked(struct net *n, const char *password)
+{
+	if (n->fd < 0)
+		return NET_AUTH_NOT_CONNECTED;
+	if (!n->secure && !n->cfg.allow_plaintext_auth)
+		return NET_AUTH_INSECURE;
+	size_t len = strlen(password);
+	if (len == 0 || len > SASLPLAIN_PASSWORD_MAX || strpbrk(password, "\r\n"))
+		return NET_AUTH_INVALID;
+	return NET_AUTH_SENT;
+}
+
+enum net_auth_result net_register_account(struct net *n, const char *password)
+{
+	long long now = clock_mono_ms();
+	pthread_mutex_lock(&n->lock);
+	enum net_auth_result rc = net_auth_check_locked(n, password);
+	if (rc == NET_AUTH_SENT) {
+		char line[IRC_LINE_MAX];
+		int len = snprintf(line, sizeof(line), "REGISTER * * :%s", password);
+		rc = len < 0 || (size_t)len >= sizeof(line)                    ? NET_AUTH_INVALID
+		     : outbuf_push(n->out, OUTBUF_NORMAL, line, now) == OUTBUF_OK ? NET_AUTH_SENT
+		                                                                : NET_AUTH_FULL;
+		OPENSSL_cleanse(line, sizeof(line));
+	}
+	pthread_mutex_unlock(&n->lock);
+	if (rc == NET_AUTH_SENT)
+		net_wake(n);
+	return rc;
+}
+
+enum net_auth_result net_login(struct net *n, const char *account, const char *password)
+{
+	long long now = clock_mono_ms();
+	pthread_mutex_lock(&n->lock);
+	enum net_auth_result rc = net_auth_check_locked(n, password);
+	if (rc == NET_AUTH_SENT) {
+		int len = saslplain_response(account, password, n->sasl_b64, sizeof(n->sasl_b64));
+		n->sasl_len = len > 0 ? (size_t)len : 0;
+		if (len <= 0)
+			rc = NET_AUTH_INVALID;
+		else if (outbuf_push(n->out, OUTBUF_NORMAL, "AUTHENTICATE PLAIN", now) != OUTBUF_OK)
+			rc = NET_AUTH_FULL;
+	}
+	pthread_mutex_unlock(&n->lock);
+	if (rc == NET_AUTH_SENT)
+		net_wake(n);
+	return rc;
+}
+
 /* Runs one connection until it ends. Returns true if it registered. */
 static bool net_session(struct net *n, int fd, struct session *s)
 {
@@ -851,6 +1025,10 @@ static bool net_session(struct net *n, int fd, struct session *s)
 		return false;
 	}
 	s->started = s->last_rx = s->last_lag = clock_mono_ms();
+	if (net_auth_prepare(n, s, fd) < 0) {
+		net_hang_up(n, s, fd);
+		return false;
+	}
 	net_register(n, s, fd);
 	for (;;) {
 		long long now = clock_mono_ms();
@@ -950,8 +1128,11 @@ struct net *net_start(const struct net_config *cfg, struct evqueue *q)
 	n->cfg.realname = net_safe_text(cfg->realname);
 	n->cfg.password = cfg->password ? net_safe_text(cfg->password) : NULL;
 	n->nick = xstrdup(cfg->nick);
+	n->account = xstrdup(cfg->nick);
 	n->cfg.tls = cfg->tls;
 	n->cfg.tls_pin = cfg->tls_pin ? xstrdup(cfg->tls_pin) : NULL;
+	n->cfg.account_password = cfg->account_password ? xstrdup(cfg->account_password) : NULL;
+	n->cfg.allow_plaintext_auth = cfg->allow_plaintext_auth;
 	n->stall_timeout_ms = cfg->stall_timeout_ms > 0 ? cfg->stall_timeout_ms : NET_STALL_TIMEOUT_MS;
 	n->out = outbuf_new(OUTBUF_LINES_MAX, OUTBUF_BYTES_MAX, clock_mono_ms());
 	pthread_mutex_init(&n->lock, NULL);
@@ -988,7 +1169,12 @@ void net_stop(struct net *n, const char *reason)
 	free((char *)n->cfg.realname);
 	free((char *)n->cfg.password);
 	free((char *)n->cfg.tls_pin);
+	if (n->cfg.account_password) {
+		OPENSSL_cleanse((char *)n->cfg.account_password, strlen(n->cfg.account_password));
+		free((char *)n->cfg.account_password);
+	}
 	free(n->nick);
+	free(n->account);
 	outbuf_free(n->out);
 	free(n);
 }

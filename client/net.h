@@ -53,6 +53,10 @@ struct net_config {
 	bool tls;             /* connect with TLS */
 	const char *tls_pin;  /* with tls: the SPKI SHA-256 (64 lower-case hex digits) to
 	                         accept, and no other; NULL: verify or trust on first use */
+	const char *account_password; /* log in as nick with SASL PLAIN at every
+	                                 registration, or NULL */
+	bool allow_plaintext_auth; /* send passwords (SASL, /register, /login) over a
+	                              connection that is neither TLS nor loopback */
 };
 
 enum net_send_result {
@@ -75,6 +79,22 @@ struct net;
 
 /* Copies cfg and starts the thread, which reports through q. NULL on failure. */
 struct net *net_start(const struct net_config *cfg, struct evqueue *q);
+
+enum net_auth_result {
+	NET_AUTH_SENT,
+	NET_AUTH_NOT_CONNECTED,
+	NET_AUTH_INSECURE, /* neither TLS nor loopback, and plaintext not allowed */
+	NET_AUTH_INVALID,  /* empty, too long, or a line break in the password */
+	NET_AUTH_FULL,     /* the outbound queue is full */
+};
+
+/* /register: asks the server (IRCv3 account-registration) to register the
+ * current nick as an account with password. Never waits. */
+enum net_auth_result net_register_account(struct net *n, const char *password);
+
+/* /login: logs in as account with SASL PLAIN on the current connection.
+ * Never waits; the server's answer arrives as lines (900/903/904...). */
+enum net_auth_result net_login(struct net *n, const char *account, const char *password);
 
 /* Queues one IRC line (without CR LF) to be sent whole; never waits. */
 enum net_send_result net_send(struct net *n, const char *line);

@@ -282,6 +282,28 @@ static void state_on_pong(struct state *st, struct state_ctx *c)
 		st->lag_ms = c->now - sent;
 }
 
+/* REGISTER SUCCESS and FAIL REGISTER (IRCv3 account-registration) as
+ * sentences; false for other lines. */
+static bool state_on_register(struct state *st, struct state_ctx *c)
+{
+	const struct ircmsg *m = c->m;
+	bool success = strcmp(m->command, "REGISTER") == 0 && m->nparams >= 2 &&
+	               strcmp(m->params[0], "SUCCESS") == 0;
+	bool fail = strcmp(m->command, "FAIL") == 0 && m->nparams >= 2 &&
+	            strcmp(m->params[0], "REGISTER") == 0;
+	if (!success && !fail)
+		return false;
+	struct window *w = st->registered ? state_current_window(st) : st->windows[0];
+	if (success)
+		state_emitf(st, w, c->ms, LINE_INFO,
+		            "The account %s is registered. Next time, start parley with --login "
+		            "to log in as you connect",
+		            m->params[1]);
+	else
+		state_emitf(st, w, c->ms, LINE_ERROR, "Registration refused: %s", state_last(m));
+	return true;
+}
+
 /* Applies a parsed message. */
 static void state_dispatch(struct state *st, struct state_ctx *c)
 {
@@ -316,6 +338,11 @@ static void state_dispatch(struct state *st, struct state_ctx *c)
 		/* tags only (typing notices and the like): nothing to show */
 	} else if (strcmp(cmd, "FAIL") == 0 && state_history_on_fail(st, c)) {
 		/* CHATHISTORY's, handled */
+	} else if (strcmp(cmd, "AUTHENTICATE") == 0) {
+		/* the SASL exchange, the network thread's */
+	} else if ((strcmp(cmd, "REGISTER") == 0 || strcmp(cmd, "FAIL") == 0) &&
+	           state_on_register(st, c)) {
+		/* account registration's answers, shown */
 	} else if (strcmp(cmd, "PING") == 0) {
 		/* answered by the network thread */
 	} else if (strcmp(cmd, "ERROR") == 0) {

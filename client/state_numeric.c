@@ -147,6 +147,20 @@ static void state_on_welcome(struct state *st, struct state_ctx *c)
 	state_emitf(st, st->windows[0], c->ms, LINE_INFO, "%s", state_last(c->m));
 }
 
+/* SASL's numerics (IRCv3 sasl-3.1) as sentences: logged in or out, and why
+ * a login failed; 903 repeats 900 and 908 comes before a 904. */
+static void state_on_sasl(struct state *st, struct state_ctx *c, int num)
+{
+	const char *text = state_last(c->m);
+	struct window *w = st->registered ? state_current_window(st) : st->windows[0];
+	if (num == 900 && c->m->nparams >= 3)
+		state_emitf(st, w, c->ms, LINE_INFO, "You are logged in as %s", c->m->params[2]);
+	else if (num == 901)
+		state_emitf(st, w, c->ms, LINE_INFO, "You are logged out");
+	else if (num >= 904 && num <= 907)
+		state_emitf(st, w, c->ms, LINE_ERROR, "Login failed: %s", text);
+}
+
 /* The numerics the model acts on. True when that is all (nothing more is
  * shown); ISUPPORT is also shown. */
 static bool state_numeric_act(struct state *st, struct state_ctx *c, int num)
@@ -184,6 +198,16 @@ static bool state_numeric_act(struct state *st, struct state_ctx *c, int num)
 	case 464:
 		state_emitf(st, st->windows[0], c->ms, LINE_ERROR,
 		            "Wrong password: the server refused the connection password");
+		return true;
+	case 900:
+	case 901:
+	case 903:
+	case 904:
+	case 905:
+	case 906:
+	case 907:
+	case 908:
+		state_on_sasl(st, c, num);
 		return true;
 	default:
 		return false;

@@ -192,6 +192,36 @@ static void ui_join(struct ui *ui, const struct user_command *c)
 	}
 }
 
+/* /login and /register: the password goes to the network thread, which
+ * refuses to send it in clear text over a network. */
+static void ui_account(struct ui *ui, const struct user_command *c)
+{
+	enum net_auth_result rc = c->kind == CMD_LOGIN
+	                              ? net_login(ui->net, state_nick(ui->st), c->rest)
+	                              : net_register_account(ui->net, c->rest);
+	switch (rc) {
+	case NET_AUTH_SENT:
+		ui_notef(ui, LINE_INFO, c->kind == CMD_LOGIN ? "Logging in as %s ..."
+		                                             : "Registering the account %s ...",
+		         state_nick(ui->st));
+		break;
+	case NET_AUTH_NOT_CONNECTED:
+		ui_note(ui, LINE_ERROR, "Not connected");
+		break;
+	case NET_AUTH_INSECURE:
+		ui_note(ui, LINE_ERROR,
+		        "Not sending a password in clear text over the network: connect with --tls "
+		        "(or start parley with --allow-plaintext-auth); nothing was sent");
+		break;
+	case NET_AUTH_INVALID:
+		ui_note(ui, LINE_ERROR, "A password is 1 to 256 bytes on one line");
+		break;
+	case NET_AUTH_FULL:
+		ui_note(ui, LINE_ERROR, "The server is not reading: nothing was sent");
+		break;
+	}
+}
+
 /* Runs the commands that only need a line sent. */
 static void ui_command_simple(struct ui *ui, const struct user_command *c)
 {
@@ -303,6 +333,10 @@ static bool ui_command_client(struct ui *ui, const struct user_command *c)
 	case CMD_USAGE:
 		ui_notef(ui, LINE_ERROR, "Usage: %s", c->usage);
 		return true;
+	case CMD_LOGIN:
+	case CMD_REGISTER:
+		ui_account(ui, c);
+		return true;
 	default:
 		return false;
 	}
@@ -351,5 +385,7 @@ void ui_run_line(struct ui *ui, const char *line)
 	struct user_command *c = xmalloc(sizeof(*c));
 	command_parse(line, c);
 	ui_command(ui, c);
+	if (c->kind == CMD_LOGIN || c->kind == CMD_REGISTER)
+		explicit_bzero(c, sizeof(*c));
 	free(c);
 }

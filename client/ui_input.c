@@ -28,6 +28,10 @@ static void ui_enter(struct ui *ui)
 	if (!line)
 		return;
 	ui_run_line(ui, line);
+	if (command_holds_secret(line)) {
+		editor_forget_newest(ui->ed);
+		explicit_bzero(line, strlen(line));
+	}
 	free(line);
 }
 

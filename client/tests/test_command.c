@@ -89,6 +89,8 @@ static void test_commands(void **state)
 	expect("/quote PRIVMSG #a :hi", CMD_QUOTE, "", "PRIVMSG #a :hi");
 	expect("/raw  MODE #a +t", CMD_QUOTE, "", "MODE #a +t");
 	assert_string_equal(cmd.name, "raw");
+	expect("/login  s3cret pass ", CMD_LOGIN, "", "s3cret pass");
+	expect("/register hunter22", CMD_REGISTER, "", "hunter22");
 	expect("/win 3", CMD_WIN, "3", "");
 	assert_int_equal(cmd.number, 3);
 	expect("/win   12  ", CMD_WIN, "12", "");
@@ -176,6 +178,22 @@ static void test_bounds(void **state)
 }
 
 /* The table: sorted, names match, lookups case-insensitive. */
+/* Lines holding a password are recognised (they stay out of the input
+ * history), whatever their case or arguments; others are not. */
+static void test_holds_secret(void **state)
+{
+	(void)state;
+	assert_true(command_holds_secret("/login pw"));
+	assert_true(command_holds_secret("/LOGIN"));
+	assert_true(command_holds_secret("/register a b c"));
+	assert_true(command_holds_secret("/Register"));
+	assert_false(command_holds_secret("login pw"));
+	assert_false(command_holds_secret("//login pw"));
+	assert_false(command_holds_secret("/logins pw"));
+	assert_false(command_holds_secret("/msg bob /login pw"));
+	assert_false(command_holds_secret("/"));
+}
+
 static void test_table(void **state)
 {
 	(void)state;
@@ -203,6 +221,7 @@ int main(void)
 	    cmocka_unit_test(test_say),    cmocka_unit_test(test_commands),
 	    cmocka_unit_test(test_usage),  cmocka_unit_test(test_unknown),
 	    cmocka_unit_test(test_bounds), cmocka_unit_test(test_table),
+	    cmocka_unit_test(test_holds_secret),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -210,6 +210,23 @@ static void test_word_moves(void **state)
 }
 
 /* Up/Down browse history; the draft comes back; edits don't touch entries. */
+/* A line that held a password is forgotten: Up no longer finds it, and
+ * older entries are still there. */
+static void test_forget_newest(void **state)
+{
+	struct editor *e = editor_new(3);
+	(void)state;
+	type(e, L"hello");
+	expect_take(e, "hello");
+	type(e, L"/login secret");
+	expect_take(e, "/login secret");
+	editor_forget_newest(e);
+	assert_true(editor_history_prev(e));
+	expect_line(e, L"hello", 5);
+	assert_false(editor_history_prev(e));
+	editor_free(e);
+}
+
 static void test_history(void **state)
 {
 	struct editor *e = editor_new(3);
@@ -467,6 +484,7 @@ int main(void)
 	    cmocka_unit_test(test_kills),
 	    cmocka_unit_test(test_word_moves),
 	    cmocka_unit_test(test_history),
+	    cmocka_unit_test(test_forget_newest),
 	    cmocka_unit_test(test_no_history),
 	    cmocka_unit_test(test_set),
 	    cmocka_unit_test(test_view_short),

@@ -66,6 +66,30 @@ static struct state *lobby(void)
 	return st;
 }
 
+/* SASL numerics and account registration's answers read as sentences; the
+ * AUTHENTICATE exchange shows nothing. */
+static void test_account_lines(void **unused)
+{
+	(void)unused;
+	struct state *st = lobby();
+	state_set_current(st, 1); /* answers to /login go where the user is */
+	drain(st);
+	feed(st, "AUTHENTICATE +");
+	assert_false(state_pop_line(st, &(struct state_line){0}));
+	feed(st, ":parley 900 alice alice!a@h alice :You are now logged in as alice");
+	expect_line(st, 1, LINE_INFO, "You are logged in as alice");
+	feed(st, ":parley 903 alice :SASL authentication successful");
+	feed(st, ":parley 908 alice PLAIN :are available SASL mechanisms");
+	assert_false(state_pop_line(st, &(struct state_line){0}));
+	feed(st, ":parley 904 alice :Invalid account name or password");
+	expect_line(st, 1, LINE_ERROR, "Login failed: Invalid account name or password");
+	feed(st, ":parley REGISTER SUCCESS alice :Account created");
+	expect_line(st, 1, LINE_INFO, "The account alice is registered");
+	feed(st, ":parley FAIL REGISTER ACCOUNT_EXISTS alice :Account already exists");
+	expect_line(st, 1, LINE_ERROR, "Registration refused: Account already exists");
+	state_free(st);
+}
+
 /* A channel name with a control character (a hostile server's JOIN for
  * us) gets no window: its name would go back to the server in the JOIN
  * after a reconnect (and in CHATHISTORY), and a CR there would end the
@@ -771,6 +795,7 @@ int main(void)
 	    cmocka_unit_test(test_members_total_cap),
 	    cmocka_unit_test(test_empty_nicks),
 	    cmocka_unit_test(test_whois_sentences),
+	    cmocka_unit_test(test_account_lines),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
