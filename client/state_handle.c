@@ -293,7 +293,7 @@ static bool state_on_register(struct state *st, struct state_ctx *c)
 	            strcmp(m->params[0], "REGISTER") == 0;
 	if (!success && !fail)
 		return false;
-	struct window *w = st->registered ? state_current_window(st) : st->windows[0];
+	struct window *w = state_current_window(st) /* where the user looks */;
 	if (success)
 		state_emitf(st, w, c->ms, LINE_INFO,
 		            "The account %s is registered. Next time, start parley with --login "

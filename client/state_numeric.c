@@ -152,7 +152,7 @@ static void state_on_welcome(struct state *st, struct state_ctx *c)
 static void state_on_sasl(struct state *st, struct state_ctx *c, int num)
 {
 	const char *text = state_last(c->m);
-	struct window *w = st->registered ? state_current_window(st) : st->windows[0];
+	struct window *w = state_current_window(st) /* where the user looks */;
 	if (num == 900 && c->m->nparams >= 3)
 		state_emitf(st, w, c->ms, LINE_INFO, "You are logged in as %s", c->m->params[2]);
 	else if (num == 901)
