@@ -17,6 +17,11 @@
  * separately ("window"); a run without --storm but with the same
  * --storm-after measures the same window undisturbed, for comparison.
  *
+ * With --tls every connection speaks TLS (OpenSSL, no certificate check:
+ * see tls_init). --handshakes N measures connection set-up alone: N clients
+ * connect (TLS handshake with --tls), register and leave on 001, at most
+ * --connect-window at once; the report gives handshakes per second.
+ *
  * Everything is bounded: set-up by --setup-timeout, load by --duration, the
  * drain by --drain, and the whole run by a hard deadline after them. */
 #include <arpa/inet.h>
@@ -42,6 +47,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+
 #include "hist.h"
 #include "ircmsg.h"
 #include "linebuf.h"
@@ -63,6 +71,7 @@
 enum conn_state {
 	ST_IDLE,       /* not yet connected */
 	ST_CONNECTING, /* non-blocking connect in progress */
+	ST_HANDSHAKING, /* --tls: TLS handshake in progress */
 	ST_REGISTERING,
 	ST_JOINING,
 	ST_JOINED,
@@ -73,6 +82,8 @@ struct sender;
 
 struct conn {
 	int fd;
+	SSL *ssl;         /* --tls only */
+	bool reread;      /* --tls: decrypted input may wait inside OpenSSL */
 	int id;
 	int room;
 	enum conn_state state;
@@ -127,6 +138,8 @@ struct options {
 	const char *room_prefix;
 	bool json;
 	bool quiet;
+	bool tls;           /* connect with TLS */
+	int handshakes;     /* > 0: measure N connect+handshake+registrations */
 	int storm;          /* join-storm clients (child process) */
 	double storm_after; /* seconds into the load: storm start, window start */
 };
@@ -184,7 +197,12 @@ static volatile sig_atomic_t interrupted;
 /* counters */
 static int n_connected, n_registered, n_joined, n_closed;
 static int n_connect_errors, n_disconnects, n_join_errors;
-static int n_in_flight_connects; /* connecting, registering or joining */
+static int n_in_flight_connects;
+static int n_handshakes; /* --handshakes: registrations completed */
+static SSL_CTX *tls_ctx;
+static int *reread_list; /* --tls: connections to read again without an event */
+static int *reread_spare;
+static int reread_count; /* connecting, registering or joining */
 static uint64_t total_sent, total_expected, total_deliveries;
 static uint64_t total_ooo, total_gaps, total_foreign, send_stalls;
 static long long t_first_delivery, t_last_delivery;
@@ -260,6 +278,10 @@ static const char usage_text[] =
 	"      --storm-after S      start of the storm and of the measuring window, in seconds\n"
 	"                           after the load began; the window ends when the storm is\n"
 	"                           complete, else with the load (default 0)\n"
+	"      --tls                connect with TLS (the certificate is not checked)\n"
+	"      --handshakes N       measure set-up alone: N clients connect (and handshake\n"
+	"                           with --tls), register and leave on 001, at most\n"
+	"                           --connect-window at once; reports handshakes/s\n"
 	"  -j, --json               print the result as one JSON object, not RESULT k=v\n"
 	"  -q, --quiet              only the final RESULT line\n"
 	"  -h, --help               show this help and exit\n"
@@ -317,10 +339,12 @@ static void resolve_target(void)
 	freeaddrinfo(res);
 }
 
+static void tls_init(void);
+
 /* Reads the command line into opt. */
 static void parse_options(int argc, char **argv)
 {
-	enum { OPT_ROOM_PREFIX = 1000, OPT_STORM, OPT_STORM_AFTER };
+	enum { OPT_ROOM_PREFIX = 1000, OPT_STORM, OPT_STORM_AFTER, OPT_TLS, OPT_HANDSHAKES };
 	static const struct option longopts[] = {
 		{"host", required_argument, NULL, 'H'},
 		{"port", required_argument, NULL, 'p'},
@@ -341,6 +365,8 @@ static void parse_options(int argc, char **argv)
 		{"room-prefix", required_argument, NULL, OPT_ROOM_PREFIX},
 		{"storm", required_argument, NULL, OPT_STORM},
 		{"storm-after", required_argument, NULL, OPT_STORM_AFTER},
+		{"tls", no_argument, NULL, OPT_TLS},
+		{"handshakes", required_argument, NULL, OPT_HANDSHAKES},
 		{"json", no_argument, NULL, 'j'},
 		{"quiet", no_argument, NULL, 'q'},
 		{"help", no_argument, NULL, 'h'},
@@ -376,6 +402,10 @@ static void parse_options(int argc, char **argv)
 		case OPT_STORM_AFTER:
 			opt.storm_after = parse_num("storm-after", optarg, 0, 86400);
 			break;
+		case OPT_TLS: opt.tls = true; break;
+		case OPT_HANDSHAKES:
+			opt.handshakes = (int)parse_num("handshakes", optarg, 1, 1000000);
+			break;
 		case 'j': opt.json = true; break;
 		case 'q': opt.quiet = true; break;
 		case 'h': fputs(usage_text, stdout); exit(0);
@@ -384,6 +414,13 @@ static void parse_options(int argc, char **argv)
 	}
 	if (optind != argc)
 		die("unexpected argument '%s' (see --help)", argv[optind]);
+	if (opt.handshakes > 0) {
+		if (opt.storm > 0)
+			die("--handshakes: not with --storm");
+		opt.clients = opt.handshakes;
+		opt.idle = true;
+		opt.duration = 0;
+	}
 	if (opt.senders < 0 || opt.senders > opt.clients)
 		opt.senders = opt.clients;
 	if (opt.idle)
@@ -404,6 +441,8 @@ static void parse_options(int argc, char **argv)
 	if ((double)opt.clients * opt.senders > 200e6)
 		die("--clients x --senders too large for per-sender order tracking");
 	resolve_target();
+	if (opt.tls)
+		tls_init();
 }
 
 /* Raises RLIMIT_NOFILE to its hard limit and checks it covers the clients. */
@@ -498,11 +537,16 @@ static void conn_close(struct conn *c, bool unexpected)
 {
 	if (c->state == ST_CLOSED)
 		return;
-	if (c->state == ST_CONNECTING || c->state == ST_REGISTERING || c->state == ST_JOINING)
+	if (c->state == ST_CONNECTING || c->state == ST_HANDSHAKING ||
+	    c->state == ST_REGISTERING || c->state == ST_JOINING)
 		n_in_flight_connects--;
 	if (c->state == ST_JOINED) {
 		n_joined--;
 		rooms[c->room].joined--;
+	}
+	if (c->ssl) {
+		SSL_free(c->ssl); /* no close_notify: the server sees the TCP close */
+		c->ssl = NULL;
 	}
 	if (c->fd >= 0) {
 		close(c->fd);
@@ -513,6 +557,66 @@ static void conn_close(struct conn *c, bool unexpected)
 	c->state = ST_CLOSED;
 	n_closed++;
 	c->out_len = c->out_off = 0;
+}
+
+/* The TLS client context. The server's certificate is deliberately not
+ * verified (SSL_VERIFY_NONE): parley-bench only talks to a server on this
+ * machine's loopback, usually one just started with a throwaway certificate,
+ * and measures it; nothing it sends is secret. Partial writes and a moving
+ * write buffer suit the output queue (the unsent rest moves to the front). */
+static void tls_init(void)
+{
+	tls_ctx = SSL_CTX_new(TLS_client_method());
+	if (!tls_ctx)
+		die("cannot make a TLS context");
+	SSL_CTX_set_verify(tls_ctx, SSL_VERIFY_NONE, NULL);
+	SSL_CTX_set_min_proto_version(tls_ctx, TLS1_2_VERSION);
+	SSL_CTX_set_mode(tls_ctx, SSL_MODE_ENABLE_PARTIAL_WRITE |
+					  SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
+	SSL_CTX_set_session_cache_mode(tls_ctx, SSL_SESS_CACHE_OFF); /* full handshakes */
+}
+
+/* Maps a failed SSL call onto send/recv's answers (EAGAIN, 0 for the end). */
+static ssize_t tls_failure(struct conn *c, int r, int saved_errno)
+{
+	switch (SSL_get_error(c->ssl, r)) {
+	case SSL_ERROR_WANT_READ:
+	case SSL_ERROR_WANT_WRITE:
+		errno = EAGAIN;
+		return -1;
+	case SSL_ERROR_ZERO_RETURN:
+		return 0;
+	case SSL_ERROR_SYSCALL:
+		ERR_clear_error();
+		if (saved_errno == 0)
+			return 0;
+		errno = saved_errno;
+		return -1;
+	default:
+		ERR_clear_error();
+		errno = EPROTO;
+		return -1;
+	}
+}
+
+/* send() or SSL_write(), non-blocking. */
+static ssize_t io_send(struct conn *c, const char *data, size_t len)
+{
+	if (!c->ssl)
+		return send(c->fd, data, len, MSG_NOSIGNAL | MSG_DONTWAIT);
+	errno = 0;
+	int r = SSL_write(c->ssl, data, len > INT_MAX ? INT_MAX : (int)len);
+	return r > 0 ? r : tls_failure(c, r, errno);
+}
+
+/* recv() or SSL_read(), non-blocking. */
+static ssize_t io_recv(struct conn *c, char *buf, size_t cap)
+{
+	if (!c->ssl)
+		return recv(c->fd, buf, cap, MSG_DONTWAIT);
+	errno = 0;
+	int r = SSL_read(c->ssl, buf, cap > INT_MAX ? INT_MAX : (int)cap);
+	return r > 0 ? r : tls_failure(c, r, errno);
 }
 
 /* Appends bytes to c's output; they go out at the next flush. */
@@ -562,8 +666,7 @@ static void conn_printf(struct conn *c, const char *fmt, ...)
 static void conn_flush(struct conn *c)
 {
 	while (c->state != ST_CLOSED && c->out_off < c->out_len) {
-		ssize_t n = send(c->fd, c->out + c->out_off, c->out_len - c->out_off,
-				 MSG_NOSIGNAL | MSG_DONTWAIT);
+		ssize_t n = io_send(c, c->out + c->out_off, c->out_len - c->out_off);
 		if (n > 0) {
 			c->out_off += (size_t)n;
 			continue;
@@ -600,6 +703,36 @@ static void conn_register(struct conn *c)
 {
 	conn_printf(c, "NICK %s\r\nUSER %s 0 * :parley-bench %d\r\n", c->nick, c->nick,
 		    c->id);
+}
+
+/* One step of the TLS handshake; registers once it is done. */
+static void conn_handshake(struct conn *c)
+{
+	int r = SSL_do_handshake(c->ssl);
+	if (r == 1) {
+		c->state = ST_REGISTERING;
+		conn_arm(c, false);
+		conn_register(c);
+		return;
+	}
+	switch (SSL_get_error(c->ssl, r)) {
+	case SSL_ERROR_WANT_READ:
+		conn_arm(c, false);
+		return;
+	case SSL_ERROR_WANT_WRITE:
+		conn_arm(c, true);
+		return;
+	default: {
+		char why[200] = "TLS handshake failed";
+		unsigned long e = ERR_peek_last_error();
+		if (e)
+			ERR_error_string_n(e, why, sizeof why);
+		ERR_clear_error();
+		note_error(c, why);
+		n_connect_errors++;
+		conn_close(c, false);
+	}
+	}
 }
 
 /* Starts a non-blocking connect for client c. */
@@ -643,6 +776,15 @@ static void conn_connected(struct conn *c)
 		return;
 	}
 	n_connected++;
+	if (opt.tls) {
+		c->ssl = SSL_new(tls_ctx);
+		if (!c->ssl || SSL_set_fd(c->ssl, c->fd) != 1)
+			die("cannot make a TLS connection object");
+		SSL_set_connect_state(c->ssl);
+		c->state = ST_HANDSHAKING;
+		conn_handshake(c);
+		return;
+	}
 	c->state = ST_REGISTERING;
 	conn_arm(c, false);
 	conn_register(c);
@@ -810,7 +952,11 @@ static void conn_line(struct conn *c, char *line, long long t_now)
 	}
 	if (clen == 3 && cmd[0] >= '0' && cmd[0] <= '9') {
 		int num = atoi(cmd);
-		if (num == 1 && c->state == ST_REGISTERING) {
+		if (num == 1 && c->state == ST_REGISTERING && opt.handshakes > 0) {
+			n_registered++;
+			n_handshakes++;
+			conn_close(c, false); /* done: make room for the next */
+		} else if (num == 1 && c->state == ST_REGISTERING) {
 			c->state = ST_JOINING;
 			n_registered++;
 			conn_printf(c, "JOIN %s-%d\r\n", opt.room_prefix, c->room);
@@ -841,7 +987,7 @@ static void conn_read(struct conn *c)
 	for (int round = 0; round < 8 && c->state != ST_CLOSED; round++) {
 		size_t avail;
 		char *space = linebuf_space(&c->lb, &avail);
-		ssize_t n = recv(c->fd, space, avail, MSG_DONTWAIT);
+		ssize_t n = io_recv(c, space, avail);
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
@@ -865,8 +1011,12 @@ static void conn_read(struct conn *c)
 			if (st == LINEBUF_LINE)
 				conn_line(c, line, t_now);
 		}
-		if ((size_t)n < avail)
+		if ((size_t)n < avail && !(c->ssl && SSL_pending(c->ssl) > 0))
 			return;
+	}
+	if (c->ssl && c->state != ST_CLOSED && !c->reread) {
+		c->reread = true; /* rounds used up: OpenSSL may hold more input */
+		reread_list[reread_count++] = c->id;
 	}
 }
 
@@ -925,10 +1075,32 @@ static void on_event(struct epoll_event *ev)
 			conn_connected(c);
 		return;
 	}
+	if (c->state == ST_HANDSHAKING) {
+		conn_handshake(c);
+		return;
+	}
 	if (ev->events & (EPOLLIN | EPOLLERR | EPOLLHUP))
 		conn_read(c);
-	if (c->state != ST_CLOSED && (ev->events & EPOLLOUT))
+	/* TLS: a write may have waited for input (SSL_ERROR_WANT_READ). */
+	if (c->state != ST_CLOSED && ((ev->events & EPOLLOUT) || (c->ssl && c->out_len)))
 		conn_flush(c);
+}
+
+/* --tls: reads again what OpenSSL may still hold for connections whose
+ * read rounds ran out (epoll cannot tell about it). */
+static void rereads_run(void)
+{
+	int count = reread_count;
+	int *list = reread_list; /* conn_read fills the other list */
+	reread_list = reread_spare;
+	reread_spare = list;
+	reread_count = 0;
+	for (int i = 0; i < count; i++) {
+		struct conn *c = &conns[list[i]];
+		c->reread = false;
+		if (c->state != ST_CLOSED)
+			conn_read(c);
+	}
 }
 
 /* Builds one benchmark message for sender s and queues it. */
@@ -1019,6 +1191,8 @@ static void loop_once(long long deadline)
 	if (wait > 100000000LL)
 		wait = 100000000LL;
 	struct timespec ts = {.tv_sec = wait / NS_PER_S, .tv_nsec = wait % NS_PER_S};
+	if (reread_count > 0)
+		ts = (struct timespec){0};
 	int n = epoll_pwait2(epfd, events, BENCH_EVENTS, &ts, NULL);
 	if (n < 0) {
 		if (errno == EINTR)
@@ -1027,6 +1201,7 @@ static void loop_once(long long deadline)
 	}
 	for (int i = 0; i < n; i++)
 		on_event(&events[i]);
+	rereads_run();
 	flush_all();
 }
 
@@ -1085,6 +1260,8 @@ static void setup_state(void)
 	rooms = xcalloc((size_t)opt.rooms, sizeof *rooms);
 	senders = xcalloc((size_t)opt.senders + 1, sizeof *senders);
 	flush_list = xcalloc((size_t)opt.clients, sizeof *flush_list);
+	reread_list = xcalloc((size_t)opt.clients, sizeof *reread_list);
+	reread_spare = xcalloc((size_t)opt.clients, sizeof *reread_spare);
 	payload_pad = xmalloc(BENCH_PAYLOAD_MAX + 1);
 	memset(payload_pad, 'x', BENCH_PAYLOAD_MAX);
 	for (int ri = 0; ri < opt.rooms; ri++)
@@ -1301,7 +1478,10 @@ int main(int argc, char **argv)
 	long long t_all_joined = setup_run(t_start, setup_deadline);
 	long long t_setup_end = now_ns();
 	long long next_sample = t_setup_end + BENCH_SAMPLE_NS;
-	bool all_joined = n_joined == opt.clients;
+	bool all_joined = (opt.handshakes > 0 ? n_handshakes : n_joined) == opt.clients;
+	double handshakes_per_s = n_handshakes > 0 && t_all_joined > t_start
+					  ? n_handshakes / ((double)(t_all_joined - t_start) / 1e9)
+					  : 0;
 	int stuck[ST_CLOSED + 1] = {0};
 	for (int i = 0; i < opt.clients; i++)
 		stuck[conns[i].state]++;
@@ -1313,7 +1493,7 @@ int main(int argc, char **argv)
 	if (!all_joined)
 		fprintf(stderr, "parley-bench: not joined: %d never connected, %d connecting, "
 			"%d registering, %d joining, %d closed\n", stuck[ST_IDLE],
-			stuck[ST_CONNECTING], stuck[ST_REGISTERING], stuck[ST_JOINING],
+			stuck[ST_CONNECTING] + stuck[ST_HANDSHAKING], stuck[ST_REGISTERING], stuck[ST_JOINING],
 			stuck[ST_CLOSED]);
 
 	/* Phase 2: load (or hold when idle), then drain. */
@@ -1405,8 +1585,13 @@ int main(int argc, char **argv)
 			printf("  rate            %.1f msg/s per sender\n", opt.rate);
 		if (!opt.idle && opt.rate <= 0)
 			printf("  window          %d messages in flight per sender\n", opt.window);
-		printf("  set-up          %d/%d joined in %.3f s (connect+register+join)\n", n_joined,
-		       opt.clients, setup_s);
+		if (opt.handshakes > 0)
+			printf("  handshakes      %d/%d in %.3f s: %.0f per second (connect+%sregister)\n",
+			       n_handshakes, opt.clients, setup_s, handshakes_per_s,
+			       opt.tls ? "TLS handshake+" : "");
+		else
+			printf("  set-up          %d/%d joined in %.3f s (connect+register+join)\n",
+			       n_joined, opt.clients, setup_s);
 		printf("  disconnects     %d (connect errors %d, join errors %d)\n", n_disconnects,
 		       n_connect_errors, n_join_errors);
 		if (!opt.idle) {
@@ -1477,6 +1662,9 @@ int main(int argc, char **argv)
 	KV("duration_s", "%.3f", load_s);
 	KV("joined", "%d", n_joined);
 	KV("setup_s", "%.3f", setup_s);
+	KV("tls", "%d", opt.tls ? 1 : 0);
+	KV("handshakes", "%d", n_handshakes);
+	KV("handshakes_per_s", "%.0f", handshakes_per_s);
 	KV("disconnects", "%d", n_disconnects);
 	KV("connect_errors", "%d", n_connect_errors);
 	KV("join_errors", "%d", n_join_errors);
@@ -1534,6 +1722,7 @@ int main(int argc, char **argv)
 	fflush(stdout);
 
 	for (int i = 0; i < opt.clients; i++) {
+		SSL_free(conns[i].ssl);
 		if (conns[i].fd >= 0)
 			close(conns[i].fd);
 		linebuf_free(&conns[i].lb);
@@ -1548,7 +1737,10 @@ int main(int argc, char **argv)
 	free(rooms);
 	free(senders);
 	free(flush_list);
+	free(reread_list);
+	free(reread_spare);
 	free(payload_pad);
+	SSL_CTX_free(tls_ctx);
 	close(epfd);
 	if (interrupted)
 		return 1;

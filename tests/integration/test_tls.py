@@ -82,8 +82,11 @@ class TlsLines:
     """A TLS IRC client on one thread (an SSL object is not shared by a
     reader and a writer thread): send lines, read until one matches."""
 
-    def __init__(self, port, cafile=None, rcvbuf=None):
+    def __init__(self, port, cafile=None, rcvbuf=None, tls12_cipher=None):
         ctx = ssl.create_default_context(cafile=cafile)
+        if tls12_cipher:
+            ctx.maximum_version = ssl.TLSVersion.TLSv1_2
+            ctx.set_ciphers(tls12_cipher)
         if cafile is None:
             ctx.check_hostname = False
             ctx.verify_mode = ssl.CERT_NONE
@@ -160,8 +163,9 @@ class TlsCaBase(ServerTestCase):
         self.tport, self.fingerprint = tls_port(self.server)
         return self.server
 
-    def tls(self, verify=True, rcvbuf=None):
-        c = TlsLines(self.tport, cafile=self.pki.ca_cert if verify else None, rcvbuf=rcvbuf)
+    def tls(self, verify=True, rcvbuf=None, tls12_cipher=None):
+        c = TlsLines(self.tport, cafile=self.pki.ca_cert if verify else None, rcvbuf=rcvbuf,
+                     tls12_cipher=tls12_cipher)
         self.addCleanup(c.close)
         return c
 
@@ -326,6 +330,50 @@ class TlsUnderLoad(TlsCaBase):
                          reloads)
         fresh = self.tls()
         fresh.register("fresh")
+
+
+class TlsAfterHandshakeState(TlsCaBase):
+    """Each worker frees OpenSSL's per-thread state when its handshake is
+    done (less memory per idle connection), and trims its memory after a
+    quiet second: connections go on working after both, including a TLS 1.2
+    CBC suite, whose every record needs fresh random bytes (state OpenSSL
+    must make again), and errors, which need the error queue again."""
+
+    def test_tls_works_after_thread_state_freed_and_idle(self):
+        self.start()
+        a = self.tls()
+        a.register("a")
+        cbc = self.tls(tls12_cipher="ECDHE-ECDSA-AES128-SHA")
+        self.assertEqual(cbc.sock.version(), "TLSv1.2")
+        self.assertEqual(cbc.sock.cipher()[0], "ECDHE-ECDSA-AES128-SHA")
+        cbc.register("cbc")
+        for c, nick in ((a, "a"), (cbc, "cbc")):
+            c.send("JOIN #idle")
+            c.expect(r" 366 %s #idle " % nick)
+        # Past the worker's one-second trim, with nothing to do meanwhile.
+        time.sleep(1.5)
+        for i in range(50):
+            a.send("PRIVMSG #idle :from a %d %s" % (i, "z" * 200))
+            cbc.send("PRIVMSG #idle :from cbc %d" % i)
+        cbc.expect(r":a!\S+ PRIVMSG #idle :from a 49 z+$")
+        a.expect(r":cbc!\S+ PRIVMSG #idle :from cbc 49$")
+        # A TLS-level error on one connection after that: the others stay.
+        bad = self.tls()
+        bad.register("bad")
+        raw = socket.create_connection(("127.0.0.1", self.tport), timeout=TIMEOUT)
+        raw.sendall(b"\x16\x03\x01\x00\x05garbage-handshake")
+        raw.settimeout(TIMEOUT)
+        try:
+            while raw.recv(4096):
+                pass
+        except OSError:
+            pass
+        raw.close()
+        bad.send("JOIN #idle")
+        bad.expect(r" 366 bad #idle ")
+        bad.send("PRIVMSG #idle :still here")
+        a.expect(r":bad!\S+ PRIVMSG #idle :still here$")
+        cbc.expect(r":bad!\S+ PRIVMSG #idle :still here$")
 
 
 class TlsSlowReader(TlsCaBase):
