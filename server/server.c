@@ -19,6 +19,7 @@
 #include "listener.h"
 #include "log.h"
 #include "archive.h"
+#include "kline.h"
 #include "motd.h"
 #include "oper.h"
 #include "msgid.h"
@@ -372,6 +373,13 @@ int server_run(const struct config *cfg)
 		fprintf(stderr, "parleyd: %s\n", store_error);
 		return 1;
 	}
+	if (kline_start(store_error, sizeof store_error) < 0) {
+		archive_close();
+		listener_cleanup();
+		log_stop();
+		fprintf(stderr, "parleyd: %s\n", store_error);
+		return 1;
+	}
 	char fingerprint[TLS_FINGERPRINT_HEX];
 	if (cfg->tls && tls_setup(cfg, fingerprint, store_error, sizeof store_error) < 0) {
 		archive_close();
@@ -412,6 +420,7 @@ int server_run(const struct config *cfg)
 	registry_free();
 	motd_free();
 	oper_free();
+	kline_free();
 	if (config_reloaded_held)
 		config_free(&config_reloaded);
 	tls_cleanup();
