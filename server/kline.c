@@ -54,10 +54,9 @@ static void table_install(struct kline_table *t)
 	table_release(old);
 }
 
-/* Is k in force at now (Unix ms)? */
-static bool kline_live(const struct kline *k, long long now)
+bool kline_in_force(const struct kline *k, long long now_ms)
 {
-	return k->expires_ms == 0 || k->expires_ms > now;
+	return k->expires_ms == 0 || k->expires_ms > now_ms;
 }
 
 /* A new table: old's live entries but the one on mask drop (or none), then
@@ -70,7 +69,7 @@ static struct kline_table *table_build(const struct kline_table *old, long long 
 	atomic_init(&t->refs, 1);
 	t->n = 0;
 	for (size_t i = 0; old && i < old->n; i++)
-		if (kline_live(&old->e[i], now) && !(drop && !strcmp(old->e[i].mask.text, drop)))
+		if (kline_in_force(&old->e[i], now) && !(drop && !strcmp(old->e[i].mask.text, drop)))
 			t->e[t->n++] = old->e[i];
 	if (add)
 		t->e[t->n++] = *add;
@@ -88,7 +87,7 @@ static size_t table_live(const struct kline_table *t, long long now, const char 
 	size_t n = 0;
 	*has = false;
 	for (size_t i = 0; t && i < t->n; i++) {
-		if (!kline_live(&t->e[i], now))
+		if (!kline_in_force(&t->e[i], now))
 			continue;
 		n++;
 		if (!strcmp(t->e[i].mask.text, mask))
@@ -258,7 +257,7 @@ static bool kline_find(bool (*match)(const struct kline *k, const void *arg), co
 	long long now = clock_unix_ms();
 	bool hit = false;
 	for (size_t i = 0; t && i < t->n && !hit; i++) {
-		if (kline_live(&t->e[i], now) && match(&t->e[i], arg)) {
+		if (kline_in_force(&t->e[i], now) && match(&t->e[i], arg)) {
 			snprintf(reason, KLINE_REASON_MAX + 1, "%s", t->e[i].reason);
 			hit = true;
 		}
@@ -301,7 +300,7 @@ size_t kline_each(void (*fn)(const struct kline *k, void *arg), void *arg)
 	long long now = clock_unix_ms();
 	size_t n = 0;
 	for (size_t i = 0; t && i < t->n; i++) {
-		if (kline_live(&t->e[i], now)) {
+		if (kline_in_force(&t->e[i], now)) {
 			fn(&t->e[i], arg);
 			n++;
 		}

@@ -48,6 +48,9 @@ enum kline_result {
 	KLINE_STORE_FAILED, /* the store refused the write: nothing changed; why names the file */
 };
 
+/* Is k in force at now_ms (Unix ms): permanent, or not yet expired? */
+bool kline_in_force(const struct kline *k, long long now_ms);
+
 /* Loads the bans kept in the store (dropping expired ones) at start, or
  * says in the log that bans are kept in memory only. The store is open
  * (archive_open). 0, or -1 with err set (the server does not start). */

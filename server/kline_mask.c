@@ -151,7 +151,7 @@ int kline_mask_parse(const char *text, struct kline_mask *m, const char **why)
 	folded[len] = '\0';
 	if (mask_split(m, folded, why) < 0)
 		return -1;
-	if (strchr(m->nick, '@') || strchr(m->user, '!') || strchr(m->host, '!') ||
+	if (strchr(m->nick, '@') || strchr(m->user, '!') || strchr(m->user, '@') || strchr(m->host, '!') ||
 	    strchr(m->host, '@')) {
 		*why = "a mask has at most one ! and one @";
 		return -1;
