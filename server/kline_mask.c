@@ -156,6 +156,10 @@ int kline_mask_parse(const char *text, struct kline_mask *m, const char **why)
 		*why = "a mask has at most one ! and one @";
 		return -1;
 	}
+	if (strchr(m->nick, ':') || strchr(m->user, ':')) {
+		*why = "a nick or user part cannot contain ':'";
+		return -1;
+	}
 	if (net_parse(m, why) < 0)
 		return -1;
 	if ((size_t)snprintf(m->text, sizeof m->text, "%s!%s@%s", m->nick, m->user, m->host) >=

@@ -59,7 +59,7 @@ static void test_refused_masks(void **state)
 	(void)state;
 	const char *bad[] = {"", "a b", "a,b", "a@b!c", "a!b!c@d", "a!b@c@d", "10.0.0.0/33",
 			     "2001:db8::/129", "10.0.0.0/", "10.0.0.0/x", "nothost/8", "\x01x",
-			     "\xc3\xa9"};
+			     "\xc3\xa9", ":x!a@b", "a!:b@c", ":x@y"};
 	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
 		struct kline_mask m;
 		const char *why = NULL;
