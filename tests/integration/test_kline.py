@@ -181,6 +181,29 @@ class Klines(ServerTestCase):
         self.assertFalse(any("gone" in l for l in lines), lines)
         self.assertIn("1 server ban(s) (KLINE) loaded from the store", srv.stderr_text())
 
+    def test_a_failed_store_write_refuses_the_ban(self):
+        import sqlite3
+        op = self.oper()
+        v = self.irc("victim", server=self.srv)
+        # Another program holds the database's write lock past the store's
+        # busy wait: the ban cannot be written, so it is not set at all.
+        db = sqlite3.connect(os.path.join(self.data, "parleyd.db"), timeout=TIMEOUT,
+                             isolation_level=None)
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            op.send("KLINE victim!*@* :spam")
+            op.expect(r"^:\S+ NOTICE boss :K-line not set on victim!\*@\*: \S*parleyd\.db is "
+                      r"locked by another program", timeout=TIMEOUT * 2)
+        finally:
+            db.execute("ROLLBACK")
+            db.close()
+        op.send("STATS k")
+        op.expect_numeric("219", "boss k ", strict=True)
+        v.sync()  # still connected
+        self.irc("victim2", server=self.srv)
+        self.assertTrue(poll_until(lambda: "KLINE victim!*@* not set: " in
+                                   self.srv.stderr_text()), self.srv.stderr_text())
+
     def test_plain_oper_and_kline(self):
         p = self.plain("plainop", server=self.srv)
         v = self.irc("target", server=self.srv)
