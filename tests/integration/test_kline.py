@@ -8,23 +8,29 @@ import os
 import re
 import socket
 import tempfile
+import itertools
 import time
 
 from harness import ServerTestCase, main, poll_until, TIMEOUT
 from test_oper import hashed
 
 
+_newcomers = itertools.count(1)
+
+
 def connect_from(port, source):
     """Connects to 127.0.0.1:port from the loopback address source, sends a
-    registration and returns everything read until the server closed (or
-    TIMEOUT passed) as text."""
+    registration (a nick of its own: an earlier newcomer may not have left
+    yet) and returns everything read until the server closed, the welcome
+    came or TIMEOUT passed, as text."""
+    nick = "newcomer%d" % next(_newcomers)
     s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     s.settimeout(TIMEOUT)
     s.bind((source, 0))
     s.connect(("127.0.0.1", port))
     data = b""
     try:
-        s.sendall(b"NICK newcomer\r\nUSER newcomer 0 * :New Comer\r\n")
+        s.sendall(("NICK %s\r\nUSER n 0 * :New Comer\r\n" % nick).encode())
     except OSError:
         pass  # refused at once: the ERROR is still in our receive buffer
     deadline = time.monotonic() + TIMEOUT
