@@ -35,6 +35,10 @@ struct store_direct *archive_direct(void);
 /* Writes what is queued and closes the store (no-op without one). */
 void archive_close(void);
 
+/* The store's connection for small tables written at once (store_direct.h),
+ * for kline.c; NULL without a store. */
+struct store_direct *archive_direct(void);
+
 /* Should workers read their clients more slowly because the store's queue
  * is long (store_backlogged)? Lock-free; false without a store. */
 bool archive_backlogged(void);

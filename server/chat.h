@@ -21,7 +21,11 @@
 
 #include <stddef.h>
 
+#include <stdbool.h>
+
 #include "ircname.h"
+#include "kline.h"
+#include "oper.h"
 
 struct session;
 struct channel;
@@ -119,6 +123,36 @@ bool chat_auth_allowed(const struct session *s);
 void chat_leave(struct session *s, const char *reason);
 
 /* --- operators (chat_oper.c) --- */
+
+/* OPER name password for s: throttled per connection (OPER_TRIES_PER_MINUTE
+ * failures a minute; past them no password is hashed), logged
+ * (rate-limited, never the password), and on success s gets +o. *was_oper
+ * says whether s had it already. */
+enum oper_result chat_oper(struct session *s, const char *name, const char *password,
+			   bool *was_oper);
+
+/* Parses a ban duration: N (minutes) or Ns (seconds), at most
+ * KLINE_DURATION_MAX_MS. Returns 0 with *ms set (0: permanent), or -1 when
+ * word is not a duration. */
+int chat_kline_duration(const char *word, long long *ms);
+
+/* KLINE: bans mask for duration_ms (0: permanent) with reason, set by s
+ * (an operator: the caller checks), written to the store first; then
+ * disconnects every registered user it matches (*disconnected: how many)
+ * and logs one line naming s. The entry as kept goes to *out; why says what
+ * stopped a refusal. */
+enum kline_result chat_kline(struct session *s, const char *mask, long long duration_ms,
+			     const char *reason, struct kline *out, size_t *disconnected,
+			     char *why, size_t whycap);
+
+/* UNKLINE: removes the ban on mask (canonical text into canon,
+ * KLINE_MASK_MAX + 1 bytes) and logs it. */
+enum kline_result chat_unkline(struct session *s, const char *mask, char *canon, char *why,
+			       size_t whycap);
+
+/* Bytes of a KILL reason kept: with the killer's nick and "Killed ( ())"
+ * it stays within a QUIT reason (QUIT_REASON_MAX). */
+#define KILL_REASON_MAX 200
 
 /* Ends the connection of the user called nick for a KILL: by is
  * "killer (reason)", shown in their goodbye and in the QUIT their rooms

@@ -54,6 +54,7 @@ static const char usage_text[] =
 	"                           0: kept forever)\n"
 	"      --history-max N      stored messages kept per room, the newest (default 100000;\n"
 	"                           0: no limit)\n"
+	"      --max-klines N       most server bans (KLINE) in force (default 1000)\n"
 	"  -r, --default-room ROOM  room plain-text users land in (default #lobby)\n"
 	"  -t, --trace[=io]         narrate every socket step on stdout (classroom mode);\n"
 	"                           =io also each read and each line's fan-out\n"
@@ -115,6 +116,7 @@ enum {
 	OPT_CHECK_CONFIG,
 	OPT_MAX_ACCOUNTS,
 	OPT_ALLOW_PLAINTEXT_AUTH,
+	OPT_MAX_KLINES,
 };
 
 static const struct option long_options[] = {
@@ -156,6 +158,7 @@ static const struct option long_options[] = {
 	{"check-config", no_argument, NULL, OPT_CHECK_CONFIG},
 	{"max-accounts", required_argument, NULL, OPT_MAX_ACCOUNTS},
 	{"allow-plaintext-auth", no_argument, NULL, OPT_ALLOW_PLAINTEXT_AUTH},
+	{"max-klines", required_argument, NULL, OPT_MAX_KLINES},
 	{"help", no_argument, NULL, 'h'},
 	{"version", no_argument, NULL, 'V'},
 	{NULL, 0, NULL, 0},
@@ -288,6 +291,7 @@ static void config_defaults(struct config *cfg)
 	cfg->max_per_ip = 32;
 	cfg->max_channels = 10000;
 	cfg->max_channels_per_user = 50;
+	cfg->max_klines = 1000;
 	cfg->announce_max = 1000;
 	cfg->backlog = 4096;
 	cfg->sendq = 1024 * 1024;
@@ -456,6 +460,11 @@ static int apply_option(struct config *cfg, int opt, const char *arg, bool from_
 		return 0;
 	case OPT_ITERATIVE:
 		cfg->iterative = cfg->trace = true;
+		return 0;
+	case OPT_MAX_KLINES:
+		if (parse_int(arg, 1, 100000, &v) < 0)
+			goto bad;
+		cfg->max_klines = (int)v;
 		return 0;
 	case OPT_BACKLOG:
 		if (parse_int(arg, 1, 65535, &v) < 0)
@@ -956,6 +965,7 @@ void config_changes(const struct config *a, const struct config *b, char *live, 
 		{a->history_memory != b->history_memory, false, "history-memory"},
 		{a->history_days != b->history_days, false, "history-days"},
 		{a->history_max != b->history_max, false, "history-max"},
+		{a->max_klines != b->max_klines, false, "max-klines"},
 		{strcmp(a->default_room, b->default_room) != 0, false, "default-room"},
 		{a->trace != b->trace || a->trace_io != b->trace_io, false, "trace"},
 		{a->step != b->step, false, "step"},

@@ -34,6 +34,7 @@ struct config {
 	char password[PASSWORD_MAX + 1];   /* empty: none */
 	int max_clients;
 	int max_per_ip;                    /* 0: no limit */
+	int max_klines;                    /* server bans in force (KLINE) */
 	int max_channels;                  /* rooms on the server (the default room is exempt) */
 	int max_channels_per_user;         /* rooms one connection may be in (CHANLIMIT) */
 	int announce_max;                  /* larger rooms tell joins/parts to ops only; 0: off */

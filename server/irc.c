@@ -24,6 +24,7 @@
 #include "irc_response.h"
 #include "ircmsg.h"
 #include "irctags.h"
+#include "kline.h"
 #include "log.h"
 #include "plain.h"
 #include "registry.h"
@@ -107,6 +108,17 @@ static void registration_try_finish(struct session *s)
 	if (global_password_required() && !s->pass_ok) {
 		reply(s, "464", "Password incorrect", NULL);
 		session_quit(s, "Bad password");
+		return;
+	}
+	char ban[KLINE_REASON_MAX + 1];
+	if (kline_check_user(s->nick, s->user, s->host, ban)) {
+		char text[KLINE_REASON_MAX + 64], quit[QUIT_REASON_MAX + 1];
+		snprintf(text, sizeof text, "You are banned from this server: %s", ban);
+		reply(s, "465", text, NULL);
+		snprintf(quit, sizeof quit, "K-lined: %.*s", QUIT_REASON_MAX - 9, ban);
+		session_quit(s, quit);
+		log_limited(LOG_INFO, LOG_CONNECTION_BURST, "session %lu refused at registration "
+			    "as %s: K-lined", s->id, s->nick);
 		return;
 	}
 	if (!irc_account_pass_finish(s))
@@ -418,6 +430,7 @@ static const struct irc_command irc_commands[] = {
 	{"JOIN", cmd_join, 1, 1, false},
 	{"KICK", cmd_kick, 2, 2, false},
 	{"KILL", cmd_kill, 1, 1, false},
+	{"KLINE", cmd_kline, 1, 0, false},
 	{"LIST", cmd_list, 0, 0, false},
 	{"LUSERS", cmd_lusers, 0, 0, false},
 	{"MARKREAD", cmd_markread, 0, 0, false},
@@ -434,9 +447,11 @@ static const struct irc_command irc_commands[] = {
 	{"PRIVMSG", cmd_message, 0, 0, false},
 	{"QUIT", cmd_quit, 0, 0, true},
 	{"REGISTER", cmd_register, 3, 0, true},
+	{"STATS", cmd_stats, 0, 0, false},
 	{"TAGMSG", cmd_message, 0, 0, false},
 	{"TIME", cmd_time, 0, 0, false},
 	{"TOPIC", cmd_topic, 1, 1, false},
+	{"UNKLINE", cmd_unkline, 1, 0, false},
 	{"USER", cmd_user, 4, 0, true},
 	{"USERHOST", cmd_userhost, 1, 0, false},
 	{"VERSION", cmd_version, 0, 0, false},

@@ -1,6 +1,7 @@
 /* irc_oper: see irc_oper.h. */
 #include "irc_oper.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -8,6 +9,7 @@
 #include "clock.h"
 #include "deliver.h"
 #include "global.h"
+#include "kline.h"
 #include "irc_reply.h"
 #include "ircmsg.h"
 #include "log.h"
@@ -16,9 +18,6 @@
 #include "session.h"
 #include "utf8.h"
 
-/* Bytes of a KILL reason kept: with the killer's nick and "Killed ( ())"
- * it stays within a QUIT reason (QUIT_REASON_MAX). */
-#define KILL_REASON_MAX 200
 
 /* Log lines per window for OPER attempts and operator actions. */
 #define OPER_LOG_BURST 20
@@ -29,53 +28,16 @@ void irc_user_modes(const struct session *s, char *buf, size_t cap)
 		 s->wallops ? "w" : "");
 }
 
-/* True when s may try OPER with a password check now: fewer than
- * OPER_TRIES_PER_MINUTE failures in the last minute (refilled over it). */
-static bool oper_may_try(struct session *s, long long now)
-{
-	if (s->oper_tries.rate == 0)
-		tokenbucket_init(&s->oper_tries, OPER_TRIES_PER_MINUTE / 60.0,
-				 OPER_TRIES_PER_MINUTE, now);
-	return tokenbucket_tokens(&s->oper_tries, now) >= 1;
-}
-
-/* Logs one OPER attempt; the name only when it is an operator's (never a
- * password, never text that named nobody). */
-static void oper_log(const struct session *s, const char *name, enum oper_result r,
-		     bool throttled)
-{
-	char remote[ENDPOINT_STR_MAX];
-	session_remote(s, remote, sizeof remote);
-	const char *what = r == OPER_OK ? "now an operator"
-			   : r == OPER_NO_BLOCK ? "refused: no such operator"
-						: "refused: wrong password";
-	char as[OPER_NAME_MAX + 8] = "";
-	if (r != OPER_NO_BLOCK)
-		snprintf(as, sizeof as, " as %s", name); /* a configured name: safe to log */
-	log_limited(r == OPER_OK ? LOG_INFO : LOG_WARN, OPER_LOG_BURST,
-		    "session %lu (%s, %s): OPER%s %s%s", s->id, s->nick, remote, as, what,
-		    throttled ? " (throttled: password not checked)" : "");
-}
-
 void cmd_oper(struct session *s, struct ircmsg *m)
 {
-	const char *name = m->params[0], *password = m->params[1];
-	long long now = clock_mono_ms();
-	bool may = oper_may_try(s, now);
-	enum oper_result r = oper_check(name, password, may);
-	oper_log(s, name, r, !may);
+	bool was;
+	enum oper_result r = chat_oper(s, m->params[0], m->params[1], &was);
 	if (r == OPER_OK) {
-		bool was = s->oper;
-		registry_wrlock();
-		s->oper = true;
-		registry_unlock();
 		if (!was)
 			send_self(s, s->nick, "MODE", s->nick, "+o", NULL);
 		reply(s, "381", "You are now an IRC operator", NULL);
 		return;
 	}
-	if (may)
-		tokenbucket_take(&s->oper_tries, now);
 	/* A name that is not an operator's gets the same answer as a wrong
 	 * password, as late: nothing tells which names exist. (491 is for a
 	 * block that refuses this client's host; blocks have no hosts yet.) */
@@ -122,4 +84,79 @@ void cmd_wallops(struct session *s, struct ircmsg *m)
 		return;
 	chat_wallops(s, line, (size_t)len);
 	deliver_flush(s);
+}
+
+/* KLINE [duration] mask [:reason]: a server ban (chat_kline). The duration
+ * is N minutes or Ns seconds; it is taken as one only when a mask follows. */
+void cmd_kline(struct session *s, struct ircmsg *m)
+{
+	if (!oper_required(s))
+		return;
+	long long ms = 0;
+	int i = 0;
+	if (m->nparams >= 2 && chat_kline_duration(m->params[0], &ms) == 0)
+		i = 1;
+	const char *mask = m->params[i];
+	const char *reason = m->nparams > i + 1 && m->params[i + 1][0] ? m->params[i + 1]
+								       : "No reason";
+	struct kline k;
+	size_t gone;
+	char why[512];
+	enum kline_result r = chat_kline(s, mask, ms, reason, &k, &gone, why, sizeof why);
+	char text[700];
+	switch (r) {
+	case KLINE_ADDED:
+	case KLINE_REPLACED:
+		snprintf(text, sizeof text, "K-line %s %s on %s (%s); %zu user(s) disconnected",
+			 r == KLINE_ADDED ? "added" : "replaced",
+			 k.expires_ms ? "(temporary)" : "(permanent)", k.mask.text, k.reason, gone);
+		notice_self(s, text);
+		return;
+	default:
+		snprintf(text, sizeof text, "K-line not set on %s: %s", param_printable(mask), why);
+		notice_self(s, text);
+		return;
+	}
+}
+
+/* UNKLINE mask: removes a server ban. */
+void cmd_unkline(struct session *s, struct ircmsg *m)
+{
+	if (!oper_required(s))
+		return;
+	char canon[KLINE_MASK_MAX + 1] = "", why[512] = "", text[800];
+	enum kline_result r = chat_unkline(s, m->params[0], canon, why, sizeof why);
+	if (r == KLINE_REMOVED)
+		snprintf(text, sizeof text, "K-line on %s removed", canon);
+	else if (r == KLINE_NOT_FOUND)
+		snprintf(text, sizeof text, "No K-line on %s", canon);
+	else
+		snprintf(text, sizeof text, "K-line not removed from %s: %s",
+			 param_printable(m->params[0]), why);
+	notice_self(s, text);
+}
+
+/* kline_each callback: one 216 line. */
+static void stats_kline_one(const struct kline *k, void *arg)
+{
+	struct session *s = arg;
+	char expires[32];
+	snprintf(expires, sizeof expires, "%lld", k->expires_ms / 1000);
+	reply(s, "216", "K", k->mask.text, k->setter, expires, k->reason, NULL);
+}
+
+/* STATS letter: k (server bans, operators only); other letters list
+ * nothing. 216 is "K mask setter expires-unix-seconds-or-0 :reason". */
+void cmd_stats(struct session *s, struct ircmsg *m)
+{
+	const char *letter = m->nparams > 0 && m->params[0][0] ? m->params[0] : "*";
+	char which[2] = {letter[0], '\0'};
+	if ((which[0] == 'k' || which[0] == 'K') && letter[1] == '\0') {
+		if (!oper_required(s))
+			return;
+		kline_each(stats_kline_one, s);
+	}
+	if (!isprint((unsigned char)which[0]) || which[0] == ' ' || which[0] == ':')
+		which[0] = '*';
+	reply(s, "219", which, "End of /STATS report", NULL);
 }

@@ -16,6 +16,7 @@
 
 #include "endpoint.h"
 #include "global.h"
+#include "kline.h"
 #include "log.h"
 #include "session.h"
 #include "strmap.h"
@@ -160,8 +161,12 @@ static bool listener_is_tls(int fd)
  * the socket: a refusal comes before any transport is set up. */
 static void refuse_say(int fd, const char *why)
 {
-	char line[256];
+	char line[512]; /* a ban's reason (KLINE_REASON_MAX) and a host fit */
 	int len = snprintf(line, sizeof line, "ERROR :Closing link: %s\r\n", why);
+	if (len >= (int)sizeof line) {
+		len = (int)sizeof line - 1;
+		memcpy(line + len - 2, "\r\n", 2);
+	}
 	if (send(fd, line, (size_t)len, MSG_DONTWAIT | MSG_NOSIGNAL) < 0)
 		log_debug("could not tell a refused client why: %s", strerror(errno));
 }
@@ -379,6 +384,14 @@ static void admit(int listen_fd, int fd, struct sockaddr_storage *peer, socklen_
 		log_limited(LOG_WARN, LOG_LIMIT_BURST, "refusing %s: too many connections from %s",
 			    remote, host);
 		refuse(fd, "Too many connections from your address");
+		return;
+	}
+	char ban[KLINE_REASON_MAX + 1];
+	if (kline_check_host(host, ban)) {
+		log_limited(LOG_WARN, LOG_LIMIT_BURST, "refusing %s: K-lined", remote);
+		char why[ENDPOINT_STR_MAX + KLINE_REASON_MAX + 16];
+		snprintf(why, sizeof why, "%s (K-lined: %s)", host, ban);
+		refuse(fd, why);
 		return;
 	}
 	struct transport t;

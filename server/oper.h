@@ -14,6 +14,10 @@
 
 #include "config.h"
 
+/* Failed OPER attempts a connection may make per minute; past them, OPER
+ * is answered without hashing the password (and never succeeds). */
+#define OPER_TRIES_PER_MINUTE 3
+
 enum oper_result {
 	OPER_OK,              /* the block exists and the password is its */
 	OPER_NO_BLOCK,        /* no block has that name (answered as a wrong password) */

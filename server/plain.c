@@ -10,6 +10,7 @@
 #include "frontend.h"
 #include "global.h"
 #include "ircmsg.h"
+#include "kline.h"
 #include "log.h"
 #include "motd.h"
 #include "plain_cmd.h"
@@ -64,6 +65,16 @@ static void plain_motd(struct session *s)
 /* Finishes the nickname (and password) steps: the user is in. */
 static void plain_register(struct session *s)
 {
+	char ban[KLINE_REASON_MAX + 1];
+	if (kline_check_user(s->nick, s->user, s->host, ban)) {
+		char quit[QUIT_REASON_MAX + 1];
+		plain_say(s, "You are banned from this server: %s", ban);
+		snprintf(quit, sizeof quit, "K-lined: %.*s", QUIT_REASON_MAX - 9, ban);
+		session_quit(s, quit);
+		log_limited(LOG_INFO, LOG_CONNECTION_BURST, "session %lu refused at login as %s: "
+			    "K-lined", s->id, s->nick);
+		return;
+	}
 	registry_wrlock();
 	s->registered = true;
 	registry_unlock();

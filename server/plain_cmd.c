@@ -12,6 +12,7 @@
 #include "ircmsg.h"
 #include "plain_account.h"
 #include "plain_info.h"
+#include "plain_oper.h"
 #include "plain_user.h"
 #include "reply.h"
 #include "session.h"
@@ -236,6 +237,14 @@ static const struct plain_command commands[] = {
 	 "password shows on your screen)", true, plain_register},
 	{"login", "/login PASSWORD", "log in to the account named after your nick", true,
 	 plain_login},
+	{"oper", "/oper NAME PASSWORD", "become a server operator", true, plain_oper},
+	{"kill", "/kill NICK [REASON]", "disconnect someone (server operators only)", true,
+	 plain_kill},
+	{"kline", "/kline [MINUTES] MASK [REASON]", "ban nick!user@host, user@host, an address or "
+	 "a block like 10.0.0.0/24 from the server, for good or MINUTES (or 30s: seconds; "
+	 "server operators only)", true, plain_kline},
+	{"unkline", "/unkline MASK", "lift a server ban (server operators only)", true,
+	 plain_unkline},
 	{"conn", "/conn", "show both endpoints of your TCP connection", false, plain_conn},
 	{"quit", "/quit [REASON]", "leave the server", false, plain_quit},
 	{"help", "/help", "this list", false, plain_help},

@@ -20,6 +20,7 @@
 #include "log.h"
 #include "account.h"
 #include "archive.h"
+#include "kline.h"
 #include "motd.h"
 #include "oper.h"
 #include "msgid.h"
@@ -386,6 +387,13 @@ int server_run(const struct config *cfg)
 			 cfg->max_accounts);
 	else
 		log_info("accounts are off: --history-store memory keeps nothing on disk");
+	if (kline_start(store_error, sizeof store_error) < 0) {
+		archive_close();
+		listener_cleanup();
+		log_stop();
+		fprintf(stderr, "parleyd: %s\n", store_error);
+		return 1;
+	}
 	char fingerprint[TLS_FINGERPRINT_HEX];
 	if (cfg->tls && tls_setup(cfg, fingerprint, store_error, sizeof store_error) < 0) {
 		account_close();
@@ -429,6 +437,7 @@ int server_run(const struct config *cfg)
 	registry_free();
 	motd_free();
 	oper_free();
+	kline_free();
 	if (config_reloaded_held)
 		config_free(&config_reloaded);
 	tls_cleanup();

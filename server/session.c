@@ -171,17 +171,29 @@ void session_queue_wait_idle(struct session *s)
 		pthread_cond_wait(&s->q_flushed, &s->q_lock);
 }
 
-void session_kill(struct session *s, const char *by)
+/* Flags s for its worker to end it (the first kill wins). */
+static void session_kill_as(struct session *s, const char *text_in, bool banned)
 {
-	char *text = xstrndup(by, strnlen(by, QUIT_REASON_MAX));
+	char *text = xstrndup(text_in, strnlen(text_in, QUIT_REASON_MAX));
 	pthread_mutex_lock(&s->q_lock);
 	if (!s->q_killed_by && !s->q_dead) {
 		s->q_killed_by = text;
+		s->q_killed_banned = banned;
 		text = NULL;
 		session_wake(s);
 	}
 	pthread_mutex_unlock(&s->q_lock);
 	free(text);
+}
+
+void session_kill(struct session *s, const char *by)
+{
+	session_kill_as(s, by, false);
+}
+
+void session_kill_banned(struct session *s, const char *reason)
+{
+	session_kill_as(s, reason, true);
 }
 
 void session_quit(struct session *s, const char *reason)

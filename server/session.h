@@ -83,6 +83,7 @@ struct session {
 	bool q_worker_running;       /* the worker may be signalled (see session_wake) */
 	int q_error;                 /* errno of a failed send, or 0 */
 	char *q_killed_by;           /* KILL: "oper (reason)", set by the killer; or NULL */
+	bool q_killed_banned;        /* q_killed_by is a server ban's reason (KLINE) */
 	pthread_t q_worker;          /* the worker thread, valid while running */
 	pthread_cond_t q_flushed;    /* signalled when a flush ends */
 	/* Plain mode's current room ("" for none): its messages read without
@@ -149,6 +150,7 @@ struct session {
 	long long ping_sent_mono_ms; /* 0: no PING outstanding */
 	char *quit_reason;           /* set with quitting (kept off the idle footprint) */
 	char *killed_by;             /* taken from q_killed_by: the goodbye says who killed */
+	bool killed_banned;          /* taken from q_killed_banned: killed_by is a ban reason */
 	/* OPER attempts that failed lately (irc_oper.c); rate 0 until the first */
 	struct tokenbucket oper_tries;
 	struct sasl_exchange *sasl;  /* AUTHENTICATE in progress (irc_sasl.c), or NULL */
@@ -216,6 +218,11 @@ void session_flush(struct session *s);
  * ("killer (reason)", at most QUIT_REASON_MAX bytes kept) goes into its
  * goodbye and QUIT. The first KILL wins. Caller holds no lock. */
 void session_kill(struct session *s, const char *by);
+
+/* The same for a server ban (KLINE): reason (cut to QUIT_REASON_MAX) goes
+ * into the goodbye "Closing link: HOST (K-lined: reason)"; rooms hear the
+ * QUIT "K-lined". */
+void session_kill_banned(struct session *s, const char *reason);
 
 /* Ends the session after the current line: reason goes to others' QUIT. */
 void session_quit(struct session *s, const char *reason);

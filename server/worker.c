@@ -279,13 +279,18 @@ COLD static void check_queue_flags(struct session *s)
 	bool exceeded = s->q_sendq_exceeded;
 	int error = s->q_error;
 	char *killed_by = s->q_killed_by;
+	bool banned = s->q_killed_banned;
 	s->q_killed_by = NULL;
 	pthread_mutex_unlock(&s->q_lock);
 	if (killed_by && !s->quitting) {
 		char reason[QUIT_REASON_MAX + 16];
-		snprintf(reason, sizeof reason, "Killed (%s)", killed_by);
+		if (banned)
+			snprintf(reason, sizeof reason, "K-lined");
+		else
+			snprintf(reason, sizeof reason, "Killed (%s)", killed_by);
 		session_quit(s, reason);
 		s->killed_by = killed_by;
+		s->killed_banned = banned;
 		return;
 	}
 	free(killed_by);
@@ -399,7 +404,10 @@ static bool linger_close(struct session *s)
 static void send_final_error(struct session *s)
 {
 	char text[QUIT_REASON_MAX + 96];
-	if (s->killed_by)
+	if (s->killed_by && s->killed_banned)
+		snprintf(text, sizeof text, "Closing link: %s (K-lined: %s)", s->host,
+			 s->killed_by);
+	else if (s->killed_by)
 		snprintf(text, sizeof text, "Killed by %s", s->killed_by);
 	else
 		snprintf(text, sizeof text, "Closing link: %s (%s)", s->host, s->quit_reason);

@@ -84,8 +84,8 @@ class PlainRooms(ServerTestCase):
         usages = [re.match(r"^\*\*\* (/\w+)", l).group(1) for l in lines[1:-1]]
         self.assertEqual(sorted(usages), sorted([
             "/join", "/part", "/rooms", "/msg", "/me", "/names", "/who", "/list", "/whois",
-            "/history", "/topic", "/away", "/invite", "/kick", "/nick", "/register", "/login",
-            "/conn", "/quit", "/help"]))
+            "/history", "/topic", "/away", "/invite", "/kick", "/oper", "/kill", "/kline", "/unkline", "/nick", "/register",
+            "/login", "/conn", "/quit", "/help"]))
         self.assertEqual(lines[0], "*** Commands (anything else you type is sent to your "
                          "current room):")
         self.assertIn("*** /join ROOM [KEY]     join a room (the # is optional) or switch to "
