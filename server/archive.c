@@ -48,11 +48,6 @@ void archive_close(void)
 	store = NULL;
 }
 
-struct store_direct *archive_direct(void)
-{
-	return store ? store_direct(store) : NULL;
-}
-
 bool archive_backlogged(void)
 {
 	return store && store_backlogged(store);

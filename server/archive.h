@@ -29,15 +29,11 @@ struct outmsg;
 /* Opens the store when the configuration asks for one. Returns 0, or -1
  * with a message in err (the server does not start). */
 int archive_open(char *err, size_t errcap);
-/* The store's connection for small tables written at once (accounts), or
- * NULL without a store. */
+/* The store's connection for small tables written at once (store_direct.h:
+ * accounts, server bans), or NULL without a store. */
 struct store_direct *archive_direct(void);
 /* Writes what is queued and closes the store (no-op without one). */
 void archive_close(void);
-
-/* The store's connection for small tables written at once (store_direct.h),
- * for kline.c; NULL without a store. */
-struct store_direct *archive_direct(void);
 
 /* Should workers read their clients more slowly because the store's queue
  * is long (store_backlogged)? Lock-free; false without a store. */
