@@ -32,8 +32,9 @@ static void oper_log(const struct session *s, const char *name, enum oper_result
 {
 	char remote[ENDPOINT_STR_MAX];
 	session_remote(s, remote, sizeof remote);
-	const char *what = r == OPER_OK ? "now an operator"
-			   : r == OPER_NO_BLOCK ? "refused: no such operator"
+	const char *what = r == OPER_OK		? "now an operator"
+			   : r == OPER_NO_BLOCK	? "refused: no such operator"
+			   : r == OPER_WRONG_HOST ? "refused: not from an address its block allows"
 						: "refused: wrong password";
 	char as[OPER_NAME_MAX + 8] = "";
 	if (r != OPER_NO_BLOCK)
@@ -48,7 +49,7 @@ enum oper_result chat_oper(struct session *s, const char *name, const char *pass
 {
 	long long now = clock_mono_ms();
 	bool may = oper_may_try(s, now);
-	enum oper_result r = oper_check(name, password, may);
+	enum oper_result r = oper_check(name, password, may, s->host);
 	oper_log(s, name, r, !may);
 	*was_oper = s->oper;
 	if (r == OPER_OK) {

@@ -13,6 +13,7 @@
 #include "conffile.h"
 #include "endpoint.h"
 #include "ircname.h"
+#include "kline_mask.h"
 #include "operpass.h"
 #include "xalloc.h"
 
@@ -619,18 +620,56 @@ static bool oper_name_valid(const char *name, size_t len)
 	return true;
 }
 
-/* "oper NAME HASH" (file only, may repeat): checks it and adds the block. */
+/* The optional third word of an "oper" line: where the operator may OPER
+ * from, as a host-only mask (an address, a CIDR block or a wildcard
+ * pattern), written canonically into out. Returns 0, or -1 after noting
+ * the problem. */
+static int oper_from_parse(struct conffile *cf, const struct conffile_entry *e,
+			   const char *from, char *out, size_t cap)
+{
+	struct kline_mask m;
+	const char *why = NULL;
+	bool ok = kline_mask_parse(from, &m, &why) == 0 && kline_mask_address_only(&m) &&
+		  strlen(m.host) < cap;
+	/* Connections are known by their numeric address only: a pattern that
+	 * could name anything else (a host name) would never match. */
+	if (ok && !m.net && strspn(m.host, "0123456789abcdef.:*?") != strlen(m.host)) {
+		ok = false;
+		why = "connections are known by their address, not a host name";
+	}
+	if (!ok) {
+		conffile_problem_add(cf, e->line, "oper: '%.64s' is not where an operator can be "
+				     "from (an address, a block like 10.0.0.0/24, or a pattern "
+				     "like 10.0.0.*)%s%s", from, why ? ": " : "", why ? why : "");
+		return -1;
+	}
+	snprintf(out, cap, "%s", m.host);
+	return 0;
+}
+
+/* "oper NAME HASH [FROM]" (file only, may repeat): checks it and adds the
+ * block. */
 static void apply_oper(struct config *cfg, struct conffile *cf, const struct conffile_entry *e)
 {
 	const char *v = e->value ? e->value : "";
 	size_t name_len = strcspn(v, " \t");
-	const char *hash = v + name_len;
-	hash += strspn(hash, " \t");
-	if (name_len == 0 || !*hash || hash[strcspn(hash, " \t")]) {
+	const char *hash_at = v + name_len;
+	hash_at += strspn(hash_at, " \t");
+	size_t hash_len = strcspn(hash_at, " \t");
+	const char *from = hash_at + hash_len;
+	from += strspn(from, " \t");
+	if (name_len == 0 || hash_len == 0 || from[strcspn(from, " \t")]) {
 		conffile_problem_add(cf, e->line, "'oper' needs a name and a hash: oper NAME HASH "
-				     "(the hash from parleyd --hash-password)");
+				     "[FROM] (the hash from parleyd --hash-password; FROM an "
+				     "address or block)");
 		return;
 	}
+	char hash[OPER_HASH_MAX + 2];
+	snprintf(hash, sizeof hash, "%.*s", (int)(hash_len > OPER_HASH_MAX + 1 ? OPER_HASH_MAX + 1
+										: hash_len), hash_at);
+	char from_mask[OPER_FROM_MAX + 1] = "";
+	if (*from && oper_from_parse(cf, e, from, from_mask, sizeof from_mask) < 0)
+		return;
 	if (!oper_name_valid(v, name_len)) {
 		conffile_problem_add(cf, e->line, "invalid operator name '%.*s' (1 to %d letters, "
 				     "digits, '-', '_' or '.')", (int)(name_len > 64 ? 64 : name_len),
@@ -660,6 +699,7 @@ static void apply_oper(struct config *cfg, struct conffile *cf, const struct con
 	memcpy(o->name, v, name_len);
 	o->name[name_len] = '\0';
 	copy_field(o->hash, sizeof o->hash, hash);
+	copy_field(o->from, sizeof o->from, from_mask);
 }
 
 /* Applies one file entry through apply_option, noting any problem. */

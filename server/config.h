@@ -19,9 +19,14 @@ struct conffile;
 #define OPER_HASH_MAX 255          /* bytes of a hash (operpass.h's limit) */
 
 /* One "oper NAME HASH" line of the config file. */
+#define OPER_FROM_MAX 200 /* KLINE_MASK_MAX: a canonical host mask */
+
 struct config_oper {
 	char name[OPER_NAME_MAX + 1];  /* letters, digits, '-', '_', '.' */
 	char hash[OPER_HASH_MAX + 1];  /* yescrypt, from parleyd --hash-password */
+	/* Where OPER is allowed from: "" anywhere, else a host mask (an address,
+	 * a CIDR block or a wildcard pattern; kline_mask.h), canonical. */
+	char from[OPER_FROM_MAX + 1];
 };
 
 struct config {

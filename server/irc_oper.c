@@ -39,9 +39,12 @@ void cmd_oper(struct session *s, struct ircmsg *m)
 		return;
 	}
 	/* A name that is not an operator's gets the same answer as a wrong
-	 * password, as late: nothing tells which names exist. (491 is for a
-	 * block that refuses this client's host; blocks have no hosts yet.) */
-	reply(s, "464", "Password incorrect", NULL);
+	 * password, as late: nothing tells which names exist. 491 goes only to
+	 * who gave the right password from an address the block does not allow. */
+	if (r == OPER_WRONG_HOST)
+		reply(s, "491", "No O-lines for your host", NULL);
+	else
+		reply(s, "464", "Password incorrect", NULL);
 }
 
 /* True when s is an operator; otherwise says 481. */

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "kline_mask.h"
 #include "operpass.h"
 #include "xalloc.h"
 
@@ -55,7 +56,18 @@ void oper_set(const struct config_oper *opers, int n)
 	table_release(old);
 }
 
-enum oper_result oper_check(const char *name, const char *password, bool verify)
+/* Does the block allow a client at host? */
+static bool block_allows(const struct config_oper *block, const char *host)
+{
+	if (!block->from[0])
+		return true;
+	struct kline_mask m;
+	const char *why;
+	return kline_mask_parse(block->from, &m, &why) == 0 && kline_mask_match_host(&m, host);
+}
+
+enum oper_result oper_check(const char *name, const char *password, bool verify,
+			    const char *host)
 {
 	struct oper_table *t = table_acquire();
 	const struct config_oper *block = NULL;
@@ -68,7 +80,7 @@ enum oper_result oper_check(const char *name, const char *password, bool verify)
 			operpass_verify_dummy(password);
 		r = OPER_NO_BLOCK;
 	} else if (verify && operpass_verify(password, block->hash)) {
-		r = OPER_OK;
+		r = block_allows(block, host) ? OPER_OK : OPER_WRONG_HOST;
 	} else {
 		r = OPER_WRONG_PASSWORD;
 	}

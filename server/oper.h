@@ -22,17 +22,22 @@ enum oper_result {
 	OPER_OK,              /* the block exists and the password is its */
 	OPER_NO_BLOCK,        /* no block has that name (answered as a wrong password) */
 	OPER_WRONG_PASSWORD,  /* the block exists, the password is not its (464) */
+	OPER_WRONG_HOST,      /* the right password, from an address the block does
+			       * not allow (491): said only to who knows the password */
 };
 
 /* Installs a copy of opers[0..n) as the blocks in force (the acceptor, at
  * start-up and on SIGHUP). */
 void oper_set(const struct config_oper *opers, int n);
 
-/* Checks name and password against the blocks in force. With verify false
- * (the asker is throttled) no password is hashed: a block that exists
- * answers OPER_WRONG_PASSWORD. An unknown name spends the time of a hash
- * when verify is set, so the reply's delay does not tell names apart. */
-enum oper_result oper_check(const char *name, const char *password, bool verify);
+/* Checks name and password, for a client at host (its numeric address),
+ * against the blocks in force. With verify false (the asker is throttled)
+ * no password is hashed: a block that exists answers OPER_WRONG_PASSWORD.
+ * An unknown name spends the time of a hash when verify is set, so the
+ * reply's delay does not tell names apart. The block's address rule is
+ * looked at only after the password matched. */
+enum oper_result oper_check(const char *name, const char *password, bool verify,
+			    const char *host);
 
 /* Drops the blocks in force (at exit). */
 void oper_free(void);

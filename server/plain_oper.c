@@ -31,9 +31,12 @@ void plain_oper(struct session *s, char *args)
 		return;
 	}
 	bool was;
-	if (chat_oper(s, name, password, &was) == OPER_OK)
+	enum oper_result r = chat_oper(s, name, password, &was);
+	if (r == OPER_OK)
 		plain_say(s, was ? "You are already a server operator."
 				 : "You are now a server operator.");
+	else if (r == OPER_WRONG_HOST)
+		plain_say(s, "That operator may not become one from your address.");
 	else
 		plain_say(s, "That operator name and password do not match (after a few wrong "
 			     "tries, wait a minute).");

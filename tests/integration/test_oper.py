@@ -66,11 +66,12 @@ class Operators(ServerTestCase):
         self.write_conf({"boss": "hunter2"})
         self.srv = self.make_server(["--config", self.conf])
 
-    def write_conf(self, opers):
+    def write_conf(self, opers, extra=""):
         with open(self.conf, "w") as f:
             f.write("# operators\n")
             for name, pw in opers.items():
                 f.write("oper %s %s\n" % (name, hashed(pw)))
+            f.write(extra)
 
     def wait_log(self, pattern):
         """Waits for a log line matching pattern (the log is written by its
@@ -102,6 +103,27 @@ class Operators(ServerTestCase):
         a.send("MODE alice")
         a.expect_numeric("221", "alice \\+w$")
         self.assertNotIn("hunter2", self.wait_log(r"OPER as boss now an operator"))
+
+    def test_block_limited_to_addresses(self):
+        """An 'oper NAME HASH FROM' block works only from FROM: the right
+        password from elsewhere gets 491 (and no +o); a wrong one still gets
+        464, so 491 tells nothing to a guesser. The test runs on 127.0.0.1."""
+        self.write_conf({"boss": "hunter2"},
+                        "oper far %s 10.0.0.0/8\noper near %s 127.0.0.0/8\n" %
+                        (hashed("pw-far"), hashed("pw-near")))
+        self.srv.send_signal(signal.SIGHUP)
+        self.srv.signaled = None  # SIGHUP does not stop it
+        self.wait_log(r"re-read .*changed: .*oper")
+        a = self.irc("alice", server=self.srv)
+        a.send("OPER far wrong")
+        a.expect_numeric("464", "alice :Password incorrect")
+        a.send("OPER far pw-far")
+        a.expect_numeric("491", "alice :No O-lines for your host")
+        a.send("MODE alice")
+        a.expect_numeric("221", "alice \\+$")
+        self.wait_log(r"OPER as far refused: not from an address its block allows")
+        a.send("OPER near pw-near")
+        a.expect_numeric("381", "alice :You are now an IRC operator")
 
     def test_wrong_password_unknown_name_and_missing_params(self):
         a = self.irc("alice", server=self.srv)

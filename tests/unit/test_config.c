@@ -293,34 +293,42 @@ static void test_oper_lines(void **state)
 	(void)state;
 	char hash[OPERPASS_HASH_MAX + 1], text[2048];
 	assert_int_equal(operpass_hash("pw", hash, sizeof hash), 0);
-	snprintf(text, sizeof text, "oper alice %s\noper bob.b  %s\n", hash, hash);
+	snprintf(text, sizeof text, "oper alice %s\noper bob.b  %s\noper carol %s 10.1.2.3/16\n"
+		 "oper dave %s 10.0.0.*\n", hash, hash, hash, hash);
 	char path[] = "/tmp/parley-conf-XXXXXX";
 	write_temp(path, text);
 	struct config cfg;
 	char *error = NULL;
 	assert_int_equal(parse(&cfg, &error, "--config", path, NULL), CONFIG_RUN);
-	assert_int_equal(cfg.nopers, 2);
+	assert_int_equal(cfg.nopers, 4);
 	assert_string_equal(cfg.opers[0].name, "alice");
+	assert_string_equal(cfg.opers[0].from, "");
 	assert_string_equal(cfg.opers[1].name, "bob.b");
 	assert_string_equal(cfg.opers[1].hash, hash);
+	assert_string_equal(cfg.opers[2].from, "10.1.0.0/16"); /* canonical */
+	assert_string_equal(cfg.opers[3].from, "10.0.0.*");
 	config_free(&cfg);
 	unlink(path);
 	snprintf(text, sizeof text, "oper alice\noper al!ce %s\noper carol $1$abc$def\n"
-		 "oper dave %s extra\noper erin %s\noper erin %s\noper frank %.20s\n",
-		 hash, hash, hash, hash, hash);
+		 "oper dave %s extra\noper erin %s\noper erin %s\noper frank %.20s\n"
+		 "oper gina %s 10.0.0.0/8 more\noper hal %s nick!user@10.0.0.1\n",
+		 hash, hash, hash, hash, hash, hash, hash);
 	char bad[] = "/tmp/parley-conf-XXXXXX";
 	write_temp(bad, text);
 	assert_int_equal(parse(&cfg, &error, "--config", bad, NULL), CONFIG_EXIT_ERROR);
 	static const char *const expect[] = {":1: 'oper' needs a name and a hash",
 					     ":2: invalid operator name 'al!ce'",
 					     ":3: operator 'carol': not a yescrypt hash",
-					     ":4: 'oper' needs a name and a hash",
+					     ":4: oper: 'extra' is not where an operator can be from",
 					     ":6: duplicate operator 'erin'",
-					     ":7: operator 'frank': not a yescrypt hash"};
+					     ":7: operator 'frank': not a yescrypt hash",
+					     ":8: 'oper' needs a name and a hash",
+					     ":9: oper: 'nick!user@10.0.0.1' is not where"};
 	char where[128];
 	for (size_t i = 0; i < sizeof expect / sizeof *expect; i++) {
 		snprintf(where, sizeof where, "%s%s", bad, expect[i]);
-		assert_non_null(strstr(error, where));
+		if (!strstr(error, where))
+			fail_msg("no '%s' in:\n%s", where, error);
 	}
 	free(error);
 	config_free(&cfg);
