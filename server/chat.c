@@ -222,7 +222,7 @@ enum chat_result chat_join(struct session *s, const char *name, const char *key,
 		channel_close_unjoined(ch);
 		return r;
 	}
-	channel_add_member(ch, s, chat_ops_join_as_op_locked(ch, s));
+	channel_add_member(ch, s, chat_ops_join_as_op_locked(ch));
 	channel_invite_remove(ch, s->id);
 	join_announce_locked(s, ch, joined);
 	chat_ops_joined_locked(s, ch);

@@ -11,10 +11,8 @@
 #include "global.h"
 #include "session.h"
 
-bool chat_ops_join_as_op_locked(const struct channel *ch, const struct session *s)
+bool chat_ops_join_as_op_locked(const struct channel *ch)
 {
-	if (s->account[0] && opaccts_has(&ch->op_accounts, s->account))
-		return true;
 	return ch->nmembers == 0 && ch->op_accounts.n == 0;
 }
 

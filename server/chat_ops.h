@@ -20,9 +20,11 @@
 struct channel;
 struct session;
 
-/* Should the next joiner, s, of ch be op at once (ch empty and its list
- * empty, or s's account listed)? ch->lock held; s is the calling thread's. */
-bool chat_ops_join_as_op_locked(const struct channel *ch, const struct session *s);
+/* Should the next joiner of ch be op at once, as a room's maker (ch empty
+ * and its list empty)? A listed account gets op just after its JOIN
+ * instead (chat_ops_joined_locked), so the room hears of it. ch->lock
+ * held. */
+bool chat_ops_join_as_op_locked(const struct channel *ch);
 
 /* After s joined ch (its JOIN told): gives a listed account op if it has
  * none yet (a server MODE), and adds a logged-in op's account. ch->lock
