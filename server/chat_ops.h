@@ -5,7 +5,8 @@
  * archive.h (queued, never waiting for the disk).
  *
  * - A logged-in member made op (+o, or making a room whose list is empty)
- *   has their account added; -o on them removes it.
+ *   has their account added; -o on them removes it. So does an op who
+ *   logs in (or registers) while in the room: the room is theirs already.
  * - A logged-in member whose account is listed gets +o when they join and
  *   when they log in while in the room, told to the room as a MODE from the
  *   server.
