@@ -83,6 +83,22 @@ void state_history_joined(struct state *st, struct window *w, struct state_ctx *
 	state_history_flush(st);
 }
 
+void state_history_queries(struct state *st)
+{
+	if (!state_history_usable(st))
+		return;
+	bool any = false;
+	for (size_t i = 1; i < st->nwindows; i++) {
+		struct window *w = st->windows[i];
+		if (w->kind != WIN_QUERY || !state_history_target_ok(w->name))
+			continue;
+		catchup_want(st->catchup, w->id, false);
+		any = true;
+	}
+	if (any)
+		state_history_flush(st);
+}
+
 void state_history_closing(struct state *st, struct window *w)
 {
 	catchup_forget(st->catchup, w->id);
@@ -213,7 +229,9 @@ void state_history_flush(struct state *st)
 			return;
 		int idx = state_window_index(st, win);
 		struct window *w = idx >= 0 ? st->windows[idx] : NULL;
-		if (!w || !w->joined || !state_history_usable(st))
+		/* A room is asked about while we are in it; a query any time. */
+		bool open = w && (w->joined || w->kind == WIN_QUERY);
+		if (!open || !state_history_usable(st))
 			catchup_finish(st->catchup, CATCHUP_END_DONE);
 		else if (!state_history_request(st, w, false))
 			catchup_finish(st->catchup, CATCHUP_END_NO_REF);

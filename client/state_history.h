@@ -35,6 +35,11 @@ void state_history_disconnected(struct state *st);
 /* We joined channel window w: it catches up when the server offers it. */
 void state_history_joined(struct state *st, struct window *w, struct state_ctx *c);
 
+/* Registered again: every query window catches up what was said while we
+ * were away (servers keep private history only for some, e.g. parleyd
+ * between accounts; an empty answer shows nothing). */
+void state_history_queries(struct state *st);
+
 /* Window w is about to be closed. */
 void state_history_closing(struct state *st, struct window *w);
 

@@ -158,10 +158,14 @@ static void state_message_show(struct state *st, struct state_ctx *c, const char
 	lineid_make(&id, c->msgid, c->has_time, c->ms, c->nick, bare, replay_minute, own_loose);
 	bool mention;
 	if (c->history) {
-		/* History is for the room asked about: no query windows opened,
-		 * no CTCP answered. */
-		struct window *w = state_channel(st, target);
-		if (!w)
+		/* History is for the window asked about (the page's: a room, or
+		 * a query, whose lines name either side as the target): no query
+		 * windows opened, no CTCP answered. */
+		int idx = state_window_index(st, st->page_win);
+		struct window *w = idx >= 0 ? st->windows[idx] : NULL;
+		bool fits = w && (state_same(w->name, target) ||
+		                  (w->kind == WIN_QUERY && state_same(st->nick, target)));
+		if (!fits)
 			return;
 		mention = !own && state_mentions(body, st->nick);
 		struct state_line line = {.window = w->id,

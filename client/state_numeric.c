@@ -144,6 +144,7 @@ static void state_on_welcome(struct state *st, struct state_ctx *c)
 	}
 	if (used)
 		state_sendf(st, "JOIN %s", list);
+	state_history_queries(st); /* private conversations catch up too */
 	state_emitf(st, st->windows[0], c->ms, LINE_INFO, "%s", state_last(c->m));
 }
 

@@ -1,12 +1,14 @@
 /* archive: see archive.h. */
 #include "archive.h"
 
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "channel.h"
+#include "dmpair.h"
 #include "event.h"
 #include "global.h"
 #include "log.h"
@@ -14,6 +16,11 @@
 #include "xalloc.h"
 
 static struct store *store;               /* set before accepting, cleared after */
+/* Numbers and queues private messages, so a conversation's messages reach
+ * the store in seq order (store.h) — a room's lock does that for a room. A
+ * leaf but for the store's queue lock, taken under it; taken under the
+ * registry read lock. */
+static pthread_mutex_t dm_lock = PTHREAD_MUTEX_INITIALIZER;
 static atomic_ullong last_seq;            /* the newest sequence number given */
 
 int archive_open(char *err, size_t errcap)
@@ -90,6 +97,8 @@ void archive_room_changed_locked(struct channel *ch)
 		return;
 	char modes[8];
 	flag_modes(ch, modes);
+	char ops[OPACCTS_TEXT_MAX];
+	opaccts_format(&ch->op_accounts, ops, sizeof ops);
 	struct store_ban bans[BANS_MAX];
 	size_t nbans = ch->nbans < BANS_MAX ? ch->nbans : BANS_MAX;
 	for (size_t i = 0; i < nbans; i++)
@@ -107,6 +116,7 @@ void archive_room_changed_locked(struct channel *ch)
 		.limit = ch->limit,
 		.bans = bans,
 		.nbans = nbans,
+		.ops = ops,
 	};
 	store_save_room(store, ch->folded, &r);
 }
@@ -157,6 +167,7 @@ static void room_state_apply(struct channel *ch, const struct store_room *s)
 					   .setter = xstrdup(s->bans[i].setter),
 					   .unix_ms = s->bans[i].unix_ms};
 	ch->nbans = nbans;
+	opaccts_parse(&ch->op_accounts, s->ops);
 }
 
 void archive_room_apply(struct channel *ch, struct archive_room *r)
@@ -203,14 +214,18 @@ static long long memory_latest_between(struct channel *ch, long long lo, long lo
 	return latest;
 }
 
-int archive_targets(struct channel *const *rooms, size_t n, long long from_ms, long long to_ms,
-		    size_t limit, size_t *which, long long *latest_ms)
+int archive_targets(struct channel *const *rooms, size_t n, const char *const *pairs,
+		    size_t npairs, long long from_ms, long long to_ms, size_t limit, size_t *which,
+		    long long *latest_ms)
 {
 	if (store) {
-		const char **keys = xcalloc(n ? n : 1, sizeof *keys);
+		const char **keys = xcalloc(n + npairs ? n + npairs : 1, sizeof *keys);
 		for (size_t i = 0; i < n; i++)
 			keys[i] = rooms[i]->folded;
-		int found = store_targets(store, keys, n, from_ms, to_ms, limit, which, latest_ms);
+		for (size_t i = 0; i < npairs; i++)
+			keys[n + i] = pairs[i];
+		int found = store_targets(store, keys, n + npairs, from_ms, to_ms, limit, which,
+					  latest_ms);
 		free(keys);
 		return found;
 	}
@@ -231,4 +246,42 @@ int archive_targets(struct channel *const *rooms, size_t n, long long from_ms, l
 		found++;
 	}
 	return (int)(found < limit ? found : limit);
+}
+
+void archive_dm(const struct outmsg *m, const char *text, const char *tags, const char *from,
+		const char *to)
+{
+	char key[DMPAIR_KEY_MAX];
+	if (!store || !from[0] || !to[0] || !text || !dmpair_key(from, to, key))
+		return;
+	struct history_record r = {
+		.unix_ms = m->unix_ms,
+		.source = m->source,
+		.command = m->command,
+		.text = text,
+		.tags = tags ? tags : "",
+	};
+	memcpy(r.msgid, m->msgid, sizeof r.msgid);
+	pthread_mutex_lock(&dm_lock);
+	r.seq = atomic_fetch_add(&last_seq, 1) + 1;
+	store_append(store, key, &r);
+	pthread_mutex_unlock(&dm_lock);
+}
+
+int archive_dm_query(const char *account, const char *other, const struct history_query *q,
+		     struct history_page *page)
+{
+	char key[DMPAIR_KEY_MAX];
+	if (!store || !account[0] || !dmpair_key(account, other, key))
+		return 0;
+	return store_query(store, key, q, page);
+}
+
+int archive_dm_targets(const char *account, char **out, size_t max)
+{
+	char folded[NICK_LEN_MAX + 1];
+	if (!store || !account[0] || strlen(account) > NICK_LEN_MAX)
+		return 0;
+	ircname_fold(folded, sizeof folded, account);
+	return store_dm_targets(store, folded, out, max);
 }

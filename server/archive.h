@@ -7,8 +7,10 @@
  * each numbered from one server-wide sequence under the room's lock (the
  * room's order, history_query.h); and a room's topic, modes, key, limit and
  * bans, saved when they change and restored when the room is made again
- * (after it emptied, or after a restart). Private messages are not kept: a
- * nick is not an identity (docs/history.md).
+ * (after it emptied, or after a restart), with the accounts it remembers
+ * as ops (opaccts.h). Private messages are kept only between two
+ * logged-in accounts, under their pair's target (dmpair.h), and only with a
+ * store: a nick alone is not an identity (docs/history.md).
  *
  * The store is opened by archive_open() before any connection is accepted
  * and closed by archive_close() after the last one ended. Nothing here waits
@@ -62,9 +64,26 @@ void archive_room_free(struct archive_room *r);
  * an unknown msgid, -1 on a read error. No lock held. */
 int archive_query(struct channel *ch, const struct history_query *q, struct history_page *page);
 
-/* CHATHISTORY TARGETS over the given rooms (references held): see
- * store_targets(); without a store, from the rooms' memory. */
-int archive_targets(struct channel *const *rooms, size_t n, long long from_ms, long long to_ms,
-		    size_t limit, size_t *which, long long *latest_ms);
+/* CHATHISTORY TARGETS over the given rooms (references held) and private
+ * conversations (pair targets from archive_dm_targets): see store_targets();
+ * a which[] from n up names pairs[which - n]. Without a store, from the
+ * rooms' memory (and no pairs). */
+int archive_targets(struct channel *const *rooms, size_t n, const char *const *pairs,
+		    size_t npairs, long long from_ms, long long to_ms, size_t limit, size_t *which,
+		    long long *latest_ms);
+
+/* Keeps a private message m (PRIVMSG or NOTICE with text) from account
+ * `from` to account `to` — both logged in; nothing when either is "" or
+ * there is no store. Registry read lock held by the caller (so neither
+ * account changes meanwhile); no channel lock needed. */
+void archive_dm(const struct outmsg *m, const char *text, const char *tags, const char *from,
+		const char *to);
+/* Answers q on the private conversation of accounts `account` and `other`
+ * (an empty page with no store or no account): as archive_query. */
+int archive_dm_query(const char *account, const char *other, const struct history_query *q,
+		     struct history_page *page);
+/* The pair targets of account's conversations, most recent first, at most
+ * max, copies in out[] (free each): how many, or -1 on a read error. */
+int archive_dm_targets(const char *account, char **out, size_t max);
 
 #endif

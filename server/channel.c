@@ -39,6 +39,7 @@ static void channel_free(struct channel *ch)
 	free(ch->invites);
 	free(ch->members);
 	free(ch->topic);
+	opaccts_clear(&ch->op_accounts);
 	history_free(ch->history);
 	pthread_mutex_destroy(&ch->lock);
 	free(ch);
@@ -98,6 +99,7 @@ void channel_add_member(struct channel *ch, struct session *s, bool op)
 	*mb = (struct member){.session = s, .op = op, .joined = ++ch->joins};
 	/* s->nick is written only by s's own worker, which is this thread. */
 	snprintf(mb->nick, sizeof mb->nick, "%s", s->nick);
+	snprintf(mb->account, sizeof mb->account, "%s", s->account); /* likewise */
 	pthread_mutex_lock(&s->memb_lock);
 	if (s->nchannels == s->channels_cap) {
 		s->channels_cap = s->channels_cap ? s->channels_cap * 2 : 4;

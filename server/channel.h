@@ -31,6 +31,7 @@
 #include <stddef.h>
 
 #include "history.h"
+#include "opaccts.h"
 #include "ircname.h"
 
 #define TOPIC_LEN_MAX 390
@@ -48,6 +49,10 @@ struct member {
 	 * the NICK line, so NAMES and KICK agree with the room's order and need
 	 * no registry lock. */
 	char nick[NICK_LEN_MAX + 1];
+	/* The member's account ("" for a guest), copied at the join and when
+	 * they log in (chat_ops_account_changed), so a MODE reads it under
+	 * this room's lock alone. */
+	char account[NICK_LEN_MAX + 1];
 	/* When the member joined, counting the room's joins (joins, below):
 	 * members[] is in join order, so this grows along it and a reader that
 	 * walks the members in pieces (reply.h) resumes after the last one it
@@ -87,6 +92,7 @@ struct channel {
 	size_t ninvites;
 	struct history *history;        /* its own lock: the budget's (history.h) */
 	bool quiet;                     /* too big to announce arrivals to all (below) */
+	struct opaccts op_accounts;     /* accounts that get op here (opaccts.h) */
 };
 
 /* A new channel with one reference (the caller's). */

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "archive.h"
+#include "chat_ops.h"
 #include "channel.h"
 #include "clock.h"
 #include "deliver.h"
@@ -141,8 +142,8 @@ static enum chat_result join_check(struct session *s, struct channel *ch, const 
 		return CHAT_BANNED;
 	/* An empty room's +i is not enforced: an invite needs someone inside,
 	 * so a room remembered with +i (archive.h) would be shut for good. The
-	 * key and the bans hold (until accounts own rooms, the first one back
-	 * gets op, as in any new room). */
+	 * key and the bans hold (the first one back gets op only if the room
+	 * remembers no op accounts, chat_ops.h). */
 	if (ch->mode_invite_only && !invited && ch->nmembers > 0)
 		return CHAT_INVITE_ONLY;
 	if (ch->key[0] && (!key || strcmp(key, ch->key) != 0))
@@ -221,9 +222,10 @@ enum chat_result chat_join(struct session *s, const char *name, const char *key,
 		channel_close_unjoined(ch);
 		return r;
 	}
-	channel_add_member(ch, s, ch->nmembers == 0);
+	channel_add_member(ch, s, chat_ops_join_as_op_locked(ch));
 	channel_invite_remove(ch, s->id);
 	join_announce_locked(s, ch, joined);
+	chat_ops_joined_locked(s, ch);
 	pthread_mutex_unlock(&ch->lock);
 	channel_unref(ch);
 	return CHAT_OK;
@@ -470,6 +472,7 @@ static void message_to_person(struct session *s, const char *command, struct ses
 	deliver_queue(s, to, &m);
 	if (atomic_load(&s->caps) & CAP_ECHO_MESSAGE && to != s)
 		deliver_queue(s, s, &m);
+	archive_dm(&m, text, tags, s->account, to->account); /* accounts only */
 	outmsg_release(&m);
 }
 

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "chat.h"
+#include "chat_ops.h"
 #include "global.h"
 #include "registry.h"
 #include "session.h"
@@ -14,6 +15,7 @@ void chat_account_set(struct session *s, const char *account)
 	registry_wrlock();
 	snprintf(s->account, sizeof s->account, "%s", account);
 	registry_unlock();
+	chat_ops_account_changed(s); /* rooms that remember the account make s op */
 }
 
 /* Is host (an address without port) a loopback address? */

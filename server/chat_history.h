@@ -6,9 +6,13 @@
  *
  * Only members read a room's history: what was said in a room is for the
  * people in it, and a room's members are who the room's modes (+i, +k, +b)
- * let in. Private messages are not kept (archive.h), so a nick has no
- * history to read. A page holds at most CHAT_HISTORY_MAX messages
- * (CHATHISTORY=1000 in 005); a bigger limit is cut to it. */
+ * let in. Private messages are kept only between accounts (archive.h): a
+ * logged-in asker reads, under a nick, their conversation with the account
+ * of that name (online or not); a guest, or a nick that is no account, gets
+ * an empty page. A page holds at most CHAT_HISTORY_MAX messages
+ * (CHATHISTORY=1000 in 005); a bigger limit is cut to it. TARGETS lists the
+ * asker's rooms and their CHAT_HISTORY_DM_TARGETS most recent
+ * conversations. */
 #ifndef PARLEY_CHAT_HISTORY_H
 #define PARLEY_CHAT_HISTORY_H
 
@@ -20,10 +24,12 @@
 #include "ircname.h"
 
 #define CHAT_HISTORY_MAX 1000
+#define CHAT_HISTORY_DM_TARGETS 100 /* conversations TARGETS looks at */
 
 struct session;
 
-/* Answers q on room for s into *page (records oldest first). CHAT_OK also
+/* Answers q on room (or on the conversation with the account named room,
+ * see above) for s into *page (records oldest first). CHAT_OK also
  * when the page is empty; CHAT_NO_SUCH_CHANNEL / CHAT_NOT_ON_CHANNEL when
  * s may not read it; CHAT_HISTORY_UNKNOWN_MSGID for a msgid that is not
  * one of the room's messages (or no longer kept); CHAT_HISTORY_ERROR when
@@ -39,7 +45,8 @@ struct chat_history_target {
 	long long latest_ms;
 };
 
-/* Of the rooms s is in, those with messages between from_ms and to_ms, with
+/* Of the rooms s is in and its conversations (named by the other account,
+ * folded), those with messages between from_ms and to_ms, with
  * the time of the newest there, oldest first, at most max. Returns how many
  * were written, or -1 when the store could not be read. */
 int chat_history_targets(struct session *s, long long from_ms, long long to_ms,

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "archive.h"
+#include "chat_ops.h"
 #include "channel.h"
 #include "chat.h"
 #include "clock.h"
@@ -31,6 +32,7 @@ struct mode_result {
 	size_t n;
 	char args[CHAT_MODE_ARGS_MAX][CHAT_MODE_ARG_MAX + 1];
 	int nargs;
+	bool accounts_changed; /* the room's op accounts changed (chat_ops.h) */
 };
 
 /* Records one applied change (it is announced exactly as applied). */
@@ -91,6 +93,8 @@ static enum chat_result member_flag_change(struct channel *ch, bool adding, char
 		*flag = adding;
 		result_add(r, adding, mode, ch->members[i].nick);
 	}
+	if (mode == 'o' && chat_ops_flag_locked(ch, i, adding))
+		r->accounts_changed = true;
 	return CHAT_OK;
 }
 
@@ -246,6 +250,7 @@ enum chat_result chat_mode_apply(struct session *s, const char *name,
 	struct mode_result *r = xmalloc(sizeof *r); /* ~3 KiB: off the worker's stack */
 	r->n = 0;
 	r->nargs = 0;
+	r->accounts_changed = false;
 	int with_arg = 0;
 	for (size_t i = 0; i < n && i < sizeof r->changes / sizeof *r->changes; i++) {
 		bool takes_arg = strchr("ovbk", changes[i].mode) ||
@@ -257,7 +262,7 @@ enum chat_result chat_mode_apply(struct session *s, const char *name,
 			refused(ctx, one, &changes[i]);
 	}
 	mode_announce(s, ch, r);
-	if (mode_result_changes_room(r))
+	if (mode_result_changes_room(r) || r->accounts_changed)
 		archive_room_changed_locked(ch);
 	pthread_mutex_unlock(&ch->lock);
 	if (override && r->n)

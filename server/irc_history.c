@@ -161,17 +161,17 @@ void cmd_chathistory(struct session *s, struct ircmsg *m)
 		return;
 	}
 	struct history_page page = {0};
-	if (r.target[0] == '#') {
-		enum chat_result res = chat_history_read(s, r.target, &r.q, false, &page);
-		if (res != CHAT_OK) {
-			chathistory_refused(s, res, sub, r.target);
-			return;
-		}
-	} else if (!ircname_nick_valid(r.target)) {
+	if (r.target[0] != '#' && !ircname_nick_valid(r.target)) {
 		chathistory_fail(s, "INVALID_TARGET", sub, r.target, "No such channel or nick");
 		return;
 	}
-	/* A nick: private messages are not kept, so the answer is empty. */
+	/* A nick: the asker's conversation with that account (empty for a
+	 * guest or a nick that is no account, chat_history.h). */
+	enum chat_result res = chat_history_read(s, r.target, &r.q, false, &page);
+	if (res != CHAT_OK) {
+		chathistory_refused(s, res, sub, r.target);
+		return;
+	}
 	reply_add_page(s, r.target, &page);
 	reply_pump(s);
 }

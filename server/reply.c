@@ -629,6 +629,23 @@ static void page_fetch_piece(struct session *s, struct reply_job *j)
 		page_hold_bound(j);
 }
 
+/* The target a page's message is shown sent to: the room; or, in a private
+ * conversation with nick, nick for what s sent and s for what nick sent
+ * (told apart by the sender's nick: an account's name is its nick). */
+static const char *page_line_target(const struct session *s, const char *target,
+				    const char *source)
+{
+	if (target[0] == '#')
+		return target;
+	size_t len = strcspn(source, "!");
+	char nick[NICK_LEN_MAX + 1];
+	if (len > NICK_LEN_MAX)
+		return target;
+	memcpy(nick, source, len);
+	nick[len] = '\0';
+	return ircname_cmp(nick, target) == 0 ? s->nick : target;
+}
+
 /* Renders the next messages of a page; true when it is all sent. */
 static bool page_step(struct session *s, struct reply_job *j, struct chunk *c)
 {
@@ -647,7 +664,7 @@ static bool page_step(struct session *s, struct reply_job *j, struct chunk *c)
 		const struct replayed r = {.unix_ms = rec->unix_ms, .msgid = rec->msgid,
 					   .source = rec->source, .command = rec->command,
 					   .text = rec->text, .tags = rec->tags};
-		replayed_line(c, s, j, j->arg, &r);
+		replayed_line(c, s, j, page_line_target(s, j->arg, rec->source), &r);
 	}
 	if (j->pos < j->page.n || j->page_left)
 		return false;

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "clock.h"
+#include "dmpair.h"
 #include "history_range.h"
 #include "log.h"
 #include "store_db.h"
@@ -196,7 +197,7 @@ static void room_copy(struct store_room *dst, const struct store_room *src)
 		.topic = src->topic ? xstrdup(src->topic) : NULL,
 		.topic_setter = dup_or_empty(src->topic_setter), .topic_ms = src->topic_ms,
 		.modes = dup_or_empty(src->modes), .key = dup_or_empty(src->key),
-		.limit = src->limit, .nbans = src->nbans};
+		.limit = src->limit, .nbans = src->nbans, .ops = dup_or_empty(src->ops)};
 	dst->bans = src->nbans ? xcalloc(src->nbans, sizeof *dst->bans) : NULL;
 	for (size_t i = 0; i < src->nbans; i++)
 		dst->bans[i] = (struct store_ban){.mask = dup_or_empty(src->bans[i].mask),
@@ -909,6 +910,52 @@ int store_targets(struct store *st, const char *const *targets, size_t ntargets,
 	}
 	free(hits);
 	return (int)count;
+}
+
+/* The targets found for store_dm_targets, without repeats. */
+struct dm_found {
+	const char *account;
+	char **out;
+	size_t n, max;
+};
+
+/* Adds target to f unless it is there or f is full. */
+static void dm_found_add(void *arg, const char *target)
+{
+	struct dm_found *f = arg;
+	for (size_t i = 0; i < f->n; i++)
+		if (strcmp(f->out[i], target) == 0)
+			return;
+	if (f->n < f->max)
+		f->out[f->n++] = xstrdup(target);
+}
+
+/* Adds a queued target that is one of f->account's conversations
+ * (strmap_each callback; st->lock held). */
+static void dm_found_queued(const char *key, void *value, void *arg)
+{
+	struct dm_found *f = arg;
+	struct store_target *t = value;
+	char other[NICK_LEN_MAX + 1];
+	if (t->first && dmpair_other(key, f->account, other))
+		dm_found_add(f, key);
+}
+
+int store_dm_targets(struct store *st, const char *account, char **out, size_t max)
+{
+	struct dm_found f = {.account = account, .out = out, .max = max};
+	pthread_mutex_lock(&st->lock);
+	strmap_each(st->targets, dm_found_queued, &f);
+	pthread_mutex_unlock(&st->lock);
+	struct store_reader *rd = pool_get(st);
+	int rc = store_reader_pairs(rd, account, max, dm_found_add, &f);
+	pool_put(st, rd);
+	if (rc < 0) {
+		for (size_t i = 0; i < f.n; i++)
+			free(out[i]);
+		return -1;
+	}
+	return (int)f.n;
 }
 
 int store_load_room(struct store *st, const char *key, struct store_room *out)

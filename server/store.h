@@ -44,11 +44,13 @@
  * bans(room, mask, setter, unix_ms) indexed by room. Version 2 adds
  * accounts(name PRIMARY KEY, display, hash, created_ms, last_login_ms) and
  * klines(mask PRIMARY KEY, reason, setter, set_ms, expires_ms), written
- * only through store_direct.h. PRAGMA user_version is
+ * only through store_direct.h. Version 3 adds rooms.ops (the accounts a
+ * room remembers as ops, opaccts.h) and dm_pairs(account, partner, target,
+ * latest_ms) with a row for each side of a private conversation, written
+ * with its messages. PRAGMA user_version is
  * the schema version, application_id "PRLY" marks the file as ours.
- * `target` is the room's case-folded name; a private
- * conversation between accounts will be a target of its own ("@a,b"), so
- * private history needs no new table once accounts exist.
+ * `target` is the room's case-folded name, or for a private conversation
+ * between accounts "@a,b" (dmpair.h).
  *
  * Thread-safety: every function may be called from any thread, with no
  * lock of the caller's held except where said (append and save_room are
@@ -116,6 +118,12 @@ int store_query(struct store *st, const char *target, const struct history_query
 int store_targets(struct store *st, const char *const *targets, size_t ntargets,
 		  long long from_ms, long long to_ms, size_t limit, size_t *which,
 		  long long *latest_ms);
+
+/* The private conversations of account (folded): the targets ("@a,b") of
+ * those with a message kept, the most recently active first, at most max,
+ * each a copy in out[] (free each). Queued messages count. Returns how
+ * many, or -1 on a read error. */
+int store_dm_targets(struct store *st, const char *account, char **out, size_t max);
 
 /* The connection for small tables written at once (store_direct.h). */
 struct store_direct *store_direct(struct store *st);

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dmpair.h"
 #include "log.h"
 #include "strmap.h"
 #include "xalloc.h"
@@ -28,7 +29,7 @@ struct store_count {
 enum db_stmt {
 	ST_BEGIN, ST_COMMIT, ST_INS_MSG, ST_PUT_ROOM, ST_DEL_BANS, ST_INS_BAN,
 	ST_OLDEST, ST_DEL_UPTO, ST_DEL_OLDEST_OF, ST_ROOMS_IDLE, ST_ROOMS_OVER, ST_BANS_ORPHAN,
-	ST_COUNTS, ST_NSTMT
+	ST_COUNTS, ST_PUT_PAIR, ST_PAIRS_ORPHAN, ST_NSTMT
 };
 
 static const char *const db_sql[ST_NSTMT] = {
@@ -39,8 +40,8 @@ static const char *const db_sql[ST_NSTMT] = {
 	[ST_INS_MSG] = "INSERT OR IGNORE INTO messages(seq, target, msgid, unix_ms, source, "
 		       "command, text, tags) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
 	[ST_PUT_ROOM] = "INSERT OR REPLACE INTO rooms(room, name, created_ms, topic, "
-			"topic_setter, topic_ms, modes, chan_key, user_limit, changed_ms) "
-			"VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+			"topic_setter, topic_ms, modes, chan_key, user_limit, changed_ms, ops) "
+			"VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
 	[ST_DEL_BANS] = "DELETE FROM bans WHERE room = ?1",
 	[ST_INS_BAN] = "INSERT INTO bans(room, mask, setter, unix_ms) VALUES(?1, ?2, ?3, ?4)",
 	[ST_OLDEST] = "SELECT seq, target, unix_ms FROM messages ORDER BY seq LIMIT ?1",
@@ -54,6 +55,11 @@ static const char *const db_sql[ST_NSTMT] = {
 			  "changed_ms, room LIMIT max(0, (SELECT count(*) FROM rooms) - ?1))",
 	[ST_BANS_ORPHAN] = "DELETE FROM bans WHERE room NOT IN (SELECT room FROM rooms)",
 	[ST_COUNTS] = "SELECT target, count(*) FROM messages GROUP BY target",
+	[ST_PUT_PAIR] = "INSERT INTO dm_pairs(account, partner, target, latest_ms) "
+			"VALUES(?1, ?2, ?3, ?4) ON CONFLICT(account, partner) DO UPDATE SET "
+			"latest_ms = max(latest_ms, excluded.latest_ms)",
+	[ST_PAIRS_ORPHAN] = "DELETE FROM dm_pairs WHERE NOT EXISTS "
+			    "(SELECT 1 FROM messages WHERE target = dm_pairs.target)",
 };
 
 struct store_db {
@@ -104,10 +110,30 @@ static int migrate_to_2(sqlite3 *db)
 	return sqlite3_exec(db, schema_v2, NULL, NULL, NULL);
 }
 
+/* Schema version 3: the accounts a room remembers as ops (rooms.ops, names
+ * separated by spaces, opaccts.h), and who has private history with whom:
+ * dm_pairs has a row per account and partner, naming their target ("@a,b",
+ * dmpair.h) and the time of its newest message, written by the store
+ * thread with the message, so CHATHISTORY TARGETS finds an account's
+ * conversations without walking the messages. */
+static const char schema_v3[] =
+	"ALTER TABLE rooms ADD COLUMN ops TEXT NOT NULL DEFAULT '';"
+	"CREATE TABLE dm_pairs(account TEXT NOT NULL, partner TEXT NOT NULL, "
+	"target TEXT NOT NULL, latest_ms INTEGER NOT NULL, PRIMARY KEY(account, partner)) "
+	"WITHOUT ROWID;"
+	"CREATE INDEX dm_pairs_latest ON dm_pairs(account, latest_ms);";
+
+/* Migration from version 2 to 3. */
+static int migrate_to_3(sqlite3 *db)
+{
+	return sqlite3_exec(db, schema_v3, NULL, NULL, NULL);
+}
+
 /* migrations[v - 1] takes a file from version v - 1 to v. */
 static int (*const migrations[STORE_SCHEMA_VERSION])(sqlite3 *db) = {
 	migrate_to_1,
 	migrate_to_2,
+	migrate_to_3,
 };
 
 void store_db_describe(const char *path, int code, const char *detail, char *err,
@@ -428,6 +454,25 @@ static void bind_text(sqlite3_stmt *s, int i, const char *v)
 		sqlite3_bind_null(s, i);
 }
 
+/* Notes a private conversation's newest time for both its sides (dm_pairs,
+ * schema v3); nothing for a room. */
+static int put_pair(struct store_db *d, const char *target, long long unix_ms)
+{
+	char a[NICK_LEN_MAX + 1], b[NICK_LEN_MAX + 1];
+	if (!dmpair_split(target, a, b))
+		return SQLITE_OK;
+	int rc = SQLITE_OK;
+	for (int side = 0; side < 2 && rc == SQLITE_OK; side++) {
+		sqlite3_stmt *s = d->st[ST_PUT_PAIR];
+		bind_text(s, 1, side ? b : a);
+		bind_text(s, 2, side ? a : b);
+		bind_text(s, 3, target);
+		sqlite3_bind_int64(s, 4, unix_ms);
+		rc = db_run(d, s);
+	}
+	return rc;
+}
+
 int store_db_put_message(struct store_db *d, const char *target, const struct history_record *r)
 {
 	sqlite3_stmt *s = d->st[ST_INS_MSG];
@@ -440,8 +485,10 @@ int store_db_put_message(struct store_db *d, const char *target, const struct hi
 	bind_text(s, 7, r->text);
 	bind_text(s, 8, r->tags ? r->tags : "");
 	int rc = db_run(d, s);
-	if (rc == SQLITE_OK && sqlite3_changes(d->db) > 0)
+	if (rc == SQLITE_OK && sqlite3_changes(d->db) > 0) {
 		counts_get(d, target)->n++;
+		rc = put_pair(d, target, r->unix_ms);
+	}
 	return rc;
 }
 
@@ -459,6 +506,7 @@ int store_db_put_room(struct store_db *d, const char *key, const struct store_ro
 	bind_text(s, 8, r->key ? r->key : "");
 	sqlite3_bind_int(s, 9, r->limit);
 	sqlite3_bind_int64(s, 10, changed_ms);
+	bind_text(s, 11, r->ops ? r->ops : "");
 	int rc = db_run(d, s);
 	if (rc != SQLITE_OK)
 		return rc;
@@ -588,6 +636,8 @@ static int prune_rooms(struct store_db *d, const struct store_limits *l, long lo
 	}
 	if (rc == SQLITE_OK)
 		rc = db_run(d, d->st[ST_BANS_ORPHAN]);
+	if (rc == SQLITE_OK)
+		rc = db_run(d, d->st[ST_PAIRS_ORPHAN]);
 	return rc;
 }
 

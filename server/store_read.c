@@ -17,15 +17,17 @@
 /* Range statements by shape: direction x key x kind of end. */
 #define RANGE_SHAPES (2 * 2 * 3 * 2)
 
-enum rd_stmt { RD_MSGID, RD_LATEST, RD_ROOM, RD_BANS, RD_NSTMT };
+enum rd_stmt { RD_MSGID, RD_LATEST, RD_ROOM, RD_BANS, RD_PAIRS, RD_NSTMT };
 
 static const char *const rd_sql[RD_NSTMT] = {
 	[RD_MSGID] = "SELECT seq, unix_ms FROM messages WHERE msgid = ?1 AND target = ?2",
 	[RD_LATEST] = "SELECT max(unix_ms) FROM messages WHERE target = ?1 AND unix_ms > ?2 "
 		      "AND unix_ms < ?3",
 	[RD_ROOM] = "SELECT name, created_ms, topic, topic_setter, topic_ms, modes, chan_key, "
-		    "user_limit FROM rooms WHERE room = ?1",
+		    "user_limit, ops FROM rooms WHERE room = ?1",
 	[RD_BANS] = "SELECT mask, setter, unix_ms FROM bans WHERE room = ?1 ORDER BY rowid",
+	[RD_PAIRS] = "SELECT target FROM dm_pairs WHERE account = ?1 ORDER BY latest_ms DESC "
+		     "LIMIT ?2",
 };
 
 struct store_reader {
@@ -222,10 +224,26 @@ int store_reader_room(struct store_reader *rd, const char *key, struct store_roo
 	out->modes = xstrdup(col_text(s, 5));
 	out->key = xstrdup(col_text(s, 6));
 	out->limit = sqlite3_column_int(s, 7);
+	out->ops = xstrdup(col_text(s, 8));
 	sqlite3_reset(s);
 	if (rd_bans(rd, key, out) < 0) {
 		store_room_free(out);
 		return -1;
 	}
 	return 1;
+}
+
+int store_reader_pairs(struct store_reader *rd, const char *account, size_t max,
+		       void (*add)(void *arg, const char *target), void *arg)
+{
+	sqlite3_stmt *s = rd->st[RD_PAIRS];
+	sqlite3_bind_text(s, 1, account, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 2, (sqlite3_int64)max);
+	int rc;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+		add(arg, col_text(s, 0));
+	if (rc != SQLITE_DONE)
+		return rd_fail(rd, s, rc);
+	sqlite3_reset(s);
+	return 0;
 }

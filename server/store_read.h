@@ -35,6 +35,11 @@ int store_reader_latest(struct store_reader *rd, const char *target, long long l
 /* Reads room key's state and bans: 1, 0 if none, -1 on error (logged). */
 int store_reader_room(struct store_reader *rd, const char *key, struct store_room *out);
 
+/* The targets of account's private conversations, newest first, at most
+ * max, each passed to add(arg, target). Returns 0 or -1 (logged). */
+int store_reader_pairs(struct store_reader *rd, const char *account, size_t max,
+		       void (*add)(void *arg, const char *target), void *arg);
+
 /* The SQL text run for a range like r (for the query-plan test). */
 const char *store_reader_range_sql(const struct history_range *r, char *buf, size_t cap);
 

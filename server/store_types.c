@@ -18,5 +18,6 @@ void store_room_free(struct store_room *r)
 	free(r->topic_setter);
 	free(r->modes);
 	free(r->key);
+	free(r->ops);
 	memset(r, 0, sizeof *r);
 }

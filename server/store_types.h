@@ -31,6 +31,7 @@ struct store_room {
 	int limit;               /* 0 when none */
 	struct store_ban *bans;
 	size_t nbans;
+	char *ops;               /* accounts remembered as ops, "a b" (opaccts.h); "" none */
 };
 
 /* Frees what r holds (not r itself) and empties it. */

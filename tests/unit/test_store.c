@@ -12,6 +12,7 @@
 
 #include "clock.h"
 #include "history_range.h"
+#include "store_db.h"
 #include "store_direct.h"
 #include "store_read.h"
 #include "store_test_util.h"
@@ -387,6 +388,7 @@ static void test_migrates_version_1(void **state)
 	sqlite3 *db;
 	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
 	assert_int_equal(sqlite3_exec(db, "DROP TABLE accounts; DROP TABLE klines; "
+				      "DROP TABLE dm_pairs; ALTER TABLE rooms DROP COLUMN ops; "
 				      "PRAGMA user_version = 1", NULL, NULL, NULL), SQLITE_OK);
 	sqlite3_close(db);
 	st = open_ok(dir, &no_limits);
@@ -400,9 +402,103 @@ static void test_migrates_version_1(void **state)
 	sqlite3_stmt *s;
 	assert_int_equal(sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &s, NULL), SQLITE_OK);
 	assert_int_equal(sqlite3_step(s), SQLITE_ROW);
-	assert_int_equal(sqlite3_column_int(s, 0), 2);
+	assert_int_equal(sqlite3_column_int(s, 0), STORE_SCHEMA_VERSION);
 	sqlite3_finalize(s);
 	sqlite3_close(db);
+	test_rmdir(dir);
+	free(dir);
+}
+
+/* The number of pair targets of account, with the first in first_out. */
+static int dm_targets_of(struct store *st, const char *account, char *first_out, size_t cap)
+{
+	char *out[8];
+	int n = store_dm_targets(st, account, out, 8);
+	if (first_out)
+		snprintf(first_out, cap, "%s", n > 0 ? out[0] : "");
+	for (int i = 0; i < n; i++)
+		free(out[i]);
+	return n;
+}
+
+/* A version-2 file (before op accounts and private conversations) is
+ * migrated to version 3: its rooms keep their state with no op accounts,
+ * and ops and pairs are stored from then on. */
+static void test_migrates_version_2(void **state)
+{
+	(void)state;
+	char *dir = test_tmpdir();
+	char path[512];
+	snprintf(path, sizeof path, "%s/%s", dir, STORE_FILE_NAME);
+	struct store *st = open_ok(dir, &no_limits);
+	test_append(st, "#m", 1, 1000);
+	store_save_room(st, "#m", &(struct store_room){.name = "#m", .modes = "nt", .key = ""});
+	store_close(st);
+	sqlite3 *db;
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "DROP TABLE dm_pairs; ALTER TABLE rooms DROP COLUMN ops; "
+				      "PRAGMA user_version = 2", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	st = open_ok(dir, &no_limits);
+	struct store_room got;
+	assert_int_equal(store_load_room(st, "#m", &got), 1);
+	assert_string_equal(got.modes, "nt");
+	assert_string_equal(got.ops, "");
+	store_room_free(&got);
+	store_save_room(st, "#m", &(struct store_room){.name = "#m", .modes = "nt", .key = "",
+						       .ops = "alice bob"});
+	test_append(st, "@alice,bob", 2, 2000);
+	/* Queued: found before it is written. */
+	char first[64];
+	assert_int_equal(dm_targets_of(st, "bob", first, sizeof first), 1);
+	assert_string_equal(first, "@alice,bob");
+	store_close(st);
+	st = open_ok(dir, &no_limits);
+	assert_int_equal(store_load_room(st, "#m", &got), 1);
+	assert_string_equal(got.ops, "alice bob");
+	store_room_free(&got);
+	assert_int_equal(dm_targets_of(st, "alice", first, sizeof first), 1);
+	assert_string_equal(first, "@alice,bob");
+	assert_int_equal(dm_targets_of(st, "bob", NULL, 0), 1);
+	assert_int_equal(dm_targets_of(st, "carol", NULL, 0), 0);
+	assert_int_equal(count_of(st, "@alice,bob"), 1);
+	store_close(st);
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	sqlite3_stmt *s;
+	assert_int_equal(sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &s, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(s), SQLITE_ROW);
+	assert_int_equal(sqlite3_column_int(s, 0), 3);
+	sqlite3_finalize(s);
+	sqlite3_close(db);
+	test_rmdir(dir);
+	free(dir);
+}
+
+/* An account's conversations come most recent first, at most max. */
+static void test_dm_targets_order(void **state)
+{
+	(void)state;
+	char *dir = test_tmpdir();
+	struct store *st = open_ok(dir, &no_limits);
+	test_append(st, "@a,b", 1, 1000);
+	test_append(st, "@a,c", 2, 2000);
+	test_append(st, "@a,b", 3, 3000);
+	test_append(st, "@c,d", 4, 4000);
+	store_close(st);
+	st = open_ok(dir, &no_limits);
+	char *out[4];
+	assert_int_equal(store_dm_targets(st, "a", out, 4), 2);
+	assert_string_equal(out[0], "@a,b");
+	assert_string_equal(out[1], "@a,c");
+	free(out[0]);
+	free(out[1]);
+	assert_int_equal(store_dm_targets(st, "a", out, 1), 1);
+	assert_string_equal(out[0], "@a,b");
+	free(out[0]);
+	assert_int_equal(store_dm_targets(st, "d", out, 4), 1);
+	assert_string_equal(out[0], "@c,d");
+	free(out[0]);
+	store_close(st);
 	test_rmdir(dir);
 	free(dir);
 }
@@ -756,6 +852,8 @@ int main(void)
 		cmocka_unit_test(test_max_pages_env),
 		cmocka_unit_test(test_direct_writes),
 		cmocka_unit_test(test_migrates_version_1),
+		cmocka_unit_test(test_migrates_version_2),
+		cmocka_unit_test(test_dm_targets_order),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
