@@ -25,6 +25,7 @@
 #include "ircmsg.h"
 #include "irctags.h"
 #include "log.h"
+#include "nickown.h"
 #include "plain.h"
 #include "registry.h"
 #include "session.h"
@@ -119,6 +120,7 @@ static void registration_try_finish(struct session *s)
 	log_limited(LOG_INFO, LOG_CONNECTION_BURST, "session %lu registered as %s (%s)", s->id,
 		    s->nick, remote);
 	welcome_send(s);
+	nickown_check(s);
 }
 
 /* CAP replies name the client "*" until registration completes. */
@@ -254,7 +256,11 @@ static void cmd_nick(struct session *s, struct ircmsg *m)
 	}
 	if (s->registered) {
 		enum chat_result r = chat_nick(s, nick);
-		if (r != CHAT_OK && r != CHAT_ALREADY_MEMBER)
+		if (r == CHAT_OK)
+			nickown_check(s);
+		else if (r == CHAT_NICK_IN_USE && nickown_regain(s, nick))
+			return; /* the squatter yields, then the NICK comes */
+		else if (r != CHAT_ALREADY_MEMBER)
 			irc_refuse(s, r, NULL, nick);
 		return;
 	}

@@ -11,6 +11,7 @@
 #include "global.h"
 #include "ircmsg.h"
 #include "log.h"
+#include "nickown.h"
 #include "motd.h"
 #include "plain_cmd.h"
 #include "plain_user.h"
@@ -75,6 +76,7 @@ static void plain_register(struct session *s)
 	plain_say(s, "Hello %s! Type a message and press Enter to send it to the room; "
 		     "/help lists commands.", s->nick);
 	plain_motd(s);
+	nickown_check(s);
 	enum chat_result r = chat_join(s, g_server.cfg.default_room, NULL, plain_joined_locked);
 	if (r == CHAT_OK) {
 		reply_pump(s);

@@ -84,6 +84,12 @@ struct session {
 	int q_error;                 /* errno of a failed send, or 0 */
 	char *q_killed_by;           /* KILL: "oper (reason)", set by the killer; or NULL */
 	pthread_t q_worker;          /* the worker thread, valid while running */
+	/* Nick regain (nickown.h): set by an owner's worker, a reference to
+	 * that owner, when this session must give up the owner's nick; and
+	 * set by the holder's worker when the nick this session asked for is
+	 * free now. Both taken by this session's worker. */
+	struct session *q_yield_to;
+	bool q_regain_ready;
 	pthread_cond_t q_flushed;    /* signalled when a flush ends */
 	/* Plain mode's current room ("" for none): its messages read without
 	 * "[#room] " (plain_render.h). Under q_lock because deliver.c reads it
@@ -151,6 +157,8 @@ struct session {
 	char *killed_by;             /* taken from q_killed_by: the goodbye says who killed */
 	/* OPER attempts that failed lately (irc_oper.c); rate 0 until the first */
 	struct tokenbucket oper_tries;
+	long long nick_grace_mono_ms; /* when a squatted registered nick is taken away (0: none) */
+	char *regain_nick;           /* a NICK waiting for its holder to yield (nickown.h), or NULL */
 	struct sasl_exchange *sasl;  /* AUTHENTICATE in progress (irc_sasl.c), or NULL */
 	unsigned sasl_failures;      /* failed AUTHENTICATE attempts (irc_sasl.h) */
 	char *stack_low;             /* lowest address of the worker's stack */

@@ -1,0 +1,122 @@
+#!/usr/bin/env python3
+"""Nick ownership (issue 11): a registered nick belongs to its account. A
+connection holding one without being logged in to it is told so, and after
+the grace (PARLEYD_TEST_NICK_GRACE_MS here) renamed to Guest-N; a login in
+time keeps the nick; an owner logged in elsewhere takes it back (regain);
+two owners never take it from each other; Guest-N cannot be an account;
+plain users are asked for the password at the nick prompt."""
+
+import base64
+import re
+import time
+
+from harness import ServerTestCase, main
+
+PW = "correct-horse-9"
+GRACE_MS = 2000
+
+
+def authenticate(c, account, password=PW):
+    """SASL PLAIN on c; returns the answer numeric (900 expected, 903 after)."""
+    c.send("AUTHENTICATE PLAIN")
+    c.expect(r"^AUTHENTICATE \+$")
+    msg = b"\0" + account.encode() + b"\0" + password.encode()
+    c.send("AUTHENTICATE " + base64.b64encode(msg).decode())
+    return c.expect(r"^:\S+ (90[0-8]) ").group(1)
+
+
+class NickOwnership(ServerTestCase):
+
+    def setUp(self):
+        self.clients = []
+        self.server = self.make_server(env={"PARLEYD_TEST_NICK_GRACE_MS": str(GRACE_MS)})
+
+    def make_account(self, name):
+        c = self.irc(name)
+        c.send("REGISTER %s * :%s" % (name, PW))
+        c.expect(r"REGISTER SUCCESS %s " % re.escape(name))
+        c.send("QUIT")
+        c.expect_closed()
+
+    def squatter(self, nick, caps=None):
+        c = self.irc(nick, caps=caps)
+        c.expect(r"^:\S+ NOTICE %s :The nick %s is registered to an account\. If it is "
+                 r"yours, log in \(SASL PLAIN: AUTHENTICATE PLAIN\) within 2 seconds; "
+                 r"otherwise you will be renamed to Guest-N then\.$" % (nick, nick))
+        return c
+
+    def test_squatter_renamed_after_grace_room_sees_it(self):
+        self.make_account("alice")
+        bob = self.irc("bob")
+        bob.join("#r")
+        sq = self.squatter("alice")
+        sq.join("#r")
+        bob.expect(r"^:alice!\S+ JOIN #r")
+        sq.expect(r"^:\S+ NOTICE alice :You did not log in to the registered nick alice "
+                  r"in time: you are renamed\.$", timeout=30)
+        m = sq.expect(r"^:alice!alice@127\.0\.0\.1 NICK :?(Guest-\d+)$")
+        guest = m.group(1)
+        bob.expect(r"^:alice!alice@127\.0\.0\.1 NICK :?%s$" % guest)
+        # the nick is free now; an unregistered nick is left alone
+        c = self.irc("carol")
+        c.send("NICK alice")
+        c.expect(r"^:carol!\S+ NICK :?alice$")
+        c.expect(r"^:\S+ NOTICE alice :The nick alice is registered")
+
+    def test_login_within_grace_keeps_nick(self):
+        self.make_account("alice")
+        sq = self.squatter("alice")
+        self.assertEqual(authenticate(sq, "alice"), "900")
+        time.sleep(GRACE_MS / 1000 + 0.5)
+        lines = sq.sync()
+        self.assertFalse([l for l in lines if " NICK " in l or "renamed" in l], lines)
+
+    def test_nick_change_to_registered_nick_starts_grace(self):
+        self.make_account("alice")
+        c = self.irc("zed")
+        c.send("NICK alice")
+        c.expect(r"^:zed!\S+ NICK :?alice$")
+        c.expect(r"^:\S+ NOTICE alice :The nick alice is registered")
+        c.expect(r"^:alice!\S+ NICK :?Guest-\d+$", timeout=30)
+
+    def test_regain_by_logged_in_owner(self):
+        self.make_account("alice")
+        bob = self.irc("bob")
+        bob.join("#r")
+        sq = self.squatter("alice")
+        sq.join("#r")
+        owner = self.irc("alice_")
+        self.assertEqual(authenticate(owner, "alice"), "900")
+        owner.send("NICK alice")
+        sq.expect(r"^:\S+ NOTICE alice :The owner of the registered nick alice has logged "
+                  r"in and taken it back: you are renamed\.$")
+        guest = sq.expect(r"^:alice!\S+ NICK :?(Guest-\d+)$").group(1)
+        owner.expect(r"^:alice_!\S+ NICK :?alice$")
+        bob.expect(r"^:alice!\S+ NICK :?%s$" % guest)
+        owner.nick = "alice"
+        owner.send("WHOIS alice")
+        owner.expect_numeric("330", r"alice alice alice :is logged in as$")
+
+    def test_two_owners_do_not_steal(self):
+        self.make_account("alice")
+        a = self.irc("alice")
+        self.assertEqual(authenticate(a, "alice"), "900")
+        b = self.irc("alice2")
+        self.assertEqual(authenticate(b, "alice"), "900")
+        b.send("NICK alice")
+        b.expect_numeric("433", r"alice2 alice :")
+        lines = a.sync()
+        self.assertFalse([l for l in lines if " NICK " in l], lines)
+
+    def test_guest_name_cannot_be_registered(self):
+        c = self.irc("Guest-42")
+        c.send("REGISTER Guest-42 * :" + PW)
+        c.expect(r"^:\S+ FAIL REGISTER BAD_ACCOUNT_NAME Guest-42 :Guest- followed by "
+                 r"digits is kept")
+        d = self.irc("Guest-x1")
+        d.send("REGISTER Guest-x1 * :" + PW)
+        d.expect(r"REGISTER SUCCESS Guest-x1 ")
+
+
+if __name__ == "__main__":
+    main()
