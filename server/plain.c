@@ -13,6 +13,7 @@
 #include "log.h"
 #include "nickown.h"
 #include "motd.h"
+#include "plain_account.h"
 #include "plain_cmd.h"
 #include "plain_user.h"
 #include "registry.h"
@@ -63,7 +64,7 @@ static void plain_motd(struct session *s)
 }
 
 /* Finishes the nickname (and password) steps: the user is in. */
-static void plain_register(struct session *s)
+static void plain_enter(struct session *s)
 {
 	registry_wrlock();
 	s->registered = true;
@@ -85,6 +86,8 @@ static void plain_register(struct session *s)
 	plain_refuse(s, r, g_server.cfg.default_room, NULL);
 	plain_say(s, "You are in no room; type /join #room to enter one.");
 }
+
+static void plain_after_nick(struct session *s);
 
 /* The first step: the line is the wanted nickname. */
 static void plain_choose_nick(struct session *s, char *line)
@@ -114,12 +117,21 @@ static void plain_choose_nick(struct session *s, char *line)
 	memcpy(s->user, s->nick, n);
 	s->user[n] = '\0';
 	session_set_realname(s, "plain-text user");
+	if (plain_account_prompt(s))
+		return;
+	plain_after_nick(s);
+}
+
+/* After the nick (and its account's password): the server's password, if
+ * it has one, then in. */
+static void plain_after_nick(struct session *s)
+{
 	if (global_password_required()) {
 		s->plain_step = PLAIN_ASK_PASSWORD;
 		plain_say(s, "This server needs a password. Type it and press Enter:");
 		return;
 	}
-	plain_register(s);
+	plain_enter(s);
 }
 
 void plain_handle_line(struct session *s, char *line)
@@ -128,13 +140,17 @@ void plain_handle_line(struct session *s, char *line)
 	case PLAIN_ASK_NICK:
 		plain_choose_nick(s, line);
 		return;
+	case PLAIN_ASK_ACCOUNT:
+		if (plain_account_prompt_answer(s, line))
+			plain_after_nick(s);
+		return;
 	case PLAIN_ASK_PASSWORD:
 		if (!global_password_matches(line)) {
 			plain_say(s, "Wrong password.");
 			session_quit(s, "Bad password");
 			return;
 		}
-		plain_register(s);
+		plain_enter(s);
 		return;
 	case PLAIN_CHAT:
 		break;

@@ -57,7 +57,9 @@ enum session_kind {
 	SESSION_PLAIN,
 };
 
-enum plain_step { PLAIN_ASK_NICK, PLAIN_ASK_PASSWORD, PLAIN_CHAT };
+/* Plain login steps: the nick; the account's password when that nick is
+ * registered (plain_account.h); the server's password; chatting. */
+enum plain_step { PLAIN_ASK_NICK, PLAIN_ASK_ACCOUNT, PLAIN_ASK_PASSWORD, PLAIN_CHAT };
 
 struct channel;
 struct reply_stream;

@@ -117,6 +117,43 @@ class NickOwnership(ServerTestCase):
         d.send("REGISTER Guest-x1 * :" + PW)
         d.expect(r"REGISTER SUCCESS Guest-x1 ")
 
+    def test_plain_prompt_asks_for_password(self):
+        self.make_account("alice")
+        p = self.plain("x", login=False)
+        p.expect(r"NOTICE \* .*nickname", strict=True)
+        p.send("alice")
+        p.expect(r"The nickname alice is registered\. Type its password, or - to choose another nickname\.$")
+        p.expect(r"password for alice:$")
+        p.send("wrong-password-1")
+        p.expect(r"Not logged in: wrong account name or password\.$")
+        p.expect(r"Type another nickname:$")
+        # the nick was given back: someone else may hold it meanwhile
+        p.send("alice")
+        p.expect(r"password for alice:$")
+        p.send("-")
+        p.expect(r"Type another nickname:$")
+        p.send("alice")
+        p.expect(r"password for alice:$")
+        p.send(PW)
+        p.expect(r"You are logged in as alice\.$")
+        lines = p.collect_until(r"#lobby")
+        self.assertFalse([l for l in lines if "registered to an account" in l], lines)
+        bob = self.irc("bob")
+        bob.send("WHOIS alice")
+        bob.expect_numeric("330", r"bob alice alice :is logged in as$")
+
+    def test_plain_login_during_grace(self):
+        self.make_account("alice")
+        p = self.plain("dora")
+        p.send("/nick alice")
+        p.expect(r"The nick alice is registered to an account\. If it is yours, log in "
+                 r"with /login PASSWORD within 2 seconds")
+        p.send("/login " + PW)
+        p.expect(r"You are now logged in as alice\.$")
+        time.sleep(GRACE_MS / 1000 + 0.5)
+        p.send("/nick alice")
+        p.expect(r"You are already called alice\.$")
+
 
 if __name__ == "__main__":
     main()
