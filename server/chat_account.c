@@ -14,6 +14,8 @@ void chat_account_set(struct session *s, const char *account)
 	registry_wrlock();
 	snprintf(s->account, sizeof s->account, "%s", account);
 	registry_unlock();
+	if (s->registered)
+		chat_account_notify(s); /* before registration nobody shares a room */
 }
 
 /* Is host (an address without port) a loopback address? */

@@ -137,12 +137,15 @@ static const struct irc_cap {
 	const char *value;     /* shown after CAP LS 302 as name=value, or NULL */
 	bool (*offered)(void); /* NULL: always offered */
 } irc_caps[] = {
+	{"account-notify", CAP_ACCOUNT_NOTIFY, NULL, NULL},
+	{"account-tag", CAP_ACCOUNT_TAG, NULL, NULL},
 	{"batch", CAP_BATCH, NULL, NULL},
 	{"draft/account-registration", CAP_ACCOUNT_REGISTRATION, "before-connect",
 	 account_available},
 	{"draft/chathistory", CAP_CHATHISTORY, NULL, NULL},
 	{"draft/read-marker", CAP_READ_MARKER, NULL, NULL},
 	{"echo-message", CAP_ECHO_MESSAGE, NULL, NULL},
+	{"extended-join", CAP_EXTENDED_JOIN, NULL, NULL},
 	{"labeled-response", CAP_LABELED_RESPONSE, NULL, NULL},
 	{"message-tags", CAP_MESSAGE_TAGS, NULL, NULL},
 	{"sasl", CAP_SASL, "PLAIN", irc_sasl_offered},

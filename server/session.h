@@ -50,6 +50,9 @@
 #define CAP_READ_MARKER 0x200u     /* draft/read-marker */
 #define CAP_ACCOUNT_REGISTRATION 0x4000u /* draft/account-registration (informational) */
 #define CAP_SASL 0x8000u           /* sasl: offered while accounts are (irc_sasl.h) */
+#define CAP_ACCOUNT_NOTIFY 0x10000u /* ACCOUNT when someone sharing a room logs in */
+#define CAP_EXTENDED_JOIN 0x20000u  /* JOIN #room account|* :realname */
+#define CAP_ACCOUNT_TAG 0x40000u    /* account=NAME on what a logged-in user sends */
 
 enum session_kind {
 	SESSION_UNDECIDED, /* no line yet */

@@ -155,5 +155,82 @@ class NickOwnership(ServerTestCase):
         p.expect(r"You are already called alice\.$")
 
 
+class AccountCaps(ServerTestCase):
+    """account-notify, extended-join and account-tag, exactly, and nothing of
+    them for clients that did not ask."""
+
+    def make_account(self, name):
+        c = self.irc(name)
+        c.send("REGISTER %s * :%s" % (name, PW))
+        c.expect(r"REGISTER SUCCESS %s " % re.escape(name))
+        c.send("QUIT")
+        c.expect_closed()
+
+    def test_caps_listed(self):
+        c = self.irc(register=False)
+        c.send("CAP LS 302")
+        m = c.expect(r"^:\S+ CAP \* LS :(.*)$")
+        for cap in ("account-notify", "extended-join", "account-tag"):
+            self.assertIn(cap, m.group(1).split())
+
+    def test_account_notify(self):
+        self.make_account("alice")
+        watcher = self.irc("wat", caps=["account-notify"])
+        plainirc = self.irc("pla")
+        a = self.irc("alice_")
+        for c in (watcher, plainirc, a):
+            c.join("#r")
+        self.assertEqual(authenticate(a, "alice"), "900")
+        watcher.expect(r"^:alice_!alice_@127\.0\.0\.1 ACCOUNT alice$", strict=False)
+        lines = plainirc.sync()
+        self.assertFalse([l for l in lines if " ACCOUNT " in l], lines)
+
+    def test_extended_join(self):
+        self.make_account("alice")
+        ext = self.irc("ext", caps=["extended-join"])
+        bare = self.irc("bare")
+        ext.join("#r")
+        bare.join("#r")
+        a = self.irc("alice", register=False)
+        a.register(realname="Alice Liddell")
+        self.assertEqual(authenticate(a, "alice"), "900")
+        a.join("#r")
+        ext.expect(r"^:alice!alice@127\.0\.0\.1 JOIN #r alice :Alice Liddell$")
+        bare.expect(r"^:alice!alice@127\.0\.0\.1 JOIN #r$")
+        g = self.irc("guest", register=False)
+        g.register(realname="Just Visiting")
+        g.join("#r")
+        ext.expect(r"^:guest!guest@127\.0\.0\.1 JOIN #r \* :Just Visiting$")
+        bare.expect(r"^:guest!guest@127\.0\.0\.1 JOIN #r$")
+        # the joiner with the cap sees its own JOIN extended too
+        ext.send("PART #r")
+        ext.expect(r"^:ext!\S+ PART #r")
+        ext.send("JOIN #r")
+        ext.expect(r"^:ext!ext@127\.0\.0\.1 JOIN #r \* :Real ext$")
+
+    def test_account_tag(self):
+        self.make_account("alice")
+        tagged = self.irc("tagged", caps=["account-tag"])
+        both = self.irc("both", caps=["account-tag", "server-time"])
+        bare = self.irc("bare")
+        a = self.irc("alice")
+        self.assertEqual(authenticate(a, "alice"), "900")
+        g = self.irc("guest")
+        for c in (tagged, both, bare, a, g):
+            c.join("#r")
+        a.send("PRIVMSG #r :hello all")
+        tagged.expect(r"^@account=alice :alice!alice@127\.0\.0\.1 PRIVMSG #r :hello all$",
+                      raw=True)
+        both.expect(r"^@time=\S+;account=alice :alice!\S+ PRIVMSG #r :hello all$", raw=True)
+        bare.expect(r"^:alice!alice@127\.0\.0\.1 PRIVMSG #r :hello all$", raw=True)
+        a.send("NOTICE tagged :psst")
+        tagged.expect(r"^@account=alice :alice!\S+ NOTICE tagged :psst$", raw=True)
+        g.send("PRIVMSG #r :from a guest")
+        tagged.expect(r"^:guest!guest@127\.0\.0\.1 PRIVMSG #r :from a guest$", raw=True)
+        a.send("PART #r :bye")
+        tagged.expect(r"^@account=alice :alice!\S+ PART #r :bye$", raw=True)
+        bare.expect(r"^:alice!\S+ PART #r :bye$", raw=True)
+
+
 if __name__ == "__main__":
     main()
