@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include "state_member.h"
@@ -129,6 +130,18 @@ static void state_on_quit(struct state *st, struct state_ctx *c)
 	}
 }
 
+/* Is nick a name the server renames squatters of registered nicks to
+ * ("Guest-" and digits)? */
+static bool state_guest_name(const char *nick)
+{
+	if (strncasecmp(nick, "Guest-", 6) != 0 || !nick[6])
+		return false;
+	for (const char *p = nick + 6; *p; p++)
+		if (*p < '0' || *p > '9')
+			return false;
+	return true;
+}
+
 /* NICK: ours or someone's; follows them in nick lists and query windows. */
 static void state_on_nick(struct state *st, struct state_ctx *c)
 {
@@ -137,6 +150,11 @@ static void state_on_nick(struct state *st, struct state_ctx *c)
 	const char *to = c->m->params[0];
 	bool own = state_same(c->nick, st->nick);
 	if (own) {
+		if (state_guest_name(to) && !state_same(c->nick, to))
+			state_emitf(st, state_current_window(st), c->ms, LINE_ERROR,
+			            "The server renamed you to %s: %s is a registered nick and you "
+			            "are not logged in to it (connect with --login to use it)",
+			            to, c->nick);
 		free(st->nick);
 		st->nick = xstrdup(to);
 		state_emitf(st, st->windows[0], c->ms, LINE_EVENT, "You are now known as %s", to);
@@ -396,6 +414,8 @@ void state_connected(struct state *st, const char *text, long long now_ms)
 {
 	st->cap_echo = st->cap_time = false;
 	st->registered = false;
+	st->account[0] = '\0';
+	st->regain_sent = false;
 	st->lag_ms = -1;
 	st->now_ms = now_ms;
 	state_history_connected(st);

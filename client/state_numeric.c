@@ -121,6 +121,8 @@ static void state_on_isupport(struct state *st, struct state_ctx *c)
 }
 
 /* 001 RPL_WELCOME: we are registered; (re)join every channel window. */
+static void state_regain(struct state *st);
+
 static void state_on_welcome(struct state *st, struct state_ctx *c)
 {
 	if (c->m->nparams >= 1 && state_name_ok(st, c->m->params[0])) {
@@ -146,6 +148,19 @@ static void state_on_welcome(struct state *st, struct state_ctx *c)
 		state_sendf(st, "JOIN %s", list);
 	state_history_queries(st); /* private conversations catch up too */
 	state_emitf(st, st->windows[0], c->ms, LINE_INFO, "%s", state_last(c->m));
+	state_regain(st);
+}
+
+/* Nick regain: logged in to an account other than our nick (the server
+ * gave us another because a squatter held it), once registered we ask for
+ * the account's nick once; the server renames the squatter. */
+static void state_regain(struct state *st)
+{
+	if (!st->registered || !st->account[0] || st->regain_sent ||
+	    state_same(st->account, st->nick))
+		return;
+	st->regain_sent = true;
+	state_sendf(st, "NICK %s", st->account);
 }
 
 /* SASL's numerics (IRCv3 sasl-3.1) as sentences: logged in or out, and why
@@ -154,8 +169,13 @@ static void state_on_sasl(struct state *st, struct state_ctx *c, int num)
 {
 	const char *text = state_last(c->m);
 	struct window *w = state_current_window(st) /* where the user looks */;
-	if (num == 900 && c->m->nparams >= 3)
+	if (num == 900 && c->m->nparams >= 3) {
 		state_emitf(st, w, c->ms, LINE_INFO, "You are logged in as %s", c->m->params[2]);
+		if (ircname_nick_valid(c->m->params[2])) {
+			snprintf(st->account, sizeof st->account, "%s", c->m->params[2]);
+			state_regain(st);
+		}
+	}
 	else if (num == 901)
 		state_emitf(st, w, c->ms, LINE_INFO, "You are logged out");
 	else if (num >= 904 && num <= 907)

@@ -59,6 +59,8 @@ struct state {
 	bool registered;
 	bool cap_echo, cap_time;
 	bool cap_tags, cap_batch, cap_history; /* message-tags, batch, draft/chathistory */
+	char account[NICK_LEN_MAX + 1]; /* the account 900 named on this connection ("": none) */
+	bool regain_sent;               /* NICK <account> was sent once (nick regain) */
 	long long lag_ms;
 	long long now_ms; /* the clock as of the last input (for catch-up timeouts) */
 	char prefix_modes[STATE_PREFIX_MAX + 1]; /* "ov" */

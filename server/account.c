@@ -5,6 +5,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "clock.h"
 #include "log.h"
@@ -65,6 +66,16 @@ void account_close(void)
 bool account_available(void)
 {
 	return direct != NULL;
+}
+
+bool account_name_is_guest(const char *name)
+{
+	if (strncasecmp(name, "Guest-", 6) != 0 || !name[6])
+		return false;
+	for (const char *p = name + 6; *p; p++)
+		if (*p < '0' || *p > '9')
+			return false;
+	return true;
 }
 
 bool account_is_registered(const char *name)
@@ -151,6 +162,8 @@ enum account_result account_register(const char *name, const char *password, con
 		return ACCOUNT_UNAVAILABLE;
 	if (!name_key(name, key))
 		return ACCOUNT_BAD_NAME;
+	if (account_name_is_guest(name))
+		return ACCOUNT_GUEST_NAME;
 	if (account_password_problem(password))
 		return ACCOUNT_WEAK_PASSWORD;
 	enum account_result r = register_begin(key, host);
@@ -252,6 +265,8 @@ const char *account_result_text(enum account_result r)
 		return "that account already exists";
 	case ACCOUNT_BAD_NAME:
 		return "an account name must be a valid nick";
+	case ACCOUNT_GUEST_NAME:
+		return "Guest- followed by digits is kept for the names squatters are renamed to";
 	case ACCOUNT_WEAK_PASSWORD:
 		return "a password needs 8 to 256 bytes of UTF-8 text without control characters";
 	case ACCOUNT_BAD_PASSWORD:

@@ -57,6 +57,7 @@ enum account_result {
 	ACCOUNT_OK,
 	ACCOUNT_EXISTS,
 	ACCOUNT_BAD_NAME,
+	ACCOUNT_GUEST_NAME,   /* Guest-<digits>: the names renamed squatters get */
 	ACCOUNT_WEAK_PASSWORD,
 	ACCOUNT_BAD_PASSWORD, /* login: wrong name or password, same answer */
 	ACCOUNT_THROTTLED,
@@ -84,6 +85,10 @@ enum account_result account_login(const char *name, const char *password, const 
 
 /* Is there an account with this name (case-folded)? In memory, fast. */
 bool account_is_registered(const char *name);
+
+/* Is name a guest name, "Guest-" (any case) and digits only? Such a nick is
+ * what nick enforcement renames squatters to, so it is never an account. */
+bool account_name_is_guest(const char *name);
 
 /* Are accounts on (a store is open)? */
 bool account_available(void);

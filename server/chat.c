@@ -162,6 +162,8 @@ static void join_announce_locked(struct session *s, struct channel *ch,
 	const char *params[] = {ch->name};
 	struct outmsg m;
 	outmsg_init(&m, source.text, "JOIN", 1, params);
+	m.account = s->account; /* account-tag */
+	m.realname = s->realname ? s->realname : ""; /* extended-join */
 	arrival_tell_locked(s, ch, s, &m);
 	outmsg_release(&m);
 	if (channel_update_quiet(ch, LIVE(announce_max)) == QUIET_BEGAN)
@@ -267,6 +269,7 @@ enum chat_result chat_part(struct session *s, const char *name, const char *reas
 	const char *params[] = {ch->name, reason};
 	struct outmsg m;
 	outmsg_init(&m, source.text, "PART", reason && reason[0] ? 2 : 1, params);
+	m.account = s->account; /* account-tag */
 	channel_leave_unlock(s, s, ch, &m, false);
 	outmsg_release(&m);
 	channel_unref(ch);
@@ -298,6 +301,7 @@ enum chat_result chat_kick(struct session *s, const char *name, const char *nick
 	const char *params[] = {ch->name, victim_nick, reason && reason[0] ? reason : s->nick};
 	struct outmsg out;
 	outmsg_init(&out, source.text, "KICK", 3, params);
+	out.account = s->account; /* account-tag */
 	char next_room[CHANNEL_LEN_MAX + 1];
 	channel_last_joined_except(ch->members[victim].session, ch->name, next_room);
 	out.about = ch->members[victim].session; /* reads it its own way (deliver.h) */
@@ -364,6 +368,7 @@ enum chat_result chat_invite(struct session *s, const char *nick, const char *na
 		const char *params[] = {nick_out, ch->name};
 		struct outmsg out;
 		outmsg_init(&out, source.text, "INVITE", 2, params);
+		out.account = s->account; /* account-tag */
 		deliver_queue(s, to, &out);
 		outmsg_release(&out);
 	}
@@ -393,6 +398,7 @@ enum chat_result chat_topic_set(struct session *s, const char *name, const char 
 		const char *params[] = {ch->name, ch->topic ? ch->topic : ""};
 		struct outmsg out;
 		outmsg_init(&out, source.text, "TOPIC", 2, params);
+		out.account = s->account; /* account-tag */
 		chat_room_tell_locked(s, ch, &out);
 		archive_message_locked(ch, &out, params[1], NULL);
 		archive_room_changed_locked(ch);
@@ -439,6 +445,7 @@ static enum chat_result message_to_room(struct session *s, const char *command,
 	const char *params[] = {ch->name, text};
 	struct outmsg m;
 	outmsg_init(&m, source.text, command, text ? 2 : 1, params);
+	m.account = s->account; /* account-tag */
 	m.client_tags = tags;
 	bool echo = atomic_load(&s->caps) & CAP_ECHO_MESSAGE;
 	bool trace_io = g_server.cfg.trace_io;
@@ -468,6 +475,7 @@ static void message_to_person(struct session *s, const char *command, struct ses
 	const char *params[] = {to->nick, text};
 	struct outmsg m;
 	outmsg_init(&m, source.text, command, text ? 2 : 1, params);
+	m.account = s->account; /* account-tag */
 	m.client_tags = tags;
 	deliver_queue(s, to, &m);
 	if (atomic_load(&s->caps) & CAP_ECHO_MESSAGE && to != s)
@@ -517,7 +525,7 @@ static int session_ptr_cmp(const void *a, const void *b)
  * every member but s for a NICK, and for a QUIT (leave) only those who hear
  * of departures (quiet rooms, channel.h). Sets *n; free the array. */
 static struct session **neighbours_collect(struct session *s, struct channel **chs,
-					   size_t nchs, bool leave, size_t *n)
+					   size_t nchs, bool leave, unsigned cap, size_t *n)
 {
 	size_t total = 0;
 	for (size_t c = 0; c < nchs; c++)
@@ -529,7 +537,9 @@ static struct session **neighbours_collect(struct session *s, struct channel **c
 		if (!channel_has_member(ch, s))
 			continue; /* kicked since the list was taken */
 		for (size_t i = 0; i < ch->nmembers; i++)
-			if (ch->members[i].session != s && (!leave || channel_tells_arrivals(ch, i)))
+			if (ch->members[i].session != s && (!leave || channel_tells_arrivals(ch, i)) &&
+			    (!cap || (atomic_load_explicit(&ch->members[i].session->caps,
+							   memory_order_relaxed) & cap)))
 				to[nto++] = ch->members[i].session;
 	}
 	qsort(to, nto, sizeof *to, session_ptr_cmp);
@@ -577,7 +587,7 @@ static void neighbours_tell(struct session *s, struct outmsg *m, const char *new
 	channels_lock_all(chs, n);
 	if (m) {
 		size_t nto;
-		struct session **to = neighbours_collect(s, chs, n, leave, &nto);
+		struct session **to = neighbours_collect(s, chs, n, leave, 0, &nto);
 		for (size_t i = 0; i < nto; i++)
 			deliver_queue(s, to[i], m);
 		free(to);
@@ -601,6 +611,7 @@ enum chat_result chat_nick(struct session *s, const char *nick)
 	const char *params[] = {nick};
 	struct outmsg m;
 	outmsg_init(&m, old_source.text, "NICK", 1, params);
+	m.account = s->account; /* account-tag */
 	registry_wrlock();
 	if (registry_set_nick(s, nick) < 0) {
 		registry_unlock();
@@ -613,6 +624,26 @@ enum chat_result chat_nick(struct session *s, const char *nick)
 	neighbours_tell(s, &m, nick, false);
 	outmsg_release(&m);
 	return CHAT_OK;
+}
+
+void chat_account_notify(struct session *s)
+{
+	const struct source source = session_source(s);
+	const char *params[] = {s->account[0] ? s->account : "*"};
+	struct outmsg m;
+	outmsg_init(&m, source.text, "ACCOUNT", 1, params);
+	m.account = s->account;
+	struct channel **chs;
+	size_t n = channels_of(s, &chs);
+	channels_lock_all(chs, n);
+	size_t nto;
+	struct session **to = neighbours_collect(s, chs, n, false, CAP_ACCOUNT_NOTIFY, &nto);
+	for (size_t i = 0; i < nto; i++)
+		deliver_queue(s, to[i], &m);
+	free(to);
+	channels_unlock_all(chs, n);
+	channels_release(chs, n);
+	outmsg_release(&m);
 }
 
 void chat_away(struct session *s, const char *text)
@@ -634,6 +665,7 @@ void chat_leave(struct session *s, const char *reason)
 	const char *params[] = {reason};
 	struct outmsg m;
 	outmsg_init(&m, source.text, "QUIT", 1, params);
+	m.account = s->account; /* account-tag */
 	bool tell = s->registered && !atomic_load(&g_server.shutting_down);
 	neighbours_tell(s, tell ? &m : NULL, NULL, true);
 	registry_wrlock();

@@ -113,6 +113,10 @@ void chat_away(struct session *s, const char *text);
  * takes the registry write lock. */
 void chat_account_set(struct session *s, const char *account);
 
+/* Tells everyone sharing a room with s who negotiated account-notify that
+ * s is now logged in to s->account (ACCOUNT). Called by chat_account_set. */
+void chat_account_notify(struct session *s);
+
 /* May s send an account password? True over TLS, from a loopback peer
  * (127.0.0.0/8, ::1; not when the test knob PARLEYD_TEST_NO_LOOPBACK_AUTH=1
  * is set), or with --allow-plaintext-auth. */

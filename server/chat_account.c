@@ -15,6 +15,8 @@ void chat_account_set(struct session *s, const char *account)
 	registry_wrlock();
 	snprintf(s->account, sizeof s->account, "%s", account);
 	registry_unlock();
+	if (s->registered)
+		chat_account_notify(s); /* before registration nobody shares a room */
 	chat_ops_account_changed(s); /* rooms that remember the account make s op */
 }
 

@@ -42,7 +42,7 @@ static bool last_param_is_text(const char *command, int nparams)
 		{"PRIVMSG", 1}, {"NOTICE", 1}, {"PART", 1}, {"KICK", 2}, {"TOPIC", 1},
 		{"QUIT", 0},    {"ERROR", 0},  {"PONG", 1}, {"PING", 0}, {"AWAY", 0},
 		{"WALLOPS", 0},
-		{"JOIN", -1},   {"NICK", -1},  {"TAGMSG", -1}, {"BATCH", -1}, {"ACK", -1},  {"MODE", -1}, {"INVITE", -1}, {"004", -1},
+		{"JOIN", 2},    {"NICK", -1},  {"ACCOUNT", -1},  {"TAGMSG", -1}, {"BATCH", -1}, {"ACK", -1},  {"MODE", -1}, {"INVITE", -1}, {"004", -1},
 		{"221", -1},    {"324", -1},   {"329", -1}, {"333", -1}, {"341", -1},
 		{"367", -1},    {"CHATHISTORY", -1}, {"MARKREAD", -1}, {"AUTHENTICATE", -1},
 	};
@@ -303,10 +303,79 @@ static __attribute__((noinline)) void own_take_event(struct session *s, const st
 		s->own->take(s, buf->data, buf->len, false);
 }
 
+/* Does m read differently for a recipient with caps (account-tag on a
+ * logged-in user's line, extended-join on a JOIN)? */
+static bool wants_variant(const struct outmsg *m, unsigned caps)
+{
+	if (!(caps & (CAP_ACCOUNT_TAG | CAP_EXTENDED_JOIN)))
+		return false;
+	if ((caps & CAP_ACCOUNT_TAG) && m->account && m->account[0])
+		return true;
+	return (caps & CAP_EXTENDED_JOIN) && m->realname && strcmp(m->command, "JOIN") == 0;
+}
+
+/* The rendering of m for a recipient whose caps want a variant: made for
+ * it alone, so the shared renderings everyone else gets cost nothing more. */
+static __attribute__((noinline)) struct msgbuf *render_variant(const struct outmsg *m,
+								unsigned caps)
+{
+	enum irc_kind kind = caps & CAP_MESSAGE_TAGS  ? IRC_TAGS
+			     : caps & CAP_SERVER_TIME ? IRC_TIME
+						      : IRC_BARE;
+	char tags[OUT_SERVER_TAGS_MAX];
+	server_tags(m, kind, tags, sizeof tags);
+	if ((caps & CAP_ACCOUNT_TAG) && m->account && m->account[0]) {
+		size_t n = strlen(tags);
+		snprintf(tags + n, sizeof tags - n, "%saccount=%s", n ? ";" : "", m->account);
+	}
+	struct outmsg v = *m;
+	if ((caps & CAP_EXTENDED_JOIN) && m->realname && strcmp(m->command, "JOIN") == 0) {
+		v.nparams = 3;
+		v.params[1] = m->account && m->account[0] ? m->account : "*";
+		v.params[2] = m->realname;
+	}
+	if (kind == IRC_TAGS && m->client_tags && m->client_tags[0])
+		return render_client_tags(&v, tags);
+	char line[OUT_SERVER_LINE_MAX];
+	return render_into(&v, tags, line, sizeof line);
+}
+
+/* deliver_queue() for a recipient that gets a rendering of its own. */
+static __attribute__((noinline)) void deliver_variant(struct session *sender,
+						       struct session *to, struct outmsg *m,
+						       unsigned caps)
+{
+	struct msgbuf *buf = render_variant(m, caps);
+	if (!buf)
+		return;
+	if (to == sender && own_taking(to) && !delivered_to_self(m, to)) {
+		own_take_event(to, m, buf);
+		msgbuf_unref(buf);
+		return;
+	}
+	pthread_mutex_lock(&to->q_lock);
+	if (!to->q_dead && to->q_stamp != m->stamp && queue_admits_locked(to, buf)) {
+		to->q_stamp = m->stamp;
+		bool was_empty = outq_empty(&to->q);
+		outq_push_owned(&to->q, buf);
+		buf = NULL;
+		queue_pushed_locked(sender, to, was_empty);
+	}
+	pthread_mutex_unlock(&to->q_lock);
+	if (buf)
+		msgbuf_unref(buf);
+}
+
 void deliver_queue(struct session *sender, struct session *to, struct outmsg *m)
 {
 	if (to->kind == SESSION_PLAIN) {
 		deliver_queue_plain(sender, to, m);
+		return;
+	}
+	unsigned caps = atomic_load_explicit(&to->caps, memory_order_relaxed);
+	if (__builtin_expect(wants_variant(m, caps), 0)) {
+		if (!is_tagmsg(m) || (caps & CAP_MESSAGE_TAGS))
+			deliver_variant(sender, to, m, caps);
 		return;
 	}
 	int *taken;

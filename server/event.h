@@ -41,6 +41,11 @@ struct outmsg {
 	 * message-tags clients, or NULL; borrowed like params. */
 	const char *client_tags;
 	bool history;               /* a replayed line (tagged/marked as such) */
+	/* The source's account ("" or NULL: none), for account-tag and
+	 * extended-join recipients; borrowed. */
+	const char *account;
+	/* JOIN: the joiner's real name, for extended-join recipients; borrowed. */
+	const char *realname;
 	/* The one recipient this event is about when it reads it differently
 	 * from the others (the person a KICK removes), or NULL. */
 	const struct session *about;

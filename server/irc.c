@@ -26,6 +26,7 @@
 #include "irctags.h"
 #include "kline.h"
 #include "log.h"
+#include "nickown.h"
 #include "plain.h"
 #include "registry.h"
 #include "session.h"
@@ -131,6 +132,7 @@ static void registration_try_finish(struct session *s)
 	log_limited(LOG_INFO, LOG_CONNECTION_BURST, "session %lu registered as %s (%s)", s->id,
 		    s->nick, remote);
 	welcome_send(s);
+	nickown_check(s);
 }
 
 /* CAP replies name the client "*" until registration completes. */
@@ -147,12 +149,15 @@ static const struct irc_cap {
 	const char *value;     /* shown after CAP LS 302 as name=value, or NULL */
 	bool (*offered)(void); /* NULL: always offered */
 } irc_caps[] = {
+	{"account-notify", CAP_ACCOUNT_NOTIFY, NULL, NULL},
+	{"account-tag", CAP_ACCOUNT_TAG, NULL, NULL},
 	{"batch", CAP_BATCH, NULL, NULL},
 	{"draft/account-registration", CAP_ACCOUNT_REGISTRATION, "before-connect",
 	 account_available},
 	{"draft/chathistory", CAP_CHATHISTORY, NULL, NULL},
 	{"draft/read-marker", CAP_READ_MARKER, NULL, NULL},
 	{"echo-message", CAP_ECHO_MESSAGE, NULL, NULL},
+	{"extended-join", CAP_EXTENDED_JOIN, NULL, NULL},
 	{"labeled-response", CAP_LABELED_RESPONSE, NULL, NULL},
 	{"message-tags", CAP_MESSAGE_TAGS, NULL, NULL},
 	{"sasl", CAP_SASL, "PLAIN", irc_sasl_offered},
@@ -266,7 +271,11 @@ static void cmd_nick(struct session *s, struct ircmsg *m)
 	}
 	if (s->registered) {
 		enum chat_result r = chat_nick(s, nick);
-		if (r != CHAT_OK && r != CHAT_ALREADY_MEMBER)
+		if (r == CHAT_OK)
+			nickown_check(s);
+		else if (r == CHAT_NICK_IN_USE && nickown_regain(s, nick))
+			return; /* the squatter yields, then the NICK comes */
+		else if (r != CHAT_ALREADY_MEMBER)
 			irc_refuse(s, r, NULL, nick);
 		return;
 	}

@@ -56,6 +56,7 @@ static const char *register_code(enum account_result r)
 	case ACCOUNT_EXISTS:
 		return "ACCOUNT_EXISTS";
 	case ACCOUNT_BAD_NAME:
+	case ACCOUNT_GUEST_NAME:
 		return "BAD_ACCOUNT_NAME";
 	case ACCOUNT_WEAK_PASSWORD:
 		return "WEAK_PASSWORD";

@@ -12,7 +12,9 @@
 #include "ircmsg.h"
 #include "kline.h"
 #include "log.h"
+#include "nickown.h"
 #include "motd.h"
+#include "plain_account.h"
 #include "plain_cmd.h"
 #include "plain_user.h"
 #include "registry.h"
@@ -63,7 +65,7 @@ static void plain_motd(struct session *s)
 }
 
 /* Finishes the nickname (and password) steps: the user is in. */
-static void plain_register(struct session *s)
+static void plain_enter(struct session *s)
 {
 	char ban[KLINE_REASON_MAX + 1];
 	if (kline_check_user(s->nick, s->user, s->host, ban)) {
@@ -86,6 +88,7 @@ static void plain_register(struct session *s)
 	plain_say(s, "Hello %s! Type a message and press Enter to send it to the room; "
 		     "/help lists commands.", s->nick);
 	plain_motd(s);
+	nickown_check(s);
 	enum chat_result r = chat_join(s, g_server.cfg.default_room, NULL, plain_joined_locked);
 	if (r == CHAT_OK) {
 		reply_pump(s);
@@ -94,6 +97,8 @@ static void plain_register(struct session *s)
 	plain_refuse(s, r, g_server.cfg.default_room, NULL);
 	plain_say(s, "You are in no room; type /join #room to enter one.");
 }
+
+static void plain_after_nick(struct session *s);
 
 /* The first step: the line is the wanted nickname. */
 static void plain_choose_nick(struct session *s, char *line)
@@ -123,12 +128,21 @@ static void plain_choose_nick(struct session *s, char *line)
 	memcpy(s->user, s->nick, n);
 	s->user[n] = '\0';
 	session_set_realname(s, "plain-text user");
+	if (plain_account_prompt(s))
+		return;
+	plain_after_nick(s);
+}
+
+/* After the nick (and its account's password): the server's password, if
+ * it has one, then in. */
+static void plain_after_nick(struct session *s)
+{
 	if (global_password_required()) {
 		s->plain_step = PLAIN_ASK_PASSWORD;
 		plain_say(s, "This server needs a password. Type it and press Enter:");
 		return;
 	}
-	plain_register(s);
+	plain_enter(s);
 }
 
 void plain_handle_line(struct session *s, char *line)
@@ -137,13 +151,17 @@ void plain_handle_line(struct session *s, char *line)
 	case PLAIN_ASK_NICK:
 		plain_choose_nick(s, line);
 		return;
+	case PLAIN_ASK_ACCOUNT:
+		if (plain_account_prompt_answer(s, line))
+			plain_after_nick(s);
+		return;
 	case PLAIN_ASK_PASSWORD:
 		if (!global_password_matches(line)) {
 			plain_say(s, "Wrong password.");
 			session_quit(s, "Bad password");
 			return;
 		}
-		plain_register(s);
+		plain_enter(s);
 		return;
 	case PLAIN_CHAT:
 		break;

@@ -7,6 +7,7 @@
 #include "chat.h"
 #include "log.h"
 #include "plain_user.h"
+#include "registry.h"
 #include "session.h"
 
 /* Log lines per window for account events. */
@@ -73,4 +74,52 @@ void plain_login(struct session *s, char *args)
 	}
 	chat_account_set(s, display);
 	plain_say(s, "You are now logged in as %s.", display);
+}
+
+/* Gives back the nick s took at the prompt and asks for another. */
+static void prompt_nick_again(struct session *s)
+{
+	registry_wrlock();
+	registry_drop_nick(s);
+	registry_unlock();
+	s->user[0] = '\0';
+	s->plain_step = PLAIN_ASK_NICK;
+	plain_say(s, "Type another nickname:");
+}
+
+bool plain_account_prompt(struct session *s)
+{
+	if (!account_is_registered(s->nick))
+		return false;
+	if (!chat_auth_allowed(s)) {
+		plain_say(s, "The nickname %s is registered, and passwords are accepted only "
+			     "over TLS or from the server's own machine.", s->nick);
+		prompt_nick_again(s);
+		return true;
+	}
+	s->plain_step = PLAIN_ASK_ACCOUNT;
+	plain_say(s, "The nickname %s is registered. Type its password, or - "
+		     "to choose another nickname.", s->nick);
+	plain_say(s, "password for %s:", s->nick);
+	return true;
+}
+
+bool plain_account_prompt_answer(struct session *s, char *line)
+{
+	if (strcmp(line, "-") == 0) { /* no password is that short */
+		prompt_nick_again(s);
+		return false;
+	}
+	char display[NICK_LEN_MAX + 1];
+	enum account_result r = account_login(s->nick, line, s->host, display);
+	explicit_bzero(line, strlen(line));
+	plain_account_log(s, "login at the prompt", r);
+	if (r != ACCOUNT_OK) {
+		plain_say(s, "Not logged in: %s.", account_result_text(r));
+		prompt_nick_again(s);
+		return false;
+	}
+	chat_account_set(s, display);
+	plain_say(s, "You are logged in as %s.", display);
+	return true;
 }

@@ -10,6 +10,7 @@
 #include "chat_query.h"
 #include "global.h"
 #include "ircmsg.h"
+#include "nickown.h"
 #include "plain_account.h"
 #include "plain_info.h"
 #include "plain_oper.h"
@@ -85,8 +86,12 @@ static void plain_nick(struct session *s, char *args)
 	enum chat_result r = chat_nick(s, nick);
 	if (r == CHAT_ALREADY_MEMBER)
 		plain_say(s, "You are already called %s.", nick);
+	else if (r == CHAT_NICK_IN_USE && nickown_regain(s, nick))
+		plain_say(s, "%s is your account: its holder is being renamed.", nick);
 	else
 		plain_refuse(s, r, NULL, nick);
+	if (r == CHAT_OK)
+		nickown_check(s);
 }
 
 /* /msg NICK TEXT: a private message, confirmed only once it went out. */

@@ -80,6 +80,9 @@ void session_unref(struct session *s)
 	free(s->realname);
 	free(s->flush_list);
 	sasl_exchange_free(s->sasl); /* wipes a half-sent password */
+	free(s->regain_nick);
+	if (s->q_yield_to)
+		session_unref(s->q_yield_to); /* a regain its worker never saw */
 	if (s->own)
 		s->own->release(s->own);
 	free(s);

@@ -50,6 +50,9 @@
 #define CAP_READ_MARKER 0x200u     /* draft/read-marker */
 #define CAP_ACCOUNT_REGISTRATION 0x4000u /* draft/account-registration (informational) */
 #define CAP_SASL 0x8000u           /* sasl: offered while accounts are (irc_sasl.h) */
+#define CAP_ACCOUNT_NOTIFY 0x10000u /* ACCOUNT when someone sharing a room logs in */
+#define CAP_EXTENDED_JOIN 0x20000u  /* JOIN #room account|* :realname */
+#define CAP_ACCOUNT_TAG 0x40000u    /* account=NAME on what a logged-in user sends */
 
 enum session_kind {
 	SESSION_UNDECIDED, /* no line yet */
@@ -57,7 +60,9 @@ enum session_kind {
 	SESSION_PLAIN,
 };
 
-enum plain_step { PLAIN_ASK_NICK, PLAIN_ASK_PASSWORD, PLAIN_CHAT };
+/* Plain login steps: the nick; the account's password when that nick is
+ * registered (plain_account.h); the server's password; chatting. */
+enum plain_step { PLAIN_ASK_NICK, PLAIN_ASK_ACCOUNT, PLAIN_ASK_PASSWORD, PLAIN_CHAT };
 
 struct channel;
 struct reply_stream;
@@ -85,6 +90,12 @@ struct session {
 	char *q_killed_by;           /* KILL: "oper (reason)", set by the killer; or NULL */
 	bool q_killed_banned;        /* q_killed_by is a server ban's reason (KLINE) */
 	pthread_t q_worker;          /* the worker thread, valid while running */
+	/* Nick regain (nickown.h): set by an owner's worker, a reference to
+	 * that owner, when this session must give up the owner's nick; and
+	 * set by the holder's worker when the nick this session asked for is
+	 * free now. Both taken by this session's worker. */
+	struct session *q_yield_to;
+	bool q_regain_ready;
 	pthread_cond_t q_flushed;    /* signalled when a flush ends */
 	/* Plain mode's current room ("" for none): its messages read without
 	 * "[#room] " (plain_render.h). Under q_lock because deliver.c reads it
@@ -153,6 +164,8 @@ struct session {
 	bool killed_banned;          /* taken from q_killed_banned: killed_by is a ban reason */
 	/* OPER attempts that failed lately (irc_oper.c); rate 0 until the first */
 	struct tokenbucket oper_tries;
+	long long nick_grace_mono_ms; /* when a squatted registered nick is taken away (0: none) */
+	char *regain_nick;           /* a NICK waiting for its holder to yield (nickown.h), or NULL */
 	struct sasl_exchange *sasl;  /* AUTHENTICATE in progress (irc_sasl.c), or NULL */
 	unsigned sasl_failures;      /* failed AUTHENTICATE attempts (irc_sasl.h) */
 	char *stack_low;             /* lowest address of the worker's stack */

@@ -23,6 +23,7 @@
 #include "ircmsg.h"
 #include "log.h"
 #include "narrate.h"
+#include "nickown.h"
 #include "reply.h"
 #include "session.h"
 #include "transport.h"
@@ -281,7 +282,10 @@ COLD static void check_queue_flags(struct session *s)
 	char *killed_by = s->q_killed_by;
 	bool banned = s->q_killed_banned;
 	s->q_killed_by = NULL;
+	bool regain = s->q_yield_to || s->q_regain_ready;
 	pthread_mutex_unlock(&s->q_lock);
+	if (regain && !s->quitting)
+		nickown_flags(s); /* an owner wants our nick, or we may take ours */
 	if (killed_by && !s->quitting) {
 		char reason[QUIT_REASON_MAX + 16];
 		if (banned)
@@ -332,6 +336,10 @@ static void serve_once(struct session *s)
 	if (s->quitting)
 		return;
 	long long timeout = timeout_min(check_timers(s), flood_wait > 0 ? flood_wait : -1);
+	if (s->registered && s->nick_grace_mono_ms)
+		timeout = timeout_min(timeout, nickown_timer(s)); /* a squatter's grace */
+	if (s->quitting)
+		return;
 	deliver_flush(s); /* the batch of lines just handled, a PING the timers queued */
 	if (s->quitting)
 		return;
@@ -469,6 +477,7 @@ COLD static void session_finish(struct session *s)
 	outq_init(&s->q);
 	transport_close(&s->t);
 	pthread_mutex_unlock(&s->q_lock);
+	nickown_finish(s); /* an owner waiting for our nick may take it now */
 	log_limited(LOG_INFO, LOG_CONNECTION_BURST, "session %lu (%s, %s) closed: %s", s->id,
 		    session_target(s), remote, s->quit_reason);
 	if (g_server.cfg.trace)

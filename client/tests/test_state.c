@@ -375,6 +375,46 @@ static void test_own_nick_change(void **unused)
 	state_free(st);
 }
 
+/* Nick regain: logged in (900) to an account other than the nick we got,
+ * the client asks for the account's nick once, after registration. */
+static void test_regain_after_900(void **unused)
+{
+	(void)unused;
+	struct state *st = state_new("alice", "localhost");
+	feed(st, ":parley 433 * alice :Nickname is already in use");
+	feed(st, ":parley 900 alice_ alice_!a@h alice :You are now logged in as alice");
+	assert_null(state_pop_send(st)); /* not registered yet: the NICK would get 433 */
+	feed(st, ":parley 001 alice_ :Welcome");
+	char *s = state_pop_send(st);
+	assert_string_equal(s, "NICK alice");
+	free(s);
+	assert_null(state_pop_send(st));
+	feed(st, ":parley 900 alice_ alice_!a@h alice :You are now logged in as alice");
+	assert_null(state_pop_send(st)); /* once per connection */
+	state_connected(st, "again", NOW);
+	feed(st, ":parley 001 alice :Welcome");
+	feed(st, ":parley 900 alice alice!a@h ALICE :You are now logged in as ALICE");
+	assert_null(state_pop_send(st)); /* the same nick, case aside */
+	state_free(st);
+}
+
+/* Renamed to Guest-N by the server: the current window says why. */
+static void test_renamed_to_guest(void **unused)
+{
+	(void)unused;
+	struct state *st = lobby();
+	state_set_current(st, 1);
+	drain(st);
+	feed(st, ":alice!alice@h NICK Guest-7");
+	expect_line(st, 1, LINE_ERROR, "The server renamed you to Guest-7: alice is a registered "
+	                                "nick and you are not logged in to it");
+	expect_line(st, 0, LINE_EVENT, "You are now known as Guest-7");
+	expect_line(st, 1, LINE_EVENT, "You are now known as Guest-7");
+	feed(st, ":Guest-7!alice@h NICK Guest-x");
+	expect_line(st, 0, LINE_EVENT, "You are now known as Guest-x");
+	state_free(st);
+}
+
 /* KICK: of someone else, and of us (with who and why). */
 static void test_kick(void **unused)
 {
@@ -771,6 +811,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_welcome_joins_rooms),
+	    cmocka_unit_test(test_regain_after_900),
+	    cmocka_unit_test(test_renamed_to_guest),
 	    cmocka_unit_test(test_join_with_control_in_name),
 	    cmocka_unit_test(test_join_part_quit),
 	    cmocka_unit_test(test_names_prefixes),

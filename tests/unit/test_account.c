@@ -60,6 +60,13 @@ static void test_register_login(void **state)
 	assert_true(account_is_registered("ALICE"));
 	assert_int_equal(account_register("alice", "password2", "h1", display), ACCOUNT_EXISTS);
 	assert_int_equal(account_register("#bad", "password2", "h1", display), ACCOUNT_BAD_NAME);
+	/* Guest-<digits> is what squatters are renamed to (nickown.h) */
+	assert_int_equal(account_register("guest-12", "password2", "h1", display),
+			 ACCOUNT_GUEST_NAME);
+	assert_true(account_name_is_guest("Guest-1"));
+	assert_false(account_name_is_guest("Guest-"));
+	assert_false(account_name_is_guest("Guest-1a"));
+	assert_false(account_name_is_guest("Guests-1"));
 	assert_int_equal(account_register("bob", "short", "h1", display), ACCOUNT_WEAK_PASSWORD);
 	assert_int_equal(account_register("bob", "password2", "h2", display), ACCOUNT_OK);
 	assert_int_equal(account_register("carol", "password3", "h3", display), ACCOUNT_FULL);
