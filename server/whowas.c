@@ -140,6 +140,7 @@ size_t whowas_count(const struct whowas *w)
 
 /* --- the server's table --- */
 
+/* A leaf (global.h): nothing is taken while it is held. */
 static pthread_mutex_t global_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct whowas *global_table; /* guarded by global_lock */
 
