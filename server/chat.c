@@ -16,6 +16,7 @@
 #include "registry.h"
 #include "session.h"
 #include "utf8.h"
+#include "whowas.h"
 #include "xalloc.h"
 
 #define JOIN_ATTEMPTS 8 /* a room emptied under a joiner is made anew; bounded */
@@ -601,6 +602,19 @@ static void neighbours_tell(struct session *s, struct outmsg *m, const char *new
 	channels_release(chs, n);
 }
 
+/* What WHOWAS will show of s under its present nick. Worker only (it
+ * owns these fields). */
+static void whowas_entry_of(const struct session *s, struct whowas_entry *e)
+{
+	snprintf(e->nick, sizeof e->nick, "%s", s->nick);
+	snprintf(e->user, sizeof e->user, "%s", s->user);
+	snprintf(e->host, sizeof e->host, "%s", s->host);
+	size_t len = s->realname ? utf8_cut(s->realname, strlen(s->realname),
+					    sizeof e->realname - 1) : 0;
+	snprintf(e->realname, sizeof e->realname, "%.*s", (int)len, s->realname ? s->realname : "");
+	e->left_unix_ms = clock_unix_ms();
+}
+
 enum chat_result chat_nick(struct session *s, const char *nick)
 {
 	if (!ircname_nick_valid(nick))
@@ -608,6 +622,8 @@ enum chat_result chat_nick(struct session *s, const char *nick)
 	if (strcmp(nick, s->nick) == 0)
 		return CHAT_ALREADY_MEMBER;
 	const struct source old_source = session_source(s);
+	struct whowas_entry was;
+	whowas_entry_of(s, &was);
 	const char *params[] = {nick};
 	struct outmsg m;
 	outmsg_init(&m, old_source.text, "NICK", 1, params);
@@ -623,6 +639,7 @@ enum chat_result chat_nick(struct session *s, const char *nick)
 	registry_unlock();
 	neighbours_tell(s, &m, nick, false);
 	outmsg_release(&m);
+	whowas_global_add(&was);
 	return CHAT_OK;
 }
 
@@ -667,6 +684,11 @@ void chat_leave(struct session *s, const char *reason)
 	outmsg_init(&m, source.text, "QUIT", 1, params);
 	m.account = s->account; /* account-tag */
 	bool tell = s->registered && !atomic_load(&g_server.shutting_down);
+	if (s->registered) {
+		struct whowas_entry was;
+		whowas_entry_of(s, &was);
+		whowas_global_add(&was);
+	}
 	neighbours_tell(s, tell ? &m : NULL, NULL, true);
 	registry_wrlock();
 	registry_drop_nick(s);

@@ -34,6 +34,7 @@
 #include "xalloc.h"
 
 #define MAX_TARGETS 4
+#define IRC_HELP_LINE_MAX 300 /* bytes of command names per 705 line */
 
 /* IRC: 417 (frontend.h). */
 static void irc_line_too_long(struct session *s)
@@ -429,17 +430,23 @@ struct irc_command {
 	bool before_registration; /* allowed before registration completes */
 };
 
+static void cmd_help(struct session *s, struct ircmsg *m);
+
 static const struct irc_command irc_commands[] = {
 	{"AUTHENTICATE", cmd_authenticate, 1, 0, true},
 	{"AWAY", cmd_away, 0, 0, false},
 	{"CAP", cmd_cap, 1, 0, true},
 	{"CHATHISTORY", cmd_chathistory, 0, 0, false},
+	{"HELP", cmd_help, 0, 0, false},
+	{"HELPOP", cmd_help, 0, 0, false},
+	{"INFO", cmd_info, 0, 0, false},
 	{"INVITE", cmd_invite, 2, 2, false},
 	{"ISON", cmd_ison, 1, 0, false},
 	{"JOIN", cmd_join, 1, 1, false},
 	{"KICK", cmd_kick, 2, 2, false},
 	{"KILL", cmd_kill, 1, 1, false},
 	{"KLINE", cmd_kline, 1, 0, false},
+	{"LINKS", cmd_links, 0, 0, false},
 	{"LIST", cmd_list, 0, 0, false},
 	{"LUSERS", cmd_lusers, 0, 0, false},
 	{"MARKREAD", cmd_markread, 0, 0, false},
@@ -467,12 +474,127 @@ static const struct irc_command irc_commands[] = {
 	{"WALLOPS", cmd_wallops, 1, 1, false},
 	{"WHO", cmd_who, 0, 0, false},
 	{"WHOIS", cmd_whois, 1, 0, false},
+	{"WHOWAS", cmd_whowas, 1, 1, false},
 };
+
+#define IRC_COMMANDS_N (sizeof irc_commands / sizeof *irc_commands)
+
+/* HELP's text for every command above (a test checks that none is
+ * missing): lines separated by '\n', the first the syntax. */
+static const struct irc_help {
+	const char *name;
+	const char *text;
+} irc_help[] = {
+	{"AUTHENTICATE", "AUTHENTICATE <mechanism>|<data>\nSASL login (PLAIN), after CAP REQ sasl."},
+	{"AWAY", "AWAY [<text>]\nMarks you away with <text>; without it, back again."},
+	{"CAP", "CAP LS [302] | LIST | REQ :<caps> | END\nIRCv3 capability negotiation."},
+	{"CHATHISTORY", "CHATHISTORY LATEST|BEFORE|AFTER|AROUND|BETWEEN|TARGETS <target> ...\n"
+			"Past messages of a room or a private conversation (draft/chathistory)."},
+	{"HELP", "HELP [<command>]\nLists the commands, or explains one."},
+	{"HELPOP", "HELPOP [<command>]\nThe same as HELP."},
+	{"INFO", "INFO\nAbout this server: its software and version."},
+	{"INVITE", "INVITE <nick> <#room>\nInvites someone into a room (needed for +i rooms)."},
+	{"ISON", "ISON <nick> [<nick> ...]\nWhich of these nicks are online now."},
+	{"JOIN", "JOIN <#room>[,<#room>] [<key>[,<key>]]\nJoins rooms, creating them if needed."},
+	{"KICK", "KICK <#room> <nick> [<reason>]\nRemoves someone from a room (room operators)."},
+	{"KILL", "KILL <nick> <reason>\nDisconnects someone (server operators)."},
+	{"KLINE", "KLINE [<minutes>] <user@host> [<reason>]\nBans a mask from the server "
+		  "(server operators)."},
+	{"LINKS", "LINKS\nThe servers of this network: this one only."},
+	{"LIST", "LIST [<mask>[,<mask>]]\nRooms, with their member counts and topics."},
+	{"LUSERS", "LUSERS\nHow many users and rooms there are."},
+	{"MARKREAD", "MARKREAD <target> [timestamp=<time>]\nGets or sets how far you have read "
+		     "(draft/read-marker)."},
+	{"MODE", "MODE <#room>|<nick> [<modes> [<args>]]\nShows or changes room or user modes."},
+	{"MOTD", "MOTD\nThe message of the day."},
+	{"NAMES", "NAMES [<#room>[,<#room>]]\nWho is in a room."},
+	{"NICK", "NICK <nick>\nChooses or changes your nick."},
+	{"NOTICE", "NOTICE <target>[,<target>] <text>\nLike PRIVMSG; never answered "
+		   "automatically."},
+	{"OPER", "OPER <name> <password>\nBecomes a server operator."},
+	{"PART", "PART <#room>[,<#room>] [<reason>]\nLeaves rooms."},
+	{"PASS", "PASS <password>\nThe server password (or account:password), before NICK/USER."},
+	{"PING", "PING <token>\nThe server answers PONG <token>."},
+	{"PONG", "PONG <token>\nThe answer to the server's PING."},
+	{"PRIVMSG", "PRIVMSG <target>[,<target>] <text>\nSends a message to rooms or people."},
+	{"QUIT", "QUIT [<reason>]\nDisconnects."},
+	{"REGISTER", "REGISTER <account>|* <email>|* <password>\nRegisters an account "
+		     "(draft/account-registration)."},
+	{"STATS", "STATS <letter>\nServer statistics (u: uptime)."},
+	{"TAGMSG", "TAGMSG <target>\nA message of tags only (message-tags capability)."},
+	{"TIME", "TIME\nThe server's local time."},
+	{"TOPIC", "TOPIC <#room> [<topic>]\nShows or sets a room's topic."},
+	{"UNKLINE", "UNKLINE <user@host>\nLifts a server ban (server operators)."},
+	{"USER", "USER <user> 0 * <realname>\nYour user name and real name, at registration."},
+	{"USERHOST", "USERHOST <nick> [<nick> ...]\nThe user@host of up to five nicks."},
+	{"VERSION", "VERSION\nThe server's software version."},
+	{"WALLOPS", "WALLOPS <text>\nA message to every operator (server operators)."},
+	{"WHO", "WHO [<mask>|<#room> [%<fields>[,<token>]]]\nWho matches; with %fields, "
+		"WHOX 354 lines\n(fields t c u i h s n f d l a o r)."},
+	{"WHOIS", "WHOIS <nick>[,<nick>]\nAbout someone online."},
+	{"WHOWAS", "WHOWAS <nick>[,<nick>] [<count>]\nWho used a nick recently, newest first."},
+};
+
+/* The help text of a command (any case), or NULL. */
+static const char *irc_help_find(const char *name)
+{
+	for (size_t i = 0; i < sizeof irc_help / sizeof *irc_help; i++)
+		if (strcasecmp(irc_help[i].name, name) == 0)
+			return irc_help[i].text;
+	return NULL;
+}
+
+/* HELP alone: every command's name, a line of them at a time. */
+static void help_index(struct session *s)
+{
+	reply(s, "704", "*", "Commands (HELP <command> for more):", NULL);
+	char line[IRC_HELP_LINE_MAX + NICK_LEN_MAX];
+	size_t len = 0;
+	for (size_t i = 0; i < IRC_COMMANDS_N; i++) {
+		len += (size_t)snprintf(line + len, sizeof line - len, "%s%s", len ? " " : "",
+					irc_commands[i].name);
+		if (len >= IRC_HELP_LINE_MAX || i + 1 == IRC_COMMANDS_N) {
+			reply(s, "705", "*", line, NULL);
+			len = 0;
+		}
+	}
+	reply(s, "706", "*", "End of /HELP", NULL);
+}
+
+/* HELP/HELPOP [command]: 704, 705 lines, 706; 524 for an unknown subject. */
+static void cmd_help(struct session *s, struct ircmsg *m)
+{
+	if (m->nparams == 0 || param_blank(m->params[0])) {
+		help_index(s);
+		return;
+	}
+	const char *subject = m->params[0];
+	const char *text = irc_help_find(subject);
+	if (!text) {
+		reply(s, "524", subject, "Help not found", NULL);
+		return;
+	}
+	char upper[32];
+	snprintf(upper, sizeof upper, "%s", subject); /* found, so short and ASCII */
+	for (char *p = upper; *p; p++)
+		if (*p >= 'a' && *p <= 'z')
+			*p = (char)(*p - 'a' + 'A');
+	char line[IRC_LINE_MAX];
+	const char *numeric = "704";
+	for (const char *p = text; *p;) {
+		size_t len = strcspn(p, "\n");
+		snprintf(line, sizeof line, "%.*s", (int)len, p);
+		reply(s, numeric, upper, line, NULL);
+		numeric = "705";
+		p += len + (p[len] == '\n');
+	}
+	reply(s, "706", upper, "End of /HELP", NULL);
+}
 
 /* The table entry for a command name (exact, upper case), or NULL. */
 static const struct irc_command *irc_command_find(const char *name, size_t len)
 {
-	for (size_t i = 0; i < sizeof irc_commands / sizeof *irc_commands; i++)
+	for (size_t i = 0; i < IRC_COMMANDS_N; i++)
 		if (strlen(irc_commands[i].name) == len &&
 		    memcmp(irc_commands[i].name, name, len) == 0)
 			return &irc_commands[i];

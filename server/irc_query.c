@@ -2,6 +2,7 @@
 #include "irc_query.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -14,6 +15,7 @@
 #include "registry.h"
 #include "reply.h"
 #include "session.h"
+#include "whowas.h"
 
 #define SERVER_VERSION "parley-" PARLEY_VERSION
 #define REPLY_TEXT_MAX 480
@@ -24,7 +26,7 @@ static const char *const isupport_tokens[] = {
 	"CASEMAPPING=rfc1459", "CHANTYPES=#", "CHANMODES=b,k,l,int", "PREFIX=(ov)@+",
 	"NICKLEN=30", "CHANNELLEN=50", "TOPICLEN=390", "KICKLEN=300", "AWAYLEN=300",
 	"MODES=3", "MAXTARGETS=4", "NETWORK=parley", "CHATHISTORY=1000",
-	"MSGREFTYPES=msgid,timestamp",
+	"MSGREFTYPES=msgid,timestamp", "WHOX",
 };
 
 void welcome_send(struct session *s)
@@ -44,7 +46,7 @@ void welcome_send(struct session *s)
 	snprintf(maxlist, sizeof maxlist, "MAXLIST=b:%d", BANS_MAX);
 	reply(s, "005", t[0], t[1], t[2], t[3], t[4], t[5], t[6], t[7],
 	      "are supported by this server", NULL);
-	reply(s, "005", t[8], t[9], t[10], chanlimit, maxlist, t[11], t[12], t[13],
+	reply(s, "005", t[8], t[9], t[10], chanlimit, maxlist, t[11], t[12], t[13], t[14],
 	      "are supported by this server", NULL);
 	cmd_lusers(s, NULL);
 	cmd_motd(s, NULL);
@@ -120,8 +122,10 @@ void cmd_motd(struct session *s, struct ircmsg *m)
 
 void cmd_who(struct session *s, struct ircmsg *m)
 {
-	/* No mask, or an empty one: everyone visible. Streamed (reply.h). */
-	reply_add_who(s, m->nparams > 0 && m->params[0][0] ? m->params[0] : "*");
+	/* No mask, or an empty one: everyone visible. Streamed (reply.h).
+	 * "WHO mask %fields[,token]" is WHOX (354 lines). */
+	const char *whox = m->nparams > 1 && m->params[1][0] == '%' ? m->params[1] : NULL;
+	reply_add_who(s, m->nparams > 0 && m->params[0][0] ? m->params[0] : "*", whox);
 	reply_pump(s);
 }
 
@@ -258,4 +262,61 @@ void cmd_time(struct session *s, struct ircmsg *m)
 	localtime_r(&now, &tm);
 	strftime(text, sizeof text, "%A %B %d %Y -- %H:%M:%S %z", &tm);
 	reply(s, "391", g_server.cfg.name, text, NULL);
+}
+
+/* The 314 and 312 lines of one WHOWAS entry; the 312 says when they left. */
+static void whowas_entry_send(struct session *s, const struct whowas_entry *e)
+{
+	reply(s, "314", e->nick, e->user, e->host, "*", e->realname, NULL);
+	char when[64];
+	time_t secs = (time_t)(e->left_unix_ms / 1000);
+	struct tm tm;
+	gmtime_r(&secs, &tm);
+	strftime(when, sizeof when, "left %a %b %d %H:%M:%S %Y UTC", &tm);
+	reply(s, "312", e->nick, g_server.cfg.name, when, NULL);
+}
+
+void cmd_whowas(struct session *s, struct ircmsg *m)
+{
+	/* count: positive is at most that many, anything else all we keep. */
+	long count = m->nparams > 1 ? strtol(m->params[1], NULL, 10) : 0;
+	size_t max = count > 0 && count < WHOWAS_PER_NICK_DEFAULT ? (size_t)count
+								   : WHOWAS_PER_NICK_DEFAULT;
+	char work[IRC_LINE_MAX];
+	snprintf(work, sizeof work, "%s", m->params[0]);
+	char *save;
+	int targets = 0;
+	for (char *nick = strtok_r(work, ",", &save); nick; nick = strtok_r(NULL, ",", &save)) {
+		if (++targets > WHOIS_TARGETS_MAX) {
+			reply(s, "407", nick, "Too many targets; the rest were not looked up", NULL);
+			break;
+		}
+		struct whowas_entry found[WHOWAS_PER_NICK_DEFAULT];
+		size_t n = whowas_global_find(nick, found, max);
+		for (size_t i = 0; i < n; i++)
+			whowas_entry_send(s, &found[i]);
+		if (n == 0)
+			reply(s, "406", nick, "There was no such nickname", NULL);
+		reply(s, "369", nick, "End of WHOWAS", NULL);
+	}
+}
+
+void cmd_info(struct session *s, struct ircmsg *m)
+{
+	(void)m;
+	char text[REPLY_TEXT_MAX];
+	snprintf(text, sizeof text, "%s, version %s", g_server.cfg.name, SERVER_VERSION);
+	reply(s, "371", text, NULL);
+	reply(s, "371", "parley: a chat server for IRC clients and plain-text terminals", NULL);
+	reply(s, "371", "One thread per connection; history kept in SQLite", NULL);
+	snprintf(text, sizeof text, "Started %s", g_server.created_text);
+	reply(s, "371", text, NULL);
+	reply(s, "374", "End of INFO list", NULL);
+}
+
+void cmd_links(struct session *s, struct ircmsg *m)
+{
+	(void)m;
+	reply(s, "364", "*", g_server.cfg.name, "0 parley chat server", NULL);
+	reply(s, "365", "*", "End of /LINKS list", NULL);
 }

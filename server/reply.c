@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "channel.h"
+#include "clock.h"
 #include "chat_history.h"
 #include "deliver.h"
 #include "global.h"
@@ -49,6 +50,9 @@ struct reply_job {
 	unsigned long long page_end;   /* PAGE: seq of the answer's last message */
 	struct irc_batch batch;        /* HISTORY, PAGE: the chathistory batch (once started) */
 	reply_line_fn *run;            /* LINE: who runs it */
+	bool is_whox;                   /* WHO: 354 lines (WHOX), not 352 */
+	char whox[WHOX_FIELDS_MAX + 1]; /* WHO: the WHOX fields, in reply order */
+	char token[WHOX_TOKEN_MAX + 1]; /* WHO: the WHOX token (field t) */
 };
 
 /* The session's FIFO of jobs; it exists only while jobs are left. */
@@ -142,9 +146,31 @@ void reply_add_list(struct session *s, const char *masks)
 	job_add(s, REPLY_LIST, masks);
 }
 
-void reply_add_who(struct session *s, const char *mask)
+void reply_add_who(struct session *s, const char *mask, const char *whox)
 {
-	job_add(s, REPLY_WHO, mask);
+	struct reply_job *j = job_add(s, REPLY_WHO, mask);
+	if (whox) {
+		j->is_whox = true;
+		whox_parse(whox, j->whox, j->token);
+	}
+}
+
+void whox_parse(const char *spec, char fields[WHOX_FIELDS_MAX + 1],
+		char token[WHOX_TOKEN_MAX + 1])
+{
+	static const char order[] = WHOX_ORDER;
+	const char *p = spec[0] == '%' ? spec + 1 : spec;
+	size_t len = strcspn(p, ",");
+	size_t n = 0;
+	for (const char *f = order; *f; f++)
+		if (memchr(p, *f, len))
+			fields[n++] = *f;
+	fields[n] = '\0';
+	const char *t = p[len] == ',' ? p + len + 1 : "";
+	size_t digits = strspn(t, "0123456789");
+	if (digits == 0 || digits > WHOX_TOKEN_MAX || t[digits])
+		t = "0", digits = 1; /* not 1 to 3 digits: the default query type */
+	snprintf(token, WHOX_TOKEN_MAX + 1, "%.*s", (int)digits, t);
 }
 
 void reply_add_names(struct session *s, const char *channels)
@@ -294,13 +320,52 @@ static bool list_step(struct session *s, struct reply_job *j, struct chunk *c)
 
 /* --- WHO --- */
 
-/* One 352 line; registry lock held. */
-static void who_line(struct chunk *c, const struct session *s, const char *channel,
-		     const struct session *u, bool op, bool voice)
+/* One 354 line with the fields of j->whox, in their fixed order;
+ * registry lock held. */
+static void whox_line(struct chunk *c, const struct session *s, const struct reply_job *j,
+		      const char *channel, const struct session *u, const char *flags)
+{
+	const char *params[WHOX_FIELDS_MAX + 1];
+	char idle[24];
+	int n = 0;
+	params[n++] = session_target(s);
+	for (const char *f = j->whox; *f; f++) {
+		const char *v = "";
+		switch (*f) {
+		case 't': v = j->token; break;
+		case 'c': v = channel; break;
+		case 'u': v = u->user; break;
+		case 'i': /* the address: our hosts are addresses */
+		case 'h': v = u->host; break;
+		case 's': v = g_server.cfg.name; break;
+		case 'n': v = u->nick; break;
+		case 'f': v = flags; break;
+		case 'd': v = "0"; break;
+		case 'l':
+			snprintf(idle, sizeof idle, "%lld",
+				 (clock_mono_ms() - atomic_load(&u->last_message_mono_ms)) / 1000);
+			v = idle;
+			break;
+		case 'a': v = u->account[0] ? u->account : "0"; break;
+		case 'o': v = "n/a"; break;
+		case 'r': v = u->realname ? u->realname : ""; break;
+		}
+		params[n++] = v;
+	}
+	chunk_line(c, NULL, g_server.cfg.name, "354", n, params);
+}
+
+/* One 352 line (or 354 for WHOX); registry lock held. */
+static void who_line(struct chunk *c, const struct session *s, const struct reply_job *j,
+		     const char *channel, const struct session *u, bool op, bool voice)
 {
 	char flags[8], hops_real[REALNAME_LEN_MAX + 8];
 	snprintf(flags, sizeof flags, "%c%s%s", u->away ? 'G' : 'H', u->oper ? "*" : "",
 		 op ? "@" : voice ? "+" : "");
+	if (j->is_whox) {
+		whox_line(c, s, j, channel, u, flags);
+		return;
+	}
 	snprintf(hops_real, sizeof hops_real, "0 %s", u->realname ? u->realname : "");
 	chunk_reply(c, s, "352", channel, u->user, u->host, g_server.cfg.name, u->nick, flags,
 		    hops_real, NULL);
@@ -332,7 +397,7 @@ static bool who_channel_step(struct session *s, struct reply_job *j, struct chun
 		size_t i = members_after(ch, j->joined);
 		for (; i < ch->nmembers && !chunk_full(c); i++) {
 			const struct member *mb = &ch->members[i];
-			who_line(c, s, ch->name, mb->session, mb->op, mb->voice);
+			who_line(c, s, j, ch->name, mb->session, mb->op, mb->voice);
 			j->joined = mb->joined;
 		}
 		done = i == ch->nmembers;
@@ -366,7 +431,7 @@ static bool who_mask_step(struct session *s, struct reply_job *j, struct chunk *
 	registry_each_nick(who_offer, &w);
 	size_t i = 0;
 	for (; i < w.picker.n && !chunk_full(c); i++)
-		who_line(c, s, "*", w.picker.picks[i].item, false, false);
+		who_line(c, s, j, "*", w.picker.picks[i].item, false, false);
 	if (i > 0)
 		snprintf(j->after, sizeof j->after, "%s", w.picker.picks[i - 1].name);
 	registry_unlock();

@@ -47,8 +47,21 @@ struct channel;
 void reply_add_list(struct session *s, const char *masks);
 
 /* WHO: 352 per member of a channel (mask "#..."), or per visible user whose
- * nick or host matches mask, then 315. */
-void reply_add_who(struct session *s, const char *mask);
+ * nick or host matches mask, then 315. With whox ("%fields[,token]", the
+ * IRCv3 WHOX extension; NULL for plain WHO) each line is a 354 holding the
+ * fields asked for, in WHOX_ORDER whatever order they were asked in. */
+void reply_add_who(struct session *s, const char *mask, const char *whox);
+
+/* The WHOX fields, in the order a 354 carries them. */
+#define WHOX_ORDER "tcuihsnfdlaor"
+#define WHOX_FIELDS_MAX 13 /* strlen(WHOX_ORDER) */
+#define WHOX_TOKEN_MAX 3   /* a token is 1 to 3 digits */
+
+/* Parses a WHOX spec ("%fields[,token]"): the known fields asked for, in
+ * WHOX_ORDER, into fields; the token into token ("0" when absent or not
+ * 1 to 3 digits). Unknown field letters are ignored. Pure. */
+void whox_parse(const char *spec, char fields[WHOX_FIELDS_MAX + 1],
+		char token[WHOX_TOKEN_MAX + 1]);
 
 /* NAMES for each of the comma-separated channels: 353 lines and 366. */
 void reply_add_names(struct session *s, const char *channels);
