@@ -76,6 +76,12 @@ struct session {
 	bool q_flushing;             /* a thread is writing the queue (lock dropped) */
 	bool q_dead;                 /* closing: accept no more messages */
 	bool q_armed;                /* worker was woken to write the queue */
+	/* The worker may be in (or on its way into) its wait: whoever arms the
+	 * queue must signal it. False while it runs between a wait and its next
+	 * write_own_queue (worker.c), which looks at the queue before any wait:
+	 * then arming is enough, and a signal would only cost a syscall, a
+	 * handler and an empty wait (session_queue_write). */
+	bool q_waiting;
 	bool q_sendq_exceeded;
 	unsigned long long q_stamp;  /* last broadcast queued (dedupe) */
 	pthread_mutex_t q_lock;
@@ -84,6 +90,7 @@ struct session {
 	int q_error;                 /* errno of a failed send, or 0 */
 	char *q_killed_by;           /* KILL: "oper (reason)", set by the killer; or NULL */
 	pthread_t q_worker;          /* the worker thread, valid while running */
+	pid_t q_worker_tid;          /* its kernel id, for tgkill (session_wake) */
 	pthread_cond_t q_flushed;    /* signalled when a flush ends */
 	/* Plain mode's current room ("" for none): its messages read without
 	 * "[#room] " (plain_render.h). Under q_lock because deliver.c reads it
