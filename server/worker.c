@@ -5,7 +5,6 @@
 #include "worker.h"
 
 #include <errno.h>
-#include <sched.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -351,15 +350,6 @@ static void serve_once(struct session *s)
 			session_quit(s, "Internal error: poll failed");
 			return;
 		}
-		/* Woken by a sender that queued for us (or a kill, a shutdown).
-		 * Let the threads that are ready run first: the senders finish
-		 * their fan-out (and drop the locks this write needs) and what
-		 * they queue meanwhile goes out with this write. Under load
-		 * that is fewer, larger writes and fewer wakes (a TLS room of
-		 * 200 under saturation: half the CPU per delivery,
-		 * docs/performance.md); alone on its core the call returns at
-		 * once, so nothing waits at low load. */
-		sched_yield();
 		/* Woken: the handler's frame went below the idle stack. */
 		s->busy_since_trim = true;
 		s->busy_mono_ms = clock_mono_ms();
