@@ -9,7 +9,9 @@ client on the plain port is closed at once (not at the registration
 timeout); a handshake that never finishes ends at the registration timeout;
 the generated certificate is made once (0600), reused, and its SPKI SHA-256
 is what `parleyd --fingerprint`, the "listening (TLS)" line and the client
-see; SIGHUP reloads the certificate while TLS clients stay connected."""
+see; SIGHUP reloads the certificate while TLS clients stay connected;
+several TLS senders in a room of TLS members: every line to everyone, in one
+order, also after the workers' idle trim (a lost wake-up would hang)."""
 
 import hashlib
 import os
