@@ -9,6 +9,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include "clock.h"
 #include "global.h"
@@ -95,9 +97,17 @@ void session_wake(struct session *s)
 	 * thread handle is valid. */
 	if (!s->q_worker_running)
 		return;
-	int err = pthread_kill(s->q_worker, SESSION_WAKE_SIGNAL);
-	if (err) /* q_lock is held: logged later */
+	/* tgkill, not pthread_kill: glibc's blocks and restores every signal
+	 * around it and asks getpid, four system calls per wake where one does
+	 * (a TLS fan-out wakes a worker per recipient). The thread cannot end
+	 * meanwhile: q_worker_running is cleared under q_lock, held here. */
+	static atomic_int pid; /* every thread would store the same value */
+	if (atomic_load_explicit(&pid, memory_order_relaxed) == 0)
+		atomic_store_explicit(&pid, (int)getpid(), memory_order_relaxed);
+	if (syscall(SYS_tgkill, atomic_load_explicit(&pid, memory_order_relaxed), s->q_worker_tid, SESSION_WAKE_SIGNAL) != 0) {
+		int err = errno; /* q_lock is held: logged later */
 		log_later(LOG_WARN, "cannot signal a worker", strerror(err));
+	}
 }
 
 void session_wake_unlocked(struct session *s)
@@ -122,7 +132,8 @@ void session_queue_write(struct session *s)
 		 * work, as when the socket is full. */
 		if (!outq_empty(&s->q) && !s->q_armed) {
 			s->q_armed = true;
-			session_wake(s);
+			if (s->q_waiting)
+				session_wake(s);
 		}
 		return;
 	}
@@ -156,7 +167,8 @@ void session_queue_write(struct session *s)
 	pthread_cond_broadcast(&s->q_flushed);
 	if (!s->q_dead && !outq_empty(&s->q) && !s->q_armed) {
 		s->q_armed = true;
-		session_wake(s);
+		if (s->q_waiting)
+			session_wake(s);
 	}
 }
 

@@ -81,6 +81,12 @@ struct session {
 	bool q_flushing;             /* a thread is writing the queue (lock dropped) */
 	bool q_dead;                 /* closing: accept no more messages */
 	bool q_armed;                /* worker was woken to write the queue */
+	/* The worker may be in (or on its way into) its wait: whoever arms the
+	 * queue must signal it. False while it runs between a wait and its next
+	 * write_own_queue (worker.c), which looks at the queue before any wait:
+	 * then arming is enough, and a signal would only cost a syscall, a
+	 * handler and an empty wait (session_queue_write). */
+	bool q_waiting;
 	bool q_sendq_exceeded;
 	unsigned long long q_stamp;  /* last broadcast queued (dedupe) */
 	pthread_mutex_t q_lock;
@@ -90,6 +96,7 @@ struct session {
 	char *q_killed_by;           /* KILL: "oper (reason)", set by the killer; or NULL */
 	bool q_killed_banned;        /* q_killed_by is a server ban's reason (KLINE) */
 	pthread_t q_worker;          /* the worker thread, valid while running */
+	pid_t q_worker_tid;          /* its kernel id, for tgkill (session_wake) */
 	/* Nick regain (nickown.h): set by an owner's worker, a reference to
 	 * that owner, when this session must give up the owner's nick; and
 	 * set by the holder's worker when the nick this session asked for is

@@ -85,6 +85,9 @@ void session_signals_init(const sigset_t *blocked)
 static bool write_own_queue(struct session *s)
 {
 	pthread_mutex_lock(&s->q_lock);
+	/* From here to the next wait the worker looks at nothing else: who arms
+	 * the queue after this must signal (session.h, q_waiting). */
+	s->q_waiting = true;
 	bool left = false;
 	if (s->q_flushing) {
 		/* Another thread is writing; it wakes us if it leaves data. */
@@ -277,6 +280,7 @@ static long long timeout_min(long long a, long long b)
 COLD static void check_queue_flags(struct session *s)
 {
 	pthread_mutex_lock(&s->q_lock);
+	s->q_waiting = false; /* awake: write_own_queue comes before the next wait */
 	bool exceeded = s->q_sendq_exceeded;
 	int error = s->q_error;
 	char *killed_by = s->q_killed_by;
@@ -535,6 +539,7 @@ static void worker_serve(struct session *s)
 	stack_bounds_note(s);
 	pthread_mutex_lock(&s->q_lock);
 	s->q_worker = pthread_self();
+	s->q_worker_tid = gettid();
 	s->q_worker_running = true;
 	pthread_mutex_unlock(&s->q_lock);
 	if (g_server.cfg.trace)

@@ -9,7 +9,9 @@ client on the plain port is closed at once (not at the registration
 timeout); a handshake that never finishes ends at the registration timeout;
 the generated certificate is made once (0600), reused, and its SPKI SHA-256
 is what `parleyd --fingerprint`, the "listening (TLS)" line and the client
-see; SIGHUP reloads the certificate while TLS clients stay connected."""
+see; SIGHUP reloads the certificate while TLS clients stay connected;
+several TLS senders in a room of TLS members: every line to everyone, in one
+order, also after the workers' idle trim (a lost wake-up would hang)."""
 
 import hashlib
 import os
@@ -331,6 +333,60 @@ class TlsUnderLoad(TlsCaBase):
         fresh = self.tls()
         fresh.register("fresh")
 
+
+class TlsManySendersOneRoom(TlsCaBase):
+    """Every member of a room on TLS, several of them sending at once: a
+    sender's worker is often awake (reading, fanning out) when the others
+    queue lines for it, and then it is only armed, not signalled, and must
+    write them before its next wait (session.h, q_waiting). Every member
+    gets every line, each sender's lines in order, all in the same order."""
+
+    def test_concurrent_tls_senders_all_delivered_in_one_order(self):
+        self.start()
+        nmembers, nsenders = scaled(12, 4), scaled(4, 2)
+        lines = scaled(300, 60)
+        members = []
+        for i in range(nmembers):
+            c = self.tls()
+            c.register("m%d" % i)
+            c.send("JOIN #fan")
+            c.expect(r" 366 m%d #fan " % i)
+            members.append(c)
+        senders = members[:nsenders]
+        self.burst(members, senders, lines, "a")
+        # Again once every worker has been quiet past its idle trim (1 s),
+        # whose timer would otherwise hide a lost wake-up: after it a
+        # worker sleeps until input or the PING timer.
+        time.sleep(1.5)
+        self.burst(members, senders, lines, "b")
+
+    def burst(self, members, senders, lines, tag):
+        nsenders = len(senders)
+        # Interleaved line by line from one thread: every sender's worker
+        # is busy with its own input while the others' lines arrive.
+        for n in range(lines):
+            for k, c in enumerate(senders):
+                c.send("PRIVMSG #fan :%s%d n%d %s" % (tag, k, n, "z" * 60))
+        rx = re.compile(r":m(\d+)!\S+ PRIVMSG #fan :%s(\d+) n(\d+) " % tag)
+        orders = []
+        for i, c in enumerate(members):
+            expected = lines * (nsenders - 1 if i < nsenders else nsenders)
+            for _ in range(expected):
+                c.expect(rx.pattern)
+            got = [(int(m.group(2)), int(m.group(3)))
+                   for m in (rx.search(l) for l in c.lines) if m]
+            self.assertEqual(len(got), expected, "member m%d" % i)
+            for k in range(nsenders):
+                if k != i:
+                    self.assertEqual([n for s, n in got if s == k], list(range(lines)),
+                                     "member m%d, sender %s%d" % (i, tag, k))
+            orders.append(got)
+        # One room order: any two members agree on the lines both received.
+        for i, got in enumerate(orders):
+            for j in range(i + 1, len(orders)):
+                seen_i = [x for x in got if x[0] != j]
+                seen_j = [x for x in orders[j] if x[0] != i]
+                self.assertEqual(seen_i, seen_j, "m%d and m%d" % (i, j))
 
 class TlsAfterHandshakeState(TlsCaBase):
     """Each worker frees OpenSSL's per-thread state when its handshake is
