@@ -692,7 +692,10 @@ void chat_leave(struct session *s, const char *reason)
 	neighbours_tell(s, tell ? &m : NULL, NULL, true);
 	registry_wrlock();
 	registry_drop_nick(s);
+	bool was_registered = s->registered;
 	s->registered = false;
 	registry_unlock();
+	if (was_registered)
+		global_user_left();
 	outmsg_release(&m);
 }
