@@ -456,6 +456,16 @@ static void cmd_away(struct session *s, struct ircmsg *m)
 		reply(s, "305", "You are no longer marked as being away", NULL);
 }
 
+/* SETNAME :realname (IRCv3 setname): bounded like USER's; FAIL when not. */
+static void cmd_setname(struct session *s, struct ircmsg *m)
+{
+	if (!chat_setname(s, m->params[0])) {
+		char text[80];
+		snprintf(text, sizeof text, "A real name needs 1 to %d bytes", REALNAME_LEN_MAX);
+		send_self(s, g_server.cfg.name, "FAIL", "SETNAME", "INVALID_REALNAME", text, NULL);
+	}
+}
+
 /* --- dispatch --- */
 
 struct irc_command {
@@ -501,6 +511,7 @@ static const struct irc_command irc_commands[] = {
 	{"PRIVMSG", cmd_message, 0, 0, false},
 	{"QUIT", cmd_quit, 0, 0, true},
 	{"REGISTER", cmd_register, 3, 0, true},
+	{"SETNAME", cmd_setname, 1, 0, false},
 	{"STATS", cmd_stats, 0, 0, false},
 	{"TAGMSG", cmd_message, 0, 0, false},
 	{"TIME", cmd_time, 0, 0, false},
@@ -543,7 +554,8 @@ static const struct irc_help {
 	{"LUSERS", "LUSERS\nHow many users and rooms there are."},
 	{"MARKREAD", "MARKREAD <target> [timestamp=<time>]\nGets or sets how far you have read "
 		     "(draft/read-marker)."},
-	{"MODE", "MODE <#room>|<nick> [<modes> [<args>]]\nShows or changes room or user modes."},
+	{"MODE", "MODE <#room>|<nick> [<modes> [<args>]]\nShows or changes room or user modes\n"
+		 "(yours: +i invisible, +w wallops, +B bot)."},
 	{"MOTD", "MOTD\nThe message of the day."},
 	{"NAMES", "NAMES [<#room>[,<#room>]]\nWho is in a room."},
 	{"NICK", "NICK <nick>\nChooses or changes your nick."},
@@ -558,6 +570,7 @@ static const struct irc_help {
 	{"QUIT", "QUIT [<reason>]\nDisconnects."},
 	{"REGISTER", "REGISTER <account>|* <email>|* <password>\nRegisters an account "
 		     "(draft/account-registration)."},
+	{"SETNAME", "SETNAME <realname>\nChanges your real name (1 to 100 bytes; setname capability)."},
 	{"STATS", "STATS <letter>\nServer statistics (u: uptime)."},
 	{"TAGMSG", "TAGMSG <target>\nA message of tags only (message-tags capability)."},
 	{"TIME", "TIME\nThe server's local time."},

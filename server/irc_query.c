@@ -39,7 +39,7 @@ void welcome_send(struct session *s)
 	reply(s, "002", text, NULL);
 	snprintf(text, sizeof text, "This server was created %s", g_server.created_text);
 	reply(s, "003", text, NULL);
-	reply(s, "004", g_server.cfg.name, SERVER_VERSION, "iow", "biklnotv", "bklov", NULL);
+	reply(s, "004", g_server.cfg.name, SERVER_VERSION, "Biow", "biklnotv", "bklov", NULL);
 	const char *const *t = isupport_tokens;
 	char chanlimit[32], maxlist[32];
 	snprintf(chanlimit, sizeof chanlimit, "CHANLIMIT=#:%d", LIVE(max_channels_per_user));
@@ -165,6 +165,8 @@ static void whois_user(struct session *s, struct session *u)
 	reply(s, "312", u->nick, g_server.cfg.name, "parley chat server", NULL);
 	if (u->oper)
 		reply(s, "313", u->nick, "is an IRC operator", NULL);
+	if (u->bot)
+		reply(s, "335", u->nick, "is a bot", NULL);
 	if (u->account[0])
 		reply(s, "330", u->nick, u->account, "is logged in as", NULL);
 	if (u->away)

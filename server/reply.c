@@ -373,7 +373,8 @@ static void who_line(struct chunk *c, const struct session *s, const struct repl
 {
 	char flags[8], prefix[3], hops_real[REALNAME_LEN_MAX + 8];
 	member_prefix(op, voice, atomic_load(&s->caps), prefix);
-	snprintf(flags, sizeof flags, "%c%s%s", u->away ? 'G' : 'H', u->oper ? "*" : "", prefix);
+	snprintf(flags, sizeof flags, "%c%s%s%s", u->away ? 'G' : 'H', u->oper ? "*" : "",
+		 prefix, u->bot ? "B" : "");
 	if (j->is_whox) {
 		whox_line(c, s, j, channel, u, flags);
 		return;

@@ -134,8 +134,11 @@ struct session {
 	struct session *prev, *next;
 
 	/* set by the worker before the session is registered, const after */
-	char *realname;              /* at most REALNAME_LEN_MAX bytes; NULL before USER */
 	char user[USER_LEN_MAX + 1];
+	/* At most REALNAME_LEN_MAX bytes; NULL before USER. Set by the worker
+	 * before registration; after it, a registry field (SETNAME changes it
+	 * under the registry write lock; others read it under the read lock). */
+	char *realname;
 
 	/* registry */
 	char nick[NICK_LEN_MAX + 1]; /* "" until a NICK was accepted */
@@ -143,6 +146,7 @@ struct session {
 	bool invisible;
 	bool oper;                   /* +o: OPER succeeded (irc_oper.c) */
 	bool wallops;                /* +w: receives WALLOPS */
+	bool bot;                    /* +B: a bot (IRCv3 bot mode: WHOIS 335, WHO B, bot tag) */
 	char *away;                  /* NULL when present */
 	/* The account this connection is logged in to, as registered ("": none).
 	 * Written only by chat_account_set (chat_account.c). */

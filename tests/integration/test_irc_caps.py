@@ -177,6 +177,167 @@ class Caps(ServerTestCase):
         self.assertEqual(p266[1:3], ["1", "4"])
         self.assertIn("max 4", p266[3])
 
+    # ---- away-notify
+
+    def test_away_notify(self):
+        alice = self.irc("alice")
+        bob = self.irc("bob", caps=["away-notify"])
+        carol = self.irc("carol")
+        for c in (alice, bob, carol):
+            c.join("#r")
+        for c in (alice, bob, carol):
+            c.sync()
+        alice.send("AWAY :lunch time")
+        alice.expect_numeric("306", "alice ")
+        m = bob.expect(r"^:alice!alice@127\.0\.0\.1 AWAY ")
+        self.assertEqual(params_of(m), ("AWAY", ["lunch time"]))
+        alice.send("AWAY")
+        alice.expect_numeric("305", "alice ")
+        m = bob.expect(r"^:alice!alice@127\.0\.0\.1 AWAY")
+        self.assertEqual(params_of(m), ("AWAY", []))
+        # back when not away: nothing to tell
+        alice.send("AWAY")
+        alice.expect_numeric("305", "alice ")
+        # an away user joining: AWAY right after the JOIN, for bob only
+        dave = self.irc("dave")
+        dave.send("AWAY :gone")
+        dave.expect_numeric("306")
+        dave.join("#r")
+        bob.expect(r"^:dave!dave@127\.0\.0\.1 JOIN #r")
+        m = bob.expect(r"^:dave!dave@127\.0\.0\.1 AWAY ")
+        self.assertEqual(params_of(m), ("AWAY", ["gone"]))
+        self.assertFalse([l for l in bob.sync() if " AWAY" in l], "AWAY told twice")
+        carol.expect(r"^:dave!dave@127\.0\.0\.1 JOIN #r")
+        self.assertFalse([l for l in carol.sync() if " AWAY" in l],
+                         "AWAY lines reached a client without away-notify")
+        self.assertFalse([l for l in dave.sync() if " AWAY" in l])
+
+    # ---- invite-notify
+
+    def test_invite_notify(self):
+        alice = self.irc("alice", caps=["invite-notify"])
+        bob = self.irc("bob", caps=["invite-notify"])
+        carol = self.irc("carol")
+        alice.join("#r")
+        bob.join("#r")
+        alice.send("MODE #r +i")
+        alice.expect(r" MODE #r \+i$")
+        bob.expect(r" MODE #r \+i$")
+        alice.send("INVITE carol #r")
+        alice.expect_numeric("341", r"alice carol #r$")
+        carol.expect(r"^:alice!alice@127\.0\.0\.1 INVITE carol #r$")
+        self.assertFalse([l for l in bob.sync() if "INVITE" in l],
+                         "a non-operator saw the INVITE")
+        alice.send("MODE #r +o bob")
+        bob.expect(r" MODE #r \+o bob$")
+        alice.sync()
+        dave = self.irc("dave")
+        alice.send("INVITE dave #r")
+        alice.expect_numeric("341", r"alice dave #r$")
+        m = bob.expect(r"^:alice!alice@127\.0\.0\.1 INVITE ")
+        self.assertEqual(params_of(m), ("INVITE", ["dave", "#r"]))
+        dave.expect(r" INVITE dave #r$")
+        self.assertFalse([l for l in alice.sync() if " INVITE " in l],
+                         "the inviter got its own INVITE")
+        # an op without the cap sees nothing
+        erin = self.irc("erin")
+        erin.join("#r2")
+        erin.send("INVITE carol #r2")
+        erin.expect_numeric("341")
+        frank = self.irc("frank")
+        frank.join("#r3")
+        frank.send("INVITE carol #r3")
+        frank.expect_numeric("341")
+        self.assertFalse([l for l in frank.sync() if " INVITE " in l])
+
+    # ---- setname
+
+    def test_setname(self):
+        alice = self.irc("alice", caps=["setname"])
+        bob = self.irc("bob", caps=["setname"])
+        carol = self.irc("carol")
+        for c in (alice, bob, carol):
+            c.join("#r")
+        for c in (alice, bob, carol):
+            c.sync()
+        alice.send("SETNAME :Alice Liddell")
+        m = alice.expect(r"^:alice!alice@127\.0\.0\.1 SETNAME ")
+        self.assertEqual(params_of(m), ("SETNAME", ["Alice Liddell"]))
+        m = bob.expect(r"^:alice!alice@127\.0\.0\.1 SETNAME ")
+        self.assertEqual(params_of(m), ("SETNAME", ["Alice Liddell"]))
+        self.assertFalse([l for l in carol.sync() if "SETNAME" in l],
+                         "SETNAME reached a client without the cap")
+        carol.send("WHOIS alice")
+        m = carol.expect_numeric("311")
+        self.assertEqual(params_of(m)[1][1:], ["alice", "alice", "127.0.0.1", "*",
+                                              "Alice Liddell"])
+        # bounded like USER's, never empty; nothing changes then
+        for bad in ("x" * 101, ""):
+            alice.send("SETNAME :" + bad)
+            m = alice.expect(r" FAIL SETNAME INVALID_REALNAME ")
+            self.assertIn("100", params_of(m)[1][-1])
+        self.assertFalse([l for l in bob.sync() if "SETNAME" in l])
+        alice.send("SETNAME :" + "y" * 100)
+        bob.expect(r" SETNAME :?y{100}$")
+        # without the cap SETNAME still works, without the echo
+        carol.send("SETNAME :Carol C")
+        bob.expect(r"^:carol!carol@127\.0\.0\.1 SETNAME :?Carol C$")
+        self.assertFalse([l for l in carol.sync() if "SETNAME" in l])
+        carol.send_raw(b"SETNAME :\xff\r\n")
+        carol.expect(r" FAIL SETNAME INVALID_UTF8 ")
+
+    # ---- bot mode
+
+    def test_bot_mode(self):
+        robo = self.irc("robo", caps=["message-tags"])
+        tagged = self.irc("tagged", caps=["message-tags"])
+        plain = self.irc("plainc")
+        for c in (robo, tagged, plain):
+            c.join("#r")
+        for c in (robo, tagged, plain):
+            c.sync()
+        robo.send("MODE robo +B")
+        robo.expect(r"^:robo MODE robo :?\+B$")
+        robo.send("MODE robo")
+        self.assertIn("B", params_of(robo.expect_numeric("221"))[1][1])
+        robo.privmsg("#r", "beep")
+        tagged.expect(r"PRIVMSG #r :beep$")
+        self.assertIn("bot", parse_tags(tagged.last_line), tagged.last_line)
+        plain.expect(r"PRIVMSG #r :beep$", raw=True)
+        self.assertFalse(plain.last_line.startswith("@"), plain.last_line)
+        robo.privmsg("tagged", "direct")
+        tagged.expect(r"PRIVMSG tagged :direct$")
+        self.assertIn("bot", parse_tags(tagged.last_line))
+        tagged.privmsg("#r", "human")
+        robo.expect(r"PRIVMSG #r :human$")
+        self.assertNotIn("bot", parse_tags(robo.last_line))
+        plain.send("WHOIS robo")
+        lines = plain.collect_until(r" 318 ")
+        bots = [params_of(l)[1] for l in lines if params_of(l)[0] == "335"]
+        self.assertEqual(len(bots), 1, lines)
+        self.assertEqual(bots[0][:2], ["plainc", "robo"])
+        plain.send("WHOIS tagged")
+        lines = plain.collect_until(r" 318 ")
+        self.assertFalse([l for l in lines if params_of(l)[0] == "335"])
+        plain.send("WHO #r")
+        lines = plain.collect_until(r" 315 ")
+        flags = {params_of(l)[1][5]: params_of(l)[1][6] for l in lines
+                 if params_of(l)[0] == "352"}
+        self.assertEqual(flags["robo"], "H@B")  # robo made the room
+        self.assertEqual(flags["tagged"], "H")
+        robo.send("MODE robo -B")
+        robo.expect(r"^:robo MODE robo :?-B$")
+        robo.privmsg("#r", "human now")
+        tagged.expect(r"PRIVMSG #r :human now$")
+        self.assertNotIn("bot", parse_tags(tagged.last_line))
+
+    def test_chghost_not_offered(self):
+        c = self.irc("gus", register=False)
+        c.send("CAP LS 302")
+        self.assertNotIn("chghost", params_of(c.expect(r" CAP \* LS "))[1][-1].split())
+        params = self.cap(c, "CAP REQ chghost", r" CAP \* (ACK|NAK) ")
+        self.assertEqual(params[1:], ["NAK", "chghost"])
+
 
 if __name__ == "__main__":
     main()
