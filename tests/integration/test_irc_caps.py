@@ -10,7 +10,7 @@ clients without the capability are checked to get none of the new lines."""
 
 import re
 
-from harness import ServerTestCase, main, parse_line, parse_tags, strip_tags
+from harness import ServerTestCase, main, parse_line, parse_tags, run_threads, scaled, strip_tags
 
 
 def params_of(line):
@@ -285,6 +285,38 @@ class Caps(ServerTestCase):
         self.assertFalse([l for l in carol.sync() if "SETNAME" in l])
         carol.send_raw(b"SETNAME :\xff\r\n")
         carol.expect(r" FAIL SETNAME INVALID_UTF8 ")
+
+    def test_setname_while_others_read_it(self):
+        """SETNAME changes a field other threads read (WHOIS, WHO, WHOX r):
+        run together, every reply shows one whole name (TSan checks the
+        locking in the sanitizer build)."""
+        alice = self.irc("alice", caps=["setname"])
+        bob = self.irc("bob")
+        alice.join("#r")
+        bob.join("#r")
+        rounds = scaled(200, 20)
+        names = {"Name %d" % i for i in range(rounds)} | {"Real alice"}
+
+        def rename():
+            for i in range(rounds):
+                alice.send("SETNAME :Name %d" % i)
+            alice.sync(timeout=60)
+
+        def read():
+            seen = []
+            for i in range(rounds):
+                bob.send("WHOIS alice")
+                seen.append(params_of(bob.expect_numeric("311", "bob alice "))[1][-1])
+                bob.send("WHO #r %nr")
+                for l in bob.collect_until(r" 315 bob #r "):
+                    if params_of(l)[0] == "354" and params_of(l)[1][1] == "alice":
+                        seen.append(params_of(l)[1][2])
+            self.assertTrue(set(seen) <= names, set(seen) - names)
+
+        run_threads([rename, read])
+        bob.send("WHOIS alice")
+        self.assertEqual(params_of(bob.expect_numeric("311", "bob alice "))[1][-1],
+                         "Name %d" % (rounds - 1))
 
     # ---- bot mode
 
