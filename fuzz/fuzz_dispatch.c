@@ -115,6 +115,10 @@ static void check_line(struct client *c, const char *line, size_t len)
 		c->refused = true;
 	if (strcmp(m.command, "417") == 0 || strcmp(m.command, "421") == 0)
 		c->refused = true;
+	/* A line that is not UTF-8 is refused with the UTF8ONLY standard reply. */
+	if (strcmp(m.command, "FAIL") == 0 && m.nparams >= 2 &&
+	    strcmp(m.params[1], "INVALID_UTF8") == 0)
+		c->refused = true;
 }
 
 /* Reads what the server wrote to c so far and checks it line by line. */

@@ -154,6 +154,26 @@ static enum chat_result join_check(struct session *s, struct channel *ch, const 
 	return CHAT_OK;
 }
 
+static void away_outmsg_init(struct outmsg *m, const struct source *source,
+			     const struct session *s, const char *params[1]);
+
+/* Tells ch's away-notify members who saw s arrive that s is away; ch->lock
+ * held. */
+static void away_tell_locked(struct session *s, struct channel *ch)
+{
+	const struct source source = session_source(s);
+	const char *params[1];
+	struct outmsg m;
+	away_outmsg_init(&m, &source, s, params);
+	for (size_t i = 0; i < ch->nmembers; i++) {
+		struct session *to = ch->members[i].session;
+		if (to != s && channel_tells_arrivals(ch, i) &&
+		    (atomic_load_explicit(&to->caps, memory_order_relaxed) & CAP_AWAY_NOTIFY))
+			deliver_queue(s, to, &m);
+	}
+	outmsg_release(&m);
+}
+
 /* Announces s's arrival in ch and queues what a joiner gets. ch->lock held:
  * the JOIN line and the replay take their place in the room's order here. */
 static void join_announce_locked(struct session *s, struct channel *ch,
@@ -167,6 +187,8 @@ static void join_announce_locked(struct session *s, struct channel *ch,
 	m.realname = s->realname ? s->realname : ""; /* extended-join */
 	arrival_tell_locked(s, ch, s, &m);
 	outmsg_release(&m);
+	if (s->away) /* away-notify: the joiner's state, right after the JOIN */
+		away_tell_locked(s, ch);
 	if (channel_update_quiet(ch, LIVE(announce_max)) == QUIET_BEGAN)
 		quiet_notice_locked(s, ch, NULL);
 	else if (ch->quiet)
@@ -350,6 +372,19 @@ static enum chat_result invite_locked(struct session *s, struct channel *ch,
 	return CHAT_OK;
 }
 
+/* invite-notify: the room's operators who negotiated it see the INVITE
+ * (m) too, but for the inviter and the invited; ch->lock held. */
+static void invite_notify_locked(struct session *s, struct channel *ch, struct session *invited,
+				 struct outmsg *m)
+{
+	for (size_t i = 0; i < ch->nmembers; i++) {
+		struct session *u = ch->members[i].session;
+		if (ch->members[i].op && u != s && u != invited &&
+		    (atomic_load_explicit(&u->caps, memory_order_relaxed) & CAP_INVITE_NOTIFY))
+			deliver_queue(s, u, m);
+	}
+}
+
 enum chat_result chat_invite(struct session *s, const char *nick, const char *name,
 			     char nick_out[NICK_LEN_MAX + 1], char *away_out)
 {
@@ -363,7 +398,6 @@ enum chat_result chat_invite(struct session *s, const char *nick, const char *na
 	}
 	pthread_mutex_lock(&ch->lock);
 	enum chat_result r = invite_locked(s, ch, to);
-	pthread_mutex_unlock(&ch->lock);
 	if (r == CHAT_OK) {
 		const struct source source = session_source(s);
 		const char *params[] = {nick_out, ch->name};
@@ -371,8 +405,10 @@ enum chat_result chat_invite(struct session *s, const char *nick, const char *na
 		outmsg_init(&out, source.text, "INVITE", 2, params);
 		out.account = s->account; /* account-tag */
 		deliver_queue(s, to, &out);
+		invite_notify_locked(s, ch, to, &out);
 		outmsg_release(&out);
 	}
+	pthread_mutex_unlock(&ch->lock);
 	channel_unref(ch);
 	session_unref(to);
 	return r;
@@ -447,6 +483,7 @@ static enum chat_result message_to_room(struct session *s, const char *command,
 	struct outmsg m;
 	outmsg_init(&m, source.text, command, text ? 2 : 1, params);
 	m.account = s->account; /* account-tag */
+	m.bot = s->bot;         /* bot mode's tag */
 	m.client_tags = tags;
 	bool echo = atomic_load(&s->caps) & CAP_ECHO_MESSAGE;
 	bool trace_io = g_server.cfg.trace_io;
@@ -477,6 +514,7 @@ static void message_to_person(struct session *s, const char *command, struct ses
 	struct outmsg m;
 	outmsg_init(&m, source.text, command, text ? 2 : 1, params);
 	m.account = s->account; /* account-tag */
+	m.bot = s->bot;         /* bot mode's tag */
 	m.client_tags = tags;
 	deliver_queue(s, to, &m);
 	if (atomic_load(&s->caps) & CAP_ECHO_MESSAGE && to != s)
@@ -643,6 +681,22 @@ enum chat_result chat_nick(struct session *s, const char *nick)
 	return CHAT_OK;
 }
 
+/* Tells m (from s) to everyone sharing a room with s who negotiated cap,
+ * once each. */
+static void neighbours_notify(struct session *s, struct outmsg *m, unsigned cap)
+{
+	struct channel **chs;
+	size_t n = channels_of(s, &chs);
+	channels_lock_all(chs, n);
+	size_t nto;
+	struct session **to = neighbours_collect(s, chs, n, false, cap, &nto);
+	for (size_t i = 0; i < nto; i++)
+		deliver_queue(s, to[i], m);
+	free(to);
+	channels_unlock_all(chs, n);
+	channels_release(chs, n);
+}
+
 void chat_account_notify(struct session *s)
 {
 	const struct source source = session_source(s);
@@ -650,17 +704,17 @@ void chat_account_notify(struct session *s)
 	struct outmsg m;
 	outmsg_init(&m, source.text, "ACCOUNT", 1, params);
 	m.account = s->account;
-	struct channel **chs;
-	size_t n = channels_of(s, &chs);
-	channels_lock_all(chs, n);
-	size_t nto;
-	struct session **to = neighbours_collect(s, chs, n, false, CAP_ACCOUNT_NOTIFY, &nto);
-	for (size_t i = 0; i < nto; i++)
-		deliver_queue(s, to[i], &m);
-	free(to);
-	channels_unlock_all(chs, n);
-	channels_release(chs, n);
+	neighbours_notify(s, &m, CAP_ACCOUNT_NOTIFY);
 	outmsg_release(&m);
+}
+
+/* The AWAY line that tells s's state (away with its text, or back). */
+static void away_outmsg_init(struct outmsg *m, const struct source *source,
+			     const struct session *s, const char *params[1])
+{
+	params[0] = s->away;
+	outmsg_init(m, source->text, "AWAY", s->away ? 1 : 0, params);
+	m->account = s->account; /* account-tag */
 }
 
 void chat_away(struct session *s, const char *text)
@@ -668,10 +722,39 @@ void chat_away(struct session *s, const char *text)
 	char *copy = NULL;
 	if (text && text[0])
 		copy = xstrndup(text, utf8_cut(text, strlen(text), AWAY_LEN_MAX));
+	bool was_away = s->away != NULL; /* the worker is the only writer */
 	registry_wrlock();
 	free(s->away);
 	s->away = copy;
 	registry_unlock();
+	if (!s->registered || (!was_away && !copy))
+		return; /* nothing changed that away-notify clients do not know */
+	const struct source source = session_source(s);
+	const char *params[1];
+	struct outmsg m;
+	away_outmsg_init(&m, &source, s, params);
+	neighbours_notify(s, &m, CAP_AWAY_NOTIFY);
+	outmsg_release(&m);
+}
+
+bool chat_setname(struct session *s, const char *realname)
+{
+	size_t len = strlen(realname);
+	if (!len || len > REALNAME_LEN_MAX)
+		return false;
+	registry_wrlock();
+	session_set_realname(s, realname);
+	registry_unlock();
+	const struct source source = session_source(s);
+	const char *params[] = {s->realname};
+	struct outmsg m;
+	outmsg_init(&m, source.text, "SETNAME", 1, params);
+	m.account = s->account; /* account-tag */
+	neighbours_notify(s, &m, CAP_SETNAME);
+	if (atomic_load(&s->caps) & CAP_SETNAME)
+		deliver_queue(s, s, &m); /* the confirmation (setname) */
+	outmsg_release(&m);
+	return true;
 }
 
 void chat_leave(struct session *s, const char *reason)
@@ -692,7 +775,10 @@ void chat_leave(struct session *s, const char *reason)
 	neighbours_tell(s, tell ? &m : NULL, NULL, true);
 	registry_wrlock();
 	registry_drop_nick(s);
+	bool was_registered = s->registered;
 	s->registered = false;
 	registry_unlock();
+	if (was_registered)
+		global_user_left();
 	outmsg_release(&m);
 }

@@ -105,8 +105,14 @@ enum chat_result chat_message(struct session *s, const char *command, const char
  * a room with it. CHAT_ALREADY_MEMBER when it is already s's nick. */
 enum chat_result chat_nick(struct session *s, const char *nick);
 
-/* Marks s away with text (NULL or "": back). */
+/* Marks s away with text (NULL or "": back), telling everyone sharing a
+ * room with s who negotiated away-notify when that changes anything. */
 void chat_away(struct session *s, const char *text);
+
+/* Changes s's real name (SETNAME), telling everyone sharing a room with s
+ * who negotiated setname, and s itself if it did. False (nothing changed)
+ * for an empty name or one longer than REALNAME_LEN_MAX bytes. Worker only. */
+bool chat_setname(struct session *s, const char *realname);
 
 /* Logs s in to account (its registered spelling), or out with "". The one
  * place s->account changes (account-notify will hang here). Worker only;

@@ -304,9 +304,12 @@ static __attribute__((noinline)) void own_take_event(struct session *s, const st
 }
 
 /* Does m read differently for a recipient with caps (account-tag on a
- * logged-in user's line, extended-join on a JOIN)? */
+ * logged-in user's line, extended-join on a JOIN, message-tags on a bot's
+ * line)? */
 static bool wants_variant(const struct outmsg *m, unsigned caps)
 {
+	if ((caps & CAP_MESSAGE_TAGS) && m->bot)
+		return true;
 	if (!(caps & (CAP_ACCOUNT_TAG | CAP_EXTENDED_JOIN)))
 		return false;
 	if ((caps & CAP_ACCOUNT_TAG) && m->account && m->account[0])
@@ -327,6 +330,10 @@ static __attribute__((noinline)) struct msgbuf *render_variant(const struct outm
 	if ((caps & CAP_ACCOUNT_TAG) && m->account && m->account[0]) {
 		size_t n = strlen(tags);
 		snprintf(tags + n, sizeof tags - n, "%saccount=%s", n ? ";" : "", m->account);
+	}
+	if (kind == IRC_TAGS && m->bot) {
+		size_t n = strlen(tags);
+		snprintf(tags + n, sizeof tags - n, "%sbot", n ? ";" : "");
 	}
 	struct outmsg v = *m;
 	if ((caps & CAP_EXTENDED_JOIN) && m->realname && strcmp(m->command, "JOIN") == 0) {

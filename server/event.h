@@ -44,6 +44,8 @@ struct outmsg {
 	/* The source's account ("" or NULL: none), for account-tag and
 	 * extended-join recipients; borrowed. */
 	const char *account;
+	/* Sent by a bot (user mode +B): message-tags recipients see a bot tag. */
+	bool bot;
 	/* JOIN: the joiner's real name, for extended-join recipients; borrowed. */
 	const char *realname;
 	/* The one recipient this event is about when it reads it differently

@@ -20,6 +20,9 @@ void frontend_goodbye(struct session *s, const char *text);
 struct frontend {
 	/* Tells s something from the server (a refused line, a note). */
 	void (*notice)(struct session *s, const char *text);
+	/* Tells s its line was refused as not UTF-8, with text (IRC: the
+	 * standard reply FAIL <command> INVALID_UTF8, as UTF8ONLY asks). */
+	void (*invalid_utf8)(struct session *s, const char *line, size_t len, const char *text);
 	/* Tells s its line was longer than allowed (IRC: 417). */
 	void (*line_too_long)(struct session *s);
 	/* The last line s gets before the server closes (IRC: ERROR). */

@@ -29,12 +29,15 @@ void intake_greet(struct session *s)
 static bool line_acceptable(struct session *s, const char *line, size_t len)
 {
 	const char *why = NULL;
-	if (memchr(line, '\0', len))
+	if (memchr(line, '\0', len)) {
 		why = "it contains a NUL byte";
-	else if (!utf8_valid(line, len))
-		why = "it is not valid UTF-8";
-	else
+	} else if (!utf8_valid(line, len)) {
+		frontend_of(s)->invalid_utf8(s, line, len,
+					     "Line refused: it is not valid UTF-8; nothing was sent.");
+		return false;
+	} else {
 		why = textsafe_message_check(line, len); /* C0 but formatting, DEL, C1 */
+	}
 	if (!why) {
 		/* Tags have their own budget (IRCv3 message-tags: at most
 		 * IRC_CLIENT_TAGS_MAX bytes between '@' and the space, else

@@ -54,8 +54,32 @@ static void irc_goodbye(struct session *s, const char *text)
 	send_self(s, NULL, "ERROR", text, NULL);
 }
 
+/* IRC: FAIL <command> INVALID_UTF8 (frontend.h); the command is the line's
+ * word after any tags and source, upper-cased, or "*" if it is not letters. */
+static void irc_invalid_utf8(struct session *s, const char *line, size_t len, const char *text)
+{
+	const char *p = line, *end = line + len;
+	for (int i = 0; i < 2 && p < end && (*p == '@' || *p == ':'); i++) {
+		const char *space = memchr(p, ' ', (size_t)(end - p));
+		p = space ? space + 1 : end;
+		while (p < end && *p == ' ')
+			p++;
+	}
+	char command[16];
+	size_t n = 0;
+	for (; p < end && *p != ' ' && n < sizeof command - 1; p++) {
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z')))
+			break;
+		command[n++] = (char)(*p >= 'a' ? *p - 'a' + 'A' : *p);
+	}
+	command[n] = '\0';
+	bool word = n > 0 && (p == end || *p == ' ');
+	send_self(s, g_server.cfg.name, "FAIL", word ? command : "*", "INVALID_UTF8", text, NULL);
+}
+
 const struct frontend irc_frontend = {
 	.notice = notice_self,
+	.invalid_utf8 = irc_invalid_utf8,
 	.line_too_long = irc_line_too_long,
 	.goodbye = irc_goodbye,
 	.ping = irc_ping,
@@ -128,6 +152,7 @@ static void registration_try_finish(struct session *s)
 	registry_wrlock();
 	s->registered = true;
 	registry_unlock();
+	global_user_arrived();
 	char remote[ENDPOINT_STR_MAX];
 	session_remote(s, remote, sizeof remote);
 	log_limited(LOG_INFO, LOG_CONNECTION_BURST, "session %lu registered as %s (%s)", s->id,
@@ -152,17 +177,23 @@ static const struct irc_cap {
 } irc_caps[] = {
 	{"account-notify", CAP_ACCOUNT_NOTIFY, NULL, NULL},
 	{"account-tag", CAP_ACCOUNT_TAG, NULL, NULL},
+	{"away-notify", CAP_AWAY_NOTIFY, NULL, NULL},
 	{"batch", CAP_BATCH, NULL, NULL},
+	{"cap-notify", CAP_CAP_NOTIFY, NULL, NULL},
 	{"draft/account-registration", CAP_ACCOUNT_REGISTRATION, "before-connect",
 	 account_available},
 	{"draft/chathistory", CAP_CHATHISTORY, NULL, NULL},
 	{"draft/read-marker", CAP_READ_MARKER, NULL, NULL},
 	{"echo-message", CAP_ECHO_MESSAGE, NULL, NULL},
 	{"extended-join", CAP_EXTENDED_JOIN, NULL, NULL},
+	{"invite-notify", CAP_INVITE_NOTIFY, NULL, NULL},
 	{"labeled-response", CAP_LABELED_RESPONSE, NULL, NULL},
 	{"message-tags", CAP_MESSAGE_TAGS, NULL, NULL},
+	{"multi-prefix", CAP_MULTI_PREFIX, NULL, NULL},
 	{"sasl", CAP_SASL, "PLAIN", irc_sasl_offered},
 	{"server-time", CAP_SERVER_TIME, NULL, NULL},
+	{"setname", CAP_SETNAME, NULL, NULL},
+	{"userhost-in-names", CAP_USERHOST_IN_NAMES, NULL, NULL},
 };
 #define IRC_CAPS_N (sizeof irc_caps / sizeof *irc_caps)
 
@@ -205,7 +236,8 @@ static void cap_req(struct session *s, const char *list)
 	     tok = strtok_r(NULL, " ", &save)) {
 		bool neg = tok[0] == '-';
 		unsigned bit = cap_bit(neg ? tok + 1 : tok);
-		if (!bit)
+		/* CAP LS 302 turned cap-notify on for good (capability-negotiation). */
+		if (!bit || (neg && bit == CAP_CAP_NOTIFY && s->cap_302))
 			ok = false;
 		else if (neg)
 			remove |= bit;
@@ -221,12 +253,14 @@ static void cap_req(struct session *s, const char *list)
 static void cmd_cap(struct session *s, struct ircmsg *m)
 {
 	const char *sub = m->params[0];
-	char list[256];
+	char list[IRC_LINE_MAX - 100]; /* room for ":server CAP nick LS :" */
 	if (strcasecmp(sub, "LS") == 0) {
 		if (!s->registered)
 			s->cap_negotiating = true;
-		if (m->nparams > 1 && strtol(m->params[1], NULL, 10) >= 302)
+		if (m->nparams > 1 && strtol(m->params[1], NULL, 10) >= 302) {
 			s->cap_302 = true;
+			atomic_fetch_or(&s->caps, CAP_CAP_NOTIFY); /* implied by 302 */
+		}
 		cap_names(~0u, s->cap_302, list, sizeof list);
 		send_self(s, g_server.cfg.name, "CAP", cap_target(s), "LS", list, NULL);
 	} else if (strcasecmp(sub, "LIST") == 0) {
@@ -299,6 +333,10 @@ static void cmd_user(struct session *s, struct ircmsg *m)
 {
 	if (s->registered || s->user[0]) {
 		reply(s, "462", "You may not reregister", NULL);
+		return;
+	}
+	if (!m->params[3][0]) {
+		reply(s, "461", "USER", "Not enough parameters (the real name is empty)", NULL);
 		return;
 	}
 	const char *user = m->params[0];
@@ -418,6 +456,16 @@ static void cmd_away(struct session *s, struct ircmsg *m)
 		reply(s, "305", "You are no longer marked as being away", NULL);
 }
 
+/* SETNAME :realname (IRCv3 setname): bounded like USER's; FAIL when not. */
+static void cmd_setname(struct session *s, struct ircmsg *m)
+{
+	if (!chat_setname(s, m->params[0])) {
+		char text[80];
+		snprintf(text, sizeof text, "A real name needs 1 to %d bytes", REALNAME_LEN_MAX);
+		send_self(s, g_server.cfg.name, "FAIL", "SETNAME", "INVALID_REALNAME", text, NULL);
+	}
+}
+
 /* --- dispatch --- */
 
 struct irc_command {
@@ -463,6 +511,7 @@ static const struct irc_command irc_commands[] = {
 	{"PRIVMSG", cmd_message, 0, 0, false},
 	{"QUIT", cmd_quit, 0, 0, true},
 	{"REGISTER", cmd_register, 3, 0, true},
+	{"SETNAME", cmd_setname, 1, 0, false},
 	{"STATS", cmd_stats, 0, 0, false},
 	{"TAGMSG", cmd_message, 0, 0, false},
 	{"TIME", cmd_time, 0, 0, false},
@@ -505,7 +554,8 @@ static const struct irc_help {
 	{"LUSERS", "LUSERS\nHow many users and rooms there are."},
 	{"MARKREAD", "MARKREAD <target> [timestamp=<time>]\nGets or sets how far you have read "
 		     "(draft/read-marker)."},
-	{"MODE", "MODE <#room>|<nick> [<modes> [<args>]]\nShows or changes room or user modes."},
+	{"MODE", "MODE <#room>|<nick> [<modes> [<args>]]\nShows or changes room or user modes\n"
+		 "(yours: +i invisible, +w wallops, +B bot)."},
 	{"MOTD", "MOTD\nThe message of the day."},
 	{"NAMES", "NAMES [<#room>[,<#room>]]\nWho is in a room."},
 	{"NICK", "NICK <nick>\nChooses or changes your nick."},
@@ -520,6 +570,7 @@ static const struct irc_help {
 	{"QUIT", "QUIT [<reason>]\nDisconnects."},
 	{"REGISTER", "REGISTER <account>|* <email>|* <password>\nRegisters an account "
 		     "(draft/account-registration)."},
+	{"SETNAME", "SETNAME <realname>\nChanges your real name (1 to 100 bytes; setname capability)."},
 	{"STATS", "STATS <letter>\nServer statistics (u: uptime)."},
 	{"TAGMSG", "TAGMSG <target>\nA message of tags only (message-tags capability)."},
 	{"TIME", "TIME\nThe server's local time."},

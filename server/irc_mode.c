@@ -19,14 +19,22 @@
 
 #define MODE_PARAM_CHANGES_MAX CHAT_MODE_ARGS_MAX /* MODES= in ISUPPORT */
 
+/* A user's own modes, as MODE nick changes them. */
+struct user_modes {
+	bool bot, invisible, oper, wallops;
+};
+
 /* Applies one's own new user modes and says what changed in one MODE line. */
-static void user_mode_change(struct session *s, bool invisible, bool oper, bool wallops)
+static void user_mode_change(struct session *s, struct user_modes u)
 {
 	char plus[8] = "", minus[8] = "", text[20];
 	const struct {
 		bool was, now;
 		char letter;
-	} modes[] = {{s->invisible, invisible, 'i'}, {s->oper, oper, 'o'}, {s->wallops, wallops, 'w'}};
+	} modes[] = {{s->bot, u.bot, 'B'},
+		     {s->invisible, u.invisible, 'i'},
+		     {s->oper, u.oper, 'o'},
+		     {s->wallops, u.wallops, 'w'}};
 	for (size_t i = 0; i < sizeof modes / sizeof *modes; i++)
 		if (modes[i].was != modes[i].now) {
 			char *list = modes[i].now ? plus : minus;
@@ -37,16 +45,17 @@ static void user_mode_change(struct session *s, bool invisible, bool oper, bool 
 	if (!plus[0] && !minus[0])
 		return;
 	registry_wrlock();
-	s->invisible = invisible;
-	s->oper = oper;
-	s->wallops = wallops;
+	s->bot = u.bot;
+	s->invisible = u.invisible;
+	s->oper = u.oper;
+	s->wallops = u.wallops;
 	registry_unlock();
 	snprintf(text, sizeof text, "%s%s%s%s", plus[0] ? "+" : "", plus, minus[0] ? "-" : "",
 		 minus);
 	send_self(s, s->nick, "MODE", s->nick, text, NULL);
 }
 
-/* MODE nick [+i|-i|+w|-w|-o]: only one's own modes. */
+/* MODE nick [+i|-i|+w|-w|+B|-B|-o]: only one's own modes. */
 static void user_mode(struct session *s, struct ircmsg *m)
 {
 	registry_rdlock();
@@ -67,23 +76,25 @@ static void user_mode(struct session *s, struct ircmsg *m)
 		return;
 	}
 	/* +o comes from OPER only; -o gives it up. */
-	bool adding = true, invisible = s->invisible, oper = s->oper, wallops = s->wallops;
-	bool unknown = false;
+	bool adding = true, unknown = false;
+	struct user_modes u = {s->bot, s->invisible, s->oper, s->wallops};
 	for (const char *p = m->params[1]; *p; p++) {
 		if (*p == '+' || *p == '-')
 			adding = *p == '+';
 		else if (*p == 'i')
-			invisible = adding;
+			u.invisible = adding;
 		else if (*p == 'w')
-			wallops = adding;
+			u.wallops = adding;
+		else if (*p == 'B')
+			u.bot = adding;
 		else if (*p == 'o')
-			oper = oper && adding;
+			u.oper = u.oper && adding;
 		else
 			unknown = true;
 	}
 	if (unknown)
 		reply(s, "501", "Unknown MODE flag", NULL);
-	user_mode_change(s, invisible, oper, wallops);
+	user_mode_change(s, u);
 }
 
 /* Lists the bans (367, 368). ch->lock held. */

@@ -24,8 +24,8 @@
 
 void irc_user_modes(const struct session *s, char *buf, size_t cap)
 {
-	snprintf(buf, cap, "+%s%s%s", s->invisible ? "i" : "", s->oper ? "o" : "",
-		 s->wallops ? "w" : "");
+	snprintf(buf, cap, "+%s%s%s%s", s->bot ? "B" : "", s->invisible ? "i" : "",
+		 s->oper ? "o" : "", s->wallops ? "w" : "");
 }
 
 void cmd_oper(struct session *s, struct ircmsg *m)

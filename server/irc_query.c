@@ -26,7 +26,7 @@ static const char *const isupport_tokens[] = {
 	"CASEMAPPING=rfc1459", "CHANTYPES=#", "CHANMODES=b,k,l,int", "PREFIX=(ov)@+",
 	"NICKLEN=30", "CHANNELLEN=50", "TOPICLEN=390", "KICKLEN=300", "AWAYLEN=300",
 	"MODES=3", "MAXTARGETS=4", "NETWORK=parley", "CHATHISTORY=1000",
-	"MSGREFTYPES=msgid,timestamp", "WHOX",
+	"MSGREFTYPES=msgid,timestamp", "WHOX", "UTF8ONLY", "BOT=B",
 };
 
 void welcome_send(struct session *s)
@@ -39,7 +39,7 @@ void welcome_send(struct session *s)
 	reply(s, "002", text, NULL);
 	snprintf(text, sizeof text, "This server was created %s", g_server.created_text);
 	reply(s, "003", text, NULL);
-	reply(s, "004", g_server.cfg.name, SERVER_VERSION, "iow", "biklnotv", "bklov", NULL);
+	reply(s, "004", g_server.cfg.name, SERVER_VERSION, "Biow", "biklnotv", "bklov", NULL);
 	const char *const *t = isupport_tokens;
 	char chanlimit[32], maxlist[32];
 	snprintf(chanlimit, sizeof chanlimit, "CHANLIMIT=#:%d", LIVE(max_channels_per_user));
@@ -48,6 +48,7 @@ void welcome_send(struct session *s)
 	      "are supported by this server", NULL);
 	reply(s, "005", t[8], t[9], t[10], chanlimit, maxlist, t[11], t[12], t[13], t[14],
 	      "are supported by this server", NULL);
+	reply(s, "005", t[15], t[16], "are supported by this server", NULL);
 	cmd_lusers(s, NULL);
 	cmd_motd(s, NULL);
 }
@@ -90,12 +91,15 @@ void cmd_lusers(struct session *s, struct ircmsg *m)
 	snprintf(text, sizeof text, "I have %zu clients and 0 servers", c.users);
 	reply(s, "255", text, NULL);
 	snprintf(n1, sizeof n1, "%zu", c.users);
-	snprintf(n2, sizeof n2, "%d", LIVE(max_clients));
-	snprintf(text, sizeof text, "Current local users %zu, max %d", c.users,
-		 LIVE(max_clients));
+	/* The most users seen since start (never below what was just counted:
+	 * the mark is raised a moment after a registration shows). */
+	int max = atomic_load(&g_server.users_max);
+	if ((size_t)max < c.users)
+		max = (int)c.users;
+	snprintf(n2, sizeof n2, "%d", max);
+	snprintf(text, sizeof text, "Current local users %zu, max %d", c.users, max);
 	reply(s, "265", n1, n2, text, NULL);
-	snprintf(text, sizeof text, "Current global users %zu, max %d", c.users,
-		 LIVE(max_clients));
+	snprintf(text, sizeof text, "Current global users %zu, max %d", c.users, max);
 	reply(s, "266", n1, n2, text, NULL);
 }
 
@@ -161,6 +165,8 @@ static void whois_user(struct session *s, struct session *u)
 	reply(s, "312", u->nick, g_server.cfg.name, "parley chat server", NULL);
 	if (u->oper)
 		reply(s, "313", u->nick, "is an IRC operator", NULL);
+	if (u->bot)
+		reply(s, "335", u->nick, "is a bot", NULL);
 	if (u->account[0])
 		reply(s, "330", u->nick, u->account, "is logged in as", NULL);
 	if (u->away)

@@ -41,8 +41,17 @@ static void plain_line_too_long(struct session *s)
 		  IRC_LINE_MAX - 2);
 }
 
+/* A line that is not UTF-8: the note alone (frontend.h). */
+static void plain_invalid_utf8(struct session *s, const char *line, size_t len, const char *text)
+{
+	(void)line;
+	(void)len;
+	plain_notice(s, text);
+}
+
 const struct frontend plain_frontend = {
 	.notice = plain_notice,
+	.invalid_utf8 = plain_invalid_utf8,
 	.line_too_long = plain_line_too_long,
 	.goodbye = plain_notice,
 };
@@ -80,6 +89,7 @@ static void plain_enter(struct session *s)
 	registry_wrlock();
 	s->registered = true;
 	registry_unlock();
+	global_user_arrived();
 	s->plain_step = PLAIN_CHAT;
 	char remote[ENDPOINT_STR_MAX];
 	session_remote(s, remote, sizeof remote);

@@ -355,13 +355,26 @@ static void whox_line(struct chunk *c, const struct session *s, const struct rep
 	chunk_line(c, NULL, g_server.cfg.name, "354", n, params);
 }
 
+/* A member's status prefix for s's NAMES and WHO: the highest one ("@"
+ * or "+"), or every one ("@+") with multi-prefix. */
+static void member_prefix(bool op, bool voice, unsigned caps, char out[3])
+{
+	size_t n = 0;
+	if (op)
+		out[n++] = '@';
+	if (voice && (n == 0 || (caps & CAP_MULTI_PREFIX)))
+		out[n++] = '+';
+	out[n] = '\0';
+}
+
 /* One 352 line (or 354 for WHOX); registry lock held. */
 static void who_line(struct chunk *c, const struct session *s, const struct reply_job *j,
 		     const char *channel, const struct session *u, bool op, bool voice)
 {
-	char flags[8], hops_real[REALNAME_LEN_MAX + 8];
-	snprintf(flags, sizeof flags, "%c%s%s", u->away ? 'G' : 'H', u->oper ? "*" : "",
-		 op ? "@" : voice ? "+" : "");
+	char flags[8], prefix[3], hops_real[REALNAME_LEN_MAX + 8];
+	member_prefix(op, voice, atomic_load(&s->caps), prefix);
+	snprintf(flags, sizeof flags, "%c%s%s%s", u->away ? 'G' : 'H', u->oper ? "*" : "",
+		 prefix, u->bot ? "B" : "");
 	if (j->is_whox) {
 		whox_line(c, s, j, channel, u, flags);
 		return;
@@ -454,13 +467,19 @@ static bool who_step(struct session *s, struct reply_job *j, struct chunk *c)
 static bool names_members(struct session *s, struct reply_job *j, struct channel *ch,
 			  struct chunk *c)
 {
-	char names[NAMES_LINE_BUDGET + NICK_LEN_MAX + 4];
+	char names[NAMES_LINE_BUDGET + NICK_LEN_MAX + USER_LEN_MAX + ENDPOINT_STR_MAX + 8];
+	unsigned caps = atomic_load(&s->caps);
 	size_t len = 0, i = members_after(ch, j->joined);
 	while (i < ch->nmembers) {
 		const struct member *mb = &ch->members[i++];
-		const char *prefix = mb->op ? "@" : mb->voice ? "+" : "";
-		int n = snprintf(names + len, sizeof names - len, "%s%s%s", len ? " " : "", prefix,
-				 mb->nick);
+		char prefix[3];
+		member_prefix(mb->op, mb->voice, caps, prefix);
+		const struct session *u = mb->session;
+		int n = caps & CAP_USERHOST_IN_NAMES
+				? snprintf(names + len, sizeof names - len, "%s%s%s!%s@%s",
+					   len ? " " : "", prefix, mb->nick, u->user, u->host)
+				: snprintf(names + len, sizeof names - len, "%s%s%s", len ? " " : "",
+					   prefix, mb->nick);
 		len += (size_t)n;
 		j->joined = mb->joined;
 		if (len >= NAMES_LINE_BUDGET) {

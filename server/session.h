@@ -53,6 +53,12 @@
 #define CAP_ACCOUNT_NOTIFY 0x10000u /* ACCOUNT when someone sharing a room logs in */
 #define CAP_EXTENDED_JOIN 0x20000u  /* JOIN #room account|* :realname */
 #define CAP_ACCOUNT_TAG 0x40000u    /* account=NAME on what a logged-in user sends */
+#define CAP_MULTI_PREFIX 0x100000u  /* NAMES and WHO show every prefix (@+nick) */
+#define CAP_USERHOST_IN_NAMES 0x200000u /* NAMES gives nick!user@host */
+#define CAP_CAP_NOTIFY 0x400000u    /* CAP NEW/DEL (never sent: the offer is fixed) */
+#define CAP_AWAY_NOTIFY 0x800000u   /* AWAY lines from room-mates */
+#define CAP_INVITE_NOTIFY 0x1000000u /* INVITEs in rooms one is an operator of */
+#define CAP_SETNAME 0x2000000u      /* SETNAME lines from room-mates */
 
 enum session_kind {
 	SESSION_UNDECIDED, /* no line yet */
@@ -128,8 +134,11 @@ struct session {
 	struct session *prev, *next;
 
 	/* set by the worker before the session is registered, const after */
-	char *realname;              /* at most REALNAME_LEN_MAX bytes; NULL before USER */
 	char user[USER_LEN_MAX + 1];
+	/* At most REALNAME_LEN_MAX bytes; NULL before USER. Set by the worker
+	 * before registration; after it, a registry field (SETNAME changes it
+	 * under the registry write lock; others read it under the read lock). */
+	char *realname;
 
 	/* registry */
 	char nick[NICK_LEN_MAX + 1]; /* "" until a NICK was accepted */
@@ -137,6 +146,7 @@ struct session {
 	bool invisible;
 	bool oper;                   /* +o: OPER succeeded (irc_oper.c) */
 	bool wallops;                /* +w: receives WALLOPS */
+	bool bot;                    /* +B: a bot (IRCv3 bot mode: WHOIS 335, WHO B, bot tag) */
 	char *away;                  /* NULL when present */
 	/* The account this connection is logged in to, as registered ("": none).
 	 * Written only by chat_account_set (chat_account.c). */
