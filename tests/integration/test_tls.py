@@ -295,8 +295,8 @@ class TlsWithCa(TlsCaBase):
 
 
 class TlsUnderLoad(TlsCaBase):
-    """Many TLS members of a busy room, written only by their own workers,
-    while the certificate is reloaded: every line arrives, in order."""
+    """Many TLS members of a busy room, written by the sender's thread
+    under each member's SSL lock, while the certificate is reloaded: every line arrives, in order."""
 
     def test_burst_to_tls_members_with_reloads(self):
         self.start()
