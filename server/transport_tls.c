@@ -58,8 +58,11 @@
 /* Plain text read and dropped before the ERROR line, per 4 KiB read. */
 #define PLAIN_DRAIN_READS 4
 
-/* Every field but plain_port is read and written with ssl_lock held (the
- * handshake's flags too: writers look at `established`). */
+/* ssl is used, and established, failed, closing, fail_errno and
+ * want_read_for_write are written, with ssl_lock held; other threads (the
+ * writers) read those flags under it too, the worker (their only writer,
+ * but for want_read_for_write) may read them without. plain_port, checked
+ * and want_write are the worker's alone. */
 struct tls_conn {
 	pthread_mutex_t ssl_lock; /* leaf: one thread at a time on ssl (above) */
 	SSL *ssl;
@@ -322,12 +325,12 @@ static ssize_t write_locked(struct tls_conn *c, const void *data, size_t len)
 	return n;
 }
 
-/* Encrypts up to TLS_WRITE_MAX queued bytes, on any thread (one writer at a
- * time: session_queue_write's q_flushing; the worker's reads exclude by
- * ssl_lock). A write OpenSSL could not
- * finish is retried with the same bytes first (the queue keeps them) and at
- * least as many (the queue only grows): what SSL_write asks of a retry with
- * SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER. */
+/* Encrypts up to TLS_WRITE_MAX queued bytes, on any thread (one writer at
+ * a time: session_queue_write's q_flushing; ssl_lock keeps the worker's
+ * reads out). A write OpenSSL could not finish is retried, by whichever
+ * thread writes next, with the same bytes first (the queue keeps them) and
+ * at least as many (the queue only grows): what SSL_write asks of a retry
+ * with SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER. */
 static ssize_t tls_writev(struct transport *t, const struct iovec *iov, int iovcnt)
 {
 	struct tls_conn *c = t->priv;
