@@ -524,7 +524,7 @@ class TlsSharedWrites(TlsCaBase):
         for n in range(scaled(300, 100)):
             for k in range(3):
                 members[k].send("PRIVMSG #down :%d %d %s" % (k, n, "d" * 200))
-        members[5].expect(r" PRIVMSG #down :\d+ \d+ d+$")
+        members[-1].expect(r" PRIVMSG #down :\d+ \d+ d+$")
         self.server.stop()
         for c in members:  # each connection ends (ERROR or close), none hangs
             try:
