@@ -10,7 +10,8 @@
  *
  * Threads: tls_setup and tls_reload run on the acceptor (main) thread; the
  * acceptor also makes each connection's SSL object (tls_new_ssl) and hands it
- * to the worker, which alone uses it from then on (transport_tls.c). The
+ * to the worker; from then on it is used under the connection's ssl_lock,
+ * by the worker and by whoever writes its queue (transport_tls.c). The
  * current context is swapped under ctx_lock (a leaf; nothing slow under it);
  * a connection holds a reference to the context it was made from, so a
  * reload never disturbs a connection already open. */

@@ -14,17 +14,16 @@
  * queue to its socket itself (session_queue_write), one writer at a time
  * under the queue's rules, to spare a wake-up per message. That is allowed
  * only when ops->shared_writes is true: any thread may call
- * transport_writev, as long as no two do at once. The TLS transport cannot
- * allow it (an SSL object is not to be used by two threads, and reading may
- * need to write); its ops say shared_writes = false, and then writers only
- * wake the worker, which writes (session.c). PARLEY_WORKER_WRITES=1 in the
- * environment makes the TCP transport say false too, so that path is tested
- * with the whole messaging suite (tests/integration/test_worker_writes.py).
+ * transport_writev, as long as no two do at once, while the worker reads
+ * and waits. A transport whose ops say false is written by its worker only
+ * (writers wake it, session.c). PARLEY_WORKER_WRITES=1 in the environment
+ * makes the TCP transport say false, so that path is tested with the whole
+ * messaging suite (tests/integration/test_worker_writes.py).
  *
- * The TLS transport (transport_tls.c) says shared_writes = false: a TLS
- * session is written by its own worker only, never by a sender or a
- * flushq turn, so its SSL object is used by one thread from the handshake
- * to the close.
+ * The TLS transport (transport_tls.c) says shared_writes = true: every
+ * OpenSSL call on a connection's SSL object is made under that connection's
+ * ssl_lock (a leaf), so a sender's SSL_write and the worker's SSL_read (which
+ * may itself need to write) never overlap; OpenSSL asks no more than that.
  *
  * Every call is non-blocking except transport_wait. Return values follow
  * the system calls': a byte count, or -1 with errno set (EAGAIN: not now). */

@@ -295,8 +295,8 @@ class TlsWithCa(TlsCaBase):
 
 
 class TlsUnderLoad(TlsCaBase):
-    """Many TLS members of a busy room, written only by their own workers,
-    while the certificate is reloaded: every line arrives, in order."""
+    """Many TLS members of a busy room, written by the sender's thread
+    under each member's SSL lock, while the certificate is reloaded: every line arrives, in order."""
 
     def test_burst_to_tls_members_with_reloads(self):
         self.start()
@@ -457,6 +457,80 @@ class TlsSlowReader(TlsCaBase):
         self.assertEqual(len(got), lines)
         slow.send("PING :done")
         slow.expect(r"PONG .*done")
+
+
+class TlsSharedWrites(TlsCaBase):
+    """A TLS recipient is written by whoever holds its queue (the sender, a
+    write turn), under its SSL lock, while its worker reads: fast TLS 1.3
+    members, TLS 1.2 CBC members (a fresh random IV per record, drawn on the
+    writing thread), a member that stops reading (WANT_WRITE met by a
+    sender, finished by the worker) and members that leave in the middle,
+    all in one room with several TLS senders. Everyone still in the room
+    gets every line, each sender's in order; the server stays clean."""
+
+    def test_mixed_tls_recipients_during_fanout(self):
+        self.start("--sendq", "32m")
+        lines = scaled(400, 80)
+        def member(nick, **kw):
+            c = self.tls(**kw)
+            c.register(nick)
+            c.send("JOIN #mix")
+            c.expect(r" 366 %s #mix " % nick)
+            return c
+        senders = [member("s%d" % k) for k in range(scaled(3, 2))]
+        fast = [member("f%d" % i) for i in range(scaled(4, 2))]
+        cbc = [member("c%d" % i, tls12_cipher="ECDHE-ECDSA-AES128-SHA")
+               for i in range(2)]
+        for c in cbc:
+            self.assertEqual(c.sock.cipher()[0], "ECDHE-ECDSA-AES128-SHA")
+        slow = member("slow", rcvbuf=4096)
+        leavers = [member("q%d" % i) for i in range(2)]
+        for n in range(lines):
+            for k, c in enumerate(senders):
+                c.send("PRIVMSG #mix :s%d n%d %s" % (k, n, "w" * 300))
+            if n == lines // 2:
+                leavers[0].send("QUIT :bye")
+                leavers[1].close()  # gone without a word
+        rx = re.compile(r":s(\d+)!\S+ PRIVMSG #mix :s(\d+) n(\d+) ")
+        for c in senders + fast + cbc + [slow]:
+            mine = senders.index(c) if c in senders else -1
+            expected = lines * (len(senders) - (1 if mine >= 0 else 0))
+            for _ in range(expected):
+                c.expect(rx.pattern)
+            got = [(int(m.group(2)), int(m.group(3)))
+                   for m in (rx.search(l) for l in c.lines) if m]
+            self.assertEqual(len(got), expected)
+            for k in range(len(senders)):
+                if k != mine:
+                    self.assertEqual([n for s, n in got if s == k], list(range(lines)))
+        for q in ("q0", "q1"):  # seen during the burst, or still to come
+            if not any(re.search(r":%s!\S+ QUIT " % q, l) for l in fast[0].lines):
+                fast[0].expect(r":%s!\S+ QUIT " % q)
+        slow.send("PING :done")
+        slow.expect(r"PONG .*done")
+
+    def test_shutdown_during_tls_fanout(self):
+        """SIGTERM while senders' threads are writing TLS recipients: every
+        worker says its goodbye under the same lock and the server exits 0
+        (stop() checks the status and the sanitizers' reports)."""
+        self.start()
+        members = []
+        for i in range(scaled(10, 4)):
+            c = self.tls()
+            c.register("m%d" % i)
+            c.send("JOIN #down")
+            c.expect(r" 366 m%d #down " % i)
+            members.append(c)
+        for n in range(scaled(300, 100)):
+            for k in range(3):
+                members[k].send("PRIVMSG #down :%d %d %s" % (k, n, "d" * 200))
+        members[-1].expect(r" PRIVMSG #down :\d+ \d+ d+$")
+        self.server.stop()
+        for c in members:  # each connection ends (ERROR or close), none hangs
+            try:
+                c.expect(r"^ERROR ")
+            except (AssertionError, OSError):
+                pass
 
 
 class TlsGenerated(ServerTestCase):

@@ -1,11 +1,11 @@
 #!/usr/bin/env python3
 """Worker-only writes (server/transport.h).
 
-A TLS transport will not let other threads write a connection's socket, as
-the TCP one does today (senders and write turns write recipients' queues
-themselves). With PARLEY_WORKER_WRITES=1 the TCP transport says the same as
-TLS will: only the connection's worker writes, and everyone else only wakes
-it. This file runs the messaging, ordering, SendQ, streamed-reply and
+Senders and write turns write recipients' queues themselves (TCP, and TLS
+under each connection's SSL lock); a transport may instead say that only the
+connection's worker writes (shared_writes false; TLS did until its writes were
+shared). With PARLEY_WORKER_WRITES=1 the TCP transport says so: only the
+connection's worker writes, and everyone else only wakes it. This file runs the messaging, ordering, SendQ, streamed-reply and
 shutdown tests again in that mode; every server they start must announce
 the mode on stderr, or the test fails (the environment variable would
 otherwise be ignored without anyone noticing)."""
