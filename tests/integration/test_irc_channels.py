@@ -6,6 +6,8 @@ filters of ELIST=CMNTU, and the 005 tokens that announce them. Numerics
 and parameters per the Modern IRC documents."""
 
 import re
+import shutil
+import tempfile
 
 from harness import ServerTestCase, main
 
@@ -289,6 +291,40 @@ class Channels(ServerTestCase):
         self.assertEqual(limits["PRIVMSG"], "4")
         m004 = numerics(lines, "004")[0].split()
         self.assertEqual(m004[-2:], ["beIiklmnostv", "beIklov"])
+
+
+class ChannelsKept(ServerTestCase):
+    """+s, +m, +e and +I survive a restart like the other modes and +b."""
+    start_server = False
+
+    def test_restart_keeps_secret_moderated_and_exception_lists(self):
+        data = tempfile.mkdtemp(prefix="parley-chan-")
+        self.addCleanup(shutil.rmtree, data, True)
+        srv = self.make_server(("--data-dir", data))
+        alice = self.irc("alice", server=srv)
+        alice.join("#keep")
+        alice.send("MODE #keep +smb *!*@* ")
+        alice.send("MODE #keep +eI bob!*@* carol!*@*")
+        alice.expect(r"^:alice!\S+ MODE #keep \+eI bob!\*@\* carol!\*@\*$")
+        alice.sync()
+        srv.stop()
+
+        srv2 = self.make_server(("--data-dir", data))
+        dave = self.irc("dave", server=srv2)
+        dave.send("JOIN #keep")
+        dave.expect(r"^:parley 474 dave #keep :")  # the ban holds
+        bob = self.irc("bob", server=srv2)
+        bob.join("#keep")  # excepted from it
+        bob.send("MODE #keep")
+        m = bob.expect(r"^:parley 324 bob #keep :?(\S+)$")
+        self.assertEqual(sorted(m.group(1)), sorted("+mnst"))
+        bob.send("MODE #keep e")
+        bob.expect(r"^:parley 348 bob #keep bob!\*@\* alice :?\d+$")
+        bob.send("MODE #keep I")
+        bob.expect(r"^:parley 346 bob #keep carol!\*@\* alice :?\d+$")
+        bob.privmsg("#keep", "op now, so I speak")  # first one back is op
+        bob.sync()
+        self.assertFalse(any(" 404 " in l for l in bob.received))
 
 
 if __name__ == "__main__":
