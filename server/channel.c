@@ -87,6 +87,11 @@ bool channel_has_member(const struct channel *ch, struct session *s)
 	return found;
 }
 
+bool channel_visible_to(const struct channel *ch, struct session *s)
+{
+	return !s || !ch->mode_secret || s->oper || channel_has_member(ch, s);
+}
+
 bool channel_is_op(const struct channel *ch, const struct session *s)
 {
 	int i = channel_member_index(ch, s);

@@ -119,6 +119,11 @@ int channel_member_by_nick(const struct channel *ch, const char *nick);
  * Caller holds lock (takes s's memb_lock). */
 bool channel_has_member(const struct channel *ch, struct session *s);
 
+/* May s see that ch exists (LIST, NAMES, WHO, WHOIS)? A secret room (+s)
+ * shows only to its members and to IRC operators; s NULL sees every room.
+ * Caller holds lock (takes s's memb_lock). */
+bool channel_visible_to(const struct channel *ch, struct session *s);
+
 /* Is s an operator of ch? Caller holds lock. */
 bool channel_is_op(const struct channel *ch, const struct session *s);
 

@@ -147,7 +147,7 @@ static void whois_user(struct session *s, struct session *u)
 		struct channel *ch = chs[i];
 		pthread_mutex_lock(&ch->lock);
 		int mi = channel_member_index(ch, u);
-		if (mi < 0 || !reply_room_visible(ch, s)) { /* left since, or secret (+s) */
+		if (mi < 0 || !channel_visible_to(ch, s)) { /* left since, or secret (+s) */
 			pthread_mutex_unlock(&ch->lock);
 			continue;
 		}

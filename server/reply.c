@@ -259,13 +259,6 @@ struct list_walk {
 	long long now_ms;
 };
 
-/* May s see that ch exists (LIST, WHOIS, NAMES, WHO)? A secret room (+s)
- * shows only to its members and to IRC operators. ch->lock held. */
-bool reply_room_visible(const struct channel *ch, struct session *s)
-{
-	return !ch->mode_secret || s->oper || channel_has_member(ch, s);
-}
-
 /* Offers a channel that s may see and that passes the filter. The picker
  * keeps the name pointer: a channel's name is const. */
 static void list_offer(struct channel *ch, void *arg)
@@ -278,7 +271,7 @@ static void list_offer(struct channel *ch, void *arg)
 				    .users = ch->nmembers,
 				    .created_unix_ms = ch->created_unix_ms,
 				    .topic_unix_ms = ch->topic ? ch->topic_unix_ms : 0};
-	bool listed = reply_room_visible(ch, w->asker) && listfilter_match(w->filter, w->now_ms, &r);
+	bool listed = channel_visible_to(ch, w->asker) && listfilter_match(w->filter, w->now_ms, &r);
 	pthread_mutex_unlock(&ch->lock);
 	if (listed)
 		picker_offer(&w->picker, ch, ch->name);
@@ -517,7 +510,7 @@ static bool names_step(struct session *s, struct reply_job *j, struct chunk *c)
 		struct channel *ch = registry_find_channel(name);
 		if (ch) {
 			pthread_mutex_lock(&ch->lock);
-			if (reply_room_visible(ch, s)) /* else only the 366, as for no room */
+			if (channel_visible_to(ch, s)) /* else only the 366, as for no room */
 				done = names_members(s, j, ch, c);
 			pthread_mutex_unlock(&ch->lock);
 			snprintf(name, sizeof name, "%s", ch->name); /* as created */

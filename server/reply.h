@@ -42,14 +42,10 @@ struct channel;
 /* A chunk ends once it holds this many bytes (its last line may pass it). */
 #define REPLY_CHUNK 8192
 
-/* LIST: 321, a 322 per channel s may see (reply_room_visible) that passes
+/* LIST: 321, a 322 per channel s may see (channel_visible_to) that passes
  * the filter (listfilter.h: masks, !masks, user counts, creation and topic
  * times; "" for every channel), in name order, then 323. */
 void reply_add_list(struct session *s, const char *filter);
-
-/* May s see that ch exists? A secret room (+s) shows only to its members
- * and to IRC operators. Caller holds ch->lock (s's memb_lock is taken). */
-bool reply_room_visible(const struct channel *ch, struct session *s);
 
 /* WHO: 352 per member of a channel (mask "#..."), or per visible user whose
  * nick or host matches mask, then 315. With whox ("%fields[,token]", the

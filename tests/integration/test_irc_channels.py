@@ -66,6 +66,22 @@ class Channels(ServerTestCase):
         bob2.send("MODE #sec")
         bob2.expect(r"^:parley 324 carol #sec \+n?st?|^:parley 324 carol #sec :?\+\S*s")
 
+    def test_secret_room_hidden_from_plain_outsiders(self):
+        alice = self.op_room(modes="+s", room="#sec")
+        plain = self.plain("dave")  # in #lobby
+        plain.send("/list")
+        lines = plain.collect_until(r"#lobby \(1 person\)")
+        plain.send("/whois alice")
+        lines += plain.collect_until(r"alice has been idle")
+        plain.send("/names #sec")
+        plain.expect(r"^\*\*\* There is no room called #sec\.$")
+        self.assertFalse(any("#sec" in l for l in lines), lines)
+        self.assertTrue(any(re.search(r"^\*\*\* 1 room:", l) for l in lines), lines)
+        alice.send("MODE #sec -s")
+        alice.expect(r"MODE #sec -s$")
+        plain.send("/list")
+        plain.expect(r"#sec \(1 person\)")
+
     # --- WHO and +i ---
 
     def test_who_shows_invisible_users_only_to_those_sharing_a_room(self):
