@@ -84,6 +84,10 @@ static void flag_modes(const struct channel *ch, char out[8])
 	size_t n = 0;
 	if (ch->mode_invite_only)
 		out[n++] = 'i';
+	if (ch->mode_moderated)
+		out[n++] = 'm';
+	if (ch->mode_secret)
+		out[n++] = 's';
 	if (ch->mode_no_external)
 		out[n++] = 'n';
 	if (ch->mode_topic_ops)
@@ -99,12 +103,17 @@ void archive_room_changed_locked(struct channel *ch)
 	flag_modes(ch, modes);
 	char ops[OPACCTS_TEXT_MAX];
 	opaccts_format(&ch->op_accounts, ops, sizeof ops);
-	struct store_ban bans[BANS_MAX];
-	size_t nbans = ch->nbans < BANS_MAX ? ch->nbans : BANS_MAX;
-	for (size_t i = 0; i < nbans; i++)
-		bans[i] = (struct store_ban){.mask = ch->bans[i].mask,
-					     .setter = ch->bans[i].setter,
-					     .unix_ms = ch->bans[i].unix_ms};
+	struct store_ban *bans = xcalloc(3 * BANS_MAX, sizeof *bans); /* +b, +e, +I */
+	size_t nbans = 0;
+	for (const char *kind = "beI"; *kind; kind++) {
+		size_t *n;
+		struct ban **list = channel_mask_list(ch, *kind, &n);
+		for (size_t i = 0; i < *n && i < BANS_MAX; i++)
+			bans[nbans++] = (struct store_ban){.mask = (*list)[i].mask,
+							   .setter = (*list)[i].setter,
+							   .unix_ms = (*list)[i].unix_ms,
+							   .kind = *kind};
+	}
 	struct store_room r = {
 		.name = ch->name,
 		.created_ms = ch->created_unix_ms,
@@ -119,6 +128,7 @@ void archive_room_changed_locked(struct channel *ch)
 		.ops = ops,
 	};
 	store_save_room(store, ch->folded, &r);
+	free(bans);
 }
 
 struct archive_room {
@@ -158,15 +168,20 @@ static void room_state_apply(struct channel *ch, const struct store_room *s)
 	ch->mode_invite_only = strchr(s->modes, 'i') != NULL;
 	ch->mode_no_external = strchr(s->modes, 'n') != NULL;
 	ch->mode_topic_ops = strchr(s->modes, 't') != NULL;
+	ch->mode_moderated = strchr(s->modes, 'm') != NULL;
+	ch->mode_secret = strchr(s->modes, 's') != NULL;
 	snprintf(ch->key, sizeof ch->key, "%s", s->key);
 	ch->limit = s->limit > 0 ? s->limit : 0;
-	size_t nbans = s->nbans < BANS_MAX ? s->nbans : BANS_MAX;
-	ch->bans = nbans ? xcalloc(nbans, sizeof *ch->bans) : NULL;
-	for (size_t i = 0; i < nbans; i++)
-		ch->bans[i] = (struct ban){.mask = xstrdup(s->bans[i].mask),
-					   .setter = xstrdup(s->bans[i].setter),
-					   .unix_ms = s->bans[i].unix_ms};
-	ch->nbans = nbans;
+	for (size_t i = 0; i < s->nbans; i++) {
+		size_t *n;
+		struct ban **list = channel_mask_list(ch, s->bans[i].kind, &n);
+		if (*n >= BANS_MAX)
+			continue;
+		*list = xrealloc(*list, (*n + 1) * sizeof **list);
+		(*list)[(*n)++] = (struct ban){.mask = xstrdup(s->bans[i].mask),
+					       .setter = xstrdup(s->bans[i].setter),
+					       .unix_ms = s->bans[i].unix_ms};
+	}
 	opaccts_parse(&ch->op_accounts, s->ops);
 }
 

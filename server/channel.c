@@ -31,11 +31,15 @@ struct channel *channel_new(const char *name, unsigned long long id,
 /* Frees a channel nobody refers to any more. */
 static void channel_free(struct channel *ch)
 {
-	for (size_t i = 0; i < ch->nbans; i++) {
-		free(ch->bans[i].mask);
-		free(ch->bans[i].setter);
+	for (const char *m = "beI"; *m; m++) {
+		size_t *n;
+		struct ban **list = channel_mask_list(ch, *m, &n);
+		for (size_t i = 0; i < *n; i++) {
+			free((*list)[i].mask);
+			free((*list)[i].setter);
+		}
+		free(*list);
 	}
-	free(ch->bans);
 	free(ch->invites);
 	free(ch->members);
 	free(ch->topic);
@@ -81,6 +85,11 @@ bool channel_has_member(const struct channel *ch, struct session *s)
 		found = s->channels[i] == ch;
 	pthread_mutex_unlock(&s->memb_lock);
 	return found;
+}
+
+bool channel_visible_to(const struct channel *ch, struct session *s)
+{
+	return !s || !ch->mode_secret || s->oper || channel_has_member(ch, s);
 }
 
 bool channel_is_op(const struct channel *ch, const struct session *s)
@@ -161,12 +170,38 @@ void channel_rename_member(struct channel *ch, const struct session *s, const ch
 		snprintf(ch->members[i].nick, sizeof ch->members[i].nick, "%s", nick);
 }
 
-bool channel_is_banned(const struct channel *ch, const char *source)
+/* Does source match one of the n masks of list? */
+static bool masks_match_source(const struct ban *list, size_t n, const char *source)
 {
-	for (size_t i = 0; i < ch->nbans; i++)
-		if (ircname_mask_match(ch->bans[i].mask, source))
+	for (size_t i = 0; i < n; i++)
+		if (ircname_mask_match(list[i].mask, source))
 			return true;
 	return false;
+}
+
+bool channel_is_banned(const struct channel *ch, const char *source)
+{
+	return masks_match_source(ch->bans, ch->nbans, source) &&
+	       !masks_match_source(ch->excepts, ch->nexcepts, source);
+}
+
+bool channel_is_invex(const struct channel *ch, const char *source)
+{
+	return masks_match_source(ch->invexes, ch->ninvexes, source);
+}
+
+struct ban **channel_mask_list(struct channel *ch, char mode, size_t **n)
+{
+	if (mode == 'e') {
+		*n = &ch->nexcepts;
+		return &ch->excepts;
+	}
+	if (mode == 'I') {
+		*n = &ch->ninvexes;
+		return &ch->invexes;
+	}
+	*n = &ch->nbans;
+	return &ch->bans;
 }
 
 void channel_invite_add(struct channel *ch, unsigned long session_id)
@@ -211,8 +246,12 @@ void channel_mode_string(const struct channel *ch, bool show_params, char *buf, 
 		flags[n++] = 'k';
 	if (ch->limit)
 		flags[n++] = 'l';
+	if (ch->mode_moderated)
+		flags[n++] = 'm';
 	if (ch->mode_no_external)
 		flags[n++] = 'n';
+	if (ch->mode_secret)
+		flags[n++] = 's';
 	if (ch->mode_topic_ops)
 		flags[n++] = 't';
 	flags[n] = '\0';

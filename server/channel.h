@@ -36,7 +36,7 @@
 
 #define TOPIC_LEN_MAX 390
 #define KEY_LEN_MAX 32
-#define BANS_MAX 100
+#define BANS_MAX 100 /* each of the +b, +e and +I lists (MAXLIST) */
 #define INVITES_MAX 100
 
 struct session;
@@ -84,10 +84,16 @@ struct channel {
 	bool mode_topic_ops;            /* +t */
 	bool mode_no_external;          /* +n */
 	bool mode_invite_only;          /* +i */
+	bool mode_secret;               /* +s: hidden from non-members (LIST, WHOIS, NAMES, WHO) */
+	bool mode_moderated;            /* +m: only ops and voiced members speak */
 	char key[KEY_LEN_MAX + 1];      /* +k, "" when unset */
 	int limit;                      /* +l, 0 when unset */
 	struct ban *bans;
 	size_t nbans;
+	struct ban *excepts;            /* +e: masks the bans do not apply to */
+	size_t nexcepts;
+	struct ban *invexes;            /* +I: masks that get past +i without an invite */
+	size_t ninvexes;
 	unsigned long *invites;         /* ids of the invited sessions, oldest first */
 	size_t ninvites;
 	struct history *history;        /* its own lock: the budget's (history.h) */
@@ -112,6 +118,11 @@ int channel_member_by_nick(const struct channel *ch, const char *nick);
 /* Is s a member of ch? Walks s's own (short) channel list, not members[].
  * Caller holds lock (takes s's memb_lock). */
 bool channel_has_member(const struct channel *ch, struct session *s);
+
+/* May s see that ch exists (LIST, NAMES, WHO, WHOIS)? A secret room (+s)
+ * shows only to its members and to IRC operators; s NULL sees every room.
+ * Caller holds lock (takes s's memb_lock). */
+bool channel_visible_to(const struct channel *ch, struct session *s);
 
 /* Is s an operator of ch? Caller holds lock. */
 bool channel_is_op(const struct channel *ch, const struct session *s);
@@ -139,8 +150,14 @@ enum quiet_change channel_update_quiet(struct channel *ch, int announce_max);
 /* Does members[i] hear of joins, parts and quits? Caller holds lock. */
 bool channel_tells_arrivals(const struct channel *ch, size_t i);
 
-/* True if "nick!user@host" matches a ban. Caller holds lock. */
+/* True if "nick!user@host" matches a ban and no ban exception (+e).
+ * Caller holds lock. */
 bool channel_is_banned(const struct channel *ch, const char *source);
+/* True if "nick!user@host" matches an invite exception (+I). Caller holds lock. */
+bool channel_is_invex(const struct channel *ch, const char *source);
+/* The +e list of ch for mode 'e', the +I list for 'I', else the bans;
+ * its count in *n. Caller holds lock. */
+struct ban **channel_mask_list(struct channel *ch, char mode, size_t **n);
 
 /* Invites, by session id (ids are never reused, so an invite cannot pass to
  * whoever takes the nick, and one left by a closed session matches nobody).

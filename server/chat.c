@@ -53,6 +53,8 @@ const char *chat_result_text(enum chat_result r)
 		return "Cannot send to channel (no external messages)";
 	case CHAT_CANNOT_SEND_BANNED:
 		return "Cannot send to channel (you are banned)";
+	case CHAT_CANNOT_SEND_MODERATED:
+		return "Cannot send to channel (+m): only voiced members and operators speak";
 	case CHAT_BANNED:
 		return "Cannot join channel (+b): you are banned";
 	case CHAT_INVITE_ONLY:
@@ -145,7 +147,8 @@ static enum chat_result join_check(struct session *s, struct channel *ch, const 
 	 * so a room remembered with +i (archive.h) would be shut for good. The
 	 * key and the bans hold (the first one back gets op only if the room
 	 * remembers no op accounts, chat_ops.h). */
-	if (ch->mode_invite_only && !invited && ch->nmembers > 0)
+	if (ch->mode_invite_only && !invited && ch->nmembers > 0 &&
+	    !channel_is_invex(ch, source.text))
 		return CHAT_INVITE_ONLY;
 	if (ch->key[0] && (!key || strcmp(key, ch->key) != 0))
 		return CHAT_BAD_KEY;
@@ -448,6 +451,35 @@ enum chat_result chat_topic_set(struct session *s, const char *name, const char 
 	return r;
 }
 
+/* --- pending invites --- */
+
+struct invites_walk {
+	unsigned long id;
+	char (*names)[CHANNEL_LEN_MAX + 1];
+	size_t n, cap;
+};
+
+/* Adds ch to the walk's list if the session holds an invite to it. */
+static void invites_offer(struct channel *ch, void *arg)
+{
+	struct invites_walk *w = arg;
+	if (w->n == w->cap)
+		return;
+	pthread_mutex_lock(&ch->lock);
+	if (channel_is_invited(ch, w->id))
+		snprintf(w->names[w->n++], CHANNEL_LEN_MAX + 1, "%s", ch->name);
+	pthread_mutex_unlock(&ch->lock);
+}
+
+size_t chat_invites_of(struct session *s, char (*names)[CHANNEL_LEN_MAX + 1], size_t cap)
+{
+	struct invites_walk w = {.id = s->id, .names = names, .cap = cap};
+	registry_rdlock();
+	registry_each_channel(invites_offer, &w);
+	registry_unlock();
+	return w.n;
+}
+
 /* --- messages --- */
 
 /* May s send to ch? ch->lock held. The member list of a big room is long:
@@ -459,18 +491,31 @@ static enum chat_result send_check_locked(struct session *s, struct channel *ch,
 	bool member = channel_has_member(ch, s);
 	if (!member && ch->mode_no_external)
 		return CHAT_CANNOT_SEND_EXTERNAL;
-	if (ch->nbans && channel_is_banned(ch, source)) {
+	bool banned = ch->nbans && channel_is_banned(ch, source);
+	if (banned || ch->mode_moderated) {
 		int me = member ? channel_member_index(ch, s) : -1;
 		if (me < 0 || !(ch->members[me].op || ch->members[me].voice))
-			return CHAT_CANNOT_SEND_BANNED;
+			return banned ? CHAT_CANNOT_SEND_BANNED : CHAT_CANNOT_SEND_MODERATED;
 	}
 	return CHAT_OK;
 }
 
+/* Does members[i] hear a message sent to status ('@': "@#room", ops only;
+ * '+': "+#room", voiced members and ops; 0: the whole room)? ch->lock held. */
+static bool status_hears(const struct channel *ch, size_t i, char status)
+{
+	const struct member *mb = &ch->members[i];
+	return status == 0 || mb->op || (status == '+' && mb->voice);
+}
+
 /* Fans a PRIVMSG/NOTICE out to a room the caller holds a reference to (no
- * registry lock: a big room's fan-out stops nobody else). */
+ * registry lock: a big room's fan-out stops nobody else). A STATUSMSG
+ * (status '@' or '+') reaches only the members of that rank, names the
+ * room with its prefix and is not kept in the room's history (which every
+ * member replays). */
 static enum chat_result message_to_room(struct session *s, const char *command,
-					struct channel *ch, const char *text, const char *tags)
+					struct channel *ch, const char *text, const char *tags,
+					char status)
 {
 	const struct source source = session_source(s);
 	pthread_mutex_lock(&ch->lock);
@@ -479,7 +524,9 @@ static enum chat_result message_to_room(struct session *s, const char *command,
 		pthread_mutex_unlock(&ch->lock);
 		return r;
 	}
-	const char *params[] = {ch->name, text};
+	char prefixed[CHANNEL_LEN_MAX + 2];
+	snprintf(prefixed, sizeof prefixed, "%c%s", status, ch->name);
+	const char *params[] = {status ? prefixed : ch->name, text};
 	struct outmsg m;
 	outmsg_init(&m, source.text, command, text ? 2 : 1, params);
 	m.account = s->account; /* account-tag */
@@ -490,13 +537,13 @@ static enum chat_result message_to_room(struct session *s, const char *command,
 	struct narrate_fanout fanout = {0};
 	for (size_t i = 0; i < ch->nmembers; i++) {
 		struct session *to = ch->members[i].session;
-		if (to != s || echo) {
+		if (to == s ? echo : status_hears(ch, i, status)) {
 			deliver_queue(s, to, &m);
 			if (trace_io)
 				narrate_fanout_add(&fanout, to->fd);
 		}
 	}
-	if (ch->nmembers && text) /* a TAGMSG (no text) is never kept */
+	if (ch->nmembers && text && !status) /* a TAGMSG (no text) is never kept */
 		archive_message_locked(ch, &m, text, tags);
 	pthread_mutex_unlock(&ch->lock);
 	outmsg_release(&m);
@@ -529,11 +576,14 @@ enum chat_result chat_message(struct session *s, const char *command, const char
 {
 	nick_out[0] = away_out[0] = '\0';
 	atomic_store(&s->last_message_mono_ms, clock_mono_ms());
+	char status = (target[0] == '@' || target[0] == '+') && target[1] == '#' ? target[0] : 0;
+	if (status)
+		target++; /* STATUSMSG=@+ (ISUPPORT) */
 	if (target[0] == '#') {
 		struct channel *ch = room_find(target);
 		if (!ch)
 			return CHAT_NO_SUCH_CHANNEL;
-		enum chat_result r = message_to_room(s, command, ch, text, tags);
+		enum chat_result r = message_to_room(s, command, ch, text, tags, status);
 		channel_unref(ch);
 		return r;
 	}

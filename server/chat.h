@@ -47,6 +47,7 @@ enum chat_result {
 	CHAT_NOT_OP,
 	CHAT_CANNOT_SEND_EXTERNAL, /* +n and not a member */
 	CHAT_CANNOT_SEND_BANNED,   /* banned, neither op nor voiced */
+	CHAT_CANNOT_SEND_MODERATED, /* +m, neither op nor voiced */
 	CHAT_BANNED,               /* join: +b */
 	CHAT_INVITE_ONLY,          /* join: +i */
 	CHAT_BAD_KEY,              /* join: +k */
@@ -88,6 +89,11 @@ enum chat_result chat_kick(struct session *s, const char *name, const char *nick
 enum chat_result chat_invite(struct session *s, const char *nick, const char *name,
 			     char nick_out[NICK_LEN_MAX + 1], char *away_out);
 
+/* The rooms s holds a pending invite to (INVITE with no arguments), their
+ * names into names[], at most cap (the rest are not counted). */
+#define CHAT_INVITES_LIST_MAX 50
+size_t chat_invites_of(struct session *s, char (*names)[CHANNEL_LEN_MAX + 1], size_t cap);
+
 /* Sets (text non-empty) or clears the topic of room name. */
 enum chat_result chat_topic_set(struct session *s, const char *name, const char *text);
 
@@ -96,7 +102,9 @@ enum chat_result chat_topic_set(struct session *s, const char *name, const char 
  * history). tags: client-only tags relayed to message-tags clients
  * ("+a=b;+c", escaped; struct outmsg's client_tags), or NULL. For a PRIVMSG to
  * a person who is away, away_out (AWAY_LEN_MAX + 1) gets their away text,
- * and their nick as written in the table goes to nick_out; both are "" otherwise. */
+ * and their nick as written in the table goes to nick_out; both are "" otherwise.
+ * A target "@#room" or "+#room" (STATUSMSG) reaches only the room's ops, or
+ * its voiced members and ops, and is not kept in its history. */
 enum chat_result chat_message(struct session *s, const char *command, const char *target,
 			      const char *text, const char *tags,
 			      char nick_out[NICK_LEN_MAX + 1], char *away_out);

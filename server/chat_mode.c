@@ -1,4 +1,4 @@
-/* chat_mode: channel modes (+o +v +t +n +k +l +i +b) of the chat core; see
+/* chat_mode: channel modes (+o +v +t +n +k +l +i +s +m +b +e +I) of the chat core; see
  * chat.h. The IRC front-end parses the mode string (irc_mode.c); this file
  * applies it and announces what changed. */
 #include <stdio.h>
@@ -57,26 +57,29 @@ static bool mode_arg_valid(const char *arg)
 	       strlen(arg) <= CHAT_MODE_ARG_MAX;
 }
 
-/* +b/-b mask; ch->lock held. Returns CHAT_OK if the list changed,
- * CHAT_ALREADY_MEMBER if there was nothing to do. */
-static enum chat_result ban_change(struct session *s, struct channel *ch, bool adding,
-				   const char *mask)
+/* +b/-b, +e/-e or +I/-I mask (mode picks the list); ch->lock held.
+ * Returns CHAT_OK if the list changed, CHAT_ALREADY_MEMBER if there was
+ * nothing to do, CHAT_BAN_LIST_FULL past BANS_MAX. */
+static enum chat_result mask_change(struct session *s, struct channel *ch, char mode,
+				    bool adding, const char *mask)
 {
-	for (size_t i = 0; i < ch->nbans; i++)
-		if (ircname_cmp(ch->bans[i].mask, mask) == 0) {
+	size_t *n;
+	struct ban **list = channel_mask_list(ch, mode, &n);
+	for (size_t i = 0; i < *n; i++)
+		if (ircname_cmp((*list)[i].mask, mask) == 0) {
 			if (adding)
 				return CHAT_ALREADY_MEMBER;
-			free(ch->bans[i].mask);
-			free(ch->bans[i].setter);
-			ch->bans[i] = ch->bans[--ch->nbans];
+			free((*list)[i].mask);
+			free((*list)[i].setter);
+			(*list)[i] = (*list)[--*n];
 			return CHAT_OK;
 		}
 	if (!adding)
 		return CHAT_ALREADY_MEMBER;
-	if (ch->nbans >= BANS_MAX)
+	if (*n >= BANS_MAX)
 		return CHAT_BAN_LIST_FULL;
-	ch->bans = xrealloc(ch->bans, (ch->nbans + 1) * sizeof *ch->bans);
-	ch->bans[ch->nbans++] = (struct ban){
+	*list = xrealloc(*list, (*n + 1) * sizeof **list);
+	(*list)[(*n)++] = (struct ban){
 		.mask = xstrdup(mask), .setter = xstrdup(s->nick), .unix_ms = clock_unix_ms()};
 	return CHAT_OK;
 }
@@ -155,9 +158,13 @@ static enum chat_result mode_apply_one(struct session *s, struct channel *ch,
 	switch (c->mode) {
 	case 'i':
 	case 't':
-	case 'n': {
-		bool *flag = c->mode == 'i' ? &ch->mode_invite_only
+	case 'n':
+	case 's':
+	case 'm': {
+		bool *flag = c->mode == 'i'   ? &ch->mode_invite_only
 			     : c->mode == 't' ? &ch->mode_topic_ops
+			     : c->mode == 's' ? &ch->mode_secret
+			     : c->mode == 'm' ? &ch->mode_moderated
 					      : &ch->mode_no_external;
 		if (*flag != adding) {
 			*flag = adding;
@@ -169,12 +176,14 @@ static enum chat_result mode_apply_one(struct session *s, struct channel *ch,
 		return key_change(ch, adding, c->arg, r);
 	case 'l':
 		return limit_change(ch, adding, c->arg, r);
-	case 'b': {
+	case 'b':
+	case 'e':
+	case 'I': {
 		if (!mode_arg_valid(c->arg))
 			return CHAT_BAD_MODE_ARG;
-		enum chat_result br = ban_change(s, ch, adding, c->arg);
+		enum chat_result br = mask_change(s, ch, c->mode, adding, c->arg);
 		if (br == CHAT_OK)
-			result_add(r, adding, 'b', c->arg);
+			result_add(r, adding, c->mode, c->arg);
 		return br == CHAT_ALREADY_MEMBER ? CHAT_OK : br;
 	}
 	case 'o':
@@ -253,7 +262,7 @@ enum chat_result chat_mode_apply(struct session *s, const char *name,
 	r->accounts_changed = false;
 	int with_arg = 0;
 	for (size_t i = 0; i < n && i < sizeof r->changes / sizeof *r->changes; i++) {
-		bool takes_arg = strchr("ovbk", changes[i].mode) ||
+		bool takes_arg = strchr("ovbkeI", changes[i].mode) ||
 				 (changes[i].mode == 'l' && changes[i].sign != '-');
 		enum chat_result one = takes_arg && ++with_arg > CHAT_MODE_ARGS_MAX
 					       ? CHAT_TOO_MANY_MODES

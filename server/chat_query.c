@@ -11,9 +11,11 @@
 #include "xalloc.h"
 
 /* Copies s's rooms (at most max) with its standing in each; returns how many
- * rooms it is in. Takes s's memb_lock, then each room's lock on its own (a
- * room it left meanwhile is skipped); the caller may hold the registry lock. */
-static size_t memberships_copy(struct session *s, struct chat_membership *out, size_t max)
+ * rooms it is in (those asker may see: channel_visible_to). Takes s's
+ * memb_lock, then each room's lock on its own (a room it left meanwhile is
+ * skipped); the caller may hold the registry lock. */
+static size_t memberships_copy(struct session *asker, struct session *s,
+			       struct chat_membership *out, size_t max)
 {
 	struct channel **chs;
 	size_t n = channels_of(s, &chs), kept = 0, count = 0;
@@ -21,7 +23,7 @@ static size_t memberships_copy(struct session *s, struct chat_membership *out, s
 		struct channel *ch = chs[i];
 		pthread_mutex_lock(&ch->lock);
 		int mi = channel_member_index(ch, s);
-		if (mi >= 0) {
+		if (mi >= 0 && channel_visible_to(ch, asker)) {
 			count++;
 			if (kept < max) {
 				struct chat_membership *m = &out[kept++];
@@ -36,7 +38,8 @@ static size_t memberships_copy(struct session *s, struct chat_membership *out, s
 	return count;
 }
 
-enum chat_result chat_query_person(const char *nick, struct chat_person *out)
+enum chat_result chat_query_person(struct session *asker, const char *nick,
+				   struct chat_person *out)
 {
 	registry_rdlock();
 	struct session *u = registry_find_nick(nick);
@@ -52,18 +55,19 @@ enum chat_result chat_query_person(const char *nick, struct chat_person *out)
 	snprintf(out->away, sizeof out->away, "%s", u->away ? u->away : "");
 	out->idle_ms = clock_mono_ms() - atomic_load(&u->last_message_mono_ms);
 	out->connected_unix_ms = u->connected_unix_ms;
-	out->nrooms = memberships_copy(u, out->rooms, CHAT_PERSON_ROOMS_MAX);
+	out->nrooms = memberships_copy(asker, u, out->rooms, CHAT_PERSON_ROOMS_MAX);
 	registry_unlock();
 	return CHAT_OK;
 }
 
 size_t chat_query_rooms_of(struct session *s, struct chat_membership *out, size_t max)
 {
-	return memberships_copy(s, out, max);
+	return memberships_copy(s, s, out, max);
 }
 
 /* The biggest rooms seen so far in a walk of the channel table. */
 struct rooms_walk {
+	struct session *asker; /* sees only the rooms visible to it (NULL: all) */
 	struct channel **top; /* at most max, biggest first */
 	size_t *sizes;        /* their member counts */
 	size_t n, max, total;
@@ -81,9 +85,10 @@ static void rooms_offer(struct channel *ch, void *arg)
 	struct rooms_walk *w = arg;
 	pthread_mutex_lock(&ch->lock);
 	size_t members = atomic_load(&ch->dead) ? 0 : ch->nmembers;
+	bool visible = channel_visible_to(ch, w->asker);
 	pthread_mutex_unlock(&ch->lock);
-	if (members == 0)
-		return; /* emptied, leaving the table */
+	if (members == 0 || !visible)
+		return; /* emptied, leaving the table, or secret */
 	w->total++;
 	if (w->max == 0)
 		return;
@@ -100,11 +105,12 @@ static void rooms_offer(struct channel *ch, void *arg)
 	w->sizes[i] = members;
 }
 
-size_t chat_query_rooms(struct chat_room_info *out, size_t max, size_t *shown)
+size_t chat_query_rooms(struct session *asker, struct chat_room_info *out, size_t max,
+			size_t *shown)
 {
 	struct channel **top = xmalloc((max ? max : 1) * sizeof *top);
 	size_t *sizes = xmalloc((max ? max : 1) * sizeof *sizes);
-	struct rooms_walk w = {.top = top, .sizes = sizes, .max = max};
+	struct rooms_walk w = {.asker = asker, .top = top, .sizes = sizes, .max = max};
 	/* One pass over every room under the read lock: a room is looked at
 	 * for as long as it takes to read its size, and the registry stays
 	 * open to readers (messages do not need it at all). */
@@ -149,13 +155,17 @@ static void room_unlock(struct channel *ch)
 	channel_unref(ch);
 }
 
-enum chat_result chat_query_names(const char *name, struct chat_member_info *out, size_t max,
-				  size_t *shown, size_t *total,
-				  char name_out[CHANNEL_LEN_MAX + 1])
+enum chat_result chat_query_names(struct session *asker, const char *name,
+				  struct chat_member_info *out, size_t max, size_t *shown,
+				  size_t *total, char name_out[CHANNEL_LEN_MAX + 1])
 {
 	struct channel *ch = room_lock(name, name_out);
 	if (!ch)
 		return CHAT_NO_SUCH_CHANNEL;
+	if (!channel_visible_to(ch, asker)) {
+		room_unlock(ch);
+		return CHAT_NO_SUCH_CHANNEL;
+	}
 	*total = ch->nmembers;
 	size_t n = ch->nmembers < max ? ch->nmembers : max;
 	for (size_t i = 0; i < n; i++) {

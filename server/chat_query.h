@@ -59,24 +59,29 @@ struct chat_member_info {
 	bool op, voice;
 };
 
-/* Who the registered user called nick is; CHAT_NO_SUCH_NICK if nobody. */
-enum chat_result chat_query_person(const char *nick, struct chat_person *out);
+/* Who the registered user called nick is, as asker may see them (their
+ * secret rooms asker is not in are left out; asker NULL sees all);
+ * CHAT_NO_SUCH_NICK if nobody. */
+enum chat_result chat_query_person(struct session *asker, const char *nick,
+				   struct chat_person *out);
 
 /* The rooms s is in, in the order it joined them, into out (at most max);
  * returns how many rooms it is in. */
 size_t chat_query_rooms_of(struct session *s, struct chat_membership *out, size_t max);
 
-/* The rooms with the most members (ties in name order), at most max of
- * them, into out; *shown gets how many were filled. Returns how many rooms
- * the server has. */
-size_t chat_query_rooms(struct chat_room_info *out, size_t max, size_t *shown);
+/* The rooms asker may see (channel_visible_to; NULL: all) with the most
+ * members (ties in name order), at most max of them, into out; *shown gets
+ * how many were filled. Returns how many such rooms the server has. */
+size_t chat_query_rooms(struct session *asker, struct chat_room_info *out, size_t max,
+			size_t *shown);
 
 /* The first max members of room name, in the order they joined, into out;
  * *shown gets how many were filled, *total the room's member count, and
- * name_out the room's name as it was created. CHAT_NO_SUCH_CHANNEL if none. */
-enum chat_result chat_query_names(const char *name, struct chat_member_info *out, size_t max,
-				  size_t *shown, size_t *total,
-				  char name_out[CHANNEL_LEN_MAX + 1]);
+ * name_out the room's name as it was created. CHAT_NO_SUCH_CHANNEL if none,
+ * or if asker may not see it (a secret room; asker NULL sees all). */
+enum chat_result chat_query_names(struct session *asker, const char *name,
+				  struct chat_member_info *out, size_t max, size_t *shown,
+				  size_t *total, char name_out[CHANNEL_LEN_MAX + 1]);
 
 /* The topic of room name: text_out (TOPIC_LEN_MAX + 1; "" when unset), who
  * set it, and its name as created. CHAT_NO_SUCH_CHANNEL if there is none. */

@@ -488,7 +488,7 @@ static const struct irc_command irc_commands[] = {
 	{"HELP", cmd_help, 0, 0, false},
 	{"HELPOP", cmd_help, 0, 0, false},
 	{"INFO", cmd_info, 0, 0, false},
-	{"INVITE", cmd_invite, 2, 2, false},
+	{"INVITE", cmd_invite, 0, 2, false},
 	{"ISON", cmd_ison, 1, 0, false},
 	{"JOIN", cmd_join, 1, 1, false},
 	{"KICK", cmd_kick, 2, 2, false},
@@ -542,20 +542,25 @@ static const struct irc_help {
 	{"HELP", "HELP [<command>]\nLists the commands, or explains one."},
 	{"HELPOP", "HELPOP [<command>]\nThe same as HELP."},
 	{"INFO", "INFO\nAbout this server: its software and version."},
-	{"INVITE", "INVITE <nick> <#room>\nInvites someone into a room (needed for +i rooms)."},
+	{"INVITE", "INVITE [<nick> <#room>]\nInvites someone into a room (needed for +i rooms);\n"
+		   "alone, lists the rooms you are invited to."},
 	{"ISON", "ISON <nick> [<nick> ...]\nWhich of these nicks are online now."},
 	{"JOIN", "JOIN <#room>[,<#room>] [<key>[,<key>]]\nJoins rooms, creating them if needed."},
-	{"KICK", "KICK <#room> <nick> [<reason>]\nRemoves someone from a room (room operators)."},
+	{"KICK", "KICK <#room> <nick>[,<nick>] [<reason>]\nRemoves people (up to 4) from a room "
+		 "(room operators)."},
 	{"KILL", "KILL <nick> <reason>\nDisconnects someone (server operators)."},
 	{"KLINE", "KLINE [<minutes>] <user@host> [<reason>]\nBans a mask from the server "
 		  "(server operators)."},
 	{"LINKS", "LINKS\nThe servers of this network: this one only."},
-	{"LIST", "LIST [<mask>[,<mask>]]\nRooms, with their member counts and topics."},
+	{"LIST", "LIST [<filter>[,<filter>]]\nRooms, with their member counts and topics. Filters:\n"
+		 "a mask, !mask, >N / <N members, C>N / C<N minutes since created,\n"
+		 "T>N / T<N minutes since the topic was set."},
 	{"LUSERS", "LUSERS\nHow many users and rooms there are."},
 	{"MARKREAD", "MARKREAD <target> [timestamp=<time>]\nGets or sets how far you have read "
 		     "(draft/read-marker)."},
-	{"MODE", "MODE <#room>|<nick> [<modes> [<args>]]\nShows or changes room or user modes\n"
-		 "(yours: +i invisible, +w wallops, +B bot)."},
+	{"MODE", "MODE <#room>|<nick> [<modes> [<args>]]\nShows or changes room or user modes.\n"
+		 "Room modes: i k l m n s t, lists b e I, o v for members;\n"
+		 "yours: +i invisible, +w wallops, +B bot."},
 	{"MOTD", "MOTD\nThe message of the day."},
 	{"NAMES", "NAMES [<#room>[,<#room>]]\nWho is in a room."},
 	{"NICK", "NICK <nick>\nChooses or changes your nick."},

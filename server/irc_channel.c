@@ -20,6 +20,7 @@
 #include "irc_history.h"
 #include "xalloc.h"
 
+#define KICK_TARGETS_MAX 4 /* TARGMAX in ISUPPORT */
 
 /* Queues the topic (332, 333) or 331 to s; ch->lock held. */
 static void topic_queue_locked(struct session *s, struct channel *ch, bool say_none)
@@ -158,14 +159,20 @@ void cmd_list(struct session *s, struct ircmsg *m)
 	reply_pump(s);
 }
 
-/* KICK #ch nick[,nick] [reason] */
+/* KICK #ch nick[,nick] [reason]: at most KICK_TARGETS_MAX nicks (TARGMAX),
+ * a 407 for the first one past it. */
 void cmd_kick(struct session *s, struct ircmsg *m)
 {
 	const char *name = m->params[0];
 	const char *reason = m->nparams > 2 ? m->params[2] : NULL;
 	char *save;
+	int count = 0;
 	for (char *nick = strtok_r(m->params[1], ",", &save); nick;
 	     nick = strtok_r(NULL, ",", &save)) {
+		if (++count > KICK_TARGETS_MAX) {
+			reply(s, "407", nick, "Too many targets; the rest were not kicked", NULL);
+			break;
+		}
 		enum chat_result r = chat_kick(s, name, nick, reason);
 		if (r == CHAT_OK)
 			continue;
@@ -175,9 +182,30 @@ void cmd_kick(struct session *s, struct ircmsg *m)
 	}
 }
 
-/* INVITE nick #ch: the invite is kept for the invited connection. */
+/* INVITE with no arguments: the rooms s is invited to (336, 337), at most
+ * CHAT_INVITES_LIST_MAX of them. */
+static void invite_list(struct session *s)
+{
+	char(*names)[CHANNEL_LEN_MAX + 1] = xcalloc(CHAT_INVITES_LIST_MAX, sizeof *names);
+	size_t n = chat_invites_of(s, names, CHAT_INVITES_LIST_MAX);
+	for (size_t i = 0; i < n; i++)
+		reply(s, "336", names[i], NULL);
+	reply(s, "337", "End of /INVITE list", NULL);
+	free(names);
+}
+
+/* INVITE nick #ch: the invite is kept for the invited connection. INVITE
+ * alone lists one's invites. */
 void cmd_invite(struct session *s, struct ircmsg *m)
 {
+	if (m->nparams == 0) {
+		invite_list(s);
+		return;
+	}
+	if (m->nparams < 2) {
+		reply(s, "461", "INVITE", "Not enough parameters", NULL);
+		return;
+	}
 	const char *nick = m->params[0], *name = m->params[1];
 	char to_nick[NICK_LEN_MAX + 1], away[AWAY_LEN_MAX + 1];
 	enum chat_result r = chat_invite(s, nick, name, to_nick, away);

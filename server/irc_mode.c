@@ -97,15 +97,25 @@ static void user_mode(struct session *s, struct ircmsg *m)
 	user_mode_change(s, u);
 }
 
-/* Lists the bans (367, 368). ch->lock held. */
-static void ban_list(struct session *s, struct channel *ch)
+/* Lists the bans (367, 368), ban exceptions (348, 349) or invite
+ * exceptions (346, 347): mode is 'b', 'e' or 'I'. ch->lock held. */
+static void mask_list(struct session *s, struct channel *ch, char mode)
 {
-	for (size_t i = 0; i < ch->nbans; i++) {
+	static const struct {
+		char mode;
+		const char *item, *end, *text;
+	} kinds[] = {{'b', "367", "368", "End of channel ban list"},
+		     {'e', "348", "349", "End of channel exception list"},
+		     {'I', "346", "347", "End of channel invite exception list"}};
+	size_t k = mode == 'e' ? 1 : mode == 'I' ? 2 : 0;
+	size_t *n;
+	struct ban **list = channel_mask_list(ch, kinds[k].mode, &n);
+	for (size_t i = 0; i < *n; i++) {
 		char when[24];
-		snprintf(when, sizeof when, "%lld", ch->bans[i].unix_ms / 1000);
-		reply(s, "367", ch->name, ch->bans[i].mask, ch->bans[i].setter, when, NULL);
+		snprintf(when, sizeof when, "%lld", (*list)[i].unix_ms / 1000);
+		reply(s, kinds[k].item, ch->name, (*list)[i].mask, (*list)[i].setter, when, NULL);
 	}
-	reply(s, "368", ch->name, "End of channel ban list", NULL);
+	reply(s, kinds[k].end, ch->name, kinds[k].text, NULL);
 }
 
 /* The refusals of one MODE command, told once the room's lock is dropped
@@ -150,14 +160,14 @@ static void mode_refusals_tell(struct session *s, const char *name,
 			break;
 		}
 		case CHAT_BAN_LIST_FULL:
-			reply(s, "478", name, arg, "Channel ban list is full", NULL);
+			reply(s, "478", name, arg, "Channel list is full", NULL);
 			break;
 		case CHAT_BAD_MODE_ARG:
 			if (f->items[i].mode == 'k')
 				reply(s, "525", name, "Key is not well-formed", NULL);
 			else
 				reply(s, "696", name, letter, arg,
-				      f->items[i].mode == 'l' ? "Invalid limit" : "Invalid ban mask",
+				      f->items[i].mode == 'l' ? "Invalid limit" : "Invalid mask",
 				      NULL);
 			break;
 		default:
@@ -171,15 +181,16 @@ static void mode_refusals_tell(struct session *s, const char *name,
 /* Reads a mode string and its arguments into changes (at most
  * MODE_PARAM_CHANGES_MAX that take an argument); refuses what cannot be a
  * change at all (472 for a character that is not a letter, 461 for a
- * missing argument). Returns how many changes; *ban_query is set for a
- * "+b" with no mask, which lists the bans instead. */
+ * missing argument). Returns how many changes; queries gets the letters
+ * of "+b", "+e" or "+I" given with no mask, which list instead (each at
+ * most once: queries holds 4 bytes). */
 static size_t mode_parse(struct session *s, struct ircmsg *m, struct chat_mode_change *changes,
-			 size_t cap, bool *ban_query)
+			 size_t cap, char queries[4])
 {
-	size_t n = 0;
+	size_t n = 0, nq = 0;
 	char sign = '+';
 	int argi = 2, param_changes = 0;
-	*ban_query = false;
+	queries[0] = '\0';
 	for (const char *p = m->params[1]; *p && n < cap; p++) {
 		if (*p == '+' || *p == '-') {
 			sign = *p;
@@ -197,12 +208,15 @@ static size_t mode_parse(struct session *s, struct ircmsg *m, struct chat_mode_c
 			p += len - 1;
 			continue;
 		}
-		bool takes_arg = strchr("ovbk", *p) || (*p == 'l' && sign == '+');
-		if (strchr("ovbkl", *p) && ++param_changes > MODE_PARAM_CHANGES_MAX)
+		bool takes_arg = strchr("ovbkeI", *p) || (*p == 'l' && sign == '+');
+		if (strchr("ovbkleI", *p) && ++param_changes > MODE_PARAM_CHANGES_MAX)
 			break;
 		const char *arg = takes_arg && argi < m->nparams ? m->params[argi++] : NULL;
-		if (takes_arg && !arg && *p == 'b') {
-			*ban_query = true;
+		if (takes_arg && !arg && strchr("beI", *p)) {
+			if (!memchr(queries, *p, nq) && nq < 3) {
+				queries[nq++] = *p;
+				queries[nq] = '\0';
+			}
 			continue;
 		}
 		if (takes_arg && !arg && *p != 'k') {
@@ -214,13 +228,14 @@ static size_t mode_parse(struct session *s, struct ircmsg *m, struct chat_mode_c
 	return n;
 }
 
-/* Is the mode string only a ban-list query ("b", "+b")? */
-static bool is_ban_query(const struct ircmsg *m)
+/* Is the mode string only a list query ("b", "+e", "I"...)? Returns the
+ * letter, or 0. */
+static char list_query(const struct ircmsg *m)
 {
 	const char *p = m->params[1];
 	if (*p == '+')
 		p++;
-	return strcmp(p, "b") == 0 && m->nparams == 2;
+	return m->nparams == 2 && p[0] && strchr("beI", p[0]) && !p[1] ? p[0] : 0;
 }
 
 /* MODE #ch: the modes (324) and creation time (329). ch->lock held. */
@@ -245,28 +260,28 @@ static void channel_mode(struct session *s, struct ircmsg *m)
 		irc_refuse(s, CHAT_NO_SUCH_CHANNEL, name, NULL);
 		return;
 	}
-	if (m->nparams < 2 || is_ban_query(m)) {
+	if (m->nparams < 2 || list_query(m)) {
 		pthread_mutex_lock(&ch->lock);
 		if (m->nparams < 2)
 			mode_query_locked(s, ch);
 		else
-			ban_list(s, ch);
+			mask_list(s, ch, list_query(m));
 		pthread_mutex_unlock(&ch->lock);
 		channel_unref(ch);
 		return;
 	}
 	struct chat_mode_change changes[IRC_LINE_MAX / 2];
-	bool ban_query;
-	size_t n = mode_parse(s, m, changes, sizeof changes / sizeof *changes, &ban_query);
+	char queries[4];
+	size_t n = mode_parse(s, m, changes, sizeof changes / sizeof *changes, queries);
 	struct mode_refusals refusals = {.n = 0};
 	enum chat_result r = chat_mode_apply(s, ch->name, changes, n, mode_refused, &refusals);
 	if (r != CHAT_OK) {
 		irc_refuse(s, r, name, NULL);
 	} else {
 		mode_refusals_tell(s, name, &refusals);
-		if (ban_query) {
+		for (const char *q = queries; *q; q++) {
 			pthread_mutex_lock(&ch->lock);
-			ban_list(s, ch);
+			mask_list(s, ch, *q);
 			pthread_mutex_unlock(&ch->lock);
 		}
 	}

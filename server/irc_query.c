@@ -23,10 +23,15 @@
 
 /* The ISUPPORT (005) tokens that do not depend on options. */
 static const char *const isupport_tokens[] = {
-	"CASEMAPPING=rfc1459", "CHANTYPES=#", "CHANMODES=b,k,l,int", "PREFIX=(ov)@+",
+	"CASEMAPPING=rfc1459", "CHANTYPES=#", "CHANMODES=beI,k,l,imnst", "PREFIX=(ov)@+",
 	"NICKLEN=30", "CHANNELLEN=50", "TOPICLEN=390", "KICKLEN=300", "AWAYLEN=300",
 	"MODES=3", "MAXTARGETS=4", "NETWORK=parley", "CHATHISTORY=1000",
-	"MSGREFTYPES=msgid,timestamp", "WHOX", "UTF8ONLY", "BOT=B",
+	"MSGREFTYPES=msgid,timestamp", "WHOX", "UTF8ONLY", "BOT=B", "EXCEPTS=e", "INVEX=I",
+	"STATUSMSG=@+", "ELIST=CMNTU",
+	/* Lists in one parameter: KICK, messages and WHOIS stop at 4 (407);
+	 * JOIN is bounded by CHANLIMIT, PART by the rooms one is in, NAMES is
+	 * streamed. */
+	"TARGMAX=JOIN:,PART:,NAMES:,KICK:4,PRIVMSG:4,NOTICE:4,TAGMSG:4,WHOIS:4",
 };
 
 void welcome_send(struct session *s)
@@ -39,16 +44,17 @@ void welcome_send(struct session *s)
 	reply(s, "002", text, NULL);
 	snprintf(text, sizeof text, "This server was created %s", g_server.created_text);
 	reply(s, "003", text, NULL);
-	reply(s, "004", g_server.cfg.name, SERVER_VERSION, "Biow", "biklnotv", "bklov", NULL);
+	reply(s, "004", g_server.cfg.name, SERVER_VERSION, "Biow", "beIiklmnostv", "beIklov", NULL);
 	const char *const *t = isupport_tokens;
-	char chanlimit[32], maxlist[32];
+	char chanlimit[32], maxlist[48];
 	snprintf(chanlimit, sizeof chanlimit, "CHANLIMIT=#:%d", LIVE(max_channels_per_user));
-	snprintf(maxlist, sizeof maxlist, "MAXLIST=b:%d", BANS_MAX);
+	snprintf(maxlist, sizeof maxlist, "MAXLIST=b:%d,e:%d,I:%d", BANS_MAX, BANS_MAX, BANS_MAX);
 	reply(s, "005", t[0], t[1], t[2], t[3], t[4], t[5], t[6], t[7],
 	      "are supported by this server", NULL);
 	reply(s, "005", t[8], t[9], t[10], chanlimit, maxlist, t[11], t[12], t[13], t[14],
 	      "are supported by this server", NULL);
-	reply(s, "005", t[15], t[16], "are supported by this server", NULL);
+	reply(s, "005", t[15], t[16], t[17], t[18], t[19], t[20], t[21],
+	      "are supported by this server", NULL);
 	cmd_lusers(s, NULL);
 	cmd_motd(s, NULL);
 }
@@ -145,7 +151,7 @@ static void whois_user(struct session *s, struct session *u)
 		struct channel *ch = chs[i];
 		pthread_mutex_lock(&ch->lock);
 		int mi = channel_member_index(ch, u);
-		if (mi < 0) { /* left since the list was taken */
+		if (mi < 0 || !channel_visible_to(ch, s)) { /* left since, or secret (+s) */
 			pthread_mutex_unlock(&ch->lock);
 			continue;
 		}

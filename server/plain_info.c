@@ -92,7 +92,7 @@ void plain_info_names(struct session *s, char *args)
 	struct chat_member_info members[PLAIN_NAMES_MAX];
 	size_t shown, total;
 	char name[CHANNEL_LEN_MAX + 1], heading[CHANNEL_LEN_MAX + 48], tail[96];
-	enum chat_result r = chat_query_names(room, members, PLAIN_NAMES_MAX, &shown, &total,
+	enum chat_result r = chat_query_names(s, room, members, PLAIN_NAMES_MAX, &shown, &total,
 					      name);
 	if (r != CHAT_OK) {
 		plain_refuse(s, r, room, NULL);
@@ -115,7 +115,7 @@ void plain_info_list(struct session *s, char *args)
 {
 	(void)args;
 	struct chat_room_info *rooms = xmalloc(PLAIN_LIST_MAX * sizeof *rooms);
-	size_t shown, total = chat_query_rooms(rooms, PLAIN_LIST_MAX, &shown);
+	size_t shown, total = chat_query_rooms(s, rooms, PLAIN_LIST_MAX, &shown);
 	if (total == 0)
 		plain_say(s, "There are no rooms. Make one with /join #room.");
 	else if (total == 1)
@@ -179,7 +179,7 @@ void plain_info_whois(struct session *s, char *args)
 	char *rest;
 	char *nick = plain_word(args, &rest);
 	struct chat_person *p = xmalloc(sizeof *p);
-	enum chat_result r = chat_query_person(nick, p);
+	enum chat_result r = chat_query_person(s, nick, p);
 	if (r != CHAT_OK) {
 		plain_refuse(s, r, NULL, nick);
 		free(p);

@@ -100,6 +100,10 @@ void plain_refuse(struct session *s, enum chat_result r, const char *room, const
 	case CHAT_CANNOT_SEND_BANNED:
 		plain_say(s, "You are banned from %s; nothing was sent.", c);
 		return;
+	case CHAT_CANNOT_SEND_MODERATED:
+		plain_say(s, "%s is moderated: only its operators and voiced members speak; "
+			     "nothing was sent.", c);
+		return;
 	case CHAT_BANNED:
 		plain_say(s, "You are banned from %s.", c);
 		return;

@@ -14,6 +14,7 @@
 #include "global.h"
 #include "history.h"
 #include "irc_batch.h"
+#include "listfilter.h"
 #include "ircmsg.h"
 #include "plain_render.h"
 #include "registry.h"
@@ -249,38 +250,30 @@ static void picker_offer(struct picker *p, void *item, const char *name)
 	p->picks[i] = (struct pick){item, name};
 }
 
-/* Does name match one of the comma-separated masks (all when empty)? */
-static bool masks_match(const char *masks, const char *name)
-{
-	if (!masks[0])
-		return true;
-	char mask[IRC_LINE_MAX];
-	for (const char *p = masks; *p;) {
-		size_t len = strcspn(p, ",");
-		if (len > 0) {
-			snprintf(mask, sizeof mask, "%.*s", (int)len, p);
-			if (ircname_mask_match(mask, name))
-				return true;
-		}
-		p += len;
-		if (*p == ',')
-			p++;
-	}
-	return false;
-}
-
 /* --- LIST --- */
 
 struct list_walk {
 	struct picker picker;
-	const char *masks;
+	const char *filter; /* listfilter.h */
+	struct session *asker;
+	long long now_ms;
 };
 
-/* Offers a channel that matches the masks. */
+/* Offers a channel that s may see and that passes the filter. The picker
+ * keeps the name pointer: a channel's name is const. */
 static void list_offer(struct channel *ch, void *arg)
 {
 	struct list_walk *w = arg;
-	if (masks_match(w->masks, ch->name))
+	if (w->picker.after[0] && ircname_cmp(ch->name, w->picker.after) <= 0)
+		return; /* already listed: spare the lock */
+	pthread_mutex_lock(&ch->lock);
+	struct listfilter_room r = {.name = ch->name,
+				    .users = ch->nmembers,
+				    .created_unix_ms = ch->created_unix_ms,
+				    .topic_unix_ms = ch->topic ? ch->topic_unix_ms : 0};
+	bool listed = channel_visible_to(ch, w->asker) && listfilter_match(w->filter, w->now_ms, &r);
+	pthread_mutex_unlock(&ch->lock);
+	if (listed)
 		picker_offer(&w->picker, ch, ch->name);
 }
 
@@ -303,7 +296,8 @@ static bool list_step(struct session *s, struct reply_job *j, struct chunk *c)
 		chunk_reply(c, s, "321", "Channel", "Users  Name", NULL);
 		j->started = true;
 	}
-	struct list_walk w = {.picker = {.after = j->after}, .masks = j->arg};
+	struct list_walk w = {
+		.picker = {.after = j->after}, .filter = j->arg, .asker = s, .now_ms = clock_unix_ms()};
 	registry_rdlock();
 	registry_each_channel(list_offer, &w);
 	size_t i = 0;
@@ -407,10 +401,14 @@ static bool who_channel_step(struct session *s, struct reply_job *j, struct chun
 	struct channel *ch = registry_find_channel(j->arg);
 	if (ch) {
 		pthread_mutex_lock(&ch->lock);
-		size_t i = members_after(ch, j->joined);
+		/* A member sees everyone in the room; others see a public room's
+		 * visible (-i) members. */
+		bool inside = s->oper || channel_has_member(ch, s);
+		size_t i = inside || !ch->mode_secret ? members_after(ch, j->joined) : ch->nmembers;
 		for (; i < ch->nmembers && !chunk_full(c); i++) {
 			const struct member *mb = &ch->members[i];
-			who_line(c, s, j, ch->name, mb->session, mb->op, mb->voice);
+			if (inside || !mb->session->invisible)
+				who_line(c, s, j, ch->name, mb->session, mb->op, mb->voice);
 			j->joined = mb->joined;
 		}
 		done = i == ch->nmembers;
@@ -424,13 +422,31 @@ struct who_walk {
 	struct picker picker;
 	const struct session *asker;
 	const char *mask;
+	struct channel **mine; /* the asker's rooms (channels_of) */
+	size_t nmine;
 };
 
-/* Offers a visible user whose nick or host matches the mask. */
+/* Is u in one of the asker's rooms? Takes u's memb_lock (a leaf). */
+static bool who_shares_room(const struct who_walk *w, struct session *u)
+{
+	bool shared = false;
+	pthread_mutex_lock(&u->memb_lock);
+	for (size_t i = 0; i < u->nchannels && !shared; i++)
+		for (size_t k = 0; k < w->nmine && !shared; k++)
+			shared = u->channels[i] == w->mine[k];
+	pthread_mutex_unlock(&u->memb_lock);
+	return shared;
+}
+
+/* Offers a user whose nick or host matches the mask and whom the asker may
+ * see: an invisible (+i) user only to themselves, to IRC operators and to
+ * those who share a room with them. */
 static void who_offer(struct session *u, void *arg)
 {
 	struct who_walk *w = arg;
-	if (!u->registered || (u->invisible && u != w->asker))
+	if (!u->registered)
+		return;
+	if (u->invisible && u != w->asker && !w->asker->oper && !who_shares_room(w, u))
 		return;
 	if (ircname_mask_match(w->mask, u->nick) || ircname_mask_match(w->mask, u->host))
 		picker_offer(&w->picker, u, u->nick);
@@ -440,6 +456,7 @@ static void who_offer(struct session *u, void *arg)
 static bool who_mask_step(struct session *s, struct reply_job *j, struct chunk *c)
 {
 	struct who_walk w = {.picker = {.after = j->after}, .asker = s, .mask = j->arg};
+	w.nmine = channels_of(s, &w.mine); /* before the registry lock: memb_lock is a leaf */
 	registry_rdlock();
 	registry_each_nick(who_offer, &w);
 	size_t i = 0;
@@ -448,6 +465,7 @@ static bool who_mask_step(struct session *s, struct reply_job *j, struct chunk *
 	if (i > 0)
 		snprintf(j->after, sizeof j->after, "%s", w.picker.picks[i - 1].name);
 	registry_unlock();
+	channels_release(w.mine, w.nmine);
 	return i == w.picker.n && w.picker.n < PICK_MAX;
 }
 
@@ -469,6 +487,7 @@ static bool names_members(struct session *s, struct reply_job *j, struct channel
 {
 	char names[NAMES_LINE_BUDGET + NICK_LEN_MAX + USER_LEN_MAX + ENDPOINT_STR_MAX + 8];
 	unsigned caps = atomic_load(&s->caps);
+	const char *symbol = ch->mode_secret ? "@" : "="; /* 353: secret or public */
 	size_t len = 0, i = members_after(ch, j->joined);
 	while (i < ch->nmembers) {
 		const struct member *mb = &ch->members[i++];
@@ -483,14 +502,14 @@ static bool names_members(struct session *s, struct reply_job *j, struct channel
 		len += (size_t)n;
 		j->joined = mb->joined;
 		if (len >= NAMES_LINE_BUDGET) {
-			chunk_reply(c, s, "353", "=", ch->name, names, NULL);
+			chunk_reply(c, s, "353", symbol, ch->name, names, NULL);
 			len = 0;
 			if (chunk_full(c))
 				break;
 		}
 	}
 	if (len)
-		chunk_reply(c, s, "353", "=", ch->name, names, NULL);
+		chunk_reply(c, s, "353", symbol, ch->name, names, NULL);
 	return i == ch->nmembers;
 }
 
@@ -510,7 +529,8 @@ static bool names_step(struct session *s, struct reply_job *j, struct chunk *c)
 		struct channel *ch = registry_find_channel(name);
 		if (ch) {
 			pthread_mutex_lock(&ch->lock);
-			done = names_members(s, j, ch, c);
+			if (channel_visible_to(ch, s)) /* else only the 366, as for no room */
+				done = names_members(s, j, ch, c);
 			pthread_mutex_unlock(&ch->lock);
 			snprintf(name, sizeof name, "%s", ch->name); /* as created */
 		}

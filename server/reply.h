@@ -42,9 +42,10 @@ struct channel;
 /* A chunk ends once it holds this many bytes (its last line may pass it). */
 #define REPLY_CHUNK 8192
 
-/* LIST: 321, a 322 per channel matching one of the comma-separated masks
- * (every channel when masks is empty), in name order, then 323. */
-void reply_add_list(struct session *s, const char *masks);
+/* LIST: 321, a 322 per channel s may see (channel_visible_to) that passes
+ * the filter (listfilter.h: masks, !masks, user counts, creation and topic
+ * times; "" for every channel), in name order, then 323. */
+void reply_add_list(struct session *s, const char *filter);
 
 /* WHO: 352 per member of a channel (mask "#..."), or per visible user whose
  * nick or host matches mask, then 315. With whox ("%fields[,token]", the

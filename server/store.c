@@ -202,7 +202,8 @@ static void room_copy(struct store_room *dst, const struct store_room *src)
 	for (size_t i = 0; i < src->nbans; i++)
 		dst->bans[i] = (struct store_ban){.mask = dup_or_empty(src->bans[i].mask),
 						  .setter = dup_or_empty(src->bans[i].setter),
-						  .unix_ms = src->bans[i].unix_ms};
+						  .unix_ms = src->bans[i].unix_ms,
+						  .kind = src->bans[i].kind};
 }
 
 

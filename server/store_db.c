@@ -43,7 +43,8 @@ static const char *const db_sql[ST_NSTMT] = {
 			"topic_setter, topic_ms, modes, chan_key, user_limit, changed_ms, ops) "
 			"VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
 	[ST_DEL_BANS] = "DELETE FROM bans WHERE room = ?1",
-	[ST_INS_BAN] = "INSERT INTO bans(room, mask, setter, unix_ms) VALUES(?1, ?2, ?3, ?4)",
+	[ST_INS_BAN] = "INSERT INTO bans(room, mask, setter, unix_ms, kind) "
+		       "VALUES(?1, ?2, ?3, ?4, ?5)",
 	[ST_OLDEST] = "SELECT seq, target, unix_ms FROM messages ORDER BY seq LIMIT ?1",
 	[ST_DEL_UPTO] = "DELETE FROM messages WHERE seq <= ?1",
 	[ST_DEL_OLDEST_OF] = "DELETE FROM messages WHERE target = ?1 AND seq <= "
@@ -129,11 +130,23 @@ static int migrate_to_3(sqlite3 *db)
 	return sqlite3_exec(db, schema_v3, NULL, NULL, NULL);
 }
 
+/* Schema version 4: bans.kind says which list of the room a mask is on:
+ * 'b' (bans; every row before version 4), 'e' (ban exceptions), 'I'
+ * (invite exceptions). */
+static const char schema_v4[] = "ALTER TABLE bans ADD COLUMN kind TEXT NOT NULL DEFAULT 'b';";
+
+/* Migration from version 3 to 4. */
+static int migrate_to_4(sqlite3 *db)
+{
+	return sqlite3_exec(db, schema_v4, NULL, NULL, NULL);
+}
+
 /* migrations[v - 1] takes a file from version v - 1 to v. */
 static int (*const migrations[STORE_SCHEMA_VERSION])(sqlite3 *db) = {
 	migrate_to_1,
 	migrate_to_2,
 	migrate_to_3,
+	migrate_to_4,
 };
 
 void store_db_describe(const char *path, int code, const char *detail, char *err,
@@ -519,6 +532,10 @@ int store_db_put_room(struct store_db *d, const char *key, const struct store_ro
 		bind_text(s, 2, r->bans[i].mask ? r->bans[i].mask : "");
 		bind_text(s, 3, r->bans[i].setter ? r->bans[i].setter : "");
 		sqlite3_bind_int64(s, 4, r->bans[i].unix_ms);
+		char kind[2] = {r->bans[i].kind == 'e' || r->bans[i].kind == 'I' ? r->bans[i].kind
+										  : 'b',
+				'\0'};
+		bind_text(s, 5, kind);
 		rc = db_run(d, s);
 	}
 	return rc;

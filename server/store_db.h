@@ -17,7 +17,7 @@
 struct store_limits;
 struct store_room;
 
-#define STORE_SCHEMA_VERSION 3
+#define STORE_SCHEMA_VERSION 4
 #define STORE_BUSY_MS 5000        /* how long a connection waits for a lock */
 /* Test knob: when set (a page count), the writer's PRAGMA max_page_count,
  * so that a test can fill the database without filling a disk. */

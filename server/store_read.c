@@ -25,7 +25,7 @@ static const char *const rd_sql[RD_NSTMT] = {
 		      "AND unix_ms < ?3",
 	[RD_ROOM] = "SELECT name, created_ms, topic, topic_setter, topic_ms, modes, chan_key, "
 		    "user_limit, ops FROM rooms WHERE room = ?1",
-	[RD_BANS] = "SELECT mask, setter, unix_ms FROM bans WHERE room = ?1 ORDER BY rowid",
+	[RD_BANS] = "SELECT mask, setter, unix_ms, kind FROM bans WHERE room = ?1 ORDER BY rowid",
 	[RD_PAIRS] = "SELECT target FROM dm_pairs WHERE account = ?1 ORDER BY latest_ms DESC "
 		     "LIMIT ?2",
 };
@@ -196,7 +196,7 @@ static int rd_bans(struct store_reader *rd, const char *key, struct store_room *
 		}
 		out->bans[out->nbans++] = (struct store_ban){
 			.mask = xstrdup(col_text(s, 0)), .setter = xstrdup(col_text(s, 1)),
-			.unix_ms = sqlite3_column_int64(s, 2)};
+			.unix_ms = sqlite3_column_int64(s, 2), .kind = col_text(s, 3)[0]};
 	}
 	if (rc != SQLITE_DONE)
 		return rd_fail(rd, s, rc);

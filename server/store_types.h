@@ -19,6 +19,7 @@ struct store_limits {
 struct store_ban {
 	char *mask, *setter;
 	long long unix_ms;
+	char kind; /* the list: 'b' ban, 'e' ban exception, 'I' invite exception */
 };
 struct store_room {
 	char *name;              /* as first created */
@@ -29,7 +30,7 @@ struct store_room {
 	char *modes;             /* flag letters without parameters, e.g. "nt" */
 	char *key;               /* "" when none */
 	int limit;               /* 0 when none */
-	struct store_ban *bans;
+	struct store_ban *bans;  /* the +b, +e and +I lists (kind) */
 	size_t nbans;
 	char *ops;               /* accounts remembered as ops, "a b" (opaccts.h); "" none */
 };

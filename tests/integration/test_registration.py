@@ -36,7 +36,7 @@ class Registration(ServerTestCase):
             self.assertTrue(line.endswith(":are supported by this server"), line)
             isupport.update(line.split(" :")[0].split()[3:])
         for tok in ("CASEMAPPING=rfc1459", "CHANTYPES=#", "NICKLEN=30", "CHANNELLEN=50",
-                    "PREFIX=(ov)@+", "CHANMODES=b,k,l,int", "NETWORK=parley"):
+                    "PREFIX=(ov)@+", "CHANMODES=beI,k,l,imnst", "NETWORK=parley"):
             self.assertIn(tok, isupport, "ISUPPORT (005) lacks %s: %s" % (tok, i005))
         self.assertTrue(any(re.fullmatch(r"TOPICLEN=\d+", t) for t in isupport),
                         "ISUPPORT lacks TOPICLEN=N: %s" % i005)

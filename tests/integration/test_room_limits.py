@@ -104,7 +104,7 @@ class Isupport(ServerTestCase):
         c = self.irc("dave", register=False)
         tokens = isupport(c.register())
         self.assertIn("CHANLIMIT=#:50", tokens)
-        self.assertIn("MAXLIST=b:100", tokens)
+        self.assertIn("MAXLIST=b:100,e:100,I:100", tokens)
         self.assertFalse(any(t.startswith("MAXCHANNELS") for t in tokens), tokens)
 
 

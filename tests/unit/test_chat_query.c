@@ -99,7 +99,7 @@ static void test_person(void **state)
 	join(alice, "#a", "#B", NULL);
 	join(bob, "#a", NULL);
 	struct chat_person p;
-	assert_int_equal(chat_query_person("ALICE", &p), CHAT_OK);
+	assert_int_equal(chat_query_person(NULL, "ALICE", &p), CHAT_OK);
 	assert_string_equal(p.nick, "alice");
 	assert_string_equal(p.user, "alice");
 	assert_string_equal(p.host, "127.0.0.1");
@@ -109,13 +109,13 @@ static void test_person(void **state)
 	assert_string_equal(p.rooms[0].room, "#a");
 	assert_true(p.rooms[0].op);
 	assert_string_equal(p.rooms[1].room, "#B");
-	assert_int_equal(chat_query_person("bob", &p), CHAT_OK);
+	assert_int_equal(chat_query_person(NULL, "bob", &p), CHAT_OK);
 	assert_int_equal(p.nrooms, 1);
 	assert_false(p.rooms[0].op);
 	chat_away(bob, "lunch");
-	assert_int_equal(chat_query_person("bob", &p), CHAT_OK);
+	assert_int_equal(chat_query_person(NULL, "bob", &p), CHAT_OK);
 	assert_string_equal(p.away, "lunch");
-	assert_int_equal(chat_query_person("nobody", &p), CHAT_NO_SUCH_NICK);
+	assert_int_equal(chat_query_person(NULL, "nobody", &p), CHAT_NO_SUCH_NICK);
 }
 
 /* A person's rooms stay in join order when one in the middle is left (plain
@@ -149,7 +149,7 @@ static void test_rooms_biggest_first_bounded(void **state)
 	flush_list_drop(a);
 	struct chat_room_info rooms[3];
 	size_t shown;
-	assert_int_equal(chat_query_rooms(rooms, 3, &shown), 4);
+	assert_int_equal(chat_query_rooms(NULL, rooms, 3, &shown), 4);
 	assert_int_equal(shown, 3);
 	assert_string_equal(rooms[0].name, "#big");
 	assert_int_equal(rooms[0].members, 3);
@@ -161,7 +161,7 @@ static void test_rooms_biggest_first_bounded(void **state)
 	assert_string_equal(rooms[2].topic, "");
 	/* a room emptied is gone from the list */
 	assert_int_equal(chat_part(a, "#small", NULL), CHAT_OK);
-	assert_int_equal(chat_query_rooms(rooms, 0, &shown), 3);
+	assert_int_equal(chat_query_rooms(NULL, rooms, 0, &shown), 3);
 	assert_int_equal(shown, 0);
 }
 
@@ -175,7 +175,7 @@ static void test_names_bounded_in_join_order(void **state)
 	struct chat_member_info names[2];
 	size_t shown, total;
 	char name[CHANNEL_LEN_MAX + 1];
-	assert_int_equal(chat_query_names("#ROOM", names, 2, &shown, &total, name), CHAT_OK);
+	assert_int_equal(chat_query_names(NULL, "#ROOM", names, 2, &shown, &total, name), CHAT_OK);
 	assert_string_equal(name, "#Room");
 	assert_int_equal(total, 3);
 	assert_int_equal(shown, 2);
@@ -183,7 +183,7 @@ static void test_names_bounded_in_join_order(void **state)
 	assert_true(names[0].op);
 	assert_string_equal(names[1].nick, "a");
 	assert_false(names[1].op);
-	assert_int_equal(chat_query_names("#none", names, 2, &shown, &total, name),
+	assert_int_equal(chat_query_names(NULL, "#none", names, 2, &shown, &total, name),
 			 CHAT_NO_SUCH_CHANNEL);
 }
 

@@ -93,7 +93,7 @@ static void test_create_and_reopen(void **state)
 	assert_int_equal(store_max_seq(st), 0);
 	for (unsigned long long s = 1; s <= 5; s++)
 		test_append(st, "#a", s, (long long)s * 1000);
-	struct store_ban bans[] = {{"*!*@bad", "op!o@h", 11}, {"x!*@*", "op!o@h", 12}};
+	struct store_ban bans[] = {{"*!*@bad", "op!o@h", 11, 'b'}, {"x!*@*", "op!o@h", 12, 'e'}};
 	struct store_room room = {.name = "#A", .created_ms = 7, .topic = "old", .topic_setter = "",
 				  .modes = "n", .key = "", .limit = 0};
 	store_save_room(st, "#a", &room);
@@ -126,6 +126,8 @@ static void test_create_and_reopen(void **state)
 	assert_int_equal(got.nbans, 2);
 	assert_string_equal(got.bans[1].mask, "x!*@*");
 	assert_int_equal(got.bans[1].unix_ms, 12);
+	assert_int_equal(got.bans[0].kind, 'b');
+	assert_int_equal(got.bans[1].kind, 'e');
 	store_room_free(&got);
 	assert_int_equal(store_load_room(st, "#none", &got), 0);
 	/* No topic is not the same as an empty one. */
@@ -389,7 +391,7 @@ static void test_migrates_version_1(void **state)
 	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
 	assert_int_equal(sqlite3_exec(db, "DROP TABLE accounts; DROP TABLE klines; "
 				      "DROP TABLE dm_pairs; ALTER TABLE rooms DROP COLUMN ops; "
-				      "PRAGMA user_version = 1", NULL, NULL, NULL), SQLITE_OK);
+				      "ALTER TABLE bans DROP COLUMN kind; PRAGMA user_version = 1", NULL, NULL, NULL), SQLITE_OK);
 	sqlite3_close(db);
 	st = open_ok(dir, &no_limits);
 	int one = 1;
@@ -437,7 +439,9 @@ static void test_migrates_version_2(void **state)
 	sqlite3 *db;
 	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
 	assert_int_equal(sqlite3_exec(db, "DROP TABLE dm_pairs; ALTER TABLE rooms DROP COLUMN ops; "
-				      "PRAGMA user_version = 2", NULL, NULL, NULL), SQLITE_OK);
+				      "ALTER TABLE bans DROP COLUMN kind; PRAGMA user_version = 2",
+				      NULL, NULL, NULL),
+			 SQLITE_OK);
 	sqlite3_close(db);
 	st = open_ok(dir, &no_limits);
 	struct store_room got;
@@ -467,9 +471,50 @@ static void test_migrates_version_2(void **state)
 	sqlite3_stmt *s;
 	assert_int_equal(sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &s, NULL), SQLITE_OK);
 	assert_int_equal(sqlite3_step(s), SQLITE_ROW);
-	assert_int_equal(sqlite3_column_int(s, 0), 3);
+	assert_int_equal(sqlite3_column_int(s, 0), STORE_SCHEMA_VERSION);
 	sqlite3_finalize(s);
 	sqlite3_close(db);
+	test_rmdir(dir);
+	free(dir);
+}
+
+/* A version-3 file (before +e and +I) is migrated to version 4: its bans
+ * stay bans, and the other lists are kept from then on. */
+static void test_migrates_version_3(void **state)
+{
+	(void)state;
+	char *dir = test_tmpdir();
+	char path[512];
+	snprintf(path, sizeof path, "%s/%s", dir, STORE_FILE_NAME);
+	struct store *st = open_ok(dir, &no_limits);
+	struct store_ban ban = {"*!*@bad", "op", 5, 'b'};
+	store_save_room(st, "#m", &(struct store_room){.name = "#m", .modes = "nt", .key = "",
+						       .bans = &ban, .nbans = 1});
+	store_close(st);
+	sqlite3 *db;
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "ALTER TABLE bans DROP COLUMN kind; "
+				      "PRAGMA user_version = 3", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	st = open_ok(dir, &no_limits);
+	struct store_room got;
+	assert_int_equal(store_load_room(st, "#m", &got), 1);
+	assert_int_equal(got.nbans, 1);
+	assert_int_equal(got.bans[0].kind, 'b');
+	store_room_free(&got);
+	struct store_ban lists[] = {{"*!*@bad", "op", 5, 'b'}, {"ok!*@*", "op", 6, 'e'},
+				    {"in!*@*", "op", 7, 'I'}};
+	store_save_room(st, "#m", &(struct store_room){.name = "#m", .modes = "nt", .key = "",
+						       .bans = lists, .nbans = 3});
+	store_close(st);
+	st = open_ok(dir, &no_limits);
+	assert_int_equal(store_load_room(st, "#m", &got), 1);
+	assert_int_equal(got.nbans, 3);
+	assert_int_equal(got.bans[1].kind, 'e');
+	assert_string_equal(got.bans[2].mask, "in!*@*");
+	assert_int_equal(got.bans[2].kind, 'I');
+	store_room_free(&got);
+	store_close(st);
 	test_rmdir(dir);
 	free(dir);
 }
@@ -853,6 +898,7 @@ int main(void)
 		cmocka_unit_test(test_direct_writes),
 		cmocka_unit_test(test_migrates_version_1),
 		cmocka_unit_test(test_migrates_version_2),
+		cmocka_unit_test(test_migrates_version_3),
 		cmocka_unit_test(test_dm_targets_order),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
