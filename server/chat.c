@@ -12,6 +12,7 @@
 #include "clock.h"
 #include "deliver.h"
 #include "global.h"
+#include "monitor.h"
 #include "narrate.h"
 #include "registry.h"
 #include "session.h"
@@ -640,7 +641,21 @@ enum chat_result chat_nick(struct session *s, const char *nick)
 	neighbours_tell(s, &m, nick, false);
 	outmsg_release(&m);
 	whowas_global_add(&was);
+	/* MONITOR: the old nick went offline and the new one came online (a
+	 * change of case only is the same nick to a watcher). */
+	if (ircname_cmp(was.nick, nick) != 0) {
+		monitor_tell(s, was.nick, was.nick, false);
+		monitor_tell(s, nick, session_source(s).text, true);
+	}
 	return CHAT_OK;
+}
+
+void chat_registered(struct session *s)
+{
+	registry_wrlock();
+	s->registered = true;
+	registry_unlock();
+	monitor_tell(s, s->nick, session_source(s).text, true);
 }
 
 void chat_account_notify(struct session *s)
@@ -676,6 +691,7 @@ void chat_away(struct session *s, const char *text)
 
 void chat_leave(struct session *s, const char *reason)
 {
+	monitor_clear(s); /* a watcher that leaves leaves no trace */
 	if (!s->nick[0])
 		return;
 	const struct source source = session_source(s);
@@ -690,9 +706,13 @@ void chat_leave(struct session *s, const char *reason)
 		whowas_global_add(&was);
 	}
 	neighbours_tell(s, tell ? &m : NULL, NULL, true);
+	char nick[NICK_LEN_MAX + 1];
+	snprintf(nick, sizeof nick, "%s", s->nick);
 	registry_wrlock();
 	registry_drop_nick(s);
 	s->registered = false;
 	registry_unlock();
 	outmsg_release(&m);
+	if (tell)
+		monitor_tell(s, nick, nick, false);
 }

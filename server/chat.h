@@ -101,6 +101,10 @@ enum chat_result chat_message(struct session *s, const char *command, const char
 			      const char *text, const char *tags,
 			      char nick_out[NICK_LEN_MAX + 1], char *away_out);
 
+/* Marks s registered (its nick was set) and tells those who MONITOR its
+ * nick that it is online. Worker only; takes the locks itself. */
+void chat_registered(struct session *s);
+
 /* Changes s's nick (after registration), telling s and everyone who shares
  * a room with it. CHAT_ALREADY_MEMBER when it is already s's nick. */
 enum chat_result chat_nick(struct session *s, const char *nick);

@@ -16,6 +16,7 @@
 #include "irc_account.h"
 #include "irc_channel.h"
 #include "irc_mode.h"
+#include "irc_monitor.h"
 #include "irc_oper.h"
 #include "irc_history.h"
 #include "irc_query.h"
@@ -125,9 +126,7 @@ static void registration_try_finish(struct session *s)
 	}
 	if (!irc_account_pass_finish(s))
 		return;
-	registry_wrlock();
-	s->registered = true;
-	registry_unlock();
+	chat_registered(s);
 	char remote[ENDPOINT_STR_MAX];
 	session_remote(s, remote, sizeof remote);
 	log_limited(LOG_INFO, LOG_CONNECTION_BURST, "session %lu registered as %s (%s)", s->id,
@@ -451,6 +450,7 @@ static const struct irc_command irc_commands[] = {
 	{"LUSERS", cmd_lusers, 0, 0, false},
 	{"MARKREAD", cmd_markread, 0, 0, false},
 	{"MODE", cmd_mode, 1, 1, false},
+	{"MONITOR", cmd_monitor, 1, 0, false},
 	{"MOTD", cmd_motd, 0, 0, false},
 	{"NAMES", cmd_names, 0, 0, false},
 	{"NICK", cmd_nick, 0, 0, true},
@@ -506,6 +506,8 @@ static const struct irc_help {
 	{"MARKREAD", "MARKREAD <target> [timestamp=<time>]\nGets or sets how far you have read "
 		     "(draft/read-marker)."},
 	{"MODE", "MODE <#room>|<nick> [<modes> [<args>]]\nShows or changes room or user modes."},
+	{"MONITOR", "MONITOR + <nick>[,<nick>] | - <nick>[,<nick>] | C | L | S\n"
+		    "Tells you when these nicks come online or leave (up to 100)."},
 	{"MOTD", "MOTD\nThe message of the day."},
 	{"NAMES", "NAMES [<#room>[,<#room>]]\nWho is in a room."},
 	{"NICK", "NICK <nick>\nChooses or changes your nick."},

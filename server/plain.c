@@ -77,9 +77,7 @@ static void plain_enter(struct session *s)
 			    "K-lined", s->id, s->nick);
 		return;
 	}
-	registry_wrlock();
-	s->registered = true;
-	registry_unlock();
+	chat_registered(s);
 	s->plain_step = PLAIN_CHAT;
 	char remote[ENDPOINT_STR_MAX];
 	session_remote(s, remote, sizeof remote);

@@ -158,6 +158,8 @@ struct session {
 	char *pass_login;            /* PASS "account:password" kept until registration ends */
 	struct readmarks *readmarks; /* MARKREAD's markers (readmark.h), NULL until one is set */
 	struct plain_history_mark *plain_history; /* where /history goes on (plain_info.c) */
+	char (*monitor_nicks)[NICK_LEN_MAX + 1]; /* MONITOR list as written (monitor.h) */
+	size_t nmonitor;             /* at most MONITOR_MAX */
 	bool pass_ok;
 	bool quitting;
 	bool busy_since_trim;        /* idle memory to give back once quiet */
