@@ -17,6 +17,8 @@
 #include "irc_channel.h"
 #include "irc_mode.h"
 #include "irc_monitor.h"
+#include "irc_multiline.h"
+#include "multiline.h"
 #include "irc_oper.h"
 #include "irc_history.h"
 #include "irc_query.h"
@@ -94,6 +96,8 @@ void irc_line(struct session *s, char *line)
 		return;
 	}
 	ircmsg_upcase(m.command);
+	if (irc_multiline_take(s, &m))
+		return; /* a line of a draft/multiline batch, sent at its end */
 	bool labeled = irc_response_begin(s, m.tags);
 	irc_dispatch(s, &m);
 	if (labeled)
@@ -155,6 +159,7 @@ static const struct irc_cap {
 	{"draft/account-registration", CAP_ACCOUNT_REGISTRATION, "before-connect",
 	 account_available},
 	{"draft/chathistory", CAP_CHATHISTORY, NULL, NULL},
+	{"draft/multiline", CAP_MULTILINE, MULTILINE_CAP_VALUE, NULL},
 	{"draft/read-marker", CAP_READ_MARKER, NULL, NULL},
 	{"echo-message", CAP_ECHO_MESSAGE, NULL, NULL},
 	{"extended-join", CAP_EXTENDED_JOIN, NULL, NULL},
@@ -434,6 +439,7 @@ static void cmd_help(struct session *s, struct ircmsg *m);
 static const struct irc_command irc_commands[] = {
 	{"AUTHENTICATE", cmd_authenticate, 1, 0, true},
 	{"AWAY", cmd_away, 0, 0, false},
+	{"BATCH", cmd_batch, 1, 0, false},
 	{"CAP", cmd_cap, 1, 0, true},
 	{"CHATHISTORY", cmd_chathistory, 0, 0, false},
 	{"HELP", cmd_help, 0, 0, false},
@@ -487,6 +493,9 @@ static const struct irc_help {
 } irc_help[] = {
 	{"AUTHENTICATE", "AUTHENTICATE <mechanism>|<data>\nSASL login (PLAIN), after CAP REQ sasl."},
 	{"AWAY", "AWAY [<text>]\nMarks you away with <text>; without it, back again."},
+	{"BATCH", "BATCH +<ref> draft/multiline <target> | -<ref>\n"
+		  "Sends the PRIVMSG/NOTICE lines tagged batch=<ref> between them as one "
+		  "message (draft/multiline; at most 4096 bytes, 24 lines)."},
 	{"CAP", "CAP LS [302] | LIST | REQ :<caps> | END\nIRCv3 capability negotiation."},
 	{"CHATHISTORY", "CHATHISTORY LATEST|BEFORE|AFTER|AROUND|BETWEEN|TARGETS <target> ...\n"
 			"Past messages of a room or a private conversation (draft/chathistory)."},

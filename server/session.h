@@ -53,6 +53,7 @@
 #define CAP_ACCOUNT_NOTIFY 0x10000u /* ACCOUNT when someone sharing a room logs in */
 #define CAP_EXTENDED_JOIN 0x20000u  /* JOIN #room account|* :realname */
 #define CAP_ACCOUNT_TAG 0x40000u    /* account=NAME on what a logged-in user sends */
+#define CAP_MULTILINE 0x40000000u  /* draft/multiline: a pasted block as one batch */
 
 enum session_kind {
 	SESSION_UNDECIDED, /* no line yet */
@@ -67,6 +68,7 @@ enum plain_step { PLAIN_ASK_NICK, PLAIN_ASK_ACCOUNT, PLAIN_ASK_PASSWORD, PLAIN_C
 struct channel;
 struct reply_stream;
 struct readmarks;
+struct multiline;
 struct plain_history_mark;
 struct sasl_exchange;
 
@@ -160,6 +162,7 @@ struct session {
 	struct plain_history_mark *plain_history; /* where /history goes on (plain_info.c) */
 	char (*monitor_nicks)[NICK_LEN_MAX + 1]; /* MONITOR list as written (monitor.h) */
 	size_t nmonitor;             /* at most MONITOR_MAX */
+	struct multiline *multiline; /* a draft/multiline batch being sent, or NULL (multiline.h) */
 	bool pass_ok;
 	bool quitting;
 	bool busy_since_trim;        /* idle memory to give back once quiet */
