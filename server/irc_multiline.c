@@ -24,8 +24,8 @@ static void fail(struct session *s, const char *code, const char *arg, const cha
 }
 
 /* The value of tag key in a tag section (no unescaping: a batch reference
- * is a plain token) into out; false if absent or too long. */
-static bool tag_value(const char *tags, const char *key, char *out, size_t cap)
+ * is a plain token) into out: 1, 0 when absent, -1 when too long. */
+static int tag_value(const char *tags, const char *key, char *out, size_t cap)
 {
 	size_t klen = strlen(key);
 	for (const char *p = tags; p && *p; p = strchr(p, ';') ? strchr(p, ';') + 1 : NULL) {
@@ -33,13 +33,13 @@ static bool tag_value(const char *tags, const char *key, char *out, size_t cap)
 		if (len >= klen && strncmp(p, key, klen) == 0 && (len == klen || p[klen] == '=')) {
 			size_t vlen = len > klen ? len - klen - 1 : 0;
 			if (vlen >= cap)
-				return false;
+				return -1;
 			memcpy(out, p + klen + 1, vlen);
 			out[vlen] = '\0';
-			return true;
+			return 1;
 		}
 	}
-	return false;
+	return 0;
 }
 
 /* Tells s why its batch was refused and drops what it gathered. */
@@ -72,15 +72,11 @@ static void refuse(struct session *s, enum multiline_result r, const char *msg_t
 bool irc_multiline_take(struct session *s, struct ircmsg *m)
 {
 	char ref[MULTILINE_REF_MAX + 1];
-	if (!m->tags || !s->registered || !tag_value(m->tags, "batch", ref, sizeof ref)) {
-		if (m->tags && s->registered && strstr(m->tags, "batch=")) {
-			fail(s, "INVALID_REFTAG", NULL, "Batch reference too long");
-			return true;
-		}
+	int found = m->tags && s->registered ? tag_value(m->tags, "batch", ref, sizeof ref) : 0;
+	if (found == 0)
 		return false;
-	}
 	struct multiline *ml = s->multiline;
-	if (!ml || strcmp(ml->ref, ref) != 0) {
+	if (found < 0 || !ml || strcmp(ml->ref, ref) != 0) {
 		fail(s, "INVALID_REFTAG", NULL, "No such batch is open");
 		return true;
 	}
@@ -94,7 +90,7 @@ bool irc_multiline_take(struct session *s, struct ircmsg *m)
 	const char *target = m->nparams > 0 ? m->params[0] : "";
 	const char *text = m->nparams > 1 ? m->params[1] : "";
 	char concat[8];
-	bool joined = tag_value(m->tags, "draft/multiline-concat", concat, sizeof concat);
+	bool joined = tag_value(m->tags, "draft/multiline-concat", concat, sizeof concat) != 0;
 	enum multiline_result r = multiline_add(ml, m->command, target, text, joined);
 	if (r != MULTILINE_OK)
 		refuse(s, r, target);

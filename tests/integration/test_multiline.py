@@ -150,6 +150,11 @@ class Multiline(ServerTestCase):
         self.assertEqual(self.fail_of(sender)[0], "INVALID_REFTAG")
         sender.send("BATCH -nope")
         self.assertEqual(self.fail_of(sender)[0], "INVALID_REFTAG")
+        sender.send("@batch=%s PRIVMSG #lobby :lost too" % ("r" * 65))
+        self.assertEqual(self.fail_of(sender)[0], "INVALID_REFTAG")
+        # a client tag that only ends in "batch" is no batch
+        sender.send("@+mybatch=1 PRIVMSG #lobby :a")
+        taker.expect(r"PRIVMSG #lobby :a$")
         sender.send("BATCH +u chathistory #lobby")
         self.assertEqual(self.fail_of(sender)[0], "UNKNOWN_TYPE")
         # none of the refused batches reached anyone: only the "a" one of batch t
