@@ -797,16 +797,17 @@ enum chat_result chat_nick(struct session *s, const char *nick)
 	}
 	/* s hears of its new nick before anything sent to it under that nick. */
 	deliver_queue(s, s, &m);
+	/* MONITOR, while the nicks cannot change hands again: the old nick
+	 * went offline and the new one came online (a change of case only is
+	 * the same nick to a watcher). */
+	if (ircname_cmp(was.nick, nick) != 0) {
+		monitor_tell_locked(s, was.nick, was.nick, false);
+		monitor_tell_locked(s, nick, session_source(s).text, true);
+	}
 	registry_unlock();
 	neighbours_tell(s, &m, nick, false);
 	outmsg_release(&m);
 	whowas_global_add(&was);
-	/* MONITOR: the old nick went offline and the new one came online (a
-	 * change of case only is the same nick to a watcher). */
-	if (ircname_cmp(was.nick, nick) != 0) {
-		monitor_tell(s, was.nick, was.nick, false);
-		monitor_tell(s, nick, session_source(s).text, true);
-	}
 	return CHAT_OK;
 }
 
@@ -814,8 +815,8 @@ void chat_registered(struct session *s)
 {
 	registry_wrlock();
 	s->registered = true;
+	monitor_tell_locked(s, s->nick, session_source(s).text, true);
 	registry_unlock();
-	monitor_tell(s, s->nick, session_source(s).text, true);
 }
 
 void chat_account_notify(struct session *s)
@@ -871,8 +872,8 @@ void chat_leave(struct session *s, const char *reason)
 	registry_wrlock();
 	registry_drop_nick(s);
 	s->registered = false;
+	if (tell)
+		monitor_tell_locked(s, nick, nick, false);
 	registry_unlock();
 	outmsg_release(&m);
-	if (tell)
-		monitor_tell(s, nick, nick, false);
 }

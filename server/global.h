@@ -25,7 +25,7 @@
  *                                                       history budget lock,
  *                                                       store queue lock,
  *                                                       session queue lock
- *     registry lock (read)    ->  monitor_lock      ->  session queue lock
+ *     registry lock (write)   ->  monitor_lock      ->  session queue lock
  *
  * The last four are leaves (nothing is taken while holding one), as are
  * the acceptor's session-list lock (listener.c), flushq's lock and the leaves inside other modules

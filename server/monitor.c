@@ -121,13 +121,13 @@ void monitor_clear(struct session *s)
 	s->nmonitor = 0;
 }
 
-void monitor_tell(struct session *actor, const char *nick, const char *shown, bool online)
+void monitor_tell_locked(struct session *actor, const char *nick, const char *shown,
+			 bool online)
 {
 	char key[NICK_LEN_MAX + 1];
 	if (atomic_load(&index_size) == 0 || ircname_fold(key, sizeof key, nick) < 0)
 		return;
 	char line[IRC_LINE_MAX];
-	registry_rdlock(); /* the watchers' nicks and registered flags */
 	pthread_mutex_lock(&monitor_lock);
 	struct watchers *w = index_map ? strmap_get(index_map, key) : NULL;
 	for (size_t i = 0; w && i < w->n; i++) {
@@ -141,7 +141,6 @@ void monitor_tell(struct session *actor, const char *nick, const char *shown, bo
 			deliver_queue_line(actor, to, line, (size_t)len);
 	}
 	pthread_mutex_unlock(&monitor_lock);
-	registry_unlock();
 }
 
 size_t monitor_index_count(void)

@@ -4,8 +4,8 @@
  *
  * Ownership and locks. The index (a strmap of watcher arrays) is guarded by
  * monitor_lock, in the server's order after the registry lock and before
- * the session queue locks (global.h): monitor_tell() holds the registry read
- * lock (for the watchers' nicks), then monitor_lock, and queues lines
+ * the session queue locks (global.h): monitor_tell_locked() runs under the
+ * registry write lock (the watchers' nicks), takes monitor_lock, and queues lines
  * (deliver_queue_line takes each watcher's q_lock, a leaf). Nothing else is
  * taken under monitor_lock and no I/O is done under it. A session's own
  * list (session.h: monitor_nicks, the nicks as the client wrote them) is
@@ -44,9 +44,13 @@ void monitor_clear(struct session *s);
 
 /* Queues "730 <watcher> :<shown>" (online) or "731 <watcher> :<shown>"
  * (offline) for every registered session watching nick. actor is the
- * session whose worker runs this (it flushes afterwards). Call with no lock
- * held. */
-void monitor_tell(struct session *actor, const char *nick, const char *shown, bool online);
+ * session whose worker runs this (it flushes afterwards). The caller holds
+ * the registry write lock, the one under which the nick changed hands, so
+ * every watcher hears a nick's comings and goings in the order they
+ * happened (a nick freed and taken at once: offline before online). Costs
+ * the watchers of that nick only; nothing when nobody watches anything. */
+void monitor_tell_locked(struct session *actor, const char *nick, const char *shown,
+			 bool online);
 
 /* How many nicks the index holds (for tests and STATS). Takes the lock. */
 size_t monitor_index_count(void);

@@ -157,6 +157,28 @@ class Monitor(ServerTestCase):
         f.quit()
         self.assertTrue(self.server.alive())
 
+    def test_a_nick_changing_hands_alternates_online_offline(self):
+        """Two users grab one nick in turn as fast as they can: a watcher must
+        hear it go online and offline strictly in turn (each change is told
+        under the lock that hands the nick over, so a quick taker's 730 can
+        never overtake the 731 of the one who let it go)."""
+        w = self.irc("watcher")
+        self.replies(w, "MONITOR + hot")
+        a, b = self.irc("aa"), self.irc("bb")
+        rounds = scaled(60, 15)
+        for i in range(rounds):
+            a.send("NICK hot")
+            b.send("NICK hot")
+            a.send("NICK aa")
+            b.send("NICK bb")
+        a.sync()
+        b.sync()
+        told = [params_of(l) for l in w.sync() if " 730 " in l or " 731 " in l]
+        self.assertTrue(told)
+        kinds = [n for n, _ in told]
+        self.assertEqual(kinds, ["730", "731"] * (len(kinds) // 2), kinds)
+        self.assertTrue(all(p[1].split("!")[0] == "hot" for _, p in told))
+
 
 if __name__ == "__main__":
     main()
