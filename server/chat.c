@@ -12,6 +12,8 @@
 #include "clock.h"
 #include "deliver.h"
 #include "global.h"
+#include "monitor.h"
+#include "multiline.h"
 #include "narrate.h"
 #include "registry.h"
 #include "session.h"
@@ -600,6 +602,165 @@ enum chat_result chat_message(struct session *s, const char *command, const char
 	return found ? CHAT_OK : CHAT_NO_SUCH_NICK;
 }
 
+/* --- draft/multiline --- */
+
+/* A batch being delivered: one outmsg per line (for those without the
+ * capability, and for history) and the whole as one block for those with it. */
+struct ml_delivery {
+	const struct multiline *ml;
+	char *texts[MULTILINE_MAX_LINES];
+	struct outmsg lines[MULTILINE_MAX_LINES];
+	struct msgbuf *block;
+	char source[SESSION_SOURCE_MAX];
+};
+
+/* Does to take a draft/multiline batch as one? */
+static bool ml_takes_batch(const struct session *to)
+{
+	unsigned need = CAP_MULTILINE | CAP_BATCH;
+	return (atomic_load_explicit(&to->caps, memory_order_relaxed) & need) == need;
+}
+
+/* Renders the block: BATCH +ref draft/multiline target (msgid and time of
+ * the first line), each line tagged batch=ref (and the concat tag), BATCH -ref. */
+static struct msgbuf *ml_block(const struct ml_delivery *d, const char *target)
+{
+	const struct multiline *ml = d->ml;
+	size_t cap = (ml->nlines + 2) * OUT_SERVER_LINE_MAX, len = 0;
+	char *buf = xmalloc(cap), ref[32], tags[OUT_SERVER_TAGS_MAX], time[64];
+	snprintf(ref, sizeof ref, "ml%llu", d->lines[0].stamp);
+	deliver_time_tag(d->lines[0].unix_ms, time, sizeof time);
+	snprintf(tags, sizeof tags, "msgid=%s;%s", d->lines[0].msgid, time);
+	char plus[sizeof ref + 1], minus[sizeof ref + 1];
+	snprintf(plus, sizeof plus, "+%s", ref);
+	snprintf(minus, sizeof minus, "-%s", ref);
+	const char *start[] = {plus, "draft/multiline", target};
+	int n = deliver_format(buf, cap, tags, d->source, "BATCH", 3, start);
+	for (size_t i = 0; n > 0 && i < ml->nlines; i++) {
+		len += (size_t)n;
+		snprintf(tags, sizeof tags, "batch=%s%s", ref,
+			 ml->lines[i].concat ? ";draft/multiline-concat" : "");
+		const char *params[] = {target, d->texts[i]};
+		n = deliver_format(buf + len, cap - len, tags, d->source, ml->command, 2, params);
+	}
+	if (n > 0) {
+		len += (size_t)n;
+		const char *end[] = {minus};
+		n = deliver_format(buf + len, cap - len, NULL, d->source, "BATCH", 1, end);
+	}
+	struct msgbuf *out = n > 0 ? msgbuf_new(buf, len + (size_t)n) : NULL;
+	free(buf);
+	return out;
+}
+
+/* Sets d up for ml from s to target (a room's or a person's name). If
+ * the block cannot be made (it always fits), everyone gets the lines. */
+static void ml_prepare(struct ml_delivery *d, struct session *s, const struct multiline *ml,
+		       const char *target)
+{
+	memset(d, 0, sizeof *d);
+	d->ml = ml;
+	snprintf(d->source, sizeof d->source, "%s", session_source(s).text);
+	for (size_t i = 0; i < ml->nlines; i++) {
+		d->texts[i] = xstrndup(ml->text + ml->lines[i].off, ml->lines[i].len);
+		const char *params[] = {target, d->texts[i]};
+		outmsg_init(&d->lines[i], d->source, ml->command, 2, params);
+		d->lines[i].account = s->account;
+	}
+	d->block = ml_block(d, target);
+}
+
+/* Frees what ml_prepare made. */
+static void ml_release(struct ml_delivery *d)
+{
+	for (size_t i = 0; i < d->ml->nlines; i++) {
+		outmsg_release(&d->lines[i]);
+		free(d->texts[i]);
+	}
+	if (d->block)
+		msgbuf_unref(d->block);
+}
+
+/* Queues d for `to`: the block, or each line. The sender's own copy (to ==
+ * s, echo-message) goes line by line through deliver_queue_line so a
+ * labeled response can take it. */
+static void ml_queue(struct session *s, struct session *to, struct ml_delivery *d)
+{
+	if (!d->block || !ml_takes_batch(to)) {
+		for (size_t i = 0; i < d->ml->nlines; i++)
+			deliver_queue(s, to, &d->lines[i]);
+		return;
+	}
+	if (to != s) {
+		deliver_queue_buf(s, to, d->block);
+		return;
+	}
+	const char *p = d->block->data, *end = p + d->block->len;
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t len = nl ? (size_t)(nl - p) + 1 : (size_t)(end - p);
+		deliver_queue_line(s, s, p, len);
+		p += len;
+	}
+}
+
+/* A batch to a room the caller holds a reference to. */
+static enum chat_result ml_to_room(struct session *s, const struct multiline *ml,
+				   struct channel *ch)
+{
+	const struct source source = session_source(s);
+	struct ml_delivery d;
+	ml_prepare(&d, s, ml, ch->name);
+	pthread_mutex_lock(&ch->lock);
+	enum chat_result r = send_check_locked(s, ch, source.text);
+	if (r == CHAT_OK) {
+		bool echo = atomic_load(&s->caps) & CAP_ECHO_MESSAGE;
+		for (size_t i = 0; i < ch->nmembers; i++) {
+			struct session *to = ch->members[i].session;
+			if (to != s || echo)
+				ml_queue(s, to, &d);
+		}
+		for (size_t i = 0; ch->nmembers && i < ml->nlines; i++)
+			archive_message_locked(ch, &d.lines[i], d.texts[i], NULL);
+	}
+	pthread_mutex_unlock(&ch->lock);
+	ml_release(&d);
+	return r;
+}
+
+enum chat_result chat_multiline(struct session *s, const struct multiline *ml,
+				char nick_out[NICK_LEN_MAX + 1], char *away_out)
+{
+	nick_out[0] = away_out[0] = '\0';
+	atomic_store(&s->last_message_mono_ms, clock_mono_ms());
+	if (ml->target[0] == '#') {
+		struct channel *ch = room_find(ml->target);
+		if (!ch)
+			return CHAT_NO_SUCH_CHANNEL;
+		enum chat_result r = ml_to_room(s, ml, ch);
+		channel_unref(ch);
+		return r;
+	}
+	registry_rdlock();
+	struct session *to = registry_find_nick(ml->target);
+	bool found = to && to->registered;
+	if (found) {
+		struct ml_delivery d;
+		ml_prepare(&d, s, ml, to->nick);
+		ml_queue(s, to, &d);
+		if ((atomic_load(&s->caps) & CAP_ECHO_MESSAGE) && to != s)
+			ml_queue(s, s, &d);
+		for (size_t i = 0; i < ml->nlines; i++)
+			archive_dm(&d.lines[i], d.texts[i], NULL, s->account, to->account);
+		ml_release(&d);
+		snprintf(nick_out, NICK_LEN_MAX + 1, "%s", to->nick);
+		if (ml->command[0] == 'P' && to->away)
+			snprintf(away_out, AWAY_LEN_MAX + 1, "%s", to->away);
+	}
+	registry_unlock();
+	return found ? CHAT_OK : CHAT_NO_SUCH_NICK;
+}
+
 /* --- nick changes and leaving --- */
 
 /* qsort order for session pointers (to find duplicates). */
@@ -724,6 +885,13 @@ enum chat_result chat_nick(struct session *s, const char *nick)
 	}
 	/* s hears of its new nick before anything sent to it under that nick. */
 	deliver_queue(s, s, &m);
+	/* MONITOR, while the nicks cannot change hands again: the old nick
+	 * went offline and the new one came online (a change of case only is
+	 * the same nick to a watcher). */
+	if (ircname_cmp(was.nick, nick) != 0) {
+		monitor_tell_locked(s, was.nick, was.nick, false);
+		monitor_tell_locked(s, nick, session_source(s).text, true);
+	}
 	registry_unlock();
 	neighbours_tell(s, &m, nick, false);
 	outmsg_release(&m);
@@ -745,6 +913,14 @@ static void neighbours_notify(struct session *s, struct outmsg *m, unsigned cap)
 	free(to);
 	channels_unlock_all(chs, n);
 	channels_release(chs, n);
+}
+
+void chat_registered(struct session *s)
+{
+	registry_wrlock();
+	s->registered = true;
+	monitor_tell_locked(s, s->nick, session_source(s).text, true);
+	registry_unlock();
 }
 
 void chat_account_notify(struct session *s)
@@ -809,6 +985,7 @@ bool chat_setname(struct session *s, const char *realname)
 
 void chat_leave(struct session *s, const char *reason)
 {
+	monitor_clear(s); /* a watcher that leaves leaves no trace */
 	if (!s->nick[0])
 		return;
 	const struct source source = session_source(s);
@@ -823,10 +1000,14 @@ void chat_leave(struct session *s, const char *reason)
 		whowas_global_add(&was);
 	}
 	neighbours_tell(s, tell ? &m : NULL, NULL, true);
+	char nick[NICK_LEN_MAX + 1];
+	snprintf(nick, sizeof nick, "%s", s->nick);
 	registry_wrlock();
 	registry_drop_nick(s);
 	bool was_registered = s->registered;
 	s->registered = false;
+	if (tell)
+		monitor_tell_locked(s, nick, nick, false);
 	registry_unlock();
 	if (was_registered)
 		global_user_left();

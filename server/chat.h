@@ -109,6 +109,21 @@ enum chat_result chat_message(struct session *s, const char *command, const char
 			      const char *text, const char *tags,
 			      char nick_out[NICK_LEN_MAX + 1], char *away_out);
 
+struct multiline;
+
+/* Delivers a finished draft/multiline batch from s (multiline.h) to its
+ * target, a room or a nick, in one place of the room's order: recipients
+ * with draft/multiline and batch get one BATCH (msgid and time on its
+ * start), the others each line as a PRIVMSG/NOTICE of its own; the sender
+ * gets it back likewise with echo-message. A room keeps each line in its
+ * history. Refusals as chat_message. */
+enum chat_result chat_multiline(struct session *s, const struct multiline *ml,
+				char nick_out[NICK_LEN_MAX + 1], char *away_out);
+
+/* Marks s registered (its nick was set) and tells those who MONITOR its
+ * nick that it is online. Worker only; takes the locks itself. */
+void chat_registered(struct session *s);
+
 /* Changes s's nick (after registration), telling s and everyone who shares
  * a room with it. CHAT_ALREADY_MEMBER when it is already s's nick. */
 enum chat_result chat_nick(struct session *s, const char *nick);

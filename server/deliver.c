@@ -416,6 +416,17 @@ void deliver_queue_line(struct session *sender, struct session *to, const char *
 	msgbuf_unref(buf);
 }
 
+void deliver_queue_buf(struct session *sender, struct session *to, struct msgbuf *buf)
+{
+	pthread_mutex_lock(&to->q_lock);
+	if (!to->q_dead && queue_admits_locked(to, buf)) {
+		bool was_empty = outq_empty(&to->q);
+		outq_push(&to->q, buf);
+		queue_pushed_locked(sender, to, was_empty);
+	}
+	pthread_mutex_unlock(&to->q_lock);
+}
+
 void deliver_queue_reply(struct session *s, struct msgbuf *buf)
 {
 	if (own_taking(s)) {

@@ -33,6 +33,10 @@ void deliver_queue(struct session *sender, struct session *to, struct outmsg *m)
 void deliver_queue_line(struct session *sender, struct session *to, const char *line,
 			size_t len);
 
+/* Queues buf (whole IRC lines, shared: the queue takes its own reference)
+ * for `to`, as deliver_queue_line does with a line. */
+void deliver_queue_buf(struct session *sender, struct session *to, struct msgbuf *buf);
+
 /* Queues a chunk of s's own streamed reply (reply.h) on s's queue, handing
  * over the caller's reference. Marked sendq_exempt and never refused for
  * SendQ: the streamer bounds what it queues. */

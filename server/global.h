@@ -25,13 +25,14 @@
  *                                                       history budget lock,
  *                                                       store queue lock,
  *                                                       session queue lock
+ *     registry lock (write)   ->  monitor_lock      ->  session queue lock
  *
  * The last four are leaves (nothing is taken while holding one), as are
  * a TLS connection's ssl_lock (transport_tls.c: held around each OpenSSL
  * call on its SSL object, with no other lock held — writers drop the queue
  * lock around transport_writev, as for TCP),
  * the acceptor's session-list lock (listener.c), flushq's lock and the leaves inside other modules
- * (motd.c's, oper.c's oper_lock, operpass.c's check_lock, account.c's lock, kline.c's table_lock, store_direct.c's lock, global.c's password_lock, whowas.c's global_lock, and log.c's ring and limit locks, held for a copy).
+ * (monitor.c's monitor_lock holds only queue locks under it, monitor.h; motd.c's, oper.c's oper_lock, operpass.c's check_lock, account.c's lock, kline.c's table_lock, store_direct.c's lock, global.c's password_lock, whowas.c's global_lock, and log.c's ring and limit locks, held for a copy).
  * kline.c's write_lock serialises operators' KLINE/UNKLINE and is held only
  * over store_direct's lock and table_lock, with no other lock held. Several
  * channel locks are held at once only in increasing channel id (channels_lock_all: NICK, QUIT). The

@@ -16,6 +16,9 @@
 #include "irc_account.h"
 #include "irc_channel.h"
 #include "irc_mode.h"
+#include "irc_monitor.h"
+#include "irc_multiline.h"
+#include "multiline.h"
 #include "irc_oper.h"
 #include "irc_history.h"
 #include "irc_query.h"
@@ -117,6 +120,8 @@ void irc_line(struct session *s, char *line)
 		return;
 	}
 	ircmsg_upcase(m.command);
+	if (irc_multiline_take(s, &m))
+		return; /* a line of a draft/multiline batch, sent at its end */
 	bool labeled = irc_response_begin(s, m.tags);
 	irc_dispatch(s, &m);
 	if (labeled)
@@ -149,9 +154,7 @@ static void registration_try_finish(struct session *s)
 	}
 	if (!irc_account_pass_finish(s))
 		return;
-	registry_wrlock();
-	s->registered = true;
-	registry_unlock();
+	chat_registered(s);
 	global_user_arrived();
 	char remote[ENDPOINT_STR_MAX];
 	session_remote(s, remote, sizeof remote);
@@ -183,6 +186,7 @@ static const struct irc_cap {
 	{"draft/account-registration", CAP_ACCOUNT_REGISTRATION, "before-connect",
 	 account_available},
 	{"draft/chathistory", CAP_CHATHISTORY, NULL, NULL},
+	{"draft/multiline", CAP_MULTILINE, MULTILINE_CAP_VALUE, NULL},
 	{"draft/read-marker", CAP_READ_MARKER, NULL, NULL},
 	{"echo-message", CAP_ECHO_MESSAGE, NULL, NULL},
 	{"extended-join", CAP_EXTENDED_JOIN, NULL, NULL},
@@ -483,6 +487,7 @@ static void cmd_help(struct session *s, struct ircmsg *m);
 static const struct irc_command irc_commands[] = {
 	{"AUTHENTICATE", cmd_authenticate, 1, 0, true},
 	{"AWAY", cmd_away, 0, 0, false},
+	{"BATCH", cmd_batch, 1, 0, false},
 	{"CAP", cmd_cap, 1, 0, true},
 	{"CHATHISTORY", cmd_chathistory, 0, 0, false},
 	{"HELP", cmd_help, 0, 0, false},
@@ -499,6 +504,7 @@ static const struct irc_command irc_commands[] = {
 	{"LUSERS", cmd_lusers, 0, 0, false},
 	{"MARKREAD", cmd_markread, 0, 0, false},
 	{"MODE", cmd_mode, 1, 1, false},
+	{"MONITOR", cmd_monitor, 1, 0, false},
 	{"MOTD", cmd_motd, 0, 0, false},
 	{"NAMES", cmd_names, 0, 0, false},
 	{"NICK", cmd_nick, 0, 0, true},
@@ -536,6 +542,9 @@ static const struct irc_help {
 } irc_help[] = {
 	{"AUTHENTICATE", "AUTHENTICATE <mechanism>|<data>\nSASL login (PLAIN), after CAP REQ sasl."},
 	{"AWAY", "AWAY [<text>]\nMarks you away with <text>; without it, back again."},
+	{"BATCH", "BATCH +<ref> draft/multiline <target> | -<ref>\n"
+		  "Sends the PRIVMSG/NOTICE lines tagged batch=<ref> between them as one "
+		  "message (draft/multiline; at most 4096 bytes, 24 lines)."},
 	{"CAP", "CAP LS [302] | LIST | REQ :<caps> | END\nIRCv3 capability negotiation."},
 	{"CHATHISTORY", "CHATHISTORY LATEST|BEFORE|AFTER|AROUND|BETWEEN|TARGETS <target> ...\n"
 			"Past messages of a room or a private conversation (draft/chathistory)."},
@@ -561,6 +570,8 @@ static const struct irc_help {
 	{"MODE", "MODE <#room>|<nick> [<modes> [<args>]]\nShows or changes room or user modes.\n"
 		 "Room modes: i k l m n s t, lists b e I, o v for members;\n"
 		 "yours: +i invisible, +w wallops, +B bot."},
+	{"MONITOR", "MONITOR + <nick>[,<nick>] | - <nick>[,<nick>] | C | L | S\n"
+		    "Tells you when these nicks come online or leave (up to 100)."},
 	{"MOTD", "MOTD\nThe message of the day."},
 	{"NAMES", "NAMES [<#room>[,<#room>]]\nWho is in a room."},
 	{"NICK", "NICK <nick>\nChooses or changes your nick."},

@@ -10,6 +10,7 @@
 #include "clock.h"
 #include "global.h"
 #include "irc_reply.h"
+#include "monitor.h"
 #include "ircmsg.h"
 #include "motd.h"
 #include "registry.h"
@@ -22,11 +23,12 @@
 #define WHOIS_TARGETS_MAX 4 /* MAXTARGETS= in ISUPPORT */
 
 /* The ISUPPORT (005) tokens that do not depend on options. */
+_Static_assert(MONITOR_MAX == 100, "MONITOR= below says the limit");
 static const char *const isupport_tokens[] = {
 	"CASEMAPPING=rfc1459", "CHANTYPES=#", "CHANMODES=beI,k,l,imnst", "PREFIX=(ov)@+",
 	"NICKLEN=30", "CHANNELLEN=50", "TOPICLEN=390", "KICKLEN=300", "AWAYLEN=300",
 	"MODES=3", "MAXTARGETS=4", "NETWORK=parley", "CHATHISTORY=1000",
-	"MSGREFTYPES=msgid,timestamp", "WHOX", "UTF8ONLY", "BOT=B", "EXCEPTS=e", "INVEX=I",
+	"MSGREFTYPES=msgid,timestamp", "WHOX", "MONITOR=100", "UTF8ONLY", "BOT=B", "EXCEPTS=e", "INVEX=I",
 	"STATUSMSG=@+", "ELIST=CMNTU",
 	/* Lists in one parameter: KICK, messages and WHOIS stop at 4 (407);
 	 * JOIN is bounded by CHANLIMIT, PART by the rooms one is in, NAMES is
@@ -53,7 +55,7 @@ void welcome_send(struct session *s)
 	      "are supported by this server", NULL);
 	reply(s, "005", t[8], t[9], t[10], chanlimit, maxlist, t[11], t[12], t[13], t[14],
 	      "are supported by this server", NULL);
-	reply(s, "005", t[15], t[16], t[17], t[18], t[19], t[20], t[21],
+	reply(s, "005", t[15], t[16], t[17], t[18], t[19], t[20], t[21], t[22],
 	      "are supported by this server", NULL);
 	cmd_lusers(s, NULL);
 	cmd_motd(s, NULL);

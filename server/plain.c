@@ -86,9 +86,7 @@ static void plain_enter(struct session *s)
 			    "K-lined", s->id, s->nick);
 		return;
 	}
-	registry_wrlock();
-	s->registered = true;
-	registry_unlock();
+	chat_registered(s);
 	global_user_arrived();
 	s->plain_step = PLAIN_CHAT;
 	char remote[ENDPOINT_STR_MAX];

@@ -25,6 +25,7 @@
 #include "oper.h"
 #include "msgid.h"
 #include "registry.h"
+#include "monitor.h"
 #include "session.h"
 #include "tls.h"
 #include "worker.h"
@@ -435,6 +436,7 @@ int server_run(const struct config *cfg)
 	archive_close(); /* everything said is on disk before the log stops */
 	log_stop();
 	registry_free();
+	monitor_free();
 	motd_free();
 	oper_free();
 	kline_free();

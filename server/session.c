@@ -73,6 +73,8 @@ void session_unref(struct session *s)
 	free(s->away);
 	free(s->readmarks);
 	free(s->plain_history);
+	free(s->monitor_nicks);
+	free(s->multiline);
 	free(s->quit_reason);
 	if (s->pass_login)
 		explicit_bzero(s->pass_login, strlen(s->pass_login));

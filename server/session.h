@@ -59,6 +59,7 @@
 #define CAP_AWAY_NOTIFY 0x800000u   /* AWAY lines from room-mates */
 #define CAP_INVITE_NOTIFY 0x1000000u /* INVITEs in rooms one is an operator of */
 #define CAP_SETNAME 0x2000000u      /* SETNAME lines from room-mates */
+#define CAP_MULTILINE 0x40000000u  /* draft/multiline: a pasted block as one batch */
 
 enum session_kind {
 	SESSION_UNDECIDED, /* no line yet */
@@ -73,6 +74,7 @@ enum plain_step { PLAIN_ASK_NICK, PLAIN_ASK_ACCOUNT, PLAIN_ASK_PASSWORD, PLAIN_C
 struct channel;
 struct reply_stream;
 struct readmarks;
+struct multiline;
 struct plain_history_mark;
 struct sasl_exchange;
 
@@ -168,6 +170,9 @@ struct session {
 	char *pass_login;            /* PASS "account:password" kept until registration ends */
 	struct readmarks *readmarks; /* MARKREAD's markers (readmark.h), NULL until one is set */
 	struct plain_history_mark *plain_history; /* where /history goes on (plain_info.c) */
+	char (*monitor_nicks)[NICK_LEN_MAX + 1]; /* MONITOR list as written (monitor.h) */
+	size_t nmonitor;             /* at most MONITOR_MAX */
+	struct multiline *multiline; /* a draft/multiline batch being sent, or NULL (multiline.h) */
 	bool pass_ok;
 	bool quitting;
 	bool busy_since_trim;        /* idle memory to give back once quiet */
