@@ -426,11 +426,12 @@ static bool net_has_cap(const char *list, const char *cap)
  * echo-message always; message-tags (msgids); and history (chathistory,
  * under its final or its draft name) only with batch, without which its
  * replies cannot be read, since asking for it turns parleyd's replay on join
- * off; and sasl when the user wants to log in. */
+ * off; multi-prefix, so the nick list knows a voiced op is voiced too (it
+ * stays "+nick" after a -o); and sasl when the user wants to log in. */
 static void net_caps_wanted(const char *offered, bool sasl, char *req, size_t cap)
 {
 	const char *wanted[] = {"server-time", "echo-message", "message-tags", "batch",
-	                        sasl ? "sasl" : NULL};
+	                        "multi-prefix", sasl ? "sasl" : NULL};
 	size_t used = 0;
 	req[0] = '\0';
 	for (size_t i = 0; i < sizeof(wanted) / sizeof(wanted[0]); i++)

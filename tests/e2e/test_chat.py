@@ -75,6 +75,19 @@ class ChatTest(e2e.ClientTestCase):
         alice.wait_for(r"│ bobby")
         self.finish(alice, bob)
 
+    def test_voiced_op_keeps_its_voice_after_deop(self):
+        """With multi-prefix, NAMES tells the client that an op is voiced too
+        (@+alice), so after MODE -o the nick list shows +alice, not alice."""
+        alice = self.irc("alice")
+        alice.join("#lobby")
+        alice.send("MODE #lobby +v alice")
+        alice.expect(r"MODE #lobby \+v alice")
+        carol = self.client("carol", "--nicklist")
+        carol.wait_for(r"│@alice")
+        alice.send("MODE #lobby -o alice")
+        carol.wait_for(r"│\+alice")
+        self.finish(carol)
+
     def test_wide_characters(self):
         alice = self.client("alice")
         bob = self.client("bob")
