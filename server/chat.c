@@ -7,7 +7,6 @@
 #include <string.h>
 
 #include "archive.h"
-#include "chat_ops.h"
 #include "channel.h"
 #include "clock.h"
 #include "deliver.h"
@@ -148,7 +147,7 @@ static enum chat_result join_check(struct session *s, struct channel *ch, const 
 	/* An empty room's +i is not enforced: an invite needs someone inside,
 	 * so a room remembered with +i (archive.h) would be shut for good. The
 	 * key and the bans hold (the first one back gets op only if the room
-	 * remembers no op accounts, chat_ops.h). */
+	 * remembers no op accounts, chat.h: chat_ops). */
 	if (ch->mode_invite_only && !invited && ch->nmembers > 0 &&
 	    !channel_is_invex(ch, source.text))
 		return CHAT_INVITE_ONLY;

@@ -5,7 +5,6 @@
 #include <string.h>
 
 #include "chat.h"
-#include "chat_ops.h"
 #include "global.h"
 #include "registry.h"
 #include "session.h"

@@ -6,7 +6,6 @@
 #include <string.h>
 
 #include "archive.h"
-#include "chat_ops.h"
 #include "channel.h"
 #include "chat.h"
 #include "clock.h"
@@ -32,7 +31,7 @@ struct mode_result {
 	size_t n;
 	char args[CHAT_MODE_ARGS_MAX][CHAT_MODE_ARG_MAX + 1];
 	int nargs;
-	bool accounts_changed; /* the room's op accounts changed (chat_ops.h) */
+	bool accounts_changed; /* the room's op accounts changed (chat.h, chat_ops.c) */
 };
 
 /* Records one applied change (it is announced exactly as applied). */

@@ -1,5 +1,4 @@
-/* chat_ops: see chat_ops.h. */
-#include "chat_ops.h"
+/* chat_ops: rooms remember their operators by account (chat.h, "rooms remember their operators"). */
 
 #include <stdio.h>
 #include <string.h>
