@@ -317,60 +317,77 @@ static bool wants_variant(const struct outmsg *m, unsigned caps)
 	return (caps & CAP_EXTENDED_JOIN) && m->realname && strcmp(m->command, "JOIN") == 0;
 }
 
-/* The rendering of m for a recipient whose caps want a variant: made for
- * it alone, so the shared renderings everyone else gets cost nothing more. */
-static __attribute__((noinline)) struct msgbuf *render_variant(const struct outmsg *m,
-								unsigned caps)
+/* How m reads for a recipient with caps that wants a variant: its IRC
+ * kind, and whether it carries the account tag and the extended JOIN; the
+ * index of that rendering in m->variants. */
+struct variant_key {
+	enum irc_kind kind;
+	bool account, extended_join;
+};
+static struct variant_key variant_key_of(const struct outmsg *m, unsigned caps)
 {
-	enum irc_kind kind = caps & CAP_MESSAGE_TAGS  ? IRC_TAGS
-			     : caps & CAP_SERVER_TIME ? IRC_TIME
-						      : IRC_BARE;
+	return (struct variant_key){
+		.kind = caps & CAP_MESSAGE_TAGS	 ? IRC_TAGS
+			: caps & CAP_SERVER_TIME ? IRC_TIME
+						 : IRC_BARE,
+		.account = (caps & CAP_ACCOUNT_TAG) && m->account && m->account[0],
+		.extended_join = (caps & CAP_EXTENDED_JOIN) && m->realname &&
+				 strcmp(m->command, "JOIN") == 0,
+	};
+}
+static int variant_index(struct variant_key k)
+{
+	return (int)k.kind * 4 + k.account * 2 + k.extended_join;
+}
+
+/* Renders the variant k of m. */
+static __attribute__((noinline)) struct msgbuf *render_variant(const struct outmsg *m,
+								struct variant_key k)
+{
 	char tags[OUT_SERVER_TAGS_MAX];
-	server_tags(m, kind, tags, sizeof tags);
-	if ((caps & CAP_ACCOUNT_TAG) && m->account && m->account[0]) {
+	server_tags(m, k.kind, tags, sizeof tags);
+	if (k.account) {
 		size_t n = strlen(tags);
 		snprintf(tags + n, sizeof tags - n, "%saccount=%s", n ? ";" : "", m->account);
 	}
-	if (kind == IRC_TAGS && m->bot) {
+	if (k.kind == IRC_TAGS && m->bot) {
 		size_t n = strlen(tags);
 		snprintf(tags + n, sizeof tags - n, "%sbot", n ? ";" : "");
 	}
 	struct outmsg v = *m;
-	if ((caps & CAP_EXTENDED_JOIN) && m->realname && strcmp(m->command, "JOIN") == 0) {
+	if (k.extended_join) {
 		v.nparams = 3;
 		v.params[1] = m->account && m->account[0] ? m->account : "*";
 		v.params[2] = m->realname;
 	}
-	if (kind == IRC_TAGS && m->client_tags && m->client_tags[0])
+	if (k.kind == IRC_TAGS && m->client_tags && m->client_tags[0])
 		return render_client_tags(&v, tags);
 	char line[OUT_SERVER_LINE_MAX];
 	return render_into(&v, tags, line, sizeof line);
 }
 
-/* deliver_queue() for a recipient that gets a rendering of its own. */
+/* deliver_queue() for a recipient whose caps want a variant: rendered once
+ * per kind of such recipient and shared among them, as the plain
+ * renderings are, so a room of clients with account-tag costs no more than
+ * one without. */
 static __attribute__((noinline)) void deliver_variant(struct session *sender,
 						       struct session *to, struct outmsg *m,
 						       unsigned caps)
 {
-	struct msgbuf *buf = render_variant(m, caps);
-	if (!buf)
-		return;
+	struct outmsg_variant *slot = &m->variants[variant_index(variant_key_of(m, caps))];
+	if (!slot->buf) {
+		slot->buf = render_variant(m, variant_key_of(m, caps));
+		if (!slot->buf)
+			return;
+		msgbuf_reserve(slot->buf);
+	}
 	if (to == sender && own_taking(to) && !delivered_to_self(m, to)) {
-		own_take_event(to, m, buf);
-		msgbuf_unref(buf);
+		own_take_event(to, m, slot->buf);
 		return;
 	}
 	pthread_mutex_lock(&to->q_lock);
-	if (!to->q_dead && to->q_stamp != m->stamp && queue_admits_locked(to, buf)) {
-		to->q_stamp = m->stamp;
-		bool was_empty = outq_empty(&to->q);
-		outq_push_owned(&to->q, buf);
-		buf = NULL;
-		queue_pushed_locked(sender, to, was_empty);
-	}
+	push_shared_locked(sender, to, m, slot->buf, &slot->taken);
 	pthread_mutex_unlock(&to->q_lock);
-	if (buf)
-		msgbuf_unref(buf);
 }
 
 void deliver_queue(struct session *sender, struct session *to, struct outmsg *m)

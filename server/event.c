@@ -34,4 +34,10 @@ void outmsg_release(struct outmsg *m)
 	if (m->plain_other)
 		msgbuf_unref_n(m->plain_other, MSGBUF_RESERVE + 1 - m->plain_other_taken);
 	m->irc = m->irc_time = m->irc_tags = m->plain = m->plain_other = NULL;
+	for (int i = 0; i < OUTMSG_VARIANTS; i++) {
+		struct outmsg_variant *v = &m->variants[i];
+		if (v->buf)
+			msgbuf_unref_n(v->buf, MSGBUF_RESERVE + 1 - v->taken);
+		v->buf = NULL;
+	}
 }

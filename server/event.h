@@ -29,6 +29,16 @@ struct session;
 #define OUT_SERVER_LINE_MAX (OUT_SERVER_TAGS_MAX + OUT_BODY_MAX)
 #define OUT_LINE_MAX (OUT_SERVER_LINE_MAX + IRC_CLIENT_TAGS_MAX + 1)
 
+/* Renderings for recipients whose caps make a line read differently
+ * (account-tag, extended-join, a bot's tag): one per IRC kind (bare,
+ * server-time, message-tags) x account tag x extended JOIN, shared by the
+ * recipients alike (deliver.c). */
+#define OUTMSG_VARIANTS 12
+struct outmsg_variant {
+	struct msgbuf *buf;
+	int taken; /* reserved refs used */
+};
+
 struct outmsg {
 	long long unix_ms;          /* when the server accepted it (server-time) */
 	unsigned long long stamp;   /* unique id, so a recipient gets it once */
@@ -61,6 +71,7 @@ struct outmsg {
 	struct msgbuf *irc, *irc_time, *irc_tags, *plain, *plain_other;
 	int irc_taken, irc_time_taken, irc_tags_taken; /* reserved refs used */
 	int plain_taken, plain_other_taken;
+	struct outmsg_variant variants[OUTMSG_VARIANTS];
 };
 
 /* Prepares a message; params are borrowed until outmsg_release(). */

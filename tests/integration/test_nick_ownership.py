@@ -211,16 +211,18 @@ class AccountCaps(ServerTestCase):
     def test_account_tag(self):
         self.make_account("alice")
         tagged = self.irc("tagged", caps=["account-tag"])
+        twin = self.irc("twin", caps=["account-tag"])  # shares tagged's rendering
         both = self.irc("both", caps=["account-tag", "server-time"])
         bare = self.irc("bare")
         a = self.irc("alice")
         self.assertEqual(authenticate(a, "alice"), "900")
         g = self.irc("guest")
-        for c in (tagged, both, bare, a, g):
+        for c in (tagged, twin, both, bare, a, g):
             c.join("#r")
         a.send("PRIVMSG #r :hello all")
-        tagged.expect(r"^@account=alice :alice!alice@127\.0\.0\.1 PRIVMSG #r :hello all$",
-                      raw=True)
+        for c in (tagged, twin):
+            c.expect(r"^@account=alice :alice!alice@127\.0\.0\.1 PRIVMSG #r :hello all$",
+                     raw=True)
         both.expect(r"^@time=\S+;account=alice :alice!\S+ PRIVMSG #r :hello all$", raw=True)
         bare.expect(r"^:alice!alice@127\.0\.0\.1 PRIVMSG #r :hello all$", raw=True)
         a.send("NOTICE tagged :psst")
