@@ -479,14 +479,15 @@ static void net_on_cap(struct net *n, struct session *s, const struct ircmsg *m)
 }
 
 /* Sends the waiting SASL response in its AUTHENTICATE pieces (the server
- * said "AUTHENTICATE +"), then forgets it. */
+ * said "AUTHENTICATE +"), then forgets it; nothing when none waits. */
 static void net_sasl_respond(struct net *n)
 {
 	char piece[SASLPLAIN_CHUNK + 1];
 	long long now = clock_mono_ms();
 	pthread_mutex_lock(&n->lock);
-	if (n->sasl_len == 0) /* not ours: abort the exchange */
-		net_queue_locked(n, now, "AUTHENTICATE *");
+	/* Without a response waiting we started nothing: an "AUTHENTICATE +"
+	 * then is the server's doing and gets no line back (a hostile server
+	 * could otherwise make us answer every one). */
 	for (size_t i = 0; n->sasl_len && saslplain_chunk(n->sasl_b64, n->sasl_len, i, piece); i++)
 		net_queue_locked(n, now, "AUTHENTICATE %s", piece);
 	OPENSSL_cleanse(n->sasl_b64, sizeof(n->sasl_b64));

@@ -5,6 +5,8 @@ come from a fake IRC server written here; bidi overrides and IRC formatting
 codes (which parleyd relays) are also sent through a real parleyd."""
 
 
+import threading
+
 import e2e
 
 ESC = "\x1b"
@@ -57,8 +59,45 @@ class FakeServer(e2e.FakeIrcServer):
 
 
 
+class AuthenticateServer(FakeServer):
+    """After the join, asks for SASL responses the client never offered,
+    then pings; records every AUTHENTICATE the client sends back."""
+
+    def __init__(self):
+        self.answered = []
+        self.synced = threading.Event()
+        super().__init__()
+
+    def serve(self):
+        for line, words, cmd in self.lines():
+            if cmd == "AUTHENTICATE":
+                self.answered.append(line)
+            if cmd == "NICK":
+                self.nick = words[1]
+            elif cmd == "USER":
+                self.send(":evil 001 %s :Welcome" % self.nick)
+            elif cmd == "JOIN":
+                self.send(":%s!u@h JOIN #lobby" % self.nick)
+                for _ in range(50):
+                    self.send("AUTHENTICATE +")
+                self.send(":mallory!m@h PRIVMSG #lobby :asked")
+                self.send("PING :sync")
+            elif cmd == "PONG" and "sync" in line:
+                self.synced.set()
+
+
 class HostileTest(e2e.ClientTestCase):
     start_server = False
+
+    def test_unasked_authenticate_gets_no_answer(self):
+        """A server's "AUTHENTICATE +" when the client started no SASL
+        exchange gets nothing back (it answered each with AUTHENTICATE *)."""
+        fake = AuthenticateServer()
+        self.addCleanup(fake.close)
+        term = self.client("victim", port=fake.port)
+        term.wait_for(r"<mallory> asked$")
+        self.assertTrue(fake.synced.wait(10 * e2e.wait_scale()), "no PONG to the sync PING")
+        self.assertEqual(fake.answered, [])
 
     def test_control_sequences_are_shown_not_obeyed(self):
         fake = FakeServer()
