@@ -30,6 +30,7 @@
 	X("quote", CMD_QUOTE, "/quote RAW", "send a raw IRC line to the server")                   \
 	X("raw", CMD_QUOTE, "/raw RAW", "same as /quote")                                          \
 	X("register", CMD_REGISTER, "/register PASSWORD", "register your nick as an account")       \
+	X("setname", CMD_SETNAME, "/setname TEXT", "change your real name (if the server allows)") \
 	X("topic", CMD_TOPIC, "/topic [TEXT]", "show or set this room's topic")                    \
 	X("who", CMD_WHO, "/who [MASK]", "list users matching a mask (this room by default)")      \
 	X("whois", CMD_WHOIS, "/whois NICK", "show information about a user")                      \
@@ -189,6 +190,7 @@ static int command_arguments(struct user_command *out, size_t i, char *p)
 	case CMD_TOPIC:
 	case CMD_AWAY:
 	case CMD_QUIT:
+	case CMD_SETNAME:
 		out->rest = p;
 		break;
 	default: /* no arguments: anything given is ignored */

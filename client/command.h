@@ -33,6 +33,7 @@ enum command_kind {
 	CMD_WHOIS,    /* arg: NICK */
 	CMD_AWAY,     /* rest: away message, or "" for back */
 	CMD_QUIT,     /* rest: reason or "" */
+	CMD_SETNAME,  /* rest: the new real name, or "" (refused by the UI) */
 	CMD_CLEAR,    /* clear the current window's scrollback */
 	CMD_WIN,      /* number: window number (>= 1) */
 	CMD_CLOSE,    /* close the current window (parts a room) */

@@ -431,7 +431,7 @@ static bool net_has_cap(const char *list, const char *cap)
 static void net_caps_wanted(const char *offered, bool sasl, char *req, size_t cap)
 {
 	const char *wanted[] = {"server-time", "echo-message", "message-tags", "batch",
-	                        "multi-prefix", sasl ? "sasl" : NULL};
+	                        "multi-prefix", "away-notify", "setname", sasl ? "sasl" : NULL};
 	size_t used = 0;
 	req[0] = '\0';
 	for (size_t i = 0; i < sizeof(wanted) / sizeof(wanted[0]); i++)

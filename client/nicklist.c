@@ -15,6 +15,7 @@ struct nl_member {
 	uint64_t hash;          /* of the folded name */
 	size_t pos;             /* index in order[]: order[pos] == this */
 	unsigned modes;
+	bool away; /* known to be away (display only: not part of the order) */
 	char *nick;
 };
 
@@ -272,6 +273,27 @@ bool nicklist_set_modes(struct nicklist *nl, const char *nick, unsigned modes)
 	if (moves)
 		nl_place(nl, m);
 	return true;
+}
+
+bool nicklist_set_away(struct nicklist *nl, const char *nick, bool away)
+{
+	uint64_t h;
+	struct nl_member *m = nl_hash(nick, &h) ? nl_lookup(nl, nick, h) : NULL;
+	if (m)
+		m->away = away;
+	return m != NULL;
+}
+
+bool nicklist_away(const struct nicklist *nl, size_t i)
+{
+	return nl->order[i]->away;
+}
+
+bool nicklist_is_away(const struct nicklist *nl, const char *nick)
+{
+	uint64_t h;
+	struct nl_member *m = nl_hash(nick, &h) ? nl_lookup(nl, nick, h) : NULL;
+	return m && m->away;
 }
 
 bool nicklist_remove(struct nicklist *nl, const char *nick)

@@ -53,6 +53,16 @@ bool nicklist_add(struct nicklist *nl, const char *nick, unsigned modes);
 /* Sets the modes of a member; false when nick is not one. */
 bool nicklist_set_modes(struct nicklist *nl, const char *nick, unsigned modes);
 
+/* A member's away bit (IRCv3 away-notify, 301, 305/306, WHO's G/H): one
+ * bit per member, so nothing a server says about nicks that are not members
+ * makes the list grow. Set or clear it for nick (false when nick is not a
+ * member); read it by display index (i < count) or by name (false for
+ * non-members). A rename keeps it; a member removed and added again starts
+ * present. */
+bool nicklist_set_away(struct nicklist *nl, const char *nick, bool away);
+bool nicklist_away(const struct nicklist *nl, size_t i);
+bool nicklist_is_away(const struct nicklist *nl, const char *nick);
+
 /* Removes nick; false when it was not a member. */
 bool nicklist_remove(struct nicklist *nl, const char *nick);
 

@@ -40,6 +40,7 @@ static void state_free_window(struct state *st, struct window *w)
 	seenset_free(w->seen);
 	free(w->name);
 	free(w->topic);
+	free(w->away);
 	free(w);
 }
 

@@ -164,12 +164,20 @@ void state_set_current(struct state *st, size_t idx);
 size_t state_member_count(const struct state *st, size_t idx);
 const char *state_member_nick(const struct state *st, size_t idx, size_t i);
 char state_member_prefix(const struct state *st, size_t idx, size_t i); /* '@', '+' or ' ' */
+/* True when the i-th member is known to be away (away-notify, 301, WHO). */
+bool state_member_away(const struct state *st, size_t idx, size_t i);
+
+/* A query window's peer's away text ("" when away without one), or NULL when
+ * it is not known to be away (and for other windows). Raw server text, at
+ * most 300 bytes: the UI sanitises it. */
+const char *state_window_away(const struct state *st, size_t idx);
 
 /* --- connection ---------------------------------------------------------- */
 
 const char *state_nick(const struct state *st);
 bool state_registered(const struct state *st);
 bool state_echo_message(const struct state *st);
+bool state_has_setname(const struct state *st); /* the server ACKed setname */
 long long state_lag_ms(const struct state *st); /* -1 until measured */
 
 /* True when target names a channel (by the server's CHANTYPES). */

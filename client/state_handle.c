@@ -7,6 +7,7 @@
 #include <strings.h>
 #include <time.h>
 
+#include "state_away.h"
 #include "state_member.h"
 #include "state_message.h"
 #include "state_history.h"
@@ -111,6 +112,7 @@ static void state_on_part(struct state *st, struct state_ctx *c)
 		return;
 	}
 	state_member_remove(st, w, c->nick);
+	state_away_left(st, c->nick);
 	state_emitf(st, w, c->ms, LINE_EVENT, "%s left %s%s%s%s", c->nick, w->name,
 	            *reason ? " (" : "", reason, *reason ? ")" : "");
 }
@@ -128,6 +130,7 @@ static void state_on_quit(struct state *st, struct state_ctx *c)
 		if (there)
 			state_emitf(st, w, c->ms, LINE_EVENT, "%s quit (%s)", c->nick, reason);
 	}
+	state_away_gone(st, c->nick);
 }
 
 /* Is nick a name the server renames squatters of registered nicks to
@@ -196,6 +199,7 @@ static void state_on_kick(struct state *st, struct state_ctx *c)
 		return;
 	}
 	state_member_remove(st, w, victim);
+	state_away_left(st, victim);
 	state_emitf(st, w, c->ms, LINE_EVENT, "%s was kicked from %s by %s (%s)", victim, w->name,
 	            c->nick, reason);
 }
@@ -283,6 +287,8 @@ static void state_on_cap(struct state *st, struct state_ctx *c)
 			st->cap_echo = !off;
 		else if (strcmp(tok, "server-time") == 0)
 			st->cap_time = !off;
+		else if (strcmp(tok, "setname") == 0)
+			st->cap_setname = !off;
 		else
 			state_history_cap(st, tok, !off);
 	}
@@ -346,6 +352,10 @@ static void state_dispatch(struct state *st, struct state_ctx *c)
 		state_on_topic(st, c);
 	} else if (strcmp(cmd, "MODE") == 0) {
 		state_on_mode(st, c);
+	} else if (strcmp(cmd, "AWAY") == 0) {
+		state_on_away(st, c);
+	} else if (strcmp(cmd, "SETNAME") == 0) {
+		state_on_setname(st, c);
 	} else if (strcmp(cmd, "CAP") == 0) {
 		state_on_cap(st, c);
 	} else if (strcmp(cmd, "PONG") == 0) {
@@ -358,6 +368,8 @@ static void state_dispatch(struct state *st, struct state_ctx *c)
 		/* CHATHISTORY's, handled */
 	} else if (strcmp(cmd, "AUTHENTICATE") == 0) {
 		/* the SASL exchange, the network thread's */
+	} else if (strcmp(cmd, "FAIL") == 0 && state_on_setname_fail(st, c)) {
+		/* our SETNAME refused, said where we typed it */
 	} else if ((strcmp(cmd, "REGISTER") == 0 || strcmp(cmd, "FAIL") == 0) &&
 	           state_on_register(st, c)) {
 		/* account registration's answers, shown */
@@ -412,7 +424,7 @@ void state_apply(struct state *st, char *line, long long now_ms)
 
 void state_connected(struct state *st, const char *text, long long now_ms)
 {
-	st->cap_echo = st->cap_time = false;
+	st->cap_echo = st->cap_time = st->cap_setname = false;
 	st->registered = false;
 	st->account[0] = '\0';
 	st->regain_sent = false;
@@ -428,6 +440,7 @@ void state_disconnected(struct state *st, const char *reason, long long now_ms)
 	st->lag_ms = -1;
 	st->now_ms = now_ms;
 	state_history_disconnected(st); /* what was caught so far, above the news */
+	state_away_gone(st, NULL);
 	for (size_t i = 0; i < st->nwindows; i++) {
 		struct window *w = st->windows[i];
 		if (w->kind == WIN_CHANNEL) {

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "state_away.h"
 #include "state_history.h"
 #include "state_member.h"
 #include "state_queue.h"
@@ -240,6 +241,7 @@ static bool state_numeric_act(struct state *st, struct state_ctx *c, int num)
  * window. */
 void state_on_numeric(struct state *st, struct state_ctx *c, int num)
 {
+	state_away_numeric(st, c, num);
 	if (state_numeric_act(st, c, num))
 		return;
 	char text[STATE_TEXT_MAX];

@@ -7,6 +7,7 @@
  *   state_handle.c   applying a received line: parse, dispatch, membership
  *   state_message.c  PRIVMSG and NOTICE, CTCP, private conversations
  *   state_numeric.c  numeric replies
+ *   state_away.c     who is away (away-notify, 301, 305/306, WHO), SETNAME
  *   state_history.c  catching up after a (re)connect: CHATHISTORY, batches,
  *                    held lines, "never a line twice"
  *
@@ -47,6 +48,7 @@ struct window {
 	char last_msgid[LINEID_MSGID_MAX + 1]; /* of the newest message shown, "" if none */
 	long long last_time; /* newest server-time seen here (messages, our JOIN) */
 	bool has_last_time;
+	char *away; /* query windows: the peer's away text (state_away.c), NULL if not away */
 	long long join_time; /* our JOIN's server-time: last_time once the catch-up */
 	bool has_join_time;  /* it starts is over (it is not that one's reference) */
 };
@@ -59,6 +61,7 @@ struct state {
 	bool registered;
 	bool cap_echo, cap_time;
 	bool cap_tags, cap_batch, cap_history; /* message-tags, batch, draft/chathistory */
+	bool cap_setname;
 	char account[NICK_LEN_MAX + 1]; /* the account 900 named on this connection ("": none) */
 	bool regain_sent;               /* NICK <account> was sent once (nick regain) */
 	long long lag_ms;

@@ -222,6 +222,20 @@ static void ui_account(struct ui *ui, const struct user_command *c)
 	}
 }
 
+/* /setname TEXT: sent only with a text and when the server ACKed setname
+ * (before registration the capability is not known yet: the server's
+ * answer says). */
+static void ui_setname(struct ui *ui, const char *text)
+{
+	if (!*text)
+		ui_note(ui, LINE_ERROR, "A real name cannot be empty: /setname TEXT");
+	else if (state_registered(ui->st) && !state_has_setname(ui->st))
+		ui_note(ui, LINE_ERROR, "This server does not offer setname: your real name cannot "
+		                        "be changed while connected");
+	else
+		ui_sendf(ui, "SETNAME :%s", text);
+}
+
 /* Runs the commands that only need a line sent. */
 static void ui_command_simple(struct ui *ui, const struct user_command *c)
 {
@@ -259,6 +273,9 @@ static void ui_command_simple(struct ui *ui, const struct user_command *c)
 		break;
 	case CMD_QUOTE:
 		ui_send(ui, c->rest);
+		break;
+	case CMD_SETNAME:
+		ui_setname(ui, c->rest);
 		break;
 	default:
 		break;

@@ -115,6 +115,22 @@ static void ui_fill(int y, int x, int xmax, attr_t attrs)
 	attrset(A_NORMAL);
 }
 
+/* The title's end for a query whose peer is away: " - alice is away: text"
+ * (the text sanitised like a topic); nothing when away is NULL. */
+static void ui_draw_away(struct ui *ui, int x, const char *nick, const char *away, attr_t bar)
+{
+	if (!away)
+		return;
+	char head[IRC_LINE_MAX];
+	snprintf(head, sizeof(head), " - %s is away%s", nick, *away ? ": " : "");
+	x = ui_draw_text(ui, 0, x, COLS, head, STYLE_DIM, STYLE_COLOR_DEFAULT, bar);
+	struct styled_text t;
+	styled_init(&t);
+	styled_append_irc(&t, away, strlen(away), STYLE_DIM, STYLE_COLOR_DEFAULT);
+	ui_draw_cells(ui, &t, 0, t.len, 0, x, COLS, bar);
+	styled_free(&t);
+}
+
 /* Title line: the room and its topic. */
 static void ui_draw_title(struct ui *ui)
 {
@@ -131,7 +147,8 @@ static void ui_draw_title(struct ui *ui)
 		return;
 	case WIN_QUERY:
 		snprintf(head, sizeof(head), " Private conversation with %s", name);
-		ui_draw_text(ui, 0, 0, COLS, head, 0, STYLE_COLOR_DEFAULT, bar);
+		ui_draw_away(ui, ui_draw_text(ui, 0, 0, COLS, head, 0, STYLE_COLOR_DEFAULT, bar),
+		             name, state_window_away(ui->st, cur), bar);
 		return;
 	case WIN_CHANNEL:
 		break;
@@ -202,8 +219,11 @@ static void ui_draw_nicklist(struct ui *ui)
 		}
 		char pfx[2] = {state_member_prefix(ui->st, cur, i), '\0'};
 		const char *nick = state_member_nick(ui->st, cur, i);
-		int x = ui_draw_text(ui, y, x0 + 1, COLS, pfx, STYLE_BOLD, STYLE_COLOR_DEFAULT, 0);
-		ui_draw_text(ui, y, x, COLS, nick, 0, ui_nick_color(nick), 0);
+		/* away members dimmed, their colour kept */
+		uint8_t away = state_member_away(ui->st, cur, i) ? STYLE_DIM : 0;
+		int x = ui_draw_text(ui, y, x0 + 1, COLS, pfx, STYLE_BOLD | away,
+		                     STYLE_COLOR_DEFAULT, 0);
+		ui_draw_text(ui, y, x, COLS, nick, away, ui_nick_color(nick), 0);
 	}
 }
 

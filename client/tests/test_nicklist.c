@@ -162,12 +162,53 @@ static void test_many(void **unused)
 	nicklist_free(nl);
 }
 
+/* The away bit: set and cleared per member, kept through mode changes,
+ * renames and bulk loads, gone with the member, never for a non-member. */
+static void test_away(void **unused)
+{
+	(void)unused;
+	struct nicklist *nl = nicklist_new();
+	assert_true(nicklist_add(nl, "alice", 0));
+	assert_true(nicklist_add(nl, "bob", OP));
+	assert_false(nicklist_is_away(nl, "alice"));
+	assert_true(nicklist_set_away(nl, "ALICE", true));
+	assert_true(nicklist_is_away(nl, "alice"));
+	assert_false(nicklist_set_away(nl, "nobody", true)); /* nothing grows */
+	assert_int_equal(nicklist_count(nl), 2);
+	assert_string_equal(order(nl), "bob alice");
+	assert_true(nicklist_away(nl, 1));
+	assert_false(nicklist_away(nl, 0));
+	/* a mode change moves alice above bob; she stays away */
+	assert_true(nicklist_set_modes(nl, "alice", OP | VOICE));
+	assert_true(nicklist_is_away(nl, "alice"));
+	/* a nick change keeps it */
+	assert_true(nicklist_rename(nl, "alice", "alicia"));
+	assert_true(nicklist_is_away(nl, "alicia"));
+	assert_false(nicklist_is_away(nl, "alice"));
+	/* a member added again after leaving starts present */
+	assert_true(nicklist_remove(nl, "alicia"));
+	assert_true(nicklist_add(nl, "alicia", 0));
+	assert_false(nicklist_is_away(nl, "alicia"));
+	assert_true(nicklist_set_away(nl, "bob", true));
+	assert_true(nicklist_set_away(nl, "bob", false));
+	assert_false(nicklist_is_away(nl, "bob"));
+	/* in a bulk load the bit follows the member through the sort */
+	nicklist_bulk_begin(nl);
+	assert_true(nicklist_add(nl, "aaron", 0));
+	assert_true(nicklist_set_away(nl, "aaron", true));
+	nicklist_bulk_end(nl);
+	assert_string_equal(order(nl), "bob aaron alicia");
+	assert_true(nicklist_away(nl, 1));
+	check(nl);
+	nicklist_free(nl);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_order_and_lookup), cmocka_unit_test(test_changes),
 	    cmocka_unit_test(test_bad_names),        cmocka_unit_test(test_bulk),
-	    cmocka_unit_test(test_many),
+	    cmocka_unit_test(test_many),              cmocka_unit_test(test_away),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,39 @@
+/* state_away: who is away, and real-name changes (IRCv3 away-notify and
+ * setname, with 301, 305/306 and WHO's H/G flag).
+ *
+ * Away state is held where the nick already is, never beside it: one bit per
+ * member in the nick lists (nicklist_set_away) and one text per query window
+ * (its peer's), so a server naming nicks we do not list makes nothing grow.
+ * A text is cut to STATE_AWAY_TEXT_MAX bytes at a UTF-8 boundary and drawn
+ * through the UI's sanitiser like a topic. */
+#ifndef PARLEY_STATE_AWAY_H
+#define PARLEY_STATE_AWAY_H
+
+#include "state_handle.h"
+#include "state_priv.h"
+
+/* Bytes of an away text kept (longer ones are cut). */
+#define STATE_AWAY_TEXT_MAX 300
+
+/* ":nick!u@h AWAY :text" (away) or ":nick!u@h AWAY" (back). */
+void state_on_away(struct state *st, struct state_ctx *c);
+
+/* ":nick!u@h SETNAME :real name": a line where the nick is, or ours. */
+void state_on_setname(struct state *st, struct state_ctx *c);
+
+/* "FAIL SETNAME code :text" as an error in the current window; false for
+ * other lines. */
+bool state_on_setname_fail(struct state *st, struct state_ctx *c);
+
+/* Notes what 301 (RPL_AWAY), 305/306 (our own state) and 352 (WHO's H/G)
+ * say about who is away; the reply itself is shown as before. */
+void state_away_numeric(struct state *st, struct state_ctx *c, int num);
+
+/* nick left a room (part, kick): once it shares none with us, its query
+ * window forgets that it is away. */
+void state_away_left(struct state *st, const char *nick);
+
+/* nick quit, or we were disconnected (nick NULL: everyone): forgotten. */
+void state_away_gone(struct state *st, const char *nick);
+
+#endif
