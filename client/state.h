@@ -18,8 +18,8 @@
  * server offers draft/chathistory (state_history.h): its lines wait until
  * then, and no message is shown twice in a window, with or without it.
  *
- * This is the contract of seven modules (state.c, state_queue, state_member,
- * state_handle, state_message, state_numeric, state_history; state_priv.h
+ * This is the contract of eight modules (state.c, state_queue, state_member,
+ * state_handle, state_message, state_numeric, state_history, state_away; state_priv.h
  * says which does what). */
 #ifndef PARLEY_STATE_H
 #define PARLEY_STATE_H
