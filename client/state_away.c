@@ -84,7 +84,26 @@ bool state_on_setname_fail(struct state *st, struct state_ctx *c)
 	return true;
 }
 
-void state_away_numeric(struct state *st, struct state_ctx *c, int num)
+void state_away_joined(struct state *st, struct window *w)
+{
+	w->who_quiet = st->cap_away;
+	if (st->cap_away)
+		state_sendf(st, "WHO %s", w->name);
+}
+
+/* True when m (a 352 or 315) answers our WHO after joining its room; a
+ * 315 ends that. */
+static bool state_away_quiet(struct state *st, const struct ircmsg *m, bool end)
+{
+	struct window *w = m->nparams >= 2 ? state_channel(st, m->params[1]) : NULL;
+	if (!w || !w->who_quiet)
+		return false;
+	if (end)
+		w->who_quiet = false;
+	return true;
+}
+
+bool state_away_numeric(struct state *st, struct state_ctx *c, int num)
 {
 	const struct ircmsg *m = c->m;
 	if (num == 301 && m->nparams >= 3) {
@@ -96,7 +115,11 @@ void state_away_numeric(struct state *st, struct state_ctx *c, int num)
 		char flag = m->params[6][0];
 		if (flag == 'G' || flag == 'H')
 			state_away_mark(st, m->params[5], flag == 'G', NULL);
+		return state_away_quiet(st, m, false);
+	} else if (num == 315) {
+		return state_away_quiet(st, m, true);
 	}
+	return false;
 }
 
 void state_away_left(struct state *st, const char *nick)
@@ -113,6 +136,8 @@ void state_away_gone(struct state *st, const char *nick)
 {
 	for (size_t i = 1; i < st->nwindows; i++) {
 		struct window *w = st->windows[i];
+		if (!nick)
+			w->who_quiet = false; /* that connection's WHO will not end */
 		if (w->kind == WIN_QUERY && (!nick || state_same(w->name, nick))) {
 			free(w->away);
 			w->away = NULL;

@@ -26,14 +26,20 @@ void state_on_setname(struct state *st, struct state_ctx *c);
 bool state_on_setname_fail(struct state *st, struct state_ctx *c);
 
 /* Notes what 301 (RPL_AWAY), 305/306 (our own state) and 352 (WHO's H/G)
- * say about who is away; the reply itself is shown as before. */
-void state_away_numeric(struct state *st, struct state_ctx *c, int num);
+ * say about who is away. True when the reply is one of our WHO after a
+ * join (352, 315) and is not to be shown; otherwise it is shown as before. */
+bool state_away_numeric(struct state *st, struct state_ctx *c, int num);
+
+/* We joined w: with away-notify, one WHO learns who is away already (AWAY
+ * tells only of changes); its replies mark, and are not shown. */
+void state_away_joined(struct state *st, struct window *w);
 
 /* nick left a room (part, kick): once it shares none with us, its query
  * window forgets that it is away. */
 void state_away_left(struct state *st, const char *nick);
 
-/* nick quit, or we were disconnected (nick NULL: everyone): forgotten. */
+/* nick quit, or we were disconnected (nick NULL: everyone, and our WHOs
+ * after joining): forgotten. */
 void state_away_gone(struct state *st, const char *nick);
 
 #endif

@@ -84,6 +84,7 @@ static void state_on_join(struct state *st, struct state_ctx *c)
 		state_clear_members(st, w);
 		state_member_add(st, w, c->nick, 0, false, c->ms);
 		state_history_joined(st, w, c); /* from here its lines wait for history */
+		state_away_joined(st, w);
 		state_emitf(st, w, c->ms, LINE_EVENT, "You joined %s", chan);
 		return;
 	}
@@ -289,6 +290,8 @@ static void state_on_cap(struct state *st, struct state_ctx *c)
 			st->cap_time = !off;
 		else if (strcmp(tok, "setname") == 0)
 			st->cap_setname = !off;
+		else if (strcmp(tok, "away-notify") == 0)
+			st->cap_away = !off;
 		else
 			state_history_cap(st, tok, !off);
 	}
@@ -424,7 +427,7 @@ void state_apply(struct state *st, char *line, long long now_ms)
 
 void state_connected(struct state *st, const char *text, long long now_ms)
 {
-	st->cap_echo = st->cap_time = st->cap_setname = false;
+	st->cap_echo = st->cap_time = st->cap_setname = st->cap_away = false;
 	st->registered = false;
 	st->account[0] = '\0';
 	st->regain_sent = false;

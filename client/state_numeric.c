@@ -241,7 +241,8 @@ static bool state_numeric_act(struct state *st, struct state_ctx *c, int num)
  * window. */
 void state_on_numeric(struct state *st, struct state_ctx *c, int num)
 {
-	state_away_numeric(st, c, num);
+	if (state_away_numeric(st, c, num))
+		return; /* our own WHO after a join */
 	if (state_numeric_act(st, c, num))
 		return;
 	char text[STATE_TEXT_MAX];

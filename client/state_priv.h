@@ -49,6 +49,7 @@ struct window {
 	long long last_time; /* newest server-time seen here (messages, our JOIN) */
 	bool has_last_time;
 	char *away; /* query windows: the peer's away text (state_away.c), NULL if not away */
+	bool who_quiet; /* our WHO after joining (away-notify): its replies are not shown */
 	long long join_time; /* our JOIN's server-time: last_time once the catch-up */
 	bool has_join_time;  /* it starts is over (it is not that one's reference) */
 };
@@ -61,7 +62,7 @@ struct state {
 	bool registered;
 	bool cap_echo, cap_time;
 	bool cap_tags, cap_batch, cap_history; /* message-tags, batch, draft/chathistory */
-	bool cap_setname;
+	bool cap_setname, cap_away; /* setname, away-notify */
 	char account[NICK_LEN_MAX + 1]; /* the account 900 named on this connection ("": none) */
 	bool regain_sent;               /* NICK <account> was sent once (nick regain) */
 	long long lag_ms;

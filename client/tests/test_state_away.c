@@ -154,6 +154,10 @@ static void test_away_numerics(void **unused)
 	assert_false(away_in(st, 1, "alice"));
 	state_disconnected(st, "gone", NOW);
 	assert_null(state_window_away(st, 3));
+	state_set_current(st, 1);
+	drain(st);
+	feed(st, ":parley 315 alice #a :End of /WHO list."); /* nothing asked: shown */
+	expect_line(st, 1, LINE_INFO, "End of WHO for #a");
 	assert_null(state_check(st));
 	state_free(st);
 }
@@ -204,12 +208,51 @@ static void test_setname(void **unused)
 	state_free(st);
 }
 
+/* With away-notify, our JOIN asks WHO for the room once, and its replies
+ * mark who is away without a line; a WHO the user asks for shows as
+ * before; without the capability no WHO is sent. */
+static void test_who_on_join(void **unused)
+{
+	(void)unused;
+	struct state *st = rooms();
+	feed(st, ":alice!a@h JOIN #c");
+	char *s = state_pop_send(st);
+	assert_non_null(s);
+	assert_string_equal(s, "WHO #c");
+	free(s);
+	assert_null(state_pop_send(st));
+	feed(st, ":parley 353 alice = #c :alice dave");
+	feed(st, ":parley 366 alice #c :End");
+	drain(st);
+	feed(st, ":parley 352 alice #c a h parley alice H@ :0 Alice");
+	feed(st, ":parley 352 alice #c d h parley dave G :0 Dave");
+	feed(st, ":parley 315 alice #c :End of /WHO list.");
+	assert_false(state_pop_line(st, &(struct state_line){0}));
+	assert_true(away_in(st, 4, "dave"));
+	assert_false(away_in(st, 4, "alice"));
+	/* the next WHO for the room is the user's: shown */
+	state_set_current(st, 4);
+	drain(st);
+	feed(st, ":parley 352 alice #c d h parley dave H :0 Dave");
+	assert_false(away_in(st, 4, "dave"));
+	expect_line(st, 4, LINE_INFO, "#c: dave is d@h (Dave)");
+	feed(st, ":parley 315 alice #c :End of /WHO list.");
+	expect_line(st, 4, LINE_INFO, "End of WHO for #c");
+	state_free(st);
+
+	st = state_new("alice", "localhost");
+	feed(st, ":parley 001 alice :Welcome");
+	feed(st, ":alice!a@h JOIN #c");
+	assert_null(state_pop_send(st));
+	state_free(st);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_away_notify),      cmocka_unit_test(test_away_follows_nick),
 	    cmocka_unit_test(test_away_numerics),    cmocka_unit_test(test_away_text_bounded),
-	    cmocka_unit_test(test_setname),
+	    cmocka_unit_test(test_setname),         cmocka_unit_test(test_who_on_join),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

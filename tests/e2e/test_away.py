@@ -97,6 +97,23 @@ class AwayTest(e2e.ClientTestCase):
         self.wait_dim(alice, "alice", False)
         self.finish(alice)
 
+    def test_away_before_our_join(self):
+        bob = self.irc("bob")
+        bob.join("#games")
+        bob.send("AWAY :away already")
+        bob.expect_numeric(306)
+        alice = self.client("alice", "--nicklist", width=WIDTH)
+        alice.type("/join #games")
+        alice.wait_for(r"You joined #games")
+        self.wait_dim(alice, "bob", True)  # from the client's own WHO
+        self.wait_dim(alice, "alice", False)
+        screen = alice.screen()
+        self.assertNotIn("End of WHO", screen)  # that WHO's replies are not shown
+        self.assertNotIn("#games: @bob is", screen)
+        alice.type("/who #games")  # the user's own WHO is
+        alice.wait_for(r"-!- #games: @bob is \S+ \(Real bob\), away")
+        self.finish(alice)
+
     def test_setname_lines_and_command(self):
         alice = self.client("alice", "--nicklist", width=WIDTH)
         bob = self.irc("bob")
