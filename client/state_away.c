@@ -132,6 +132,13 @@ void state_away_left(struct state *st, const char *nick)
 	state_away_gone(st, nick);
 }
 
+void state_away_we_left(struct state *st)
+{
+	for (size_t i = 1; i < st->nwindows; i++)
+		if (st->windows[i]->kind == WIN_QUERY && st->windows[i]->away)
+			state_away_left(st, st->windows[i]->name);
+}
+
 void state_away_gone(struct state *st, const char *nick)
 {
 	for (size_t i = 1; i < st->nwindows; i++) {

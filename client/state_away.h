@@ -38,6 +38,10 @@ void state_away_joined(struct state *st, struct window *w);
  * window forgets that it is away. */
 void state_away_left(struct state *st, const char *nick);
 
+/* We left a room (part, kick): query peers that share no room with us any
+ * more forget that they are away. */
+void state_away_we_left(struct state *st);
+
 /* nick quit, or we were disconnected (nick NULL: everyone, and our WHOs
  * after joining): forgotten. */
 void state_away_gone(struct state *st, const char *nick);

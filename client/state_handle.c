@@ -109,6 +109,7 @@ static void state_on_part(struct state *st, struct state_ctx *c)
 	if (state_same(c->nick, st->nick)) {
 		w->joined = false;
 		state_clear_members(st, w);
+		state_away_we_left(st);
 		state_emitf(st, w, c->ms, LINE_EVENT, "You left %s", w->name);
 		return;
 	}
@@ -193,6 +194,7 @@ static void state_on_kick(struct state *st, struct state_ctx *c)
 	if (state_same(victim, st->nick)) {
 		w->joined = false;
 		state_clear_members(st, w);
+		state_away_we_left(st);
 		char text[STATE_TEXT_MAX];
 		snprintf(text, sizeof(text), "You were kicked from %s by %s (%s)", w->name, c->nick,
 		         reason);

@@ -130,6 +130,21 @@ static void test_away_follows_nick(void **unused)
 	state_free(st);
 }
 
+/* When we leave the last room shared with a query's peer, its away text
+ * is forgotten too (no AWAY would tell us it changed). */
+static void test_away_forgotten_when_we_leave(void **unused)
+{
+	(void)unused;
+	struct state *st = rooms();
+	feed(st, ":bob!b@h AWAY :lunch");
+	feed(st, ":alice!a@h PART #a");
+	assert_string_equal(state_window_away(st, 3), "lunch"); /* #b still shared */
+	feed(st, ":carol!c@h KICK #b alice :out");
+	assert_null(state_window_away(st, 3));
+	assert_null(state_check(st));
+	state_free(st);
+}
+
 /* 301 (whois, or a message to someone away), WHO's G/H and our own 305/306
  * set the same marks; a disconnect forgets them all. */
 static void test_away_numerics(void **unused)
@@ -253,6 +268,7 @@ int main(void)
 	    cmocka_unit_test(test_away_notify),      cmocka_unit_test(test_away_follows_nick),
 	    cmocka_unit_test(test_away_numerics),    cmocka_unit_test(test_away_text_bounded),
 	    cmocka_unit_test(test_setname),         cmocka_unit_test(test_who_on_join),
+	    cmocka_unit_test(test_away_forgotten_when_we_leave),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
