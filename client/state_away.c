@@ -86,9 +86,18 @@ bool state_on_setname_fail(struct state *st, struct state_ctx *c)
 
 void state_away_joined(struct state *st, struct window *w)
 {
-	w->who_quiet = st->cap_away;
-	if (st->cap_away)
-		state_sendf(st, "WHO %s", w->name);
+	w->who_after_names = st->cap_away;
+}
+
+void state_away_names_done(struct state *st, struct window *w)
+{
+	if (!w->who_after_names)
+		return;
+	w->who_after_names = false;
+	if (nicklist_count(w->members) > STATE_AWAY_WHO_MAX)
+		return;
+	w->who_quiet = true;
+	state_sendf(st, "WHO %s", w->name);
 }
 
 /* True when m (a 352 or 315) answers our WHO after joining its room; a
@@ -144,7 +153,7 @@ void state_away_gone(struct state *st, const char *nick)
 	for (size_t i = 1; i < st->nwindows; i++) {
 		struct window *w = st->windows[i];
 		if (!nick)
-			w->who_quiet = false; /* that connection's WHO will not end */
+			w->who_quiet = w->who_after_names = false; /* that connection's WHO will not end */
 		if (w->kind == WIN_QUERY && (!nick || state_same(w->name, nick))) {
 			free(w->away);
 			w->away = NULL;

@@ -30,9 +30,19 @@ bool state_on_setname_fail(struct state *st, struct state_ctx *c);
  * join (352, 315) and is not to be shown; otherwise it is shown as before. */
 bool state_away_numeric(struct state *st, struct state_ctx *c, int num);
 
-/* We joined w: with away-notify, one WHO learns who is away already (AWAY
- * tells only of changes); its replies mark, and are not shown. */
+/* Rooms bigger than this get no WHO after joining: a WHO costs the server
+ * and us a line per member, which a room of thousands makes a flood for
+ * one dim attribute; their away members show as present until AWAY says. */
+#define STATE_AWAY_WHO_MAX 500
+
+/* We joined w: its first complete NAMES (state_away_names_done) will
+ * send the WHO below. */
 void state_away_joined(struct state *st, struct window *w);
+
+/* w's nick list is complete (366). After a join, with away-notify and a
+ * room of at most STATE_AWAY_WHO_MAX members, one WHO learns who is away
+ * already (AWAY tells only of changes); its replies mark, and are not shown. */
+void state_away_names_done(struct state *st, struct window *w);
 
 /* nick left a room (part, kick): once it shares none with us, its query
  * window forgets that it is away. */

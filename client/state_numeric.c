@@ -53,6 +53,7 @@ static void state_on_names_end(struct state *st, struct state_ctx *c)
 		return;
 	w->names_pending = false;
 	nicklist_bulk_end(w->members);
+	state_away_names_done(st, w);
 	char text[STATE_TEXT_MAX];
 	size_t count = nicklist_count(w->members);
 	size_t used = (size_t)snprintf(text, sizeof(text), "%s: %zu user%s", w->name, count,

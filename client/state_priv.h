@@ -49,6 +49,7 @@ struct window {
 	long long last_time; /* newest server-time seen here (messages, our JOIN) */
 	bool has_last_time;
 	char *away; /* query windows: the peer's away text (state_away.c), NULL if not away */
+	bool who_after_names; /* joined: the end of NAMES sends our away WHO */
 	bool who_quiet; /* our WHO after joining (away-notify): its replies are not shown */
 	long long join_time; /* our JOIN's server-time: last_time once the catch-up */
 	bool has_join_time;  /* it starts is over (it is not that one's reference) */

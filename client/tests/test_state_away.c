@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "state.h"
+#include "state_away.h"
 
 #define NOW 1700000000000LL
 
@@ -231,13 +232,14 @@ static void test_who_on_join(void **unused)
 	(void)unused;
 	struct state *st = rooms();
 	feed(st, ":alice!a@h JOIN #c");
+	assert_null(state_pop_send(st)); /* not before the nick list is complete */
+	feed(st, ":parley 353 alice = #c :alice dave");
+	feed(st, ":parley 366 alice #c :End");
 	char *s = state_pop_send(st);
 	assert_non_null(s);
 	assert_string_equal(s, "WHO #c");
 	free(s);
 	assert_null(state_pop_send(st));
-	feed(st, ":parley 353 alice = #c :alice dave");
-	feed(st, ":parley 366 alice #c :End");
 	drain(st);
 	feed(st, ":parley 352 alice #c a h parley alice H@ :0 Alice");
 	feed(st, ":parley 352 alice #c d h parley dave G :0 Dave");
@@ -258,6 +260,28 @@ static void test_who_on_join(void **unused)
 	st = state_new("alice", "localhost");
 	feed(st, ":parley 001 alice :Welcome");
 	feed(st, ":alice!a@h JOIN #c");
+	feed(st, ":parley 366 alice #c :End");
+	assert_null(state_pop_send(st));
+	state_free(st);
+}
+
+/* A room bigger than STATE_AWAY_WHO_MAX gets no WHO after joining: its
+ * reply would be a line per member for one dim attribute. */
+static void test_no_who_in_big_room(void **unused)
+{
+	(void)unused;
+	struct state *st = rooms();
+	feed(st, ":alice!a@h JOIN #big");
+	char line[64];
+	for (int i = 0; i <= STATE_AWAY_WHO_MAX; i++) {
+		snprintf(line, sizeof line, ":parley 353 alice = #big :n%d", i);
+		feed(st, line);
+	}
+	feed(st, ":parley 366 alice #big :End");
+	assert_null(state_pop_send(st));
+	drain(st);
+	/* a second NAMES (the user's /names) sends nothing either */
+	feed(st, ":parley 366 alice #big :End");
 	assert_null(state_pop_send(st));
 	state_free(st);
 }
@@ -269,6 +293,7 @@ int main(void)
 	    cmocka_unit_test(test_away_numerics),    cmocka_unit_test(test_away_text_bounded),
 	    cmocka_unit_test(test_setname),         cmocka_unit_test(test_who_on_join),
 	    cmocka_unit_test(test_away_forgotten_when_we_leave),
+	    cmocka_unit_test(test_no_who_in_big_room),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
