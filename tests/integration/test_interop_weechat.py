@@ -194,6 +194,36 @@ class InteropWeechat(ServerTestCase):
         bob.send("AWAY")
         bob.expect_numeric("305")
 
+        # CTCP both ways: an action, and WeeChat answering bob's VERSION
+        self.fifo(chan, "/me waves")
+        bob.expect(r"^(@\S+ )?:wcuser!\S+ PRIVMSG #room :\x01ACTION waves\x01$")
+        bob.privmsg("wcuser", "\x01VERSION\x01")
+        bob.expect(r"^(@\S+ )?:wcuser!\S+ NOTICE bob :\x01VERSION .*WeeChat.*\x01$")
+        self.fifo(chan, "/notice #room a notice")
+        bob.expect(r"^(@\S+ )?:wcuser!\S+ NOTICE #room :a notice$")
+
+        # channel modes from WeeChat's commands: a ban, a key, a limit
+        self.fifo(chan, "/ban baduser")
+        bob.expect(r"^(@\S+ )?:wcuser!\S+ MODE #room \+b :?baduser\S*$")
+        self.fifo(chan, "/mode +kl sesame 10")
+        bob.expect(r"^(@\S+ )?:wcuser!\S+ MODE #room \+kl sesame :?10$")
+        self.wait_log(chan, r"Mode #room \[\+kl sesame 10\] by wcuser", "the key and limit")
+        self.fifo(chan, "/mode -kl sesame")
+        bob.expect(r"^(@\S+ )?:wcuser!\S+ MODE #room -kl :?\S+$")
+
+        # setname (WeeChat has the cap) and away, WeeChat's own
+        self.fifo(srv, "/setname The New Name")
+        self.wait_log(srv, r"Your real name has been set to \"The New Name\"", "the SETNAME echo")
+        self.fifo(srv, "/away out for lunch")
+        self.wait_log(srv, r"You have been marked as being away", "the 306")
+        self.fifo(srv, "/away")
+        self.wait_log(srv, r"You are no longer marked as being away", "the 305")
+
+        # the room list
+        self.fifo(srv, "/list")
+        self.wait_log(srv, r"\t#room\(2\): \[\+nt\] bob's topic$", "the LIST entry")
+        self.wait_log(srv, r"\tEnd of /LIST$", "the LIST end")
+
         # nick change, part and rejoin, quit
         self.fifo(srv, "/nick wc2")
         bob.expect(r"^(@\S+ )?:wcuser!\S+ NICK :?wc2$")
@@ -201,7 +231,7 @@ class InteropWeechat(ServerTestCase):
         bob.expect(r"^(@\S+ )?:wc2!\S+ PART #room :see you$")
         self.fifo(srv, "/join #room")
         bob.expect(r"^(@\S+ )?:wc2!\S+ JOIN #room")
-        self.wait_log(chan, r"wc2 \(WeeChat tester\) \(wcuser@127\.0\.0\.1\) has joined #room",
+        self.wait_log(chan, r"wc2 \(The New Name\) \(wcuser@127\.0\.0\.1\) has joined #room",
                       "the rejoin")
         self.fifo(srv, "/disconnect parley leaving now")
         bob.expect(r"^(@\S+ )?:wc2!\S+ QUIT :.*leaving now")
