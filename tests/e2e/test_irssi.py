@@ -69,6 +69,13 @@ class IrssiInterop(e2e.ClientTestCase):
         m = SCREEN_ERRORS.search(text)
         self.assertIsNone(m, "irssi shows an error:\n" + text)
 
+    def sees(self, bob, t, pattern):
+        """bob receives a line matching pattern (the failure shows irssi's screen too)."""
+        try:
+            return bob.expect(pattern)
+        except AssertionError as e:
+            raise AssertionError("%s\nirssi's screen:\n%s" % (e, t.screen())) from None
+
     def window(self, t, n):
         """Switches irssi to window n (1 is the status window)."""
         t.type("/window %d" % n)
@@ -101,14 +108,14 @@ class IrssiInterop(e2e.ClientTestCase):
         bob.privmsg("#room", "hello from the raw client")
         t.wait_for(r"<\s?bob> hello from the raw client")
         t.type("hello from irssi")
-        bob.expect(r"^(@\S+ )?:irssiu!irssiu@127\.0\.0\.1 PRIVMSG #room :hello from irssi$")
+        self.sees(bob, t, r"^(@\S+ )?:irssiu!irssiu@127\.0\.0\.1 PRIVMSG #room :hello from irssi$")
 
         # op and voice given by irssi, seen by bob; a topic
         t.type("/op bob")
-        bob.expect(r"^(@\S+ )?:irssiu!\S+ MODE #room \+o :?bob$")
+        self.sees(bob, t, r"^(@\S+ )?:irssiu!\S+ MODE #room \+o :?bob$")
         t.wait_for(r"mode/#room \[\+o bob\] by irssiu")
         t.type("/topic the irssi topic")
-        bob.expect(r"^(@\S+ )?:irssiu!\S+ TOPIC #room :the irssi topic$")
+        self.sees(bob, t, r"^(@\S+ )?:irssiu!\S+ TOPIC #room :the irssi topic$")
         t.wait_for(r"irssiu changed the topic of #room to: the irssi topic")
         bob.send("TOPIC #room :bob's topic")
         t.wait_for(r"bob changed the topic of #room to: bob's topic")
@@ -126,16 +133,54 @@ class IrssiInterop(e2e.ClientTestCase):
         bob.privmsg("irssiu", "private hello")
         t.wait_for(r"Act: .*3", what="a query window for bob's message")
         t.type("/msg bob private reply")
-        bob.expect(r"^(@\S+ )?:irssiu!\S+ PRIVMSG bob :private reply$")
+        self.sees(bob, t, r"^(@\S+ )?:irssiu!\S+ PRIVMSG bob :private reply$")
+
+        # CTCP both ways: an action, and irssi answering bob's VERSION
+        t.type("/me waves")
+        self.sees(bob, t, r"^(@\S+ )?:irssiu!\S+ PRIVMSG #room :\x01ACTION waves\x01$")
+        bob.privmsg("irssiu", "\x01VERSION\x01")
+        self.sees(bob, t, r"^(@\S+ )?:irssiu!\S+ NOTICE bob :\x01VERSION .*[Ii]rssi.*\x01$")
+
+        # channel modes from irssi's commands: a ban, a key; a kick
+        t.type("/ban baduser!*@*")  # a bare nick not in the room: irssi sends nothing
+        self.sees(bob, t, r"^(@\S+ )?:irssiu!\S+ MODE #room \+b :?baduser\S*$")
+        t.type("/mode #room +k sesame")
+        self.sees(bob, t, r"^(@\S+ )?:irssiu!\S+ MODE #room \+k :?sesame$")
+        t.wait_for(r"mode/#room \[\+k sesame\] by irssiu")
+        t.type("/mode #room -k sesame")
+        self.sees(bob, t, r"^(@\S+ )?:irssiu!\S+ MODE #room -k :?\S+$")
+        t.type("/kick bob enough")
+        self.sees(bob, t, r"^(@\S+ )?:irssiu!\S+ KICK #room bob :enough$")
+        t.wait_for(r"bob was kicked from #room by irssiu \[enough\]")
+        bob.join("#room")
+        t.wait_until(lambda s: s.count("bob [bob@127.0.0.1] has joined #room") == 2,
+                     "bob's second join")
+
+        # away, irssi's own: the status bar shows it
+        t.type("/away out for lunch")
+        t.wait_for(r"\(zZzZ\)", what="the away marker in the status bar")
+        t.type("/away")
+        t.wait_until(lambda s: "(zZzZ)" not in s, "the away marker gone")
+
+        # WHO and LIST typed in irssi: their answers go to the status window
+        t.type("/who #room")
+        t.type("/list -YES")
+        self.window(t, 1)
+        t.wait_for(r"#room\s+bob\s+H\s+0\s+bob@127\.0\.0\.1 \[Real bob\]", what="WHO's bob line")
+        t.wait_for(r"End of /WHO list")
+        t.wait_for(r"#room\s+2\s+\[\+nt\] bob's topic", what="LIST's #room line")
+        t.wait_for(r"End of /LIST")
+        self.assert_no_screen_error(t)
+        self.window(t, 2)
 
         # nick change, part and rejoin
         t.type("/nick irssi2")
-        bob.expect(r"^(@\S+ )?:irssiu!\S+ NICK :?irssi2$")
+        self.sees(bob, t, r"^(@\S+ )?:irssiu!\S+ NICK :?irssi2$")
         t.wait_for(r"You're now known as irssi2")
         t.type("/part #room see you")
-        bob.expect(r"^(@\S+ )?:irssi2!\S+ PART #room :see you$")
+        self.sees(bob, t, r"^(@\S+ )?:irssi2!\S+ PART #room :see you$")
         t.type("/join #room")
-        bob.expect(r"^(@\S+ )?:irssi2!\S+ JOIN #room")
+        self.sees(bob, t, r"^(@\S+ )?:irssi2!\S+ JOIN #room")
         t.wait_for(r"irssi2 \[irssiu@127\.0\.0\.1\] has joined #room")
         t.wait_for(r"Join to #room was synced", what="the second channel sync")
 
@@ -152,7 +197,7 @@ class IrssiInterop(e2e.ClientTestCase):
         t.type("/rawlog save " + raw)
         self.assertTrue(harness.poll_until(lambda: os.path.exists(raw)), "no raw log saved")
         t.type("/quit leaving now")
-        bob.expect(r"^(@\S+ )?:irssi2!\S+ QUIT :.*leaving now")
+        self.sees(bob, t, r"^(@\S+ )?:irssi2!\S+ QUIT :.*leaving now")
         t.finish(quit_keys=())
         self.check_rawlog(raw)
 
