@@ -55,7 +55,7 @@ class InteropWeechat(ServerTestCase):
             self.skipTest("weechat-headless is not installed")
         super().setUp()
 
-    def start_weechat(self, nick):
+    def start_weechat(self, nicks):
         """WeeChat connected to parleyd through a relay that records every
         line parleyd sends it (self.from_server)."""
         self.from_server = []
@@ -76,8 +76,8 @@ class InteropWeechat(ServerTestCase):
             # WeeChat spaces its own lines 2 s apart; the server has --flood off
             "/set irc.server_default.anti_flood_prio_high 0",
             "/set irc.server_default.anti_flood_prio_low 0",
-            "/set irc.server_default.nicks " + nick,
-            "/set irc.server_default.username " + nick,
+            "/set irc.server_default.nicks " + nicks,
+            "/set irc.server_default.username " + nicks.split(",")[0],
             "/set irc.server_default.realname WeeChat tester",
             "/server add parley 127.0.0.1/%d %s -autojoin=#room" % (proxy.port, notls),
             "/connect parley",
@@ -102,9 +102,11 @@ class InteropWeechat(ServerTestCase):
         return proc
 
     def log(self, name):
+        """The logger's file for WeeChat buffer name (e.g. irc.parley.#room)."""
         return os.path.join(self.dir, "logs", name + ".weechatlog")
 
     def wait_log(self, name, pattern, what):
+        """Waits (bounded) until buffer name's log has a line matching pattern."""
         rx = re.compile(pattern, re.M)
         path = self.log(name)
         if not poll_until(lambda: rx.search(read_text(path)), timeout=TIMEOUT):
@@ -131,6 +133,15 @@ class InteropWeechat(ServerTestCase):
         finally:
             os.close(fd)
 
+    def server_errors(self, allowed=()):
+        """Error numerics parleyd sent WeeChat, but 422 (no MOTD) and allowed."""
+        out = []
+        for line in list(self.from_server):
+            m = re.match(r"^(?:@\S+ )?:\S+ ([45]\d\d) ", line)
+            if m and m.group(1) != "422" and m.group(1) not in allowed:
+                out.append(line)
+        return out
+
     def error_lines(self):
         """Every error line WeeChat logged, in any buffer."""
         errors = []
@@ -141,6 +152,7 @@ class InteropWeechat(ServerTestCase):
         return errors
 
     def test_weechat_session(self):
+        """A whole WeeChat session beside a raw client, as the module doc says."""
         bob = self.irc("bob")
         bob.join("#room")
         proc = self.start_weechat("wcuser")
@@ -239,14 +251,29 @@ class InteropWeechat(ServerTestCase):
 
         self.assertEqual(self.error_lines(), [], "WeeChat logged errors")
         # and parleyd sent it no error numeric (but 422: no MOTD configured)
-        errors = [l for l in list(self.from_server)
-                  if re.match(r"^(@\S+ )?:\S+ [45]\d\d ", l) and
-                  not re.match(r"^(@\S+ )?:\S+ 422 ", l)]
-        self.assertEqual(errors, [], "error numerics sent to WeeChat")
+        self.assertEqual(self.server_errors(), [], "error numerics sent to WeeChat")
         self.fifo("core.weechat", "/quit")
         self.assertTrue(poll_until(lambda: proc.poll() is not None, timeout=TIMEOUT),
                         "WeeChat did not exit after /quit")
         self.assertEqual(proc.returncode, 0, read_text(os.path.join(self.dir, "output")))
+
+    def test_weechat_nick_in_use(self):
+        """WeeChat's first nick is taken: the 433 before registration makes it
+        register with its next one, and it works as usual."""
+        bob = self.irc("wcuser")
+        bob.join("#room")
+        self.start_weechat("wcuser,wcother")
+        srv = "irc.server.parley"
+        self.wait_log(srv, r"Welcome to the parley network, wcother!wcuser@127\.0\.0\.1",
+                      "the welcome to the second nick")
+        bob.expect(r"^(@\S+ )?:wcother!wcuser@127\.0\.0\.1 JOIN #room")
+        self.fifo("irc.parley.#room", "hello as wcother")
+        bob.expect(r"^(@\S+ )?:wcother!\S+ PRIVMSG #room :hello as wcother$")
+        self.assertEqual(self.error_lines(), [], "WeeChat logged errors")
+        self.assertEqual([l for l in self.from_server if " 433 " in l],
+                         [":parley 433 * wcuser :Nickname is already in use"])
+        self.assertEqual(self.server_errors(allowed=("433",)), [],
+                         "error numerics sent to WeeChat")
 
 
 if __name__ == "__main__":
