@@ -59,9 +59,10 @@ def free_port():
 
 
 class Term:
-    """One parley client in its own tmux server."""
+    """One parley client (or another terminal program: program=) in its own
+    tmux server."""
 
-    def __init__(self, args, width=100, height=30, env=None):
+    def __init__(self, args, width=100, height=30, env=None, program=None):
         self.sock = "parley-e2e-%d-%d" % (os.getpid(), next(_counter))
         self.dir = tempfile.mkdtemp(prefix="parley-e2e-")
         self.err = os.path.join(self.dir, "stderr")
@@ -76,7 +77,7 @@ class Term:
         full_env.update(sanitizer_env())
         full_env.update(env or {})
         assigns = " ".join("%s=%s" % (k, shlex.quote(v)) for k, v in full_env.items())
-        client = " ".join(shlex.quote(a) for a in [find_parley()] + list(args))
+        client = " ".join(shlex.quote(a) for a in [program or find_parley()] + list(args))
         script = "env %s %s 2>%s; echo $? >%s.tmp; mv %s.tmp %s" % (
             assigns, client, shlex.quote(self.err), shlex.quote(self.rc),
             shlex.quote(self.rc), shlex.quote(self.rc))
