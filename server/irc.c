@@ -414,17 +414,21 @@ static char *client_tags_of(const struct session *s, const struct ircmsg *m)
 }
 
 /* PRIVMSG, NOTICE and TAGMSG: to channels and nicks, several targets
- * allowed; client-only tags go along to message-tags clients. */
+ * allowed; client-only tags go along to message-tags clients. A NOTICE gets
+ * no error reply at all (Modern IRC: servers must not answer one). */
 static void cmd_message(struct session *s, struct ircmsg *m)
 {
 	const char *command = m->command;
 	bool tagmsg = strcmp(command, "TAGMSG") == 0;
+	bool notice = strcmp(command, "NOTICE") == 0;
 	if (tagmsg && !(atomic_load(&s->caps) & CAP_MESSAGE_TAGS)) {
 		/* The capability is what enables TAGMSG (message-tags). */
 		reply(s, "421", command, "Unknown command (TAGMSG needs the message-tags capability)",
 		      NULL);
 		return;
 	}
+	if (notice && (m->nparams < 2 || param_blank(m->params[0]) || !m->params[1][0]))
+		return;
 	if (m->nparams < 1 || param_blank(m->params[0])) {
 		char text[64];
 		snprintf(text, sizeof text, "No recipient given (%s)", command);
@@ -441,7 +445,9 @@ static void cmd_message(struct session *s, struct ircmsg *m)
 	for (char *target = strtok_r(m->params[0], ",", &save); target;
 	     target = strtok_r(NULL, ",", &save)) {
 		if (++count > MAX_TARGETS) {
-			reply(s, "407", target, "Too many targets; message not sent to it", NULL);
+			if (!notice)
+				reply(s, "407", target,
+				      "Too many targets; message not sent to it", NULL);
 			continue;
 		}
 		message_one(s, command, target, tagmsg ? NULL : m->params[1], tags);
