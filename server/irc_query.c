@@ -1,6 +1,7 @@
 /* irc_query: see irc_query.h. */
 #include "irc_query.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,6 +11,7 @@
 #include "clock.h"
 #include "global.h"
 #include "irc_reply.h"
+#include "ircname.h"
 #include "monitor.h"
 #include "ircmsg.h"
 #include "motd.h"
@@ -35,6 +37,24 @@ static const char *const isupport_tokens[] = {
 	 * streamed. */
 	"TARGMAX=JOIN:,PART:,NAMES:,KICK:4,PRIVMSG:4,NOTICE:4,TAGMSG:4,WHOIS:4",
 };
+
+/* Whether the optional server parameter params[0] of m (TIME, VERSION, MOTD,
+ * ADMIN, INFO) names this server: absent, our name or a mask matching it, or
+ * the nick of someone online (whose server is this one). Otherwise says 402. */
+static bool target_is_us(struct session *s, const struct ircmsg *m)
+{
+	if (!m || m->nparams < 1 || !m->params[0][0])
+		return true;
+	const char *target = m->params[0];
+	if (ircname_mask_match(target, g_server.cfg.name))
+		return true;
+	registry_rdlock();
+	bool online = registry_find_nick(target) != NULL;
+	registry_unlock();
+	if (!online)
+		reply(s, "402", target, "No such server", NULL);
+	return online;
+}
 
 void welcome_send(struct session *s)
 {
@@ -113,7 +133,8 @@ void cmd_lusers(struct session *s, struct ircmsg *m)
 
 void cmd_motd(struct session *s, struct ircmsg *m)
 {
-	(void)m;
+	if (!target_is_us(s, m))
+		return;
 	struct motd *current = motd_acquire(); /* SIGHUP may replace it meanwhile */
 	if (!current) {
 		reply(s, "422", "MOTD File is missing", NULL);
@@ -263,13 +284,15 @@ void cmd_ison(struct session *s, struct ircmsg *m)
 
 void cmd_version(struct session *s, struct ircmsg *m)
 {
-	(void)m;
+	if (!target_is_us(s, m))
+		return;
 	reply(s, "351", SERVER_VERSION ".", g_server.cfg.name, "thread-per-connection", NULL);
 }
 
 void cmd_time(struct session *s, struct ircmsg *m)
 {
-	(void)m;
+	if (!target_is_us(s, m))
+		return;
 	char text[64];
 	time_t now = time(NULL);
 	struct tm tm;
@@ -317,7 +340,8 @@ void cmd_whowas(struct session *s, struct ircmsg *m)
 
 void cmd_info(struct session *s, struct ircmsg *m)
 {
-	(void)m;
+	if (!target_is_us(s, m))
+		return;
 	char text[REPLY_TEXT_MAX];
 	snprintf(text, sizeof text, "%s, version %s", g_server.cfg.name, SERVER_VERSION);
 	reply(s, "371", text, NULL);
@@ -333,4 +357,17 @@ void cmd_links(struct session *s, struct ircmsg *m)
 	(void)m;
 	reply(s, "364", "*", g_server.cfg.name, "0 parley chat server", NULL);
 	reply(s, "365", "*", "End of /LINKS list", NULL);
+}
+
+void cmd_admin(struct session *s, struct ircmsg *m)
+{
+	if (!target_is_us(s, m))
+		return;
+	reply(s, "256", g_server.cfg.name, "Administrative info", NULL);
+	char text[REPLY_TEXT_MAX];
+	snprintf(text, sizeof text, "%s: a parley chat server (%s)", g_server.cfg.name,
+		 SERVER_VERSION);
+	reply(s, "257", text, NULL);
+	snprintf(text, sizeof text, "Started %s", g_server.created_text);
+	reply(s, "258", text, NULL);
 }

@@ -4,6 +4,7 @@ an audit, command by command: each case checks the numeric and its
 parameters. NOTICE is never answered with an error; ADMIN (256-259);
 402 for a server that is not this one."""
 
+import os
 import re
 
 from harness import ServerTestCase, main, parse_line
@@ -37,6 +38,41 @@ class Conformance(ServerTestCase):
         alice.send("PRIVMSG alice :")
         self.assertEqual(params_of(alice.expect_numeric("412")),
                          ("412", ["alice", "No text to send"]))
+
+    def test_other_server_is_402(self):
+        """TIME, VERSION, MOTD, ADMIN and INFO take an optional server (or a
+        nick on it): this server's name, a mask matching it or an online nick
+        is answered as without it; any other gets 402 <server> :No such server
+        and nothing else."""
+        alice = self.irc("alice")
+        for command in ("TIME", "VERSION", "MOTD", "ADMIN", "INFO"):
+            alice.send(command + " elsewhere.example")
+            got = alice.sync()
+            self.assertEqual([params_of(l) for l in got],
+                             [("402", ["alice", "elsewhere.example", "No such server"])],
+                             command)
+        alice.send("TIME parley")
+        self.assertEqual(params_of(alice.expect_numeric("391"))[1][:2], ["alice", "parley"])
+        alice.send("TIME PAR*")
+        alice.expect_numeric("391")
+        alice.send("VERSION alice")
+        self.assertEqual(params_of(alice.expect_numeric("351"))[1][:3],
+                         ["alice", "parley-%s." % os.environ["PARLEY_VERSION"], "parley"])
+
+    def test_admin(self):
+        """ADMIN [server]: 256 <client> <server> :Administrative info, then
+        257 and 258 (what and where this server is)."""
+        alice = self.irc("alice")
+        for line in ("ADMIN", "ADMIN parley"):
+            alice.send(line)
+            got = [params_of(l) for l in alice.sync()]
+            self.assertEqual(got[0], ("256", ["alice", "parley", "Administrative info"]))
+            self.assertEqual([g[0] for g in got], ["256", "257", "258"])
+            self.assertEqual(got[1][1][0], "alice")
+            self.assertIn("parley", got[1][1][1])
+            self.assertIn("Started", got[2][1][1])
+        alice.send("HELP ADMIN")
+        alice.expect(r"^:parley 704 alice ADMIN :ADMIN \[<server>\]$")
 
 
 if __name__ == "__main__":
