@@ -190,6 +190,7 @@ static const struct irc_cap {
 	{"draft/read-marker", CAP_READ_MARKER, NULL, NULL},
 	{"echo-message", CAP_ECHO_MESSAGE, NULL, NULL},
 	{"extended-join", CAP_EXTENDED_JOIN, NULL, NULL},
+	{"extended-monitor", CAP_EXTENDED_MONITOR, NULL, NULL},
 	{"invite-notify", CAP_INVITE_NOTIFY, NULL, NULL},
 	{"labeled-response", CAP_LABELED_RESPONSE, NULL, NULL},
 	{"message-tags", CAP_MESSAGE_TAGS, NULL, NULL},

@@ -74,6 +74,57 @@ class Conformance(ServerTestCase):
         alice.send("HELP ADMIN")
         alice.expect(r"^:parley 704 alice ADMIN :ADMIN \[<server>\]$")
 
+    def test_extended_monitor(self):
+        """extended-monitor (IRCv3): a watcher with extended-monitor and
+        away-notify / setname / account-notify also gets the AWAY, SETNAME
+        and ACCOUNT lines of a nick it MONITORs while they share no room;
+        once, when they do share one; none without extended-monitor or
+        without the cap of that notification."""
+        ext = self.irc("ext", caps=["extended-monitor", "away-notify", "setname",
+                                    "account-notify"])
+        noext = self.irc("noext", caps=["away-notify", "setname", "account-notify"])
+        nocap = self.irc("nocap", caps=["extended-monitor"])
+        for w in (ext, noext, nocap):
+            w.send("MONITOR + target")
+            w.sync()
+        target = self.irc("target", caps=["setname"])
+        for w in (ext, noext, nocap):
+            w.expect_numeric("730")
+        rx = r"^:target!target@127\.0\.0\.1 "
+        target.send("AWAY :gone fishing")
+        ext.expect(rx + "AWAY :gone fishing$", strict=True)
+        target.send("AWAY")
+        ext.expect(rx + "AWAY$", strict=True)
+        target.send("SETNAME :New Name")
+        target.expect(rx + "SETNAME :New Name$")
+        ext.expect(rx + "SETNAME :New Name$", strict=True)
+        target.send("REGISTER target * :correct horse battery")
+        target.expect(r"REGISTER SUCCESS target ")
+        ext.expect(rx + "ACCOUNT target$", strict=True)
+        for w in (noext, nocap):
+            self.assertEqual(w.sync(), [])
+        # sharing a room: told once, not twice
+        ext.join("#r")
+        target.join("#r")
+        ext.sync()
+        target.send("AWAY :again")
+        target.sync()
+        got = [l for l in ext.sync() if " AWAY " in l]
+        self.assertEqual(len(got), 1, got)
+        # no longer watched: only what the room tells
+        target.send("PART #r")
+        ext.send("MONITOR - target")
+        ext.sync()
+        target.send("AWAY")
+        target.sync()
+        self.assertEqual([l for l in ext.sync() if " AWAY" in l], [])
+
+    def test_extended_monitor_offered(self):
+        c = self.irc(register=False)
+        c.send("CAP LS 302")
+        m = c.expect(r"^:\S+ CAP \* LS :(.*)$")
+        self.assertIn("extended-monitor", m.group(1).split())
+
 
 if __name__ == "__main__":
     main()
