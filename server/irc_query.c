@@ -82,7 +82,7 @@ void welcome_send(struct session *s)
 }
 
 struct lusers_count {
-	size_t users, invisible;
+	size_t users, invisible, opers;
 };
 
 /* Counts registered users and invisible ones. */
@@ -94,6 +94,8 @@ static void lusers_one(struct session *s, void *arg)
 	c->users++;
 	if (s->invisible)
 		c->invisible++;
+	if (s->oper)
+		c->opers++;
 }
 
 void cmd_lusers(struct session *s, struct ircmsg *m)
@@ -110,6 +112,10 @@ void cmd_lusers(struct session *s, struct ircmsg *m)
 	snprintf(text, sizeof text, "There are %zu users and %zu invisible on 1 servers",
 		 c.users - c.invisible, c.invisible);
 	reply(s, "251", text, NULL);
+	if (c.opers > 0) {
+		snprintf(n1, sizeof n1, "%zu", c.opers);
+		reply(s, "252", n1, "operator(s) online", NULL);
+	}
 	if (unknown > 0) {
 		snprintf(n1, sizeof n1, "%ld", unknown);
 		reply(s, "253", n1, "unknown connection(s)", NULL);

@@ -1,13 +1,15 @@
 #!/usr/bin/env python3
 """Conformance with the Modern IRC documents (modern.ircdocs.horse) found by
 an audit, command by command: each case checks the numeric and its
-parameters. NOTICE is never answered with an error; ADMIN (256-259);
-402 for a server that is not this one."""
+parameters. NOTICE is never answered with an error; ADMIN (256-258);
+402 for a server that is not this one; extended-monitor; LUSERS 252."""
 
 import os
 import re
+import tempfile
 
 from harness import ServerTestCase, main, parse_line
+from test_oper import hashed
 
 
 def params_of(line):
@@ -124,6 +126,37 @@ class Conformance(ServerTestCase):
         c.send("CAP LS 302")
         m = c.expect(r"^:\S+ CAP \* LS :(.*)$")
         self.assertIn("extended-monitor", m.group(1).split())
+
+
+class OperCount(ServerTestCase):
+    """LUSERS: 252 <client> <ops> :operator(s) online when there are any."""
+    start_server = False
+
+    def setUp(self):
+        super().setUp()
+        fd, conf = tempfile.mkstemp(prefix="parley-conf-")
+        os.close(fd)
+        self.addCleanup(os.unlink, conf)
+        with open(conf, "w") as f:
+            f.write("oper boss %s\n" % hashed("hunter2"))
+        self.srv = self.make_server(["--config", conf])
+
+    def lusers(self, c):
+        c.send("LUSERS")
+        return [p for p in (params_of(l) for l in c.collect_until(r"^:parley 266 "))
+                if p[0].isdigit()]
+
+    def test_252_counts_operators(self):
+        alice = self.irc("alice", server=self.srv)
+        self.assertNotIn("252", [n for n, _ in self.lusers(alice)])
+        alice.send("OPER boss hunter2")
+        alice.expect_numeric("381")
+        got = self.lusers(alice)
+        self.assertIn(("252", ["alice", "1", "operator(s) online"]), got)
+        self.assertEqual([n for n, _ in got], ["251", "252", "254", "255", "265", "266"])
+        alice.send("MODE alice -o")
+        alice.expect(r"^:alice MODE alice -o$")
+        self.assertNotIn("252", [n for n, _ in self.lusers(alice)])
 
 
 if __name__ == "__main__":
