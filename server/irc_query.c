@@ -168,11 +168,15 @@ void cmd_who(struct session *s, struct ircmsg *m)
 	reply_pump(s);
 }
 
-/* Sends the WHOIS lines for one user. Registry lock held. */
-static void whois_user(struct session *s, struct session *u)
+/* Sends u's rooms that s may see as 319 lines, as many as the rooms need:
+ * each fits the 512-byte line with the longest nicks. Registry lock held. */
+static void whois_channels(struct session *s, struct session *u)
 {
-	reply(s, "311", u->nick, u->user, u->host, "*", u->realname ? u->realname : "", NULL);
 	char list[REPLY_TEXT_MAX];
+	/* ":server 319 me nick :" around the list, and CRLF */
+	size_t room = 510 - strlen(g_server.cfg.name) - 2 * NICK_LEN_MAX - 10;
+	if (room > sizeof list)
+		room = sizeof list;
 	size_t len = 0;
 	struct channel **chs;
 	size_t nchs = channels_of(u, &chs);
@@ -187,16 +191,26 @@ static void whois_user(struct session *s, struct session *u)
 		const char *prefix = mi >= 0 && ch->members[mi].op      ? "@"
 				     : mi >= 0 && ch->members[mi].voice ? "+"
 									: "";
-		int n = snprintf(list + len, sizeof list - len, "%s%s%s", len ? " " : "", prefix,
-				 ch->name);
+		char one[CHANNEL_LEN_MAX + 2];
+		snprintf(one, sizeof one, "%s%s", prefix, ch->name);
 		pthread_mutex_unlock(&ch->lock);
-		if (n < 0 || (size_t)n >= sizeof list - len)
-			break;
-		len += (size_t)n;
+		size_t n = strlen(one);
+		if (len && len + 1 + n >= room) { /* full: this line goes, a new one starts */
+			reply(s, "319", u->nick, list, NULL);
+			len = 0;
+		}
+		len += (size_t)snprintf(list + len, room - len, "%s%s", len ? " " : "", one);
 	}
 	channels_release(chs, nchs);
 	if (len)
 		reply(s, "319", u->nick, list, NULL);
+}
+
+/* Sends the WHOIS lines for one user. Registry lock held. */
+static void whois_user(struct session *s, struct session *u)
+{
+	reply(s, "311", u->nick, u->user, u->host, "*", u->realname ? u->realname : "", NULL);
+	whois_channels(s, u);
 	reply(s, "312", u->nick, g_server.cfg.name, "parley chat server", NULL);
 	if (u->oper)
 		reply(s, "313", u->nick, "is an IRC operator", NULL);
@@ -204,6 +218,8 @@ static void whois_user(struct session *s, struct session *u)
 		reply(s, "335", u->nick, "is a bot", NULL);
 	if (u->account[0])
 		reply(s, "330", u->nick, u->account, "is logged in as", NULL);
+	if (transport_is_secure(&u->t))
+		reply(s, "671", u->nick, "is using a secure connection", NULL);
 	if (u->away)
 		reply(s, "301", u->nick, u->away, NULL);
 	char idle[24], signon[24];

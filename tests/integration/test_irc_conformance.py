@@ -10,6 +10,7 @@ import tempfile
 
 from harness import ServerTestCase, main, parse_line
 from test_oper import hashed
+from test_tls import TlsCaBase
 
 
 def params_of(line):
@@ -121,6 +122,24 @@ class Conformance(ServerTestCase):
         target.sync()
         self.assertEqual([l for l in ext.sync() if " AWAY" in l], [])
 
+    def test_whois_channels_split_over_319_lines(self):
+        """A user in more rooms than fit one line gets several 319 lines
+        (each within the 512-byte limit), listing every room."""
+        alice = self.irc("alice")
+        rooms = ["#%02d%s" % (i, "r" * 46) for i in range(20)]
+        for r in rooms:
+            alice.join(r)
+        alice.send("WHOIS alice")
+        lines = alice.collect_until(r"^:parley 318 ")
+        listed = []
+        for l in lines:
+            self.assertLessEqual(len(l.encode()) + 2, 512)
+            n, p = params_of(l)
+            if n == "319":
+                self.assertEqual(p[:2], ["alice", "alice"])
+                listed += p[2].split()
+        self.assertEqual(sorted(listed), sorted("@" + r for r in rooms))
+
     def test_extended_monitor_offered(self):
         c = self.irc(register=False)
         c.send("CAP LS 302")
@@ -157,6 +176,24 @@ class OperCount(ServerTestCase):
         alice.send("MODE alice -o")
         alice.expect(r"^:alice MODE alice -o$")
         self.assertNotIn("252", [n for n, _ in self.lusers(alice)])
+
+
+class WhoisSecure(TlsCaBase):
+    """WHOIS of someone connected over TLS: 671 <client> <nick> :is using a
+    secure connection; none for a plain TCP connection."""
+
+    def test_671(self):
+        self.start()
+        alice = self.tls()
+        alice.expect(r"Welcome to parley")
+        alice.register("alice")
+        bob = self.irc("bob")
+        bob.send("WHOIS alice")
+        got = [params_of(l) for l in bob.collect_until(r"^:parley 318 ")]
+        self.assertIn(("671", ["bob", "alice", "is using a secure connection"]), got)
+        bob.send("WHOIS bob")
+        got = [params_of(l) for l in bob.collect_until(r"^:parley 318 ")]
+        self.assertNotIn("671", [n for n, _ in got])
 
 
 if __name__ == "__main__":
