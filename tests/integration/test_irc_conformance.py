@@ -140,6 +140,27 @@ class Conformance(ServerTestCase):
                 listed += p[2].split()
         self.assertEqual(sorted(listed), sorted("@" + r for r in rooms))
 
+    def test_topic_of_a_secret_room_is_not_shown_to_outsiders(self):
+        """TOPIC #secret from someone not in it: 442, not the topic (a +s
+        room is hidden from non-members); members and open rooms as before."""
+        alice = self.irc("alice")
+        alice.join("#s")
+        alice.send("MODE #s +s")
+        alice.send("TOPIC #s :the plan")
+        alice.expect(r"^:alice!\S+ TOPIC #s :the plan$")
+        bob = self.irc("bob")
+        bob.send("TOPIC #s")
+        self.assertEqual([params_of(l) for l in bob.sync()],
+                         [("442", ["bob", "#s", "You're not on that channel"])])
+        alice.send("TOPIC #s")
+        self.assertEqual(params_of(alice.expect_numeric("332")),
+                         ("332", ["alice", "#s", "the plan"]))
+        alice.send("MODE #s -s")
+        alice.expect(r"MODE #s -s$")
+        bob.send("TOPIC #s")
+        self.assertEqual(params_of(bob.expect_numeric("332")),
+                         ("332", ["bob", "#s", "the plan"]))
+
     def test_extended_monitor_offered(self):
         c = self.irc(register=False)
         c.send("CAP LS 302")
