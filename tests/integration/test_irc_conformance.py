@@ -161,6 +161,32 @@ class Conformance(ServerTestCase):
         self.assertEqual(params_of(bob.expect_numeric("332")),
                          ("332", ["bob", "#s", "the plan"]))
 
+    def test_short_ban_masks_are_completed(self):
+        """MODE #r +b nick (or user@host, nick!user): the mask is completed
+        to nick!user@host (nick!*@*, *!user@host, nick!user@*), shown so in
+        the MODE line and 367, and bans that user; -b with the short form
+        removes it. Likewise +e and +I."""
+        alice = self.irc("alice")
+        alice.join("#r")
+        alice.send("MODE #r +b bob")
+        alice.expect(r"^:alice!\S+ MODE #r \+b bob!\*@\*$")
+        alice.send("MODE #r +b carol@*")
+        alice.expect(r"^:alice!\S+ MODE #r \+b \*!carol@\*$")
+        alice.send("MODE #r +e dave")
+        alice.expect(r"^:alice!\S+ MODE #r \+e dave!\*@\*$")
+        alice.send("MODE #r b")
+        got = [params_of(l)[1][2] for l in alice.collect_until(r" 368 ") if " 367 " in l]
+        self.assertEqual(got, ["bob!*@*", "*!carol@*"])
+        bob = self.irc("bob")
+        bob.send("JOIN #r")
+        self.assertEqual(params_of(bob.expect_numeric("474"))[1][:2], ["bob", "#r"])
+        carol = self.irc("carol")
+        carol.send("JOIN #r")
+        carol.expect_numeric("474")
+        alice.send("MODE #r -b bob")
+        alice.expect(r"^:alice!\S+ MODE #r -b bob!\*@\*$")
+        bob.join("#r")
+
     def test_extended_monitor_offered(self):
         c = self.irc(register=False)
         c.send("CAP LS 302")
