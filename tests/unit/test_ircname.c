@@ -144,7 +144,9 @@ static void test_mask_canonical(void **state)
 		assert_string_equal(out, cases[i].want);
 	}
 	assert_int_equal(ircname_mask_canonical("abcdefghijklmnopqrstuvwxyz0", out, sizeof out),
-			 -1); /* 27 + "!*@*" does not fit 32 with the NUL */
+			 0); /* 27 + "!*@*" and the NUL: 32 */
+	assert_int_equal(ircname_mask_canonical("abcdefghijklmnopqrstuvwxyz01", out, sizeof out),
+			 -1); /* one more does not fit */
 	assert_int_equal(ircname_mask_canonical("", out, sizeof out), -1);
 }
 
