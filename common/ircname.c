@@ -2,6 +2,7 @@
 #include "ircname.h"
 
 #include <limits.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "textsafe.h"
@@ -129,4 +130,38 @@ bool ircname_mask_match(const char *mask, const char *text)
 	while (*m == '*')
 		m++;
 	return *m == '\0';
+}
+
+int ircname_mask_canonical(const char *mask, char *out, size_t cap)
+{
+	if (!mask[0])
+		return -1;
+	const char *bang = strchr(mask, '!');
+	const char *at = strchr(bang ? bang : mask, '@');
+	int nick_len, user_len;
+	const char *nick = mask, *user, *host;
+	if (bang) { /* nick!user[@host] */
+		nick_len = (int)(bang - mask);
+		user = bang + 1;
+		user_len = at ? (int)(at - user) : (int)strlen(user);
+		host = at ? at + 1 : "";
+	} else if (at) { /* user@host */
+		nick_len = 0;
+		user = mask;
+		user_len = (int)(at - mask);
+		host = at + 1;
+	} else if (strpbrk(mask, ".:")) { /* no nick holds '.' or ':': a host */
+		nick_len = user_len = 0;
+		user = "";
+		host = mask;
+	} else { /* a nick */
+		nick_len = (int)strlen(mask);
+		user = "";
+		user_len = 0;
+		host = "";
+	}
+	int n = snprintf(out, cap, "%.*s!%.*s@%s", nick_len ? nick_len : 1,
+			 nick_len ? nick : "*", user_len ? user_len : 1, user_len ? user : "*",
+			 host[0] ? host : "*");
+	return n < 0 || (size_t)n >= cap ? -1 : 0;
 }

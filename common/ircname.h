@@ -34,4 +34,11 @@ bool ircname_channel_valid(const char *name);
  * under rfc1459 (used for bans, WHO masks and LIST). */
 bool ircname_mask_match(const char *mask, const char *text);
 
+/* A channel ban/exception mask in the full form nick!user@host, into out
+ * (cap bytes): a missing or empty part is '*'; a bare word is a nick, or a
+ * host when it has '.' or ':' (no nick can). "bob" -> "bob!*@*",
+ * "u@h" -> "*!u@h", "n!u" -> "n!u@*". Returns 0, or -1 if mask is empty
+ * or the result does not fit. */
+int ircname_mask_canonical(const char *mask, char *out, size_t cap);
+
 #endif

@@ -899,7 +899,7 @@ enum chat_result chat_nick(struct session *s, const char *nick)
 }
 
 /* Tells m (from s) to everyone sharing a room with s who negotiated cap,
- * once each. */
+ * and to the extended-monitor watchers of s's nick with cap, once each. */
 static void neighbours_notify(struct session *s, struct outmsg *m, unsigned cap)
 {
 	struct channel **chs;
@@ -909,9 +909,10 @@ static void neighbours_notify(struct session *s, struct outmsg *m, unsigned cap)
 	struct session **to = neighbours_collect(s, chs, n, false, cap, &nto);
 	for (size_t i = 0; i < nto; i++)
 		deliver_queue(s, to[i], m);
-	free(to);
 	channels_unlock_all(chs, n);
 	channels_release(chs, n);
+	monitor_tell_msg(s, m, cap, to, nto); /* to: sorted, the ones told already */
+	free(to);
 }
 
 void chat_registered(struct session *s)

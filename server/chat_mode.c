@@ -56,18 +56,23 @@ static bool mode_arg_valid(const char *arg)
 	       strlen(arg) <= CHAT_MODE_ARG_MAX;
 }
 
-/* +b/-b, +e/-e or +I/-I mask (mode picks the list); ch->lock held.
+/* +b/-b, +e/-e or +I/-I mask (mode picks the list); ch->lock held. mask
+ * (CHAT_MODE_ARG_MAX + 1 bytes) is in full form (ircname_mask_canonical);
+ * raw as the client wrote it, so -b also removes a short mask kept from
+ * before masks were completed (mask then says which went).
  * Returns CHAT_OK if the list changed, CHAT_ALREADY_MEMBER if there was
  * nothing to do, CHAT_BAN_LIST_FULL past BANS_MAX. */
 static enum chat_result mask_change(struct session *s, struct channel *ch, char mode,
-				    bool adding, const char *mask)
+				    bool adding, char *mask, const char *raw)
 {
 	size_t *n;
 	struct ban **list = channel_mask_list(ch, mode, &n);
 	for (size_t i = 0; i < *n; i++)
-		if (ircname_cmp((*list)[i].mask, mask) == 0) {
+		if (ircname_cmp((*list)[i].mask, mask) == 0 ||
+		    (!adding && ircname_cmp((*list)[i].mask, raw) == 0)) {
 			if (adding)
 				return CHAT_ALREADY_MEMBER;
+			snprintf(mask, CHAT_MODE_ARG_MAX + 1, "%s", (*list)[i].mask);
 			free((*list)[i].mask);
 			free((*list)[i].setter);
 			(*list)[i] = (*list)[--*n];
@@ -178,11 +183,13 @@ static enum chat_result mode_apply_one(struct session *s, struct channel *ch,
 	case 'b':
 	case 'e':
 	case 'I': {
-		if (!mode_arg_valid(c->arg))
+		char mask[CHAT_MODE_ARG_MAX + 1];
+		if (!mode_arg_valid(c->arg) ||
+		    ircname_mask_canonical(c->arg, mask, sizeof mask) < 0)
 			return CHAT_BAD_MODE_ARG;
-		enum chat_result br = mask_change(s, ch, c->mode, adding, c->arg);
+		enum chat_result br = mask_change(s, ch, c->mode, adding, mask, c->arg);
 		if (br == CHAT_OK)
-			result_add(r, adding, c->mode, c->arg);
+			result_add(r, adding, c->mode, mask);
 		return br == CHAT_ALREADY_MEMBER ? CHAT_OK : br;
 	}
 	case 'o':

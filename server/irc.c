@@ -190,6 +190,7 @@ static const struct irc_cap {
 	{"draft/read-marker", CAP_READ_MARKER, NULL, NULL},
 	{"echo-message", CAP_ECHO_MESSAGE, NULL, NULL},
 	{"extended-join", CAP_EXTENDED_JOIN, NULL, NULL},
+	{"extended-monitor", CAP_EXTENDED_MONITOR, NULL, NULL},
 	{"invite-notify", CAP_INVITE_NOTIFY, NULL, NULL},
 	{"labeled-response", CAP_LABELED_RESPONSE, NULL, NULL},
 	{"message-tags", CAP_MESSAGE_TAGS, NULL, NULL},
@@ -414,17 +415,21 @@ static char *client_tags_of(const struct session *s, const struct ircmsg *m)
 }
 
 /* PRIVMSG, NOTICE and TAGMSG: to channels and nicks, several targets
- * allowed; client-only tags go along to message-tags clients. */
+ * allowed; client-only tags go along to message-tags clients. A NOTICE gets
+ * no error reply at all (Modern IRC: servers must not answer one). */
 static void cmd_message(struct session *s, struct ircmsg *m)
 {
 	const char *command = m->command;
 	bool tagmsg = strcmp(command, "TAGMSG") == 0;
+	bool notice = strcmp(command, "NOTICE") == 0;
 	if (tagmsg && !(atomic_load(&s->caps) & CAP_MESSAGE_TAGS)) {
 		/* The capability is what enables TAGMSG (message-tags). */
 		reply(s, "421", command, "Unknown command (TAGMSG needs the message-tags capability)",
 		      NULL);
 		return;
 	}
+	if (notice && (m->nparams < 2 || param_blank(m->params[0]) || !m->params[1][0]))
+		return;
 	if (m->nparams < 1 || param_blank(m->params[0])) {
 		char text[64];
 		snprintf(text, sizeof text, "No recipient given (%s)", command);
@@ -441,7 +446,9 @@ static void cmd_message(struct session *s, struct ircmsg *m)
 	for (char *target = strtok_r(m->params[0], ",", &save); target;
 	     target = strtok_r(NULL, ",", &save)) {
 		if (++count > MAX_TARGETS) {
-			reply(s, "407", target, "Too many targets; message not sent to it", NULL);
+			if (!notice)
+				reply(s, "407", target,
+				      "Too many targets; message not sent to it", NULL);
 			continue;
 		}
 		message_one(s, command, target, tagmsg ? NULL : m->params[1], tags);
@@ -485,6 +492,7 @@ struct irc_command {
 static void cmd_help(struct session *s, struct ircmsg *m);
 
 static const struct irc_command irc_commands[] = {
+	{"ADMIN", cmd_admin, 0, 0, false},
 	{"AUTHENTICATE", cmd_authenticate, 1, 0, true},
 	{"AWAY", cmd_away, 0, 0, false},
 	{"BATCH", cmd_batch, 1, 0, false},
@@ -540,6 +548,7 @@ static const struct irc_help {
 	const char *name;
 	const char *text;
 } irc_help[] = {
+	{"ADMIN", "ADMIN [<server>]\nAbout this server and who runs it."},
 	{"AUTHENTICATE", "AUTHENTICATE <mechanism>|<data>\nSASL login (PLAIN), after CAP REQ sasl."},
 	{"AWAY", "AWAY [<text>]\nMarks you away with <text>; without it, back again."},
 	{"BATCH", "BATCH +<ref> draft/multiline <target> | -<ref>\n"
@@ -550,7 +559,7 @@ static const struct irc_help {
 			"Past messages of a room or a private conversation (draft/chathistory)."},
 	{"HELP", "HELP [<command>]\nLists the commands, or explains one."},
 	{"HELPOP", "HELPOP [<command>]\nThe same as HELP."},
-	{"INFO", "INFO\nAbout this server: its software and version."},
+	{"INFO", "INFO [<server>]\nAbout this server: its software and version."},
 	{"INVITE", "INVITE [<nick> <#room>]\nInvites someone into a room (needed for +i rooms);\n"
 		   "alone, lists the rooms you are invited to."},
 	{"ISON", "ISON <nick> [<nick> ...]\nWhich of these nicks are online now."},
@@ -572,7 +581,7 @@ static const struct irc_help {
 		 "yours: +i invisible, +w wallops, +B bot."},
 	{"MONITOR", "MONITOR + <nick>[,<nick>] | - <nick>[,<nick>] | C | L | S\n"
 		    "Tells you when these nicks come online or leave (up to 100)."},
-	{"MOTD", "MOTD\nThe message of the day."},
+	{"MOTD", "MOTD [<server>]\nThe message of the day."},
 	{"NAMES", "NAMES [<#room>[,<#room>]]\nWho is in a room."},
 	{"NICK", "NICK <nick>\nChooses or changes your nick."},
 	{"NOTICE", "NOTICE <target>[,<target>] <text>\nLike PRIVMSG; never answered "
@@ -589,12 +598,12 @@ static const struct irc_help {
 	{"SETNAME", "SETNAME <realname>\nChanges your real name (1 to 100 bytes; setname capability)."},
 	{"STATS", "STATS <letter>\nServer statistics (u: uptime)."},
 	{"TAGMSG", "TAGMSG <target>\nA message of tags only (message-tags capability)."},
-	{"TIME", "TIME\nThe server's local time."},
+	{"TIME", "TIME [<server>]\nThe server's local time."},
 	{"TOPIC", "TOPIC <#room> [<topic>]\nShows or sets a room's topic."},
 	{"UNKLINE", "UNKLINE <user@host>\nLifts a server ban (server operators)."},
 	{"USER", "USER <user> 0 * <realname>\nYour user name and real name, at registration."},
 	{"USERHOST", "USERHOST <nick> [<nick> ...]\nThe user@host of up to five nicks."},
-	{"VERSION", "VERSION\nThe server's software version."},
+	{"VERSION", "VERSION [<server>]\nThe server's software version."},
 	{"WALLOPS", "WALLOPS <text>\nA message to every operator (server operators)."},
 	{"WHO", "WHO [<mask>|<#room> [%<fields>[,<token>]]]\nWho matches; with %fields, "
 		"WHOX 354 lines\n(fields t c u i h s n f d l a o r)."},

@@ -135,9 +135,13 @@ void cmd_topic(struct session *s, struct ircmsg *m)
 		return;
 	}
 	pthread_mutex_lock(&ch->lock);
-	topic_queue_locked(s, ch, true);
+	bool visible = channel_visible_to(ch, s); /* a +s room's topic is its members' */
+	if (visible)
+		topic_queue_locked(s, ch, true);
 	pthread_mutex_unlock(&ch->lock);
 	channel_unref(ch);
+	if (!visible)
+		irc_refuse(s, CHAT_NOT_ON_CHANNEL, name, NULL);
 }
 
 /* NAMES [#a,#b] */

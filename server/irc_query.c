@@ -1,6 +1,7 @@
 /* irc_query: see irc_query.h. */
 #include "irc_query.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,6 +11,7 @@
 #include "clock.h"
 #include "global.h"
 #include "irc_reply.h"
+#include "ircname.h"
 #include "monitor.h"
 #include "ircmsg.h"
 #include "motd.h"
@@ -35,6 +37,24 @@ static const char *const isupport_tokens[] = {
 	 * streamed. */
 	"TARGMAX=JOIN:,PART:,NAMES:,KICK:4,PRIVMSG:4,NOTICE:4,TAGMSG:4,WHOIS:4",
 };
+
+/* Whether the optional server parameter params[0] of m (TIME, VERSION, MOTD,
+ * ADMIN, INFO) names this server: absent, our name or a mask matching it, or
+ * the nick of someone online (whose server is this one). Otherwise says 402. */
+static bool target_is_us(struct session *s, const struct ircmsg *m)
+{
+	if (!m || m->nparams < 1 || !m->params[0][0])
+		return true;
+	const char *target = m->params[0];
+	if (ircname_mask_match(target, g_server.cfg.name))
+		return true;
+	registry_rdlock();
+	bool online = registry_find_nick(target) != NULL;
+	registry_unlock();
+	if (!online)
+		reply(s, "402", target, "No such server", NULL);
+	return online;
+}
 
 void welcome_send(struct session *s)
 {
@@ -62,7 +82,7 @@ void welcome_send(struct session *s)
 }
 
 struct lusers_count {
-	size_t users, invisible;
+	size_t users, invisible, opers;
 };
 
 /* Counts registered users and invisible ones. */
@@ -74,6 +94,8 @@ static void lusers_one(struct session *s, void *arg)
 	c->users++;
 	if (s->invisible)
 		c->invisible++;
+	if (s->oper)
+		c->opers++;
 }
 
 void cmd_lusers(struct session *s, struct ircmsg *m)
@@ -90,6 +112,10 @@ void cmd_lusers(struct session *s, struct ircmsg *m)
 	snprintf(text, sizeof text, "There are %zu users and %zu invisible on 1 servers",
 		 c.users - c.invisible, c.invisible);
 	reply(s, "251", text, NULL);
+	if (c.opers > 0) {
+		snprintf(n1, sizeof n1, "%zu", c.opers);
+		reply(s, "252", n1, "operator(s) online", NULL);
+	}
 	if (unknown > 0) {
 		snprintf(n1, sizeof n1, "%ld", unknown);
 		reply(s, "253", n1, "unknown connection(s)", NULL);
@@ -113,7 +139,8 @@ void cmd_lusers(struct session *s, struct ircmsg *m)
 
 void cmd_motd(struct session *s, struct ircmsg *m)
 {
-	(void)m;
+	if (!target_is_us(s, m))
+		return;
 	struct motd *current = motd_acquire(); /* SIGHUP may replace it meanwhile */
 	if (!current) {
 		reply(s, "422", "MOTD File is missing", NULL);
@@ -141,11 +168,15 @@ void cmd_who(struct session *s, struct ircmsg *m)
 	reply_pump(s);
 }
 
-/* Sends the WHOIS lines for one user. Registry lock held. */
-static void whois_user(struct session *s, struct session *u)
+/* Sends u's rooms that s may see as 319 lines, as many as the rooms need:
+ * each fits the 512-byte line with the longest nicks. Registry lock held. */
+static void whois_channels(struct session *s, struct session *u)
 {
-	reply(s, "311", u->nick, u->user, u->host, "*", u->realname ? u->realname : "", NULL);
 	char list[REPLY_TEXT_MAX];
+	/* ":server 319 me nick :" around the list, and CRLF */
+	size_t room = 510 - strlen(g_server.cfg.name) - 2 * NICK_LEN_MAX - 10;
+	if (room > sizeof list)
+		room = sizeof list;
 	size_t len = 0;
 	struct channel **chs;
 	size_t nchs = channels_of(u, &chs);
@@ -160,16 +191,26 @@ static void whois_user(struct session *s, struct session *u)
 		const char *prefix = mi >= 0 && ch->members[mi].op      ? "@"
 				     : mi >= 0 && ch->members[mi].voice ? "+"
 									: "";
-		int n = snprintf(list + len, sizeof list - len, "%s%s%s", len ? " " : "", prefix,
-				 ch->name);
+		char one[CHANNEL_LEN_MAX + 2];
+		snprintf(one, sizeof one, "%s%s", prefix, ch->name);
 		pthread_mutex_unlock(&ch->lock);
-		if (n < 0 || (size_t)n >= sizeof list - len)
-			break;
-		len += (size_t)n;
+		size_t n = strlen(one);
+		if (len && len + 1 + n >= room) { /* full: this line goes, a new one starts */
+			reply(s, "319", u->nick, list, NULL);
+			len = 0;
+		}
+		len += (size_t)snprintf(list + len, room - len, "%s%s", len ? " " : "", one);
 	}
 	channels_release(chs, nchs);
 	if (len)
 		reply(s, "319", u->nick, list, NULL);
+}
+
+/* Sends the WHOIS lines for one user. Registry lock held. */
+static void whois_user(struct session *s, struct session *u)
+{
+	reply(s, "311", u->nick, u->user, u->host, "*", u->realname ? u->realname : "", NULL);
+	whois_channels(s, u);
 	reply(s, "312", u->nick, g_server.cfg.name, "parley chat server", NULL);
 	if (u->oper)
 		reply(s, "313", u->nick, "is an IRC operator", NULL);
@@ -177,6 +218,8 @@ static void whois_user(struct session *s, struct session *u)
 		reply(s, "335", u->nick, "is a bot", NULL);
 	if (u->account[0])
 		reply(s, "330", u->nick, u->account, "is logged in as", NULL);
+	if (transport_is_secure(&u->t))
+		reply(s, "671", u->nick, "is using a secure connection", NULL);
 	if (u->away)
 		reply(s, "301", u->nick, u->away, NULL);
 	char idle[24], signon[24];
@@ -263,13 +306,15 @@ void cmd_ison(struct session *s, struct ircmsg *m)
 
 void cmd_version(struct session *s, struct ircmsg *m)
 {
-	(void)m;
+	if (!target_is_us(s, m))
+		return;
 	reply(s, "351", SERVER_VERSION ".", g_server.cfg.name, "thread-per-connection", NULL);
 }
 
 void cmd_time(struct session *s, struct ircmsg *m)
 {
-	(void)m;
+	if (!target_is_us(s, m))
+		return;
 	char text[64];
 	time_t now = time(NULL);
 	struct tm tm;
@@ -317,7 +362,8 @@ void cmd_whowas(struct session *s, struct ircmsg *m)
 
 void cmd_info(struct session *s, struct ircmsg *m)
 {
-	(void)m;
+	if (!target_is_us(s, m))
+		return;
 	char text[REPLY_TEXT_MAX];
 	snprintf(text, sizeof text, "%s, version %s", g_server.cfg.name, SERVER_VERSION);
 	reply(s, "371", text, NULL);
@@ -333,4 +379,17 @@ void cmd_links(struct session *s, struct ircmsg *m)
 	(void)m;
 	reply(s, "364", "*", g_server.cfg.name, "0 parley chat server", NULL);
 	reply(s, "365", "*", "End of /LINKS list", NULL);
+}
+
+void cmd_admin(struct session *s, struct ircmsg *m)
+{
+	if (!target_is_us(s, m))
+		return;
+	reply(s, "256", g_server.cfg.name, "Administrative info", NULL);
+	char text[REPLY_TEXT_MAX];
+	snprintf(text, sizeof text, "%s: a parley chat server (%s)", g_server.cfg.name,
+		 SERVER_VERSION);
+	reply(s, "257", text, NULL);
+	snprintf(text, sizeof text, "Started %s", g_server.created_text);
+	reply(s, "258", text, NULL);
 }

@@ -1,5 +1,7 @@
 /* irc_query: the welcome burst and the IRC commands that only ask —
- * LUSERS, MOTD, WHO (and WHOX), WHOIS, WHOWAS, USERHOST, ISON, VERSION, TIME. */
+ * LUSERS, MOTD, WHO (and WHOX), WHOIS, WHOWAS, USERHOST, ISON, VERSION, TIME,
+ * INFO, LINKS, ADMIN. TIME, VERSION, MOTD, INFO and ADMIN take an optional
+ * server (a name or mask matching ours, or an online nick); another is 402. */
 #ifndef PARLEY_IRC_QUERY_H
 #define PARLEY_IRC_QUERY_H
 
@@ -22,6 +24,9 @@ void cmd_version(struct session *s, struct ircmsg *m);
 void cmd_time(struct session *s, struct ircmsg *m);
 /* INFO: 371 lines about the server, then 374. */
 void cmd_info(struct session *s, struct ircmsg *m);
+/* ADMIN [server]: 256, 257 (this server and its software), 258 (when it
+ * started); no 259, as no contact address is configured. */
+void cmd_admin(struct session *s, struct ircmsg *m);
 /* LINKS: 364 for our one server (hop count 0), then 365. */
 void cmd_links(struct session *s, struct ircmsg *m);
 

@@ -143,6 +143,35 @@ void monitor_tell_locked(struct session *actor, const char *nick, const char *sh
 	pthread_mutex_unlock(&monitor_lock);
 }
 
+/* Orders session pointers by address (bsearch in the sorted skip list). */
+static int session_ptr_cmp(const void *a, const void *b)
+{
+	const struct session *x = *(struct session *const *)a;
+	const struct session *y = *(struct session *const *)b;
+	return x < y ? -1 : x > y;
+}
+
+void monitor_tell_msg(struct session *actor, struct outmsg *m, unsigned cap,
+		      struct session *const *skip, size_t nskip)
+{
+	char key[NICK_LEN_MAX + 1];
+	if (atomic_load(&index_size) == 0 || ircname_fold(key, sizeof key, actor->nick) < 0)
+		return;
+	unsigned want = CAP_EXTENDED_MONITOR | cap;
+	pthread_mutex_lock(&monitor_lock);
+	struct watchers *w = index_map ? strmap_get(index_map, key) : NULL;
+	for (size_t i = 0; w && i < w->n; i++) {
+		struct session *to = w->v[i];
+		if (to == actor ||
+		    (atomic_load_explicit(&to->caps, memory_order_relaxed) & want) != want)
+			continue;
+		if (nskip && bsearch(&to, skip, nskip, sizeof *skip, session_ptr_cmp))
+			continue; /* told already as a room-mate: once is enough */
+		deliver_queue(actor, to, m);
+	}
+	pthread_mutex_unlock(&monitor_lock);
+}
+
 size_t monitor_index_count(void)
 {
 	return atomic_load(&index_size);

@@ -23,6 +23,7 @@
 #include <stddef.h>
 
 struct session;
+struct outmsg;
 
 #define MONITOR_MAX 100 /* nicks one connection may watch (MONITOR=100) */
 
@@ -51,6 +52,15 @@ void monitor_clear(struct session *s);
  * the watchers of that nick only; nothing when nobody watches anything. */
 void monitor_tell_locked(struct session *actor, const char *nick, const char *shown,
 			 bool online);
+
+/* extended-monitor: queues m (a notification about actor: AWAY, SETNAME,
+ * ACCOUNT) for every session watching actor's nick that negotiated both
+ * extended-monitor and cap, except actor and the sessions in skip (sorted by
+ * address: the room-mates told already, so nobody hears it twice). Worker
+ * of actor; takes monitor_lock with no other lock held. A watcher in the
+ * index is registered, or leaving (its queue refuses then). */
+void monitor_tell_msg(struct session *actor, struct outmsg *m, unsigned cap,
+		      struct session *const *skip, size_t nskip);
 
 /* How many nicks the index holds (for tests and STATS). Takes the lock. */
 size_t monitor_index_count(void);

@@ -59,6 +59,7 @@
 #define CAP_AWAY_NOTIFY 0x800000u   /* AWAY lines from room-mates */
 #define CAP_INVITE_NOTIFY 0x1000000u /* INVITEs in rooms one is an operator of */
 #define CAP_SETNAME 0x2000000u      /* SETNAME lines from room-mates */
+#define CAP_EXTENDED_MONITOR 0x4000000u /* those lines also about MONITORed nicks */
 #define CAP_MULTILINE 0x40000000u  /* draft/multiline: a pasted block as one batch */
 
 enum session_kind {

@@ -124,6 +124,32 @@ static void test_mask(void **state)
 	assert_true(ircname_mask_match("#*dev*", "#parley-dev-talk"));
 }
 
+/* A channel ban mask in short form becomes nick!user@host. */
+static void test_mask_canonical(void **state)
+{
+	(void)state;
+	char out[32];
+	struct {
+		const char *in, *want;
+	} cases[] = {
+	    {"bob", "bob!*@*"},          {"bob@*", "*!bob@*"},
+	    {"*!bob", "*!bob@*"},        {"bob!", "bob!*@*"},
+	    {"@host", "*!*@host"},       {"a!b@c", "a!b@c"},
+	    {"*.example.com", "*!*@*.example.com"}, {"10.0.0.1", "*!*@10.0.0.1"},
+	    {"::1", "*!*@::1"},          {"!@", "*!*@*"},
+	    {"a!b!c@d", "a!b!c@d"},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		assert_int_equal(ircname_mask_canonical(cases[i].in, out, sizeof out), 0);
+		assert_string_equal(out, cases[i].want);
+	}
+	assert_int_equal(ircname_mask_canonical("abcdefghijklmnopqrstuvwxyz0", out, sizeof out),
+			 0); /* 27 + "!*@*" and the NUL: 32 */
+	assert_int_equal(ircname_mask_canonical("abcdefghijklmnopqrstuvwxyz01", out, sizeof out),
+			 -1); /* one more does not fit */
+	assert_int_equal(ircname_mask_canonical("", out, sizeof out), -1);
+}
+
 /* A mask that is exponential for naive recursion must finish quickly. */
 static void test_mask_pathological(void **state)
 {
@@ -148,6 +174,7 @@ int main(void)
 	    cmocka_unit_test(test_fold), cmocka_unit_test(test_cmp),
 	    cmocka_unit_test(test_nick), cmocka_unit_test(test_channel),
 	    cmocka_unit_test(test_mask), cmocka_unit_test(test_mask_pathological),
+	    cmocka_unit_test(test_mask_canonical),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,247 @@
+#!/usr/bin/env python3
+"""Conformance with the Modern IRC documents (modern.ircdocs.horse) found by
+an audit, command by command: each case checks the numeric and its
+parameters. NOTICE is never answered with an error; ADMIN (256-258);
+402 for a server that is not this one; extended-monitor; LUSERS 252."""
+
+import os
+import re
+import tempfile
+
+from harness import ServerTestCase, main, parse_line
+from test_oper import hashed
+from test_tls import TlsCaBase
+
+
+def params_of(line):
+    """(command, params) of a server line (or of the line an expect() matched)."""
+    if isinstance(line, re.Match):
+        line = line.string
+    _, _, command, params = parse_line(line)
+    return command, params
+
+
+class Conformance(ServerTestCase):
+    server_args = ("--flood", "off", "--max-per-ip", "0")
+
+    def test_notice_never_gets_an_error(self):
+        """"Servers must not send any error reply back to the client on receipt
+        of a notice" (NOTICE, Modern IRC): not for a missing target, missing
+        text, too many targets, a nick or room that does not exist."""
+        alice = self.irc("alice")
+        for line in ("NOTICE", "NOTICE :", "NOTICE alice", "NOTICE alice :",
+                     "NOTICE nobody :x", "NOTICE #nowhere :x",
+                     "NOTICE a,b,c,d,e :x"):
+            alice.send(line)
+        self.assertEqual(alice.sync(), [])
+        # PRIVMSG keeps its errors
+        alice.send("PRIVMSG")
+        self.assertEqual(params_of(alice.expect_numeric("411")),
+                         ("411", ["alice", "No recipient given (PRIVMSG)"]))
+        alice.send("PRIVMSG alice :")
+        self.assertEqual(params_of(alice.expect_numeric("412")),
+                         ("412", ["alice", "No text to send"]))
+
+    def test_other_server_is_402(self):
+        """TIME, VERSION, MOTD, ADMIN and INFO take an optional server (or a
+        nick on it): this server's name, a mask matching it or an online nick
+        is answered as without it; any other gets 402 <server> :No such server
+        and nothing else."""
+        alice = self.irc("alice")
+        for command in ("TIME", "VERSION", "MOTD", "ADMIN", "INFO"):
+            alice.send(command + " elsewhere.example")
+            got = alice.sync()
+            self.assertEqual([params_of(l) for l in got],
+                             [("402", ["alice", "elsewhere.example", "No such server"])],
+                             command)
+        alice.send("TIME parley")
+        self.assertEqual(params_of(alice.expect_numeric("391"))[1][:2], ["alice", "parley"])
+        alice.send("TIME PAR*")
+        alice.expect_numeric("391")
+        alice.send("VERSION alice")
+        self.assertEqual(params_of(alice.expect_numeric("351"))[1][:3],
+                         ["alice", "parley-%s." % os.environ["PARLEY_VERSION"], "parley"])
+
+    def test_admin(self):
+        """ADMIN [server]: 256 <client> <server> :Administrative info, then
+        257 and 258 (what and where this server is)."""
+        alice = self.irc("alice")
+        for line in ("ADMIN", "ADMIN parley"):
+            alice.send(line)
+            got = [params_of(l) for l in alice.sync()]
+            self.assertEqual(got[0], ("256", ["alice", "parley", "Administrative info"]))
+            self.assertEqual([g[0] for g in got], ["256", "257", "258"])
+            self.assertEqual(got[1][1][0], "alice")
+            self.assertIn("parley", got[1][1][1])
+            self.assertIn("Started", got[2][1][1])
+        alice.send("HELP ADMIN")
+        alice.expect(r"^:parley 704 alice ADMIN :ADMIN \[<server>\]$")
+
+    def test_extended_monitor(self):
+        """extended-monitor (IRCv3): a watcher with extended-monitor and
+        away-notify / setname / account-notify also gets the AWAY, SETNAME
+        and ACCOUNT lines of a nick it MONITORs while they share no room;
+        once, when they do share one; none without extended-monitor or
+        without the cap of that notification."""
+        ext = self.irc("ext", caps=["extended-monitor", "away-notify", "setname",
+                                    "account-notify"])
+        noext = self.irc("noext", caps=["away-notify", "setname", "account-notify"])
+        nocap = self.irc("nocap", caps=["extended-monitor"])
+        for w in (ext, noext, nocap):
+            w.send("MONITOR + target")
+            w.sync()
+        target = self.irc("target", caps=["setname"])
+        for w in (ext, noext, nocap):
+            w.expect_numeric("730")
+        rx = r"^:target!target@127\.0\.0\.1 "
+        target.send("AWAY :gone fishing")
+        ext.expect(rx + "AWAY :gone fishing$", strict=True)
+        target.send("AWAY")
+        ext.expect(rx + "AWAY$", strict=True)
+        target.send("SETNAME :New Name")
+        target.expect(rx + "SETNAME :New Name$")
+        ext.expect(rx + "SETNAME :New Name$", strict=True)
+        target.send("REGISTER target * :correct horse battery")
+        target.expect(r"REGISTER SUCCESS target ")
+        ext.expect(rx + "ACCOUNT target$", strict=True)
+        for w in (noext, nocap):
+            self.assertEqual(w.sync(), [])
+        # sharing a room: told once, not twice
+        ext.join("#r")
+        target.join("#r")
+        ext.sync()
+        target.send("AWAY :again")
+        target.sync()
+        got = [l for l in ext.sync() if " AWAY " in l]
+        self.assertEqual(len(got), 1, got)
+        # no longer watched: only what the room tells
+        target.send("PART #r")
+        ext.send("MONITOR - target")
+        ext.sync()
+        target.send("AWAY")
+        target.sync()
+        self.assertEqual([l for l in ext.sync() if " AWAY" in l], [])
+
+    def test_whois_channels_split_over_319_lines(self):
+        """A user in more rooms than fit one line gets several 319 lines
+        (each within the 512-byte limit), listing every room."""
+        alice = self.irc("alice")
+        rooms = ["#%02d%s" % (i, "r" * 46) for i in range(20)]
+        for r in rooms:
+            alice.join(r)
+        alice.send("WHOIS alice")
+        lines = alice.collect_until(r"^:parley 318 ")
+        listed = []
+        for l in lines:
+            self.assertLessEqual(len(l.encode()) + 2, 512)
+            n, p = params_of(l)
+            if n == "319":
+                self.assertEqual(p[:2], ["alice", "alice"])
+                listed += p[2].split()
+        self.assertEqual(sorted(listed), sorted("@" + r for r in rooms))
+
+    def test_topic_of_a_secret_room_is_not_shown_to_outsiders(self):
+        """TOPIC #secret from someone not in it: 442, not the topic (a +s
+        room is hidden from non-members); members and open rooms as before."""
+        alice = self.irc("alice")
+        alice.join("#s")
+        alice.send("MODE #s +s")
+        alice.send("TOPIC #s :the plan")
+        alice.expect(r"^:alice!\S+ TOPIC #s :the plan$")
+        bob = self.irc("bob")
+        bob.send("TOPIC #s")
+        self.assertEqual([params_of(l) for l in bob.sync()],
+                         [("442", ["bob", "#s", "You're not on that channel"])])
+        alice.send("TOPIC #s")
+        self.assertEqual(params_of(alice.expect_numeric("332")),
+                         ("332", ["alice", "#s", "the plan"]))
+        alice.send("MODE #s -s")
+        alice.expect(r"MODE #s -s$")
+        bob.send("TOPIC #s")
+        self.assertEqual(params_of(bob.expect_numeric("332")),
+                         ("332", ["bob", "#s", "the plan"]))
+
+    def test_short_ban_masks_are_completed(self):
+        """MODE #r +b nick (or user@host, nick!user): the mask is completed
+        to nick!user@host (nick!*@*, *!user@host, nick!user@*), shown so in
+        the MODE line and 367, and bans that user; -b with the short form
+        removes it. Likewise +e and +I."""
+        alice = self.irc("alice")
+        alice.join("#r")
+        alice.send("MODE #r +b bob")
+        alice.expect(r"^:alice!\S+ MODE #r \+b bob!\*@\*$")
+        alice.send("MODE #r +b carol@*")
+        alice.expect(r"^:alice!\S+ MODE #r \+b \*!carol@\*$")
+        alice.send("MODE #r +e dave")
+        alice.expect(r"^:alice!\S+ MODE #r \+e dave!\*@\*$")
+        alice.send("MODE #r b")
+        got = [params_of(l)[1][2] for l in alice.collect_until(r" 368 ") if " 367 " in l]
+        self.assertEqual(got, ["bob!*@*", "*!carol@*"])
+        bob = self.irc("bob")
+        bob.send("JOIN #r")
+        self.assertEqual(params_of(bob.expect_numeric("474"))[1][:2], ["bob", "#r"])
+        carol = self.irc("carol")
+        carol.send("JOIN #r")
+        carol.expect_numeric("474")
+        alice.send("MODE #r -b bob")
+        alice.expect(r"^:alice!\S+ MODE #r -b bob!\*@\*$")
+        bob.join("#r")
+
+    def test_extended_monitor_offered(self):
+        c = self.irc(register=False)
+        c.send("CAP LS 302")
+        m = c.expect(r"^:\S+ CAP \* LS :(.*)$")
+        self.assertIn("extended-monitor", m.group(1).split())
+
+
+class OperCount(ServerTestCase):
+    """LUSERS: 252 <client> <ops> :operator(s) online when there are any."""
+    start_server = False
+
+    def setUp(self):
+        super().setUp()
+        fd, conf = tempfile.mkstemp(prefix="parley-conf-")
+        os.close(fd)
+        self.addCleanup(os.unlink, conf)
+        with open(conf, "w") as f:
+            f.write("oper boss %s\n" % hashed("hunter2"))
+        self.srv = self.make_server(["--config", conf])
+
+    def lusers(self, c):
+        c.send("LUSERS")
+        return [p for p in (params_of(l) for l in c.collect_until(r"^:parley 266 "))
+                if p[0].isdigit()]
+
+    def test_252_counts_operators(self):
+        alice = self.irc("alice", server=self.srv)
+        self.assertNotIn("252", [n for n, _ in self.lusers(alice)])
+        alice.send("OPER boss hunter2")
+        alice.expect_numeric("381")
+        got = self.lusers(alice)
+        self.assertIn(("252", ["alice", "1", "operator(s) online"]), got)
+        self.assertEqual([n for n, _ in got], ["251", "252", "254", "255", "265", "266"])
+        alice.send("MODE alice -o")
+        alice.expect(r"^:alice MODE alice -o$")
+        self.assertNotIn("252", [n for n, _ in self.lusers(alice)])
+
+
+class WhoisSecure(TlsCaBase):
+    """WHOIS of someone connected over TLS: 671 <client> <nick> :is using a
+    secure connection; none for a plain TCP connection."""
+
+    def test_671(self):
+        self.start()
+        alice = self.tls()
+        alice.expect(r"Welcome to parley")
+        alice.register("alice")
+        bob = self.irc("bob")
+        bob.send("WHOIS alice")
+        got = [params_of(l) for l in bob.collect_until(r"^:parley 318 ")]
+        self.assertIn(("671", ["bob", "alice", "is using a secure connection"]), got)
+        bob.send("WHOIS bob")
+        got = [params_of(l) for l in bob.collect_until(r"^:parley 318 ")]
+        self.assertNotIn("671", [n for n, _ in got])
+
+
+if __name__ == "__main__":
+    main()
