@@ -159,7 +159,10 @@ static void state_monitor_presence(struct state *st, struct state_ctx *c, bool o
 	}
 }
 
-/* 734 ERR_MONLISTFULL "me limit targets :text": those are not monitored. */
+/* 734 ERR_MONLISTFULL "me limit targets :text": those are not monitored,
+ * and the list is full at what it holds now (the user may have added nicks
+ * of their own, or the server counts differently): no more are asked for
+ * until a window closes. */
 static void state_monitor_refused(struct state *st, struct state_ctx *c)
 {
 	struct monitorlist_targets t;
@@ -170,6 +173,9 @@ static void state_monitor_refused(struct state *st, struct state_ctx *c)
 		if (w)
 			state_monitor_full(st, w);
 	}
+	size_t n = state_monitor_count(st);
+	if (n < st->monitor_limit)
+		st->monitor_limit = n;
 }
 
 bool state_monitor_numeric(struct state *st, struct state_ctx *c, int num)

@@ -5,7 +5,8 @@
  * lines (monitorlist.h), opening a window adds its nick, closing removes it,
  * a peer's nick change replaces it. At most N nicks (and never more than
  * there are windows): a window past them, or one the server refuses with
- * 734, is not monitored and says so; it takes a place that frees up.
+ * 734 (which also lowers N to what the list holds), is not monitored and
+ * says so; it takes a place that frees up.
  * 730/731 set a monitored window's peer online or offline, with a line in
  * the window when that changes. Without MONITOR in 005 nothing is sent. */
 #ifndef PARLEY_STATE_MONITOR_H

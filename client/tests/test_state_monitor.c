@@ -195,6 +195,10 @@ static void test_list_full_numeric(void **unused)
 	feed(st, ":parley 730 alice :bob!b@h"); /* not ours to believe now */
 	assert_int_equal(state_window_peer(st, bob), PEER_FULL);
 	expect_no_line(st);
+	/* The server's list is full: a new window does not ask again. */
+	size_t carol = (size_t)state_window_open(st, WIN_QUERY, "carol");
+	expect_no_send(st);
+	assert_int_equal(state_window_peer(st, carol), PEER_FULL);
 	state_free(st);
 }
 
