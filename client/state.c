@@ -7,6 +7,7 @@
 
 #include "state_history.h"
 #include "state_member.h"
+#include "state_monitor.h"
 #include "state_priv.h"
 #include "state_queue.h"
 #include "xalloc.h"
@@ -27,6 +28,7 @@ static struct window *state_add_window(struct state *st, enum state_win_kind kin
 		st->windows = xrealloc(st->windows, st->capwindows * sizeof(*st->windows));
 	}
 	st->windows[st->nwindows++] = w;
+	state_monitor_opened(st, w);
 	return w;
 }
 
@@ -129,6 +131,7 @@ bool state_window_close(struct state *st, size_t idx)
 {
 	if (idx == 0 || idx >= st->nwindows)
 		return false;
+	state_monitor_closing(st, st->windows[idx]);
 	state_history_closing(st, st->windows[idx]);
 	state_free_window(st, st->windows[idx]);
 	if (st->nqueries < STATE_QUERIES_MAX)
@@ -139,6 +142,7 @@ bool state_window_close(struct state *st, size_t idx)
 	if (st->current >= idx && st->current > 0)
 		st->current--;
 	st->windows[st->current]->activity = ACT_NONE;
+	state_monitor_closed(st);
 	return true;
 }
 
@@ -170,6 +174,12 @@ bool state_window_joined(const struct state *st, size_t idx)
 enum state_activity state_window_activity(const struct state *st, size_t idx)
 {
 	return st->windows[idx]->activity;
+}
+
+enum state_peer state_window_peer(const struct state *st, size_t idx)
+{
+	const struct window *w = st->windows[idx];
+	return st->monitor_synced && w->kind == WIN_QUERY ? w->peer : PEER_UNMONITORED;
 }
 
 size_t state_current(const struct state *st)
@@ -235,7 +245,7 @@ void state_note(struct state *st, size_t idx, enum state_line_kind kind, const c
 
 const char *state_check(const struct state *st)
 {
-	size_t members = 0, queries = 0;
+	size_t members = 0, queries = 0, monitored = 0;
 	if (st->nwindows < 1 || st->nwindows > STATE_WINDOWS_MAX)
 		return "the window count is out of bounds";
 	if (st->windows[0]->kind != WIN_SERVER || st->current >= st->nwindows)
@@ -258,6 +268,10 @@ const char *state_check(const struct state *st)
 			return "a pending NAMES and its list's bulk load disagree";
 		members += nicklist_count(w->members);
 		queries += w->kind == WIN_QUERY;
+		if (w->kind != WIN_QUERY && w->peer != PEER_UNMONITORED)
+			return "a window that is no query has a MONITOR state";
+		monitored += w->kind == WIN_QUERY && w->peer != PEER_UNMONITORED &&
+		             w->peer != PEER_FULL;
 	}
 	const char *why = catchup_check(st->catchup);
 	if (why)
@@ -269,6 +283,8 @@ const char *state_check(const struct state *st)
 		return "the total of listed nicks is wrong or past its limit";
 	if (queries != st->nqueries)
 		return "the query count is wrong";
+	if (st->monitor_synced && monitored > st->monitor_limit)
+		return "more nicks monitored than the server's MONITOR limit";
 	if (!*st->nick)
 		return "our nick is empty";
 	return NULL;

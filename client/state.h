@@ -18,9 +18,12 @@
  * server offers draft/chathistory (state_history.h): its lines wait until
  * then, and no message is shown twice in a window, with or without it.
  *
- * This is the contract of eight modules (state.c, state_queue, state_member,
- * state_handle, state_message, state_numeric, state_history, state_away; state_priv.h
- * says which does what). */
+ * When the server offers MONITOR (005), the nick of every private window is
+ * monitored and the window knows whether its peer is online (state_monitor.h).
+ *
+ * This is the contract of nine modules (state.c, state_queue, state_member,
+ * state_handle, state_message, state_numeric, state_history, state_away,
+ * state_monitor; state_priv.h says which does what). */
 #ifndef PARLEY_STATE_H
 #define PARLEY_STATE_H
 
@@ -72,6 +75,15 @@ enum state_line_kind {
 	LINE_INFO,      /* server and client information */
 	LINE_ERROR,     /* something went wrong */
 	LINE_SEPARATOR, /* "── 37 messages while you were away ──" above caught-up lines */
+};
+
+/* What MONITOR says of a private window's peer (state_monitor.c). */
+enum state_peer {
+	PEER_UNMONITORED, /* the server has no MONITOR, or we are not connected */
+	PEER_UNKNOWN,     /* monitored, no answer yet */
+	PEER_ONLINE,
+	PEER_OFFLINE,
+	PEER_FULL, /* not monitored: the server's MONITOR list is full */
 };
 
 struct state_line {
@@ -155,6 +167,9 @@ const char *state_window_name(const struct state *st, size_t idx);
 const char *state_window_topic(const struct state *st, size_t idx); /* "" if none */
 bool state_window_joined(const struct state *st, size_t idx);
 enum state_activity state_window_activity(const struct state *st, size_t idx);
+/* Whether a query window's peer is online (MONITOR); PEER_UNMONITORED for
+ * other windows, and while the connection does not monitor. */
+enum state_peer state_window_peer(const struct state *st, size_t idx);
 
 /* The window shown; switching clears its activity. */
 size_t state_current(const struct state *st);

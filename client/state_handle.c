@@ -9,6 +9,7 @@
 
 #include "state_away.h"
 #include "state_member.h"
+#include "state_monitor.h"
 #include "state_message.h"
 #include "state_history.h"
 #include "state_numeric.h"
@@ -171,8 +172,10 @@ static void state_on_nick(struct state *st, struct state_ctx *c)
 			continue;
 		}
 		if (w->kind == WIN_QUERY && state_window_find(st, to) < 0) {
-			free(w->name);
+			char *old = w->name;
 			w->name = xstrdup(to);
+			state_monitor_renamed(st, w, old);
+			free(old);
 		}
 		if (own)
 			state_emitf(st, w, c->ms, LINE_EVENT, "You are now known as %s", to);
@@ -435,6 +438,7 @@ void state_connected(struct state *st, const char *text, long long now_ms)
 	st->regain_sent = false;
 	st->lag_ms = -1;
 	st->now_ms = now_ms;
+	state_monitor_reset(st);
 	state_history_connected(st);
 	state_emitf(st, st->windows[0], now_ms, LINE_INFO, "%s", text);
 }
@@ -444,6 +448,7 @@ void state_disconnected(struct state *st, const char *reason, long long now_ms)
 	st->registered = false;
 	st->lag_ms = -1;
 	st->now_ms = now_ms;
+	state_monitor_reset(st);
 	state_history_disconnected(st); /* what was caught so far, above the news */
 	state_away_gone(st, NULL);
 	for (size_t i = 0; i < st->nwindows; i++) {

@@ -8,6 +8,7 @@
 #include "state_away.h"
 #include "state_history.h"
 #include "state_member.h"
+#include "state_monitor.h"
 #include "state_queue.h"
 #include "whotext.h"
 #include "xalloc.h"
@@ -89,11 +90,13 @@ static void state_on_topic_reply(struct state *st, struct state_ctx *c)
 	state_emitf(st, w, c->ms, LINE_INFO, "Topic for %s: %s", w->name, w->topic);
 }
 
-/* 005 ISUPPORT: PREFIX, CHANTYPES, CHANMODES. */
+/* 005 ISUPPORT: PREFIX, CHANTYPES, CHANMODES, CHATHISTORY, MONITOR. */
 static void state_on_isupport(struct state *st, struct state_ctx *c)
 {
 	for (int i = 1; i + 1 < c->m->nparams; i++) {
 		const char *tok = c->m->params[i];
+		if (state_monitor_isupport(st, tok))
+			continue;
 		if (strncmp(tok, "PREFIX=(", 8) == 0) {
 			const char *close = strchr(tok + 8, ')');
 			size_t n = close ? (size_t)(close - (tok + 8)) : 0;
@@ -149,6 +152,7 @@ static void state_on_welcome(struct state *st, struct state_ctx *c)
 	if (used)
 		state_sendf(st, "JOIN %s", list);
 	state_history_queries(st); /* private conversations catch up too */
+	state_monitor_registered(st);
 	state_emitf(st, st->windows[0], c->ms, LINE_INFO, "%s", state_last(c->m));
 	state_regain(st);
 }
@@ -188,6 +192,8 @@ static void state_on_sasl(struct state *st, struct state_ctx *c, int num)
  * shown); ISUPPORT is also shown. */
 static bool state_numeric_act(struct state *st, struct state_ctx *c, int num)
 {
+	if (state_monitor_numeric(st, c, num))
+		return true;
 	switch (num) {
 	case 1:
 		state_on_welcome(st, c);

@@ -10,6 +10,7 @@
  *   state_away.c     who is away (away-notify, 301, 305/306, WHO), SETNAME
  *   state_history.c  catching up after a (re)connect: CHATHISTORY, batches,
  *                    held lines, "never a line twice"
+ *   state_monitor.c  MONITOR of the private windows' peers (online/offline)
  *
  * The model is used by one thread (the UI thread) and does no I/O. */
 #ifndef PARLEY_STATE_PRIV_H
@@ -53,6 +54,9 @@ struct window {
 	bool who_quiet; /* our WHO after joining (away-notify): its replies are not shown */
 	long long join_time; /* our JOIN's server-time: last_time once the catch-up */
 	bool has_join_time;  /* it starts is over (it is not that one's reference) */
+	/* A query window's peer as MONITOR last said (state_monitor.c); kept
+	 * over a reconnect so an unchanged state is not announced again. */
+	enum state_peer peer;
 };
 
 struct pending_line; /* state_queue.c */
@@ -102,6 +106,11 @@ struct state {
 	unsigned long long history_fails;
 	bool history_foreign_noted;
 	unsigned long long history_foreign_lines;
+
+	/* MONITOR (state_monitor.c): the server's limit (0: none offered on
+	 * this connection), and whether the windows' list was sent. */
+	size_t monitor_limit;
+	bool monitor_synced;
 
 	/* CTCP answers: a budget, and what went unanswered (Unix ms clock). */
 	struct tokenbucket ctcp_budget;

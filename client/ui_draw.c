@@ -131,7 +131,25 @@ static void ui_draw_away(struct ui *ui, int x, const char *nick, const char *awa
 	styled_free(&t);
 }
 
-/* Title line: the room and its topic. */
+/* What MONITOR says of a private window's peer, for the title and status
+ * lines ("" when nothing is known). */
+static const char *ui_peer_text(enum state_peer peer, bool long_form)
+{
+	switch (peer) {
+	case PEER_ONLINE:
+		return " (online)";
+	case PEER_OFFLINE:
+		return " (offline)";
+	case PEER_FULL:
+		return long_form ? " (not monitored: the server's MONITOR list is full)"
+		                 : " (not monitored)";
+	default:
+		return "";
+	}
+}
+
+/* Title line: the room and its topic, or a private window's peer and
+ * whether it is online. */
 static void ui_draw_title(struct ui *ui)
 {
 	size_t cur = state_current(ui->st);
@@ -146,7 +164,8 @@ static void ui_draw_title(struct ui *ui)
 		ui_draw_text(ui, 0, 0, COLS, head, 0, STYLE_COLOR_DEFAULT, bar);
 		return;
 	case WIN_QUERY:
-		snprintf(head, sizeof(head), " Private conversation with %s", name);
+		snprintf(head, sizeof(head), " Private conversation with %s%s", name,
+		         ui_peer_text(state_window_peer(ui->st, cur), true));
 		ui_draw_away(ui, ui_draw_text(ui, 0, 0, COLS, head, 0, STYLE_COLOR_DEFAULT, bar),
 		             name, state_window_away(ui->st, cur), bar);
 		return;
@@ -270,6 +289,9 @@ static void ui_draw_status(struct ui *ui)
 			                         users, users == 1 ? "" : "s");
 		else
 			used += (size_t)snprintf(text + used, sizeof(text) - used, " (not joined)");
+	} else if (state_window_kind(ui->st, cur) == WIN_QUERY && used < sizeof(text)) {
+		used += (size_t)snprintf(text + used, sizeof(text) - used, "%s",
+		                         ui_peer_text(state_window_peer(ui->st, cur), false));
 	}
 	if (used < sizeof(text)) {
 		long long lag = state_lag_ms(ui->st);

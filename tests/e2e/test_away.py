@@ -76,18 +76,18 @@ class AwayTest(e2e.ClientTestCase):
 
         # A query window's title says so, with the text; back clears it.
         alice.type("/query bob")
-        alice.wait_for(r"^ Private conversation with bob\s*$")
+        alice.wait_for(r"^ Private conversation with bob \(online\)\s*$")
         bob.send("AWAY :gone \x02fishing\x02")  # formatting codes drawn, not shown
-        alice.wait_for(r"^ Private conversation with bob - bob is away: gone fishing\s*$")
+        alice.wait_for(r"^ Private conversation with bob \(online\) - bob is away: gone fishing\s*$")
         bob.send("AWAY")
-        alice.wait_for(r"^ Private conversation with bob\s*$")
+        alice.wait_for(r"^ Private conversation with bob \(online\)\s*$")
 
         # A nick change keeps the state; our own /away dims us.
         bob.send("AWAY :lunch")
         alice.wait_for(r"bob is away: lunch")
         bob.send("NICK robert")
         bob.nick = "robert"
-        alice.wait_for(r"^ Private conversation with robert - robert is away: lunch")
+        alice.wait_for(r"^ Private conversation with robert \(online\) - robert is away: lunch")
         alice.type("/win 2")
         self.wait_dim(alice, "robert", True)
         alice.type("/away brb")
