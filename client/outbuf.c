@@ -70,8 +70,7 @@ size_t outbuf_bytes(const struct outbuf *ob)
 	return ob->bytes;
 }
 
-/* Queues a line; automatic ones are dropped when user lines wait, when
- * too many automatic lines wait, or when the queue is full. */
+/* Queues lines as one unit: all, or none when one is invalid or they do not fit. */
 enum outbuf_result outbuf_push_all(struct outbuf *ob, const char *const *lines, size_t n,
                                    long long now_ms)
 {
@@ -89,6 +88,8 @@ enum outbuf_result outbuf_push_all(struct outbuf *ob, const char *const *lines, 
 	return OUTBUF_OK;
 }
 
+/* Queues a line; automatic ones are dropped when user lines wait, when
+ * too many automatic lines wait, or when the queue is full. */
 enum outbuf_result outbuf_push(struct outbuf *ob, enum outbuf_class cls, const char *line,
                                long long now_ms)
 {

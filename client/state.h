@@ -27,6 +27,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "multiline.h"
+
 /* (The limits may be set smaller at build time; the fuzz harness does, so
  * that small inputs reach them.) */
 /* Windows in all, the server window included: past it, a JOIN or query gets
@@ -80,6 +82,8 @@ struct state_line {
 	enum state_line_kind kind;
 	bool own;     /* we said it */
 	bool mention; /* it mentions our nick (or is a private message to us) */
+	bool cont;    /* continues the message above (a multiline message's later
+	                 lines): drawn without time and nick */
 	char *nick;   /* speaker for MESSAGE/ACTION/NOTICE, else "" (owned) */
 	char *text;   /* owned */
 };
@@ -115,6 +119,16 @@ void state_note(struct state *st, size_t idx, enum state_line_kind kind, const c
  * it). Returns the window index. */
 size_t state_own_message(struct state *st, const char *target, enum state_line_kind kind,
                          const char *text, long long now_ms);
+
+/* We sent a multi-line message (a draft/multiline batch) to target: shown
+ * now as one block unless echo-message is on (then the server's echo shows
+ * it), like state_own_message. */
+void state_own_block(struct state *st, const char *target, const char *const *lines, size_t n,
+                     long long now_ms);
+
+/* True when pastes may go as draft/multiline batches (the capability and
+ * batch acked, its value usable): *out gets the limits. */
+bool state_multiline_limits(const struct state *st, struct multiline_limits *out);
 
 /* --- output -------------------------------------------------------------- */
 
