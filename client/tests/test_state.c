@@ -119,6 +119,21 @@ static void test_multiline(void **unused)
 	assert_int_equal(plain, 3);
 	assert_int_equal(notes, 1);
 	feed(st, ":bob!b@h BATCH -m2");
+	/* Our own block without echo-message: shown at once, as one block. */
+	const char *mine[] = {"my first", "", "my third"};
+	state_own_block(st, "#lobby", mine, 3, NOW);
+	l = pop(st);
+	assert_true(l.own && !l.cont);
+	assert_string_equal(l.text, "my first");
+	state_line_free(&l);
+	l = pop(st);
+	assert_true(l.own && l.cont);
+	state_line_free(&l);
+	l = pop(st);
+	assert_true(l.own && l.cont);
+	assert_string_equal(l.text, "my third");
+	state_line_free(&l);
+	assert_false(state_pop_line(st, &(struct state_line){0}));
 	/* A batch that never ends: shown, with a note, at the disconnect. */
 	feed(st, ":bob!b@h BATCH +m3 draft/multiline #lobby");
 	feed(st, "@batch=m3 :bob!b@h PRIVMSG #lobby :dangling");
