@@ -8,6 +8,7 @@ multiline batch from someone else is shown as one message block."""
 import re
 
 import e2e
+import test_stall
 from harness import parse_line, parse_tags, strip_tags
 
 ML_CAPS = ["draft/multiline", "batch", "message-tags"]
@@ -18,7 +19,55 @@ def params_of(line):
     return command, params
 
 
+class MultilineStallServer(test_stall.StallServer):
+    """The stall test's server, offering draft/multiline (with batch)."""
+
+    def answer(self, conn, line, nick):
+        words = line.split(" ")
+        if words[0] == "CAP" and words[1:2] == ["LS"]:
+            self.send(conn, ":fake CAP * LS :batch draft/multiline=max-bytes=4096,max-lines=24")
+            return nick
+        if words[0] == "CAP" and words[1:2] == ["REQ"]:
+            self.send(conn, ":fake CAP * ACK " + " ".join(words[2:]))
+            return nick
+        return super().answer(conn, line, nick)
+
+
 class MultilineTest(e2e.ClientTestCase):
+
+    def test_paste_is_queued_whole_or_not_at_all(self):
+        server = MultilineStallServer()
+        self.addCleanup(server.close)
+        alice = self.client("alice", port=server.port)
+        server.pause()
+        count = 140  # ~60 KB: one paste fits the 64 KiB queue, two do not
+        first = "\n".join("first %03d %s" % (i, test_stall.FILLER) for i in range(count))
+        test_stall.paste_big(alice, first)
+        alice.wait_for(r"Paste %d lines\?" % count)
+        alice.keys("Enter")
+        alice.wait_for(test_stall.WAITING)
+        second = first.replace("first", "second")
+        test_stall.paste_big(alice, second)
+        alice.wait_for(r"Paste %d lines\?" % count)
+        alice.keys("Enter")
+        alice.wait_for(r"Not sent: the paste \(\d+ IRC lines\) does not fit beside the \d+ "
+                       r"lines waiting")
+        server.resume()
+
+        def batch_lines():
+            return [l for _, l in server.lines if "BATCH" in l or "PRIVMSG" in l]
+        server.wait(lambda: sum("first %03d" % (count - 1) in l for l in batch_lines()) == 1
+                    and batch_lines()[-1].startswith("BATCH -"), "the whole first paste")
+        lines = batch_lines()
+        self.assertFalse([l for l in lines if "second" in l], lines[-3:])
+        opened = [l.split()[1][1:] for l in lines if l.startswith("BATCH +")]
+        closed = [l.split()[1][1:] for l in lines if l.startswith("BATCH -")]
+        self.assertEqual(opened, closed)
+        self.assertGreater(len(opened), 1)  # 4096 bytes a batch: several
+        said = [l for l in lines if "PRIVMSG" in l]
+        self.assertEqual([re.search(r":first (\d+)", l).group(1) for l in said],
+                         ["%03d" % i for i in range(count)])
+        self.finish(alice)
 
     def test_paste_goes_as_one_batch(self):
         alice = self.client("alice")
