@@ -143,3 +143,11 @@ void state_multiline_reset(struct state *st)
 	st->cap_multiline = false;
 	st->ml_value_ok = false;
 }
+
+void state_multiline_free(struct state *st)
+{
+	for (size_t i = 0; i < STATE_MULTILINE_OPEN_MAX; i++) {
+		multiline_msg_free(&st->ml_open[i].msg);
+		st->ml_open[i].used = false;
+	}
+}

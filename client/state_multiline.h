@@ -32,4 +32,7 @@ bool state_multiline_take(struct state *st, struct state_ctx *c, bool notice);
  * stand, and the capability is off until negotiated again. */
 void state_multiline_reset(struct state *st);
 
+/* Frees the batches still being collected, showing nothing (state_free). */
+void state_multiline_free(struct state *st);
+
 #endif

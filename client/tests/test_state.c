@@ -145,6 +145,9 @@ static void test_multiline(void **unused)
 	expect_line(st, 1, LINE_INFO, "never ended");
 	drain(st);
 	assert_false(state_multiline_limits(st, &lim));
+	/* One still open when the model is freed: freed with it (ASan). */
+	feed(st, ":bob!b@h BATCH +m4 draft/multiline #lobby");
+	feed(st, "@batch=m4 :bob!b@h PRIVMSG #lobby :left open");
 	state_free(st);
 }
 
