@@ -182,6 +182,21 @@ enum net_send_result net_send(struct net *n, const char *line)
 	return net_enqueue(n, OUTBUF_NORMAL, line, true);
 }
 
+/* Lines that go together (a batch): all queued, or none. */
+enum net_send_result net_send_all(struct net *n, const char *const *lines, size_t count)
+{
+	enum net_send_result rc = NET_SEND_NOT_CONNECTED;
+	long long now = clock_mono_ms();
+
+	pthread_mutex_lock(&n->lock);
+	if (n->fd >= 0)
+		rc = net_result(outbuf_push_all(n->out, lines, count, now));
+	pthread_mutex_unlock(&n->lock);
+	if (rc == NET_SEND_OK)
+		net_wake(n);
+	return rc;
+}
+
 /* An automatic reply: it gives way to the user's lines. */
 enum net_send_result net_send_auto(struct net *n, const char *line)
 {
@@ -427,7 +442,9 @@ static bool net_has_cap(const char *list, const char *cap)
  * under its final or its draft name) only with batch, without which its
  * replies cannot be read, since asking for it turns parleyd's replay on join
  * off; multi-prefix, so the nick list knows a voiced op is voiced too (it
- * stays "+nick" after a -o); and sasl when the user wants to log in. */
+ * stays "+nick" after a -o); sasl when the user wants to log in; and
+ * draft/multiline, only with batch too (its messages are batches), so a
+ * confirmed paste goes as one message. */
 static void net_caps_wanted(const char *offered, bool sasl, char *req, size_t cap)
 {
 	const char *wanted[] = {"server-time", "echo-message", "message-tags", "batch",
@@ -444,7 +461,9 @@ static void net_caps_wanted(const char *offered, bool sasl, char *req, size_t ca
 	                      : net_has_cap(offered, "draft/chathistory") ? "draft/chathistory"
 	                                                                  : NULL;
 	if (history)
-		snprintf(req + used, cap - used, "%s%s", used ? " " : "", history);
+		used += (size_t)snprintf(req + used, cap - used, "%s%s", used ? " " : "", history);
+	if (net_has_cap(offered, "draft/multiline") && used < cap)
+		snprintf(req + used, cap - used, "%s%s", used ? " " : "", "draft/multiline");
 }
 
 /* Handles CAP LS / ACK / NAK during registration. */
@@ -463,7 +482,7 @@ static void net_on_cap(struct net *n, struct session *s, const struct ircmsg *m)
 			return;
 		if (s->sasl_wanted && !net_has_cap(s->caps_seen, "sasl"))
 			net_report(n, EVENT_ERROR, "This server does not offer SASL: not logged in");
-		char req[160];
+		char req[256];
 		net_caps_wanted(s->caps_seen, s->sasl_wanted, req, sizeof(req));
 		if (*req)
 			net_sendf(n, "CAP REQ :%s", req);

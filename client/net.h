@@ -99,6 +99,10 @@ enum net_auth_result net_login(struct net *n, const char *account, const char *p
 /* Queues one IRC line (without CR LF) to be sent whole; never waits. */
 enum net_send_result net_send(struct net *n, const char *line);
 
+/* Queues count lines as one unit (a draft/multiline batch): all of them or,
+ * when one is invalid or they do not fit the queue together, none. */
+enum net_send_result net_send_all(struct net *n, const char *const *lines, size_t count);
+
 /* Queues an automatic reply (CTCP): sent only when it delays no line of the
  * user's and the server's flood budget has room to spare, else dropped. */
 enum net_send_result net_send_auto(struct net *n, const char *line);

@@ -70,6 +70,24 @@ size_t outbuf_bytes(const struct outbuf *ob)
 	return ob->bytes;
 }
 
+/* Queues lines as one unit: all, or none when one is invalid or they do not fit. */
+enum outbuf_result outbuf_push_all(struct outbuf *ob, const char *const *lines, size_t n,
+                                   long long now_ms)
+{
+	size_t bytes = 0;
+	for (size_t i = 0; i < n; i++) {
+		size_t len = strlen(lines[i]);
+		if (len == 0 || len + 2 > OUTBUF_LINE_MAX || strpbrk(lines[i], "\r\n"))
+			return OUTBUF_INVALID;
+		bytes += len + 2;
+	}
+	if (outbuf_lines(ob) + n > ob->lines_max || ob->bytes + bytes > ob->bytes_max)
+		return OUTBUF_FULL;
+	for (size_t i = 0; i < n; i++)
+		outbuf_push(ob, OUTBUF_NORMAL, lines[i], now_ms); /* fits: checked above */
+	return OUTBUF_OK;
+}
+
 /* Queues a line; automatic ones are dropped when user lines wait, when
  * too many automatic lines wait, or when the queue is full. */
 enum outbuf_result outbuf_push(struct outbuf *ob, enum outbuf_class cls, const char *line,

@@ -58,6 +58,12 @@ void outbuf_free(struct outbuf *ob);
 enum outbuf_result outbuf_push(struct outbuf *ob, enum outbuf_class cls, const char *line,
                                long long now_ms);
 
+/* Appends n normal lines as one unit (a batch): all of them, or none when
+ * one is invalid (OUTBUF_INVALID) or together they would pass a limit
+ * (OUTBUF_FULL), so a batch is never half queued. */
+enum outbuf_result outbuf_push_all(struct outbuf *ob, const char *const *lines, size_t n,
+                                   long long now_ms);
+
 /* The bytes to write next, *len of them: the rest of the line being
  * written, else the next line that may go now. NULL when nothing may go.
  * The pointer stays valid until the next outbuf_next, outbuf_wrote,

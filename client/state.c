@@ -8,6 +8,7 @@
 #include "state_history.h"
 #include "state_member.h"
 #include "state_monitor.h"
+#include "state_multiline.h"
 #include "state_priv.h"
 #include "state_queue.h"
 #include "xalloc.h"
@@ -80,6 +81,7 @@ void state_free(struct state *st)
 	for (size_t i = 0; i < st->nwindows; i++)
 		state_free_window(st, st->windows[i]);
 	catchup_free(st->catchup);
+	state_multiline_free(st);
 	free(st->windows);
 	free(st->nick);
 	free(st);

@@ -21,14 +21,16 @@
  * When the server offers MONITOR (005), the nick of every private window is
  * monitored and the window knows whether its peer is online (state_monitor.h).
  *
- * This is the contract of nine modules (state.c, state_queue, state_member,
+ * This is the contract of ten modules (state.c, state_queue, state_member,
  * state_handle, state_message, state_numeric, state_history, state_away,
- * state_monitor; state_priv.h says which does what). */
+ * state_monitor, state_multiline; state_priv.h says which does what). */
 #ifndef PARLEY_STATE_H
 #define PARLEY_STATE_H
 
 #include <stdbool.h>
 #include <stddef.h>
+
+#include "multiline.h"
 
 /* (The limits may be set smaller at build time; the fuzz harness does, so
  * that small inputs reach them.) */
@@ -92,6 +94,8 @@ struct state_line {
 	enum state_line_kind kind;
 	bool own;     /* we said it */
 	bool mention; /* it mentions our nick (or is a private message to us) */
+	bool cont;    /* continues the message above (a multiline message's later
+	                 lines): drawn without time and nick */
 	char *nick;   /* speaker for MESSAGE/ACTION/NOTICE, else "" (owned) */
 	char *text;   /* owned */
 };
@@ -127,6 +131,16 @@ void state_note(struct state *st, size_t idx, enum state_line_kind kind, const c
  * it). Returns the window index. */
 size_t state_own_message(struct state *st, const char *target, enum state_line_kind kind,
                          const char *text, long long now_ms);
+
+/* We sent a multi-line message (a draft/multiline batch) to target: shown
+ * now as one block unless echo-message is on (then the server's echo shows
+ * it), like state_own_message. */
+void state_own_block(struct state *st, const char *target, const char *const *lines, size_t n,
+                     long long now_ms);
+
+/* True when pastes may go as draft/multiline batches (the capability and
+ * batch acked, its value usable): *out gets the limits. */
+bool state_multiline_limits(const struct state *st, struct multiline_limits *out);
 
 /* --- output -------------------------------------------------------------- */
 

@@ -11,6 +11,7 @@
 #include "state_member.h"
 #include "state_monitor.h"
 #include "state_message.h"
+#include "state_multiline.h"
 #include "state_history.h"
 #include "state_numeric.h"
 #include "state_queue.h"
@@ -277,9 +278,11 @@ static void state_on_mode(struct state *st, struct state_ctx *c)
 	            all);
 }
 
-/* CAP ACK: remember which capabilities are on. */
+/* CAP LS: draft/multiline's value; CAP ACK: remember which capabilities are on. */
 static void state_on_cap(struct state *st, struct state_ctx *c)
 {
+	if (c->m->nparams >= 3 && strcmp(c->m->params[1], "LS") == 0)
+		state_multiline_cap_ls(st, state_last(c->m));
 	if (c->m->nparams < 3 || strcmp(c->m->params[1], "ACK") != 0)
 		return;
 	char caps[STATE_TEXT_MAX];
@@ -297,6 +300,8 @@ static void state_on_cap(struct state *st, struct state_ctx *c)
 			st->cap_setname = !off;
 		else if (strcmp(tok, "away-notify") == 0)
 			st->cap_away = !off;
+		else if (strcmp(tok, "draft/multiline") == 0)
+			state_multiline_cap(st, !off);
 		else
 			state_history_cap(st, tok, !off);
 	}
@@ -342,6 +347,9 @@ static void state_dispatch(struct state *st, struct state_ctx *c)
 	const char *cmd = c->m->command;
 	if (cmd[0] >= '0' && cmd[0] <= '9' && strlen(cmd) == 3) {
 		state_on_numeric(st, c, atoi(cmd));
+	} else if ((strcmp(cmd, "PRIVMSG") == 0 || strcmp(cmd, "NOTICE") == 0) &&
+	           state_multiline_take(st, c, cmd[0] == 'N')) {
+		/* a line of a multi-line message: shown with the rest at its end */
 	} else if (strcmp(cmd, "PRIVMSG") == 0) {
 		state_on_message(st, c, false);
 	} else if (strcmp(cmd, "NOTICE") == 0) {
@@ -369,6 +377,7 @@ static void state_dispatch(struct state *st, struct state_ctx *c)
 	} else if (strcmp(cmd, "PONG") == 0) {
 		state_on_pong(st, c);
 	} else if (strcmp(cmd, "BATCH") == 0) {
+		state_multiline_on_batch(st, c);
 		state_history_on_batch(st, c);
 	} else if (strcmp(cmd, "TAGMSG") == 0) {
 		/* tags only (typing notices and the like): nothing to show */
@@ -439,6 +448,7 @@ void state_connected(struct state *st, const char *text, long long now_ms)
 	st->lag_ms = -1;
 	st->now_ms = now_ms;
 	state_monitor_reset(st);
+	state_multiline_reset(st);
 	state_history_connected(st);
 	state_emitf(st, st->windows[0], now_ms, LINE_INFO, "%s", text);
 }
@@ -449,6 +459,7 @@ void state_disconnected(struct state *st, const char *reason, long long now_ms)
 	st->lag_ms = -1;
 	st->now_ms = now_ms;
 	state_monitor_reset(st);
+	state_multiline_reset(st);
 	state_history_disconnected(st); /* what was caught so far, above the news */
 	state_away_gone(st, NULL);
 	for (size_t i = 0; i < st->nwindows; i++) {

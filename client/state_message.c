@@ -236,3 +236,38 @@ size_t state_own_message(struct state *st, const char *target, enum state_line_k
 	}
 	return (size_t)idx;
 }
+
+void state_message_block(struct state *st, struct state_ctx *c, const char *target, bool notice,
+                         const char *const *lines, size_t n, const char *note)
+{
+	enum state_line_kind kind = notice ? LINE_NOTICE : LINE_MESSAGE;
+	bool own = state_same(c->nick, st->nick) && !c->from_server;
+	bool mention;
+	struct window *w = state_message_window(st, c, target, lines[0], notice, own, &mention);
+	for (size_t i = 1; i < n && !mention && !own && state_is_channel(st, target); i++)
+		mention = state_mentions(lines[i], st->nick);
+	struct lineid id;
+	lineid_make(&id, c->msgid, c->has_time, c->ms, c->nick, lines[0], -1, own && !st->cap_echo);
+	state_emit_id(st, w, c->ms, kind, own, mention, c->nick, lines[0], &id);
+	for (size_t i = 1; i < n; i++)
+		state_emit_cont(st, w, c->ms, kind, own, mention, c->nick, lines[i]);
+	if (note)
+		state_emitf(st, w, c->ms, LINE_INFO,
+		            "The multi-line message from %s above may be incomplete: %s (at most "
+		            "%d lines or %d KiB are shown as one)",
+		            c->nick, note, MULTILINE_RECV_LINES_MAX,
+		            MULTILINE_RECV_BYTES_MAX / 1024);
+}
+
+void state_own_block(struct state *st, const char *target, const char *const *lines, size_t n,
+                     long long now_ms)
+{
+	if (n == 0)
+		return;
+	size_t idx = state_own_message(st, target, LINE_MESSAGE, lines[0], now_ms);
+	if (st->cap_echo)
+		return;
+	for (size_t i = 1; i < n; i++)
+		state_emit_cont(st, st->windows[idx], now_ms, LINE_MESSAGE, true, false, st->nick,
+		                lines[i]);
+}

@@ -10,4 +10,10 @@
 /* PRIVMSG and NOTICE: to a channel, to us, or echoed from us. */
 void state_on_message(struct state *st, struct state_ctx *c, bool notice);
 
+/* A received multi-line message (draft/multiline, put together): its first
+ * line shown with c's nick and time, the others as continuation lines;
+ * note (or NULL) says why it may be incomplete. */
+void state_message_block(struct state *st, struct state_ctx *c, const char *target, bool notice,
+                         const char *const *lines, size_t n, const char *note);
+
 #endif

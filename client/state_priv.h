@@ -8,6 +8,7 @@
  *   state_message.c  PRIVMSG and NOTICE, CTCP, private conversations
  *   state_numeric.c  numeric replies
  *   state_away.c     who is away (away-notify, 301, 305/306, WHO), SETNAME
+ *   state_multiline.c draft/multiline: its limits, received batches as one message
  *   state_history.c  catching up after a (re)connect: CHATHISTORY, batches,
  *                    held lines, "never a line twice"
  *   state_monitor.c  MONITOR of the private windows' peers (online/offline)
@@ -23,6 +24,7 @@
 #include "catchup.h"
 #include "ircname.h"
 #include "lineid.h"
+#include "multiline.h"
 #include "nicklist.h"
 #include "seenset.h"
 #include "state.h"
@@ -59,6 +61,22 @@ struct window {
 	enum state_peer peer;
 };
 
+/* A received draft/multiline batch being collected (state_multiline.c). */
+#define STATE_MULTILINE_OPEN_MAX 4
+struct state_ml_recv {
+	bool used;
+	unsigned long long seq; /* order of opening: the oldest makes room */
+	char ref[BATCHES_REF_MAX + 1];
+	char target[BATCHES_TARGET_MAX + 1];
+	char nick[NICK_LEN_MAX + 1];
+	bool from_server;
+	long long ms; /* the BATCH + line's time and msgid: the message's */
+	bool has_time;
+	char msgid[LINEID_MSGID_MAX + 1];
+	bool notice; /* its first line was a NOTICE */
+	struct multiline_msg msg;
+};
+
 struct pending_line; /* state_queue.c */
 struct pending_send;
 
@@ -68,6 +86,11 @@ struct state {
 	bool cap_echo, cap_time;
 	bool cap_tags, cap_batch, cap_history; /* message-tags, batch, draft/chathistory */
 	bool cap_setname, cap_away; /* setname, away-notify */
+	bool cap_multiline;                    /* draft/multiline acked */
+	bool ml_value_ok;                      /* ... and its CAP LS value usable: */
+	struct multiline_limits ml_limits;     /* ... these limits */
+	struct state_ml_recv ml_open[STATE_MULTILINE_OPEN_MAX];
+	unsigned long long ml_seq;
 	char account[NICK_LEN_MAX + 1]; /* the account 900 named on this connection ("": none) */
 	bool regain_sent;               /* NICK <account> was sent once (nick regain) */
 	long long lag_ms;

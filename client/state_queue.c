@@ -74,6 +74,21 @@ void state_show(struct state *st, struct window *w, struct state_line *line,
 	state_queue_line(st, w, line);
 }
 
+/* Shows (or holds, while w catches up) a display line built by the caller. */
+static void state_emit_line(struct state *st, struct window *w, struct state_line line,
+                            const struct lineid *id)
+{
+	if (catchup_pending(st->catchup, w->id)) {
+		struct catchup_item *item = xcalloc(1, sizeof(*item));
+		item->line = line;
+		item->id = *id;
+		catchup_hold(st->catchup, w->id, item);
+		state_history_flush(st); /* the hold may have ended the turn */
+		return;
+	}
+	state_show(st, w, &line, id, true);
+}
+
 void state_emit_id(struct state *st, struct window *w, long long ms, enum state_line_kind kind,
                    bool own, bool mention, const char *nick, const char *text,
                    const struct lineid *id)
@@ -85,15 +100,23 @@ void state_emit_id(struct state *st, struct window *w, long long ms, enum state_
 	                          .mention = mention,
 	                          .nick = xstrdup(nick ? nick : ""),
 	                          .text = xstrdup(text ? text : "")};
-	if (catchup_pending(st->catchup, w->id)) {
-		struct catchup_item *item = xcalloc(1, sizeof(*item));
-		item->line = line;
-		item->id = *id;
-		catchup_hold(st->catchup, w->id, item);
-		state_history_flush(st); /* the hold may have ended the turn */
-		return;
-	}
-	state_show(st, w, &line, id, true);
+	state_emit_line(st, w, line, id);
+}
+
+void state_emit_cont(struct state *st, struct window *w, long long ms, enum state_line_kind kind,
+                     bool own, bool mention, const char *nick, const char *text)
+{
+	struct lineid none;
+	lineid_none(&none);
+	struct state_line line = {.window = w->id,
+	                          .unix_ms = ms,
+	                          .kind = kind,
+	                          .own = own,
+	                          .mention = mention,
+	                          .cont = true,
+	                          .nick = xstrdup(nick ? nick : ""),
+	                          .text = xstrdup(text ? text : "")};
+	state_emit_line(st, w, line, &none);
 }
 
 /* Queues a display line for window w; updates w's activity when not shown. */

@@ -21,6 +21,11 @@ void state_emit_id(struct state *st, struct window *w, long long ms, enum state_
                    bool own, bool mention, const char *nick, const char *text,
                    const struct lineid *id);
 
+/* A following line of a multi-line message (draft/multiline): shown under
+ * the line before it, without time or nick (state_line.cont). */
+void state_emit_cont(struct state *st, struct window *w, long long ms, enum state_line_kind kind,
+                     bool own, bool mention, const char *nick, const char *text);
+
 /* Shows line (taken over) in window w now, past any holding: dropped when
  * dedupe is asked for and w has shown it already; else its keys are
  * remembered and w's newest msgid and time advance. */

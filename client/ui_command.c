@@ -8,6 +8,8 @@
 
 #include "clock.h"
 #include "endpoint.h"
+#include "multiline.h"
+#include "outbuf.h"
 #include "ui_window.h"
 #include "utf8.h"
 #include "xalloc.h"
@@ -74,6 +76,14 @@ __attribute__((format(printf, 2, 3))) static bool ui_sendf(struct ui *ui, const 
 	return ui_send(ui, line);
 }
 
+/* "BATCH -ref", malloc'd. */
+static char *ui_batch_end(const char *ref)
+{
+	char line[64];
+	snprintf(line, sizeof(line), "BATCH -%s", ref);
+	return xstrdup(line);
+}
+
 /* The current window's target (channel or nick), or NULL for the server window. */
 static const char *ui_target(struct ui *ui)
 {
@@ -104,6 +114,111 @@ static void ui_say(struct ui *ui, const char *target, const char *text, enum sta
 		text += n;
 		len -= n;
 	} while (len > 0);
+}
+
+/* Shows the batches sent (pieces p[0..np)) as our own blocks, one a batch,
+ * concatenated pieces joined, as the receivers see them. */
+static void ui_show_blocks(struct ui *ui, const char *target, const struct multiline_piece *p,
+                           size_t np)
+{
+	struct multiline_msg m = {0};
+	for (size_t i = 0; i <= np; i++) {
+		if ((i == np || p[i].opens) && m.n > 0) {
+			state_own_block(ui->st, target, (const char *const *)m.lines, m.n,
+			                clock_unix_ms());
+			multiline_msg_free(&m);
+		}
+		if (i == np)
+			break;
+		char *text = xstrndup(p[i].text, p[i].len);
+		multiline_msg_add(&m, text, p[i].concat);
+		free(text);
+	}
+	multiline_msg_free(&m);
+}
+
+/* The IRC lines of the batches for pieces p[0..np) to target (malloc'd
+ * array of malloc'd lines; *n of them), or NULL when one would be too long. */
+static char **ui_batch_lines(struct ui *ui, const char *target, const struct multiline_piece *p,
+                             size_t np, size_t *n)
+{
+	size_t cap = np * 3, k = 0;
+	char **out = xcalloc(cap, sizeof(*out));
+	char ref[16] = "";
+	char line[OUTBUF_LINE_MAX];
+	bool ok = true;
+	for (size_t i = 0; i < np && ok; i++) {
+		int len;
+		if (p[i].opens) {
+			if (*ref)
+				out[k++] = ui_batch_end(ref);
+			snprintf(ref, sizeof(ref), "ml%u", ++ui->batch_seq);
+			snprintf(line, sizeof(line), "BATCH +%s draft/multiline %s", ref, target);
+			out[k++] = xstrdup(line);
+		}
+		len = snprintf(line, sizeof(line), "@batch=%s%s PRIVMSG %s :%.*s", ref,
+		               p[i].concat ? ";draft/multiline-concat" : "", target, (int)p[i].len,
+		               p[i].text);
+		ok = len > 0 && (size_t)len < sizeof(line);
+		out[k++] = xstrdup(line);
+	}
+	if (*ref)
+		out[k++] = ui_batch_end(ref);
+	*n = k;
+	if (ok)
+		return out;
+	for (size_t i = 0; i < k; i++)
+		free(out[i]);
+	free(out);
+	return NULL;
+}
+
+bool ui_say_block(struct ui *ui, const char *const *lines, size_t n)
+{
+	struct multiline_limits lim;
+	const char *target = ui_target(ui);
+	if (!target || !state_multiline_limits(ui->st, &lim))
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (!utf8_valid(lines[i], strlen(lines[i])))
+			return false;
+	size_t np, nl;
+	struct multiline_piece *p = multiline_split(lines, n, &lim, UI_MSG_CHUNK, &np);
+	if (!p)
+		return true; /* blank lines only: nothing to say */
+	char **out = ui_batch_lines(ui, target, p, np, &nl);
+	if (!out) {
+		ui_note(ui, LINE_ERROR, "Not sent: the paste has a line too long for the server");
+		free(p);
+		return true;
+	}
+	struct net_status ns;
+	switch (net_send_all(ui->net, (const char *const *)out, nl)) {
+	case NET_SEND_OK:
+		ui_show_blocks(ui, target, p, np);
+		break;
+	case NET_SEND_NOT_CONNECTED:
+		ui_note(ui, LINE_ERROR, "Not connected: nothing was sent");
+		break;
+	case NET_SEND_FULL:
+		ui->send_full = true;
+		net_status(ui->net, &ns);
+		ui_notef(
+		    ui, LINE_ERROR,
+		    "Not sent: the paste (%zu IRC lines) does not fit beside the %zu lines "
+		    "waiting for the server (at most %d lines, %d KiB); nothing of it was sent",
+		    nl, ns.waiting, OUTBUF_LINES_MAX, OUTBUF_BYTES_MAX / 1024);
+		break;
+	case NET_SEND_INVALID:
+	case NET_SEND_DROPPED:
+		ui_note(ui, LINE_ERROR, "Not sent: a line of the paste is too long");
+		break;
+	}
+	for (size_t i = 0; i < nl; i++)
+		free(out[i]);
+	free(out);
+	free(p);
+	return true;
 }
 
 /* /help [command]: the table, one line each. */

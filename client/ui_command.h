@@ -17,6 +17,12 @@ __attribute__((format(printf, 3, 4))) void ui_notef(struct ui *ui, enum state_li
 /* /help [command]: the table, one line each. */
 void ui_help(struct ui *ui, const char *name);
 
+/* Sends a confirmed paste of n text lines to the current window as one
+ * message (draft/multiline batches, queued whole or not at all). False,
+ * with nothing sent, when that cannot be done (no capability, the server
+ * window); the caller then sends the lines one by one. */
+bool ui_say_block(struct ui *ui, const char *const *lines, size_t n);
+
 /* Parses and runs one line of input. */
 void ui_run_line(struct ui *ui, const char *line);
 

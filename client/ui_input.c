@@ -59,28 +59,64 @@ static void ui_complete(struct ui *ui)
 	free(nicks);
 }
 
+/* Splits UTF-8 text at line breaks (CR LF, CR or LF: one break each) into
+ * malloc'd lines, blank ones kept but not at the start or end. */
+static char **ui_paste_lines(char *text, size_t *n)
+{
+	char **lines = NULL;
+	*n = 0;
+	for (char *p = text; *p;) {
+		size_t len = strcspn(p, "\r\n");
+		if (len > 0 || *n > 0) {
+			lines = xrealloc(lines, (*n + 1) * sizeof(*lines));
+			lines[(*n)++] = xstrndup(p, len);
+		}
+		p += len;
+		if (p[0] == '\r' && p[1] == '\n')
+			p++;
+		if (*p)
+			p++;
+	}
+	while (*n > 0 && !*lines[*n - 1])
+		free(lines[--*n]);
+	return lines;
+}
+
 /* Splits the finished paste into lines; several lines wait for confirmation,
  * one line goes into the editor. */
 static void ui_paste_done(struct ui *ui)
 {
 	char *utf8 = text_to_utf8(ui->paste, ui->paste_len);
 	ui->paste_len = 0;
-	char *save = NULL;
-	size_t n = 0;
-	char **lines = NULL;
-	for (char *tok = strtok_r(utf8, "\r\n", &save); tok; tok = strtok_r(NULL, "\r\n", &save)) {
-		lines = xrealloc(lines, (n + 1) * sizeof(*lines));
-		lines[n++] = xstrdup(tok);
-	}
+	size_t n;
+	char **lines = ui_paste_lines(utf8, &n);
 	free(utf8);
 	if (n == 1) {
 		editor_insert_utf8(ui->ed, lines[0]);
 		free(lines[0]);
 		free(lines);
-	} else {
+	} else if (n > 1) {
 		ui->pending = lines;
 		ui->npending = n;
+	} else {
+		free(lines);
 	}
+}
+
+/* Sends a confirmed paste as one multi-line message when it is text only
+ * (a "//" line says "/...") and the server takes draft/multiline; true
+ * when it was handled so (sent, or refused whole with a note). */
+static bool ui_paste_block(struct ui *ui, char **lines, size_t n)
+{
+	const char **texts = xcalloc(n, sizeof(*texts));
+	bool plain = true;
+	for (size_t i = 0; i < n && plain; i++) {
+		plain = lines[i][0] != '/' || lines[i][1] == '/';
+		texts[i] = lines[i] + (lines[i][0] == '/');
+	}
+	bool done = plain && ui_say_block(ui, texts, n);
+	free(texts);
+	return done;
 }
 
 /* Frees the lines of a paste waiting for confirmation. */
@@ -102,8 +138,11 @@ static void ui_paste_answer(struct ui *ui, wint_t ch, bool is_key)
 		ui->pending = NULL;
 		ui->npending = 0;
 		ui->send_full = false;
+		bool block = ui_paste_block(ui, lines, n);
 		for (size_t i = 0; i < n; i++) {
-			if (ui->send_full)
+			if (block || !*lines[i])
+				; /* sent as one message, or a blank line (no message) */
+			else if (ui->send_full)
 				skipped++; /* the queue is full: one note, not one per line */
 			else
 				ui_run_line(ui, lines[i]);

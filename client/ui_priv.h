@@ -57,6 +57,7 @@ struct ui {
 
 	unsigned long long auto_dropped; /* net's count when last told to the user */
 	bool send_full;                  /* a line was refused: the queue is full */
+	unsigned batch_seq;              /* the last draft/multiline batch reference sent */
 	char want_window[IRC_LINE_MAX];  /* switch to this window when it opens */
 	bool trust_asking;               /* the network thread waits for y or n (EVENT_TRUST) */
 	bool started;                    /* curses is on */

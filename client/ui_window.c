@@ -118,6 +118,15 @@ static int ui_compose(const struct state_line *l, long long now, struct styled_t
 		styled_append_irc(t, l->text, strlen(l->text), STYLE_BOLD, 10);
 		return SB_INFO;
 	}
+	if (l->cont && (l->kind == LINE_MESSAGE || l->kind == LINE_NOTICE)) {
+		/* A multi-line message's later line: under the first one's text,
+		 * with neither time nor nick. */
+		styled_append_text(t, "      ", 0, STYLE_COLOR_DEFAULT);
+		for (size_t i = strlen(l->nick) + 3; i > 0; i--)
+			styled_append_text(t, " ", 0, STYLE_COLOR_DEFAULT);
+		styled_append_irc(t, l->text, strlen(l->text), s.text_attrs, s.text_fg);
+		return kind;
+	}
 	/* The time it was said (server-time), with its date when not today. */
 	timestamp_format(l->unix_ms, now, ts, sizeof(ts));
 	styled_append_text(t, ts, STYLE_DIM, STYLE_COLOR_DEFAULT);

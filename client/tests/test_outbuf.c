@@ -151,6 +151,29 @@ static void test_limits(void **unused)
 	outbuf_free(ob);
 }
 
+/* A batch is queued whole or not at all: past the line or the byte limit,
+ * or with one invalid line, nothing of it is queued. */
+static void test_push_all(void **unused)
+{
+	(void)unused;
+	struct outbuf *ob = outbuf_new(4, 60, 0);
+	const char *batch[] = {"BATCH +a x #a", "@batch=a PRIVMSG #a :1",
+	                       "BATCH -a"};                                        /* 15+24+10 */
+	assert_int_equal(outbuf_push(ob, OUTBUF_NORMAL, "PING :x", 0), OUTBUF_OK); /* 9 */
+	assert_int_equal(outbuf_push_all(ob, batch, 3, 0), OUTBUF_OK);             /* 58 */
+	assert_int_equal(outbuf_lines(ob), 4);
+	assert_int_equal(outbuf_push_all(ob, batch, 1, 0), OUTBUF_FULL); /* lines */
+	outbuf_free(ob);
+	ob = outbuf_new(10, 48, 0);
+	assert_int_equal(outbuf_push_all(ob, batch, 3, 0), OUTBUF_FULL); /* 49 bytes */
+	assert_int_equal(outbuf_lines(ob), 0);
+	const char *bad[] = {"BATCH +a x #a", "PRIVMSG #a :a\nb", "BATCH -a"};
+	assert_int_equal(outbuf_push_all(ob, bad, 3, 0), OUTBUF_INVALID);
+	assert_int_equal(outbuf_lines(ob), 0);
+	assert_int_equal(outbuf_bytes(ob), 0);
+	outbuf_free(ob);
+}
+
 /* An automatic line waits behind nothing: a user line queued later still
  * goes first, and one queued while user lines wait is dropped. */
 static void test_auto_after_user_lines(void **unused)
@@ -262,6 +285,7 @@ int main(void)
 	    cmocka_unit_test(test_short_writes),
 	    cmocka_unit_test(test_full_socket_resumes_the_line),
 	    cmocka_unit_test(test_invalid_lines),
+	    cmocka_unit_test(test_push_all),
 	    cmocka_unit_test(test_limits),
 	    cmocka_unit_test(test_auto_after_user_lines),
 	    cmocka_unit_test(test_auto_bounded),

@@ -66,6 +66,91 @@ static struct state *lobby(void)
 	return st;
 }
 
+/* draft/multiline: the limits only when the capability, batch and a usable
+ * value came; a received batch is one message (first line with nick and
+ * time, the rest continuation lines, concat joined); bounds cut it. */
+static void test_multiline(void **unused)
+{
+	(void)unused;
+	struct state *st = lobby();
+	struct multiline_limits lim;
+	assert_false(state_multiline_limits(st, &lim));
+	feed(st,
+	     ":parley CAP * LS :batch echo-message draft/multiline=max-bytes=4096,max-lines=24");
+	feed(st, ":parley CAP alice ACK :batch draft/multiline");
+	assert_true(state_multiline_limits(st, &lim));
+	assert_int_equal(lim.max_lines, 24);
+	drain(st);
+	feed(st, "@time=2026-12-01T10:00:00.000Z :bob!b@h BATCH +m1 draft/multiline #lobby");
+	feed(st, "@batch=m1 :bob!b@h PRIVMSG #lobby :first");
+	feed(st, "@batch=m1;draft/multiline-concat :bob!b@h PRIVMSG #lobby : joined");
+	feed(st, "@batch=m1 :bob!b@h PRIVMSG #lobby :");
+	feed(st, "@batch=m1 :bob!b@h PRIVMSG #lobby :third");
+	assert_false(state_pop_line(st, &(struct state_line){0})); /* nothing before the end */
+	feed(st, ":bob!b@h BATCH -m1");
+	struct state_line l = pop(st);
+	assert_string_equal(l.text, "first joined");
+	assert_string_equal(l.nick, "bob");
+	assert_false(l.cont);
+	assert_true(l.unix_ms == 1796119200000LL);
+	state_line_free(&l);
+	l = pop(st);
+	assert_true(l.cont);
+	assert_string_equal(l.text, "");
+	state_line_free(&l);
+	l = pop(st);
+	assert_true(l.cont);
+	assert_string_equal(l.text, "third");
+	assert_int_equal(l.window, state_window_id(st, 1));
+	state_line_free(&l);
+	assert_false(state_pop_line(st, &(struct state_line){0}));
+	/* Too many lines: what came is shown with a note, the rest one by one. */
+	feed(st, ":bob!b@h BATCH +m2 draft/multiline #lobby");
+	for (int i = 0; i < MULTILINE_RECV_LINES_MAX + 2; i++)
+		feed(st, "@batch=m2 :bob!b@h PRIVMSG #lobby :x");
+	size_t cont = 0, plain = 0, notes = 0;
+	while (state_pop_line(st, &l)) {
+		cont += l.cont;
+		plain += !l.cont && l.kind == LINE_MESSAGE;
+		notes += l.kind == LINE_INFO;
+		state_line_free(&l);
+	}
+	assert_int_equal(cont, MULTILINE_RECV_LINES_MAX - 1);
+	assert_int_equal(plain, 3);
+	assert_int_equal(notes, 1);
+	feed(st, ":bob!b@h BATCH -m2");
+	/* Our own block without echo-message: shown at once, as one block. */
+	const char *mine[] = {"my first", "", "my third"};
+	state_own_block(st, "#lobby", mine, 3, NOW);
+	l = pop(st);
+	assert_true(l.own && !l.cont);
+	assert_string_equal(l.text, "my first");
+	state_line_free(&l);
+	l = pop(st);
+	assert_true(l.own && l.cont);
+	state_line_free(&l);
+	l = pop(st);
+	assert_true(l.own && l.cont);
+	assert_string_equal(l.text, "my third");
+	state_line_free(&l);
+	assert_false(state_pop_line(st, &(struct state_line){0}));
+	/* A batch that never ends: shown, with a note, at the disconnect. */
+	feed(st, ":bob!b@h BATCH +m3 draft/multiline #lobby");
+	feed(st, "@batch=m3 :bob!b@h PRIVMSG #lobby :dangling");
+	assert_false(state_pop_line(st, &(struct state_line){0}));
+	state_disconnected(st, "gone", NOW);
+	l = pop(st);
+	assert_string_equal(l.text, "dangling");
+	state_line_free(&l);
+	expect_line(st, 1, LINE_INFO, "never ended");
+	drain(st);
+	assert_false(state_multiline_limits(st, &lim));
+	/* One still open when the model is freed: freed with it (ASan). */
+	feed(st, ":bob!b@h BATCH +m4 draft/multiline #lobby");
+	feed(st, "@batch=m4 :bob!b@h PRIVMSG #lobby :left open");
+	state_free(st);
+}
+
 /* SASL numerics and account registration's answers read as sentences; the
  * AUTHENTICATE exchange shows nothing. */
 static void test_account_lines(void **unused)
@@ -838,6 +923,7 @@ int main(void)
 	    cmocka_unit_test(test_empty_nicks),
 	    cmocka_unit_test(test_whois_sentences),
 	    cmocka_unit_test(test_account_lines),
+	    cmocka_unit_test(test_multiline),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
