@@ -89,18 +89,25 @@ static void state_emit_line(struct state *st, struct window *w, struct state_lin
 	state_show(st, w, &line, id, true);
 }
 
+/* A display line for w owning copies of nick and text. */
+static struct state_line state_line_make(struct window *w, long long ms,
+                                         enum state_line_kind kind, bool own, bool mention,
+                                         const char *nick, const char *text)
+{
+	return (struct state_line){.window = w->id,
+	                           .unix_ms = ms,
+	                           .kind = kind,
+	                           .own = own,
+	                           .mention = mention,
+	                           .nick = xstrdup(nick ? nick : ""),
+	                           .text = xstrdup(text ? text : "")};
+}
+
 void state_emit_id(struct state *st, struct window *w, long long ms, enum state_line_kind kind,
                    bool own, bool mention, const char *nick, const char *text,
                    const struct lineid *id)
 {
-	struct state_line line = {.window = w->id,
-	                          .unix_ms = ms,
-	                          .kind = kind,
-	                          .own = own,
-	                          .mention = mention,
-	                          .nick = xstrdup(nick ? nick : ""),
-	                          .text = xstrdup(text ? text : "")};
-	state_emit_line(st, w, line, id);
+	state_emit_line(st, w, state_line_make(w, ms, kind, own, mention, nick, text), id);
 }
 
 void state_emit_cont(struct state *st, struct window *w, long long ms, enum state_line_kind kind,
@@ -108,14 +115,8 @@ void state_emit_cont(struct state *st, struct window *w, long long ms, enum stat
 {
 	struct lineid none;
 	lineid_none(&none);
-	struct state_line line = {.window = w->id,
-	                          .unix_ms = ms,
-	                          .kind = kind,
-	                          .own = own,
-	                          .mention = mention,
-	                          .cont = true,
-	                          .nick = xstrdup(nick ? nick : ""),
-	                          .text = xstrdup(text ? text : "")};
+	struct state_line line = state_line_make(w, ms, kind, own, mention, nick, text);
+	line.cont = true;
 	state_emit_line(st, w, line, &none);
 }
 
