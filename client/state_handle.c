@@ -278,19 +278,24 @@ static void state_on_mode(struct state *st, struct state_ctx *c)
 	            all);
 }
 
-/* CAP LS: draft/multiline's value; CAP ACK: remember which capabilities are on. */
+/* CAP LS: draft/multiline's value; CAP ACK: remember which capabilities are
+ * on; CAP DEL (cap-notify, implied by our CAP LS 302): they are off, and
+ * must no longer be used. */
 static void state_on_cap(struct state *st, struct state_ctx *c)
 {
 	if (c->m->nparams >= 3 && strcmp(c->m->params[1], "LS") == 0)
 		state_multiline_cap_ls(st, state_last(c->m));
-	if (c->m->nparams < 3 || strcmp(c->m->params[1], "ACK") != 0)
+	if (c->m->nparams < 3)
+		return;
+	bool del = strcmp(c->m->params[1], "DEL") == 0;
+	if (!del && strcmp(c->m->params[1], "ACK") != 0)
 		return;
 	char caps[STATE_TEXT_MAX];
 	char *save = NULL;
 	snprintf(caps, sizeof(caps), "%s", state_last(c->m));
 	for (char *tok = strtok_r(caps, " ", &save); tok; tok = strtok_r(NULL, " ", &save)) {
-		bool off = *tok == '-';
-		if (off)
+		bool off = *tok == '-' || del;
+		if (*tok == '-')
 			tok++;
 		if (strcmp(tok, "echo-message") == 0)
 			st->cap_echo = !off;
