@@ -84,6 +84,15 @@ bool state_on_setname_fail(struct state *st, struct state_ctx *c)
 	return true;
 }
 
+void state_away_query_opened(struct state *st, struct window *w)
+{
+	for (size_t i = 1; i < st->nwindows && w->kind == WIN_QUERY && !w->away; i++) {
+		const struct window *room = st->windows[i];
+		if (room->kind == WIN_CHANNEL && nicklist_is_away(room->members, w->name))
+			w->away = state_away_copy("");
+	}
+}
+
 void state_away_joined(struct state *st, struct window *w)
 {
 	w->who_after_names = st->cap_away;

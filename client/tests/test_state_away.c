@@ -286,6 +286,24 @@ static void test_no_who_in_big_room(void **unused)
 	state_free(st);
 }
 
+/* A query window opened for a nick already marked away in a room we share
+ * says so at once (the text is not known yet: AWAY came before the window). */
+static void test_query_opened_for_away_member(void **unused)
+{
+	(void)unused;
+	struct state *st = rooms();
+	feed(st, ":carol!c@h AWAY :lunch");
+	int idx = state_window_open(st, WIN_QUERY, "carol");
+	assert_true(idx > 0);
+	assert_non_null(state_window_away(st, (size_t)idx));
+	assert_string_equal(state_window_away(st, (size_t)idx), "");
+	/* and one for a nick that is here stays without a mark */
+	feed(st, ":parley 353 alice = #a :dave");
+	idx = state_window_open(st, WIN_QUERY, "dave");
+	assert_null(state_window_away(st, (size_t)idx));
+	state_free(st);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -294,6 +312,7 @@ int main(void)
 	    cmocka_unit_test(test_setname),         cmocka_unit_test(test_who_on_join),
 	    cmocka_unit_test(test_away_forgotten_when_we_leave),
 	    cmocka_unit_test(test_no_who_in_big_room),
+	    cmocka_unit_test(test_query_opened_for_away_member),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
