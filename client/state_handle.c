@@ -133,6 +133,8 @@ static void state_on_quit(struct state *st, struct state_ctx *c)
 		             (w->kind == WIN_QUERY && state_same(w->name, c->nick));
 		if (there)
 			state_emitf(st, w, c->ms, LINE_EVENT, "%s quit (%s)", c->nick, reason);
+		if (there && w->kind == WIN_QUERY)
+			state_monitor_quit(st, w);
 	}
 	state_away_gone(st, c->nick);
 }
