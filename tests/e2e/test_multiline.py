@@ -206,6 +206,23 @@ class MultilineTest(e2e.ClientTestCase):
         alice.wait_for(r"<alice> one\n.*<alice> two\n.*<alice> three$")
         self.finish(alice)
 
+    def test_paste_into_the_server_window_says_so_once(self):
+        """Text pasted where nothing can be said gets one note, not one per
+        line; a command line of the paste still runs."""
+        alice = self.client("alice")
+        alice.keys("M-1")
+        alice.wait_for(r"^ \[alice\] 1:")
+        alice.paste("one\ntwo\nthree\n/join #other")
+        alice.wait_for(r"Paste 4 lines\?")
+        alice.keys("Enter")
+        alice.wait_for(r"You joined #other")
+        alice.keys("M-1")
+        alice.wait_for(r"^ \[alice\] 1:")
+        screen = alice.stable_screen()
+        self.assertEqual(screen.count("This is the server window"), 1, screen)
+        self.assertIn("The other 2 pasted lines were not sent either", screen)
+        self.finish(alice)
+
     def test_received_batch_is_one_block(self):
         alice = self.client("alice")
         sender = self.irc("sender", caps=ML_CAPS)
