@@ -304,6 +304,36 @@ static void test_query_opened_for_away_member(void **unused)
 	state_free(st);
 }
 
+/* A 301 (the answer to each message we send to someone away) repeats
+ * nothing the query window in front of the user shows in its title already:
+ * a paste of ten lines gave ten "bob is away" lines against ngircd. A new
+ * text is shown, as is the 301 of a WHOIS, and one where the title is not
+ * seen (another window current). */
+static void test_repeated_301_not_shown(void **unused)
+{
+	(void)unused;
+	struct state *st = rooms();
+	state_set_current(st, 3);
+	feed(st, ":bob!b@h AWAY :lunch");
+	drain(st);
+	feed(st, ":parley 301 alice bob :lunch");
+	assert_false(state_pop_line(st, &(struct state_line){0}));
+	feed(st, ":parley 301 alice bob :dinner");
+	expect_line(st, 3, LINE_INFO, "bob is away: dinner");
+	feed(st, ":parley 301 alice bob :dinner");
+	assert_false(state_pop_line(st, &(struct state_line){0}));
+	feed(st, ":parley 311 alice bob b h * :Bob");
+	drain(st);
+	feed(st, ":parley 301 alice bob :dinner");
+	expect_line(st, 3, LINE_INFO, "bob is away: dinner");
+	feed(st, ":parley 318 alice bob :End of WHOIS");
+	drain(st);
+	state_set_current(st, 1);
+	feed(st, ":parley 301 alice bob :dinner");
+	expect_line(st, 1, LINE_INFO, "bob is away: dinner");
+	state_free(st);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -313,6 +343,7 @@ int main(void)
 	    cmocka_unit_test(test_away_forgotten_when_we_leave),
 	    cmocka_unit_test(test_no_who_in_big_room),
 	    cmocka_unit_test(test_query_opened_for_away_member),
+	    cmocka_unit_test(test_repeated_301_not_shown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
