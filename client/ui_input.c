@@ -86,6 +86,16 @@ static char **ui_paste_lines(char *text, size_t *n)
  * one line goes into the editor. */
 static void ui_paste_done(struct ui *ui)
 {
+	/* as typed characters are: controls dropped (a tab is a space), line
+	 * breaks kept to split at */
+	size_t kept = 0;
+	for (size_t i = 0; i < ui->paste_len; i++) {
+		wchar_t c = ui->paste[i];
+		c = c == L'\r' || c == L'\n' ? c : c == L'\t' ? L' ' : editor_filter(c);
+		if (c)
+			ui->paste[kept++] = c;
+	}
+	ui->paste_len = kept;
 	char *utf8 = text_to_utf8(ui->paste, ui->paste_len);
 	ui->paste_len = 0;
 	size_t n;

@@ -188,6 +188,24 @@ class MultilineTest(e2e.ClientTestCase):
         self.assertEqual(alice.screen().count("first pasted"), 1, alice.screen())
         self.finish(alice)
 
+    def test_pasted_controls_are_filtered_like_typed_ones(self):
+        """Control characters in a multi-line paste (text copied from a
+        coloured terminal) are dropped as the editor drops typed ones, a tab
+        becoming a space: they reached the server raw, which refused the
+        whole batch (parleyd) or passed terminal escapes on to others."""
+        alice = self.client("alice")
+        taker = self.irc("taker", caps=ML_CAPS)
+        taker.join("#lobby")
+        alice.wait_for(r"taker \(\S+\) joined")
+        alice.paste("tab\there\nesc\x1b[31mred\x1b[0m\nbell\x07 \u202eend")
+        alice.wait_for(r"Paste 3 lines\?")
+        alice.keys("Enter")
+        got = taker.collect_until(r"BATCH :?-|FAIL")
+        texts = [params_of(l)[1][1] for l in got if " PRIVMSG " in l]
+        self.assertEqual(texts, ["tab here", "esc[31mred[0m", "bell end"], got)
+        alice.wait_for(r"<alice> tab here\n {14}esc\[31mred\[0m\n {14}bell end$")
+        self.finish(alice)
+
     def test_paste_without_the_capability_sends_lines(self):
         proxy = e2e.CutProxy(self.server.port, e2e.hide_caps("draft/multiline"))
         self.addCleanup(proxy.close)
