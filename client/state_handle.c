@@ -405,9 +405,12 @@ static void state_dispatch(struct state *st, struct state_ctx *c)
 		state_emitf(st, state_current_window(st), c->ms, LINE_INFO, "%s invites you to %s",
 		            c->nick, c->m->params[1]);
 	} else {
+		/* a FAIL answers what the user just did: shown where they look */
+		bool fail = strcmp(cmd, "FAIL") == 0;
 		char text[STATE_TEXT_MAX];
 		state_join_params(c->m, 0, text, sizeof(text));
-		state_emitf(st, st->windows[0], c->ms, LINE_INFO, "%s %s", cmd, text);
+		state_emitf(st, fail ? state_current_window(st) : st->windows[0], c->ms,
+		            fail ? LINE_ERROR : LINE_INFO, "%s %s", cmd, text);
 	}
 }
 

@@ -181,6 +181,19 @@ static void test_cap_del(void **unused)
 	state_free(st);
 }
 
+/* A FAIL standard reply (e.g. our paste's batch refused) answers what the
+ * user just did: an error in the window they look at, not a note in the
+ * server window they do not see. */
+static void test_fail_in_current_window(void **unused)
+{
+	(void)unused;
+	struct state *st = lobby();
+	state_set_current(st, 1);
+	feed(st, ":parley FAIL BATCH MULTILINE_INVALID :Invalid multiline batch");
+	expect_line(st, 1, LINE_ERROR, "Invalid multiline batch");
+	state_free(st);
+}
+
 /* SASL numerics and account registration's answers read as sentences; the
  * AUTHENTICATE exchange shows nothing. */
 static void test_account_lines(void **unused)
@@ -955,6 +968,7 @@ int main(void)
 	    cmocka_unit_test(test_account_lines),
 	    cmocka_unit_test(test_multiline),
 	    cmocka_unit_test(test_cap_del),
+	    cmocka_unit_test(test_fail_in_current_window),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
