@@ -61,6 +61,11 @@ static wchar_t editor_accept(wchar_t c)
 	return text_sanitize(c);
 }
 
+wchar_t editor_filter(wchar_t c)
+{
+	return editor_accept(c);
+}
+
 /* Inserts already-accepted characters at the cursor, as many as fit. */
 static size_t editor_insert_run(struct editor *e, const wchar_t *s, size_t n)
 {

@@ -28,6 +28,11 @@ void editor_free(struct editor *e);
 
 /* Inserts c at the cursor (sanitised; a control character is dropped and
  * returns true). False when the line is full. */
+/* What a character typed or pasted becomes in a line: 0 when it is dropped
+ * (C0/C1 controls, bidi controls), else the sanitised character. A
+ * multi-line paste, which does not go through the editor, is filtered so too. */
+wchar_t editor_filter(wchar_t c);
+
 bool editor_insert(struct editor *e, wchar_t c);
 
 /* Inserts NUL-terminated UTF-8 (a paste) at the cursor: invalid bytes become

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "state_away.h"
 #include "state_history.h"
 #include "state_member.h"
 #include "state_monitor.h"
@@ -30,6 +31,7 @@ static struct window *state_add_window(struct state *st, enum state_win_kind kin
 	}
 	st->windows[st->nwindows++] = w;
 	state_monitor_opened(st, w);
+	state_away_query_opened(st, w);
 	return w;
 }
 

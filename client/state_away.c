@@ -84,6 +84,15 @@ bool state_on_setname_fail(struct state *st, struct state_ctx *c)
 	return true;
 }
 
+void state_away_query_opened(struct state *st, struct window *w)
+{
+	for (size_t i = 1; i < st->nwindows && w->kind == WIN_QUERY && !w->away; i++) {
+		const struct window *room = st->windows[i];
+		if (room->kind == WIN_CHANNEL && nicklist_is_away(room->members, w->name))
+			w->away = state_away_copy("");
+	}
+}
+
 void state_away_joined(struct state *st, struct window *w)
 {
 	w->who_after_names = st->cap_away;
@@ -112,11 +121,30 @@ static bool state_away_quiet(struct state *st, const struct ircmsg *m, bool end)
 	return true;
 }
 
+/* True when the current window is nick's query and its title shows text
+ * as the away text already. */
+static bool state_away_in_view(struct state *st, const char *nick, const char *text)
+{
+	const struct window *w = state_current_window(st);
+	if (w->kind != WIN_QUERY || !w->away || !state_same(w->name, nick))
+		return false;
+	char *copy = state_away_copy(text);
+	bool same = strcmp(copy, w->away) == 0;
+	free(copy);
+	return same;
+}
+
 bool state_away_numeric(struct state *st, struct state_ctx *c, int num)
 {
 	const struct ircmsg *m = c->m;
 	if (num == 301 && m->nparams >= 3) {
+		/* the answer to each message to someone away: not repeated when
+		 * the title in front of the user says it (a WHOIS's is shown) */
+		bool seen = !st->whois_open && state_away_in_view(st, m->params[1], m->params[2]);
 		state_away_mark(st, m->params[1], true, m->params[2]);
+		return seen;
+	} else if (num == 311 || num == 318) {
+		st->whois_open = num == 311; /* a 301 between them is the WHOIS's */
 	} else if (num == 305 || num == 306) {
 		state_away_mark(st, st->nick, num == 306, NULL);
 	} else if (num == 352 && m->nparams >= 7) {
@@ -150,6 +178,8 @@ void state_away_we_left(struct state *st)
 
 void state_away_gone(struct state *st, const char *nick)
 {
+	if (!nick)
+		st->whois_open = false; /* that connection's WHOIS will not end */
 	for (size_t i = 1; i < st->nwindows; i++) {
 		struct window *w = st->windows[i];
 		if (!nick)

@@ -35,6 +35,10 @@ bool state_away_numeric(struct state *st, struct state_ctx *c, int num);
  * one dim attribute; their away members show as present until AWAY says. */
 #define STATE_AWAY_WHO_MAX 500
 
+/* A query window w was opened: when its peer is marked away in a room we
+ * share, the window says so too (with no text: AWAY came before it). */
+void state_away_query_opened(struct state *st, struct window *w);
+
 /* We joined w: its first complete NAMES (state_away_names_done) will
  * send the WHO below. */
 void state_away_joined(struct state *st, struct window *w);

@@ -133,6 +133,8 @@ static void state_on_quit(struct state *st, struct state_ctx *c)
 		             (w->kind == WIN_QUERY && state_same(w->name, c->nick));
 		if (there)
 			state_emitf(st, w, c->ms, LINE_EVENT, "%s quit (%s)", c->nick, reason);
+		if (there && w->kind == WIN_QUERY)
+			state_monitor_quit(st, w);
 	}
 	state_away_gone(st, c->nick);
 }
@@ -278,19 +280,24 @@ static void state_on_mode(struct state *st, struct state_ctx *c)
 	            all);
 }
 
-/* CAP LS: draft/multiline's value; CAP ACK: remember which capabilities are on. */
+/* CAP LS: draft/multiline's value; CAP ACK: remember which capabilities are
+ * on; CAP DEL (cap-notify, implied by our CAP LS 302): they are off, and
+ * must no longer be used. */
 static void state_on_cap(struct state *st, struct state_ctx *c)
 {
 	if (c->m->nparams >= 3 && strcmp(c->m->params[1], "LS") == 0)
 		state_multiline_cap_ls(st, state_last(c->m));
-	if (c->m->nparams < 3 || strcmp(c->m->params[1], "ACK") != 0)
+	if (c->m->nparams < 3)
+		return;
+	bool del = strcmp(c->m->params[1], "DEL") == 0;
+	if (!del && strcmp(c->m->params[1], "ACK") != 0)
 		return;
 	char caps[STATE_TEXT_MAX];
 	char *save = NULL;
 	snprintf(caps, sizeof(caps), "%s", state_last(c->m));
 	for (char *tok = strtok_r(caps, " ", &save); tok; tok = strtok_r(NULL, " ", &save)) {
-		bool off = *tok == '-';
-		if (off)
+		bool off = *tok == '-' || del;
+		if (*tok == '-')
 			tok++;
 		if (strcmp(tok, "echo-message") == 0)
 			st->cap_echo = !off;
@@ -398,9 +405,12 @@ static void state_dispatch(struct state *st, struct state_ctx *c)
 		state_emitf(st, state_current_window(st), c->ms, LINE_INFO, "%s invites you to %s",
 		            c->nick, c->m->params[1]);
 	} else {
+		/* a FAIL answers what the user just did: shown where they look */
+		bool fail = strcmp(cmd, "FAIL") == 0;
 		char text[STATE_TEXT_MAX];
 		state_join_params(c->m, 0, text, sizeof(text));
-		state_emitf(st, st->windows[0], c->ms, LINE_INFO, "%s %s", cmd, text);
+		state_emitf(st, fail ? state_current_window(st) : st->windows[0], c->ms,
+		            fail ? LINE_ERROR : LINE_INFO, "%s %s", cmd, text);
 	}
 }
 

@@ -120,6 +120,12 @@ void state_monitor_renamed(struct state *st, struct window *w, const char *old)
 	state_sendf(st, "MONITOR + %s", w->name);
 }
 
+void state_monitor_quit(struct state *st, struct window *w)
+{
+	if (st->monitor_synced && state_monitor_has(w))
+		w->peer = PEER_OFFLINE;
+}
+
 void state_monitor_reset(struct state *st)
 {
 	st->monitor_limit = 0;

@@ -35,6 +35,10 @@ void state_monitor_closed(struct state *st);
 /* Query window w follows its peer from nick old to w->name. */
 void state_monitor_renamed(struct state *st, struct window *w, const char *old);
 
+/* The peer of query window w quit (the window showed it): offline now,
+ * so the server's 731 that follows adds no second line. */
+void state_monitor_quit(struct state *st, struct window *w);
+
 /* A new connection: nothing is monitored until its 005 says so. */
 void state_monitor_reset(struct state *st);
 

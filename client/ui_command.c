@@ -173,6 +173,11 @@ static char **ui_batch_lines(struct ui *ui, const char *target, const struct mul
 	return NULL;
 }
 
+bool ui_can_say(struct ui *ui)
+{
+	return ui_target(ui) != NULL;
+}
+
 bool ui_say_block(struct ui *ui, const char *const *lines, size_t n)
 {
 	struct multiline_limits lim;

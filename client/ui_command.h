@@ -17,6 +17,10 @@ __attribute__((format(printf, 3, 4))) void ui_notef(struct ui *ui, enum state_li
 /* /help [command]: the table, one line each. */
 void ui_help(struct ui *ui, const char *name);
 
+/* True when text typed now would be said somewhere (the current window is
+ * a room or a private conversation, not the server window). */
+bool ui_can_say(struct ui *ui);
+
 /* Sends a confirmed paste of n text lines to the current window as one
  * message (draft/multiline batches, queued whole or not at all). False,
  * with nothing sent, when that cannot be done (no capability, the server

@@ -86,6 +86,16 @@ static char **ui_paste_lines(char *text, size_t *n)
  * one line goes into the editor. */
 static void ui_paste_done(struct ui *ui)
 {
+	/* as typed characters are: controls dropped (a tab is a space), line
+	 * breaks kept to split at */
+	size_t kept = 0;
+	for (size_t i = 0; i < ui->paste_len; i++) {
+		wchar_t c = ui->paste[i];
+		c = c == L'\r' || c == L'\n' ? c : c == L'\t' ? L' ' : editor_filter(c);
+		if (c)
+			ui->paste[kept++] = c;
+	}
+	ui->paste_len = kept;
 	char *utf8 = text_to_utf8(ui->paste, ui->paste_len);
 	ui->paste_len = 0;
 	size_t n;
@@ -106,12 +116,18 @@ static void ui_paste_done(struct ui *ui)
 /* Sends a confirmed paste as one multi-line message when it is text only
  * (a "//" line says "/...") and the server takes draft/multiline; true
  * when it was handled so (sent, or refused whole with a note). */
+/* True when a pasted line is text to say, not a command ("//" says "/..."). */
+static bool ui_paste_is_text(const char *line)
+{
+	return line[0] != '/' || line[1] == '/';
+}
+
 static bool ui_paste_block(struct ui *ui, char **lines, size_t n)
 {
 	const char **texts = xcalloc(n, sizeof(*texts));
 	bool plain = true;
 	for (size_t i = 0; i < n && plain; i++) {
-		plain = lines[i][0] != '/' || lines[i][1] == '/';
+		plain = ui_paste_is_text(lines[i]);
 		texts[i] = lines[i] + (lines[i][0] == '/');
 	}
 	bool done = plain && ui_say_block(ui, texts, n);
@@ -138,14 +154,16 @@ static void ui_paste_answer(struct ui *ui, wint_t ch, bool is_key)
 		ui->pending = NULL;
 		ui->npending = 0;
 		ui->send_full = false;
-		bool block = ui_paste_block(ui, lines, n);
+		bool block = ui_paste_block(ui, lines, n), told = false;
 		for (size_t i = 0; i < n; i++) {
+			bool nowhere = ui_paste_is_text(lines[i]) && !ui_can_say(ui);
 			if (block || !*lines[i])
 				; /* sent as one message, or a blank line (no message) */
-			else if (ui->send_full)
-				skipped++; /* the queue is full: one note, not one per line */
+			else if (ui->send_full || (nowhere && told))
+				skipped++; /* the queue is full, or no one to say it to: one note */
 			else
 				ui_run_line(ui, lines[i]);
+			told = told || nowhere;
 			free(lines[i]);
 		}
 		free(lines);

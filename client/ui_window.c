@@ -95,6 +95,26 @@ static void ui_compose_said(const struct state_line *l, const struct ui_said_sty
 	styled_append_irc(t, l->text, strlen(l->text), s->text_attrs, s->text_fg);
 }
 
+/* Columns of a said line's time and nick ("2026-01-02 10:00 <nick> "), as
+ * its first line shows them: a multi-line message's later lines start
+ * there, whatever the date shown or the nick's characters' widths. */
+static size_t ui_said_head_width(const struct state_line *l, const struct ui_said_style *s,
+                                 long long now)
+{
+	char ts[TIMESTAMP_MAX];
+	char empty[1] = "";
+	struct state_line head = *l;
+	head.text = empty;
+	struct styled_text t;
+	styled_init(&t);
+	timestamp_format(l->unix_ms, now, ts, sizeof(ts));
+	styled_append_text(&t, ts, 0, STYLE_COLOR_DEFAULT);
+	ui_compose_said(&head, s, &t);
+	size_t width = styled_width(&t);
+	styled_free(&t);
+	return width;
+}
+
 /* Builds the styled text of a display line seen at now (Unix ms); returns
  * its scrollback kind. */
 static int ui_compose(const struct state_line *l, long long now, struct styled_text *t)
@@ -121,8 +141,7 @@ static int ui_compose(const struct state_line *l, long long now, struct styled_t
 	if (l->cont && (l->kind == LINE_MESSAGE || l->kind == LINE_NOTICE)) {
 		/* A multi-line message's later line: under the first one's text,
 		 * with neither time nor nick. */
-		styled_append_text(t, "      ", 0, STYLE_COLOR_DEFAULT);
-		for (size_t i = strlen(l->nick) + 3; i > 0; i--)
+		for (size_t i = ui_said_head_width(l, &s, now); i > 0; i--)
 			styled_append_text(t, " ", 0, STYLE_COLOR_DEFAULT);
 		styled_append_irc(t, l->text, strlen(l->text), s.text_attrs, s.text_fg);
 		return kind;

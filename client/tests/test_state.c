@@ -151,6 +151,49 @@ static void test_multiline(void **unused)
 	state_free(st);
 }
 
+/* CAP DEL (cap-notify, implied by CAP LS 302) takes a capability away: the
+ * client must stop using it, so no more draft/multiline batches and our own
+ * lines are shown at once instead of waiting for echoes that will not come. */
+static void test_cap_del(void **unused)
+{
+	(void)unused;
+	struct state *st = lobby();
+	struct multiline_limits lim;
+	feed(st, ":parley CAP * LS :batch echo-message draft/multiline=max-bytes=4096");
+	feed(st, ":parley CAP alice ACK :batch echo-message draft/multiline");
+	assert_true(state_multiline_limits(st, &lim));
+	feed(st, ":parley CAP alice DEL :draft/multiline echo-message");
+	assert_false(state_multiline_limits(st, &lim));
+	drain(st);
+	const char *mine[] = {"one", "two"};
+	state_own_block(st, "#lobby", mine, 2, NOW);
+	struct state_line l = pop(st);
+	assert_string_equal(l.text, "one");
+	state_line_free(&l);
+	l = pop(st);
+	assert_true(l.cont);
+	assert_string_equal(l.text, "two");
+	state_line_free(&l);
+	/* batch taken away: multiline is unusable even if still acked */
+	feed(st, ":parley CAP alice ACK :draft/multiline");
+	feed(st, ":parley CAP alice DEL :batch");
+	assert_false(state_multiline_limits(st, &lim));
+	state_free(st);
+}
+
+/* A FAIL standard reply (e.g. our paste's batch refused) answers what the
+ * user just did: an error in the window they look at, not a note in the
+ * server window they do not see. */
+static void test_fail_in_current_window(void **unused)
+{
+	(void)unused;
+	struct state *st = lobby();
+	state_set_current(st, 1);
+	feed(st, ":parley FAIL BATCH MULTILINE_INVALID :Invalid multiline batch");
+	expect_line(st, 1, LINE_ERROR, "Invalid multiline batch");
+	state_free(st);
+}
+
 /* SASL numerics and account registration's answers read as sentences; the
  * AUTHENTICATE exchange shows nothing. */
 static void test_account_lines(void **unused)
@@ -924,6 +967,8 @@ int main(void)
 	    cmocka_unit_test(test_whois_sentences),
 	    cmocka_unit_test(test_account_lines),
 	    cmocka_unit_test(test_multiline),
+	    cmocka_unit_test(test_cap_del),
+	    cmocka_unit_test(test_fail_in_current_window),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -286,6 +286,54 @@ static void test_no_who_in_big_room(void **unused)
 	state_free(st);
 }
 
+/* A query window opened for a nick already marked away in a room we share
+ * says so at once (the text is not known yet: AWAY came before the window). */
+static void test_query_opened_for_away_member(void **unused)
+{
+	(void)unused;
+	struct state *st = rooms();
+	feed(st, ":carol!c@h AWAY :lunch");
+	int idx = state_window_open(st, WIN_QUERY, "carol");
+	assert_true(idx > 0);
+	assert_non_null(state_window_away(st, (size_t)idx));
+	assert_string_equal(state_window_away(st, (size_t)idx), "");
+	/* and one for a nick that is here stays without a mark */
+	feed(st, ":parley 353 alice = #a :dave");
+	idx = state_window_open(st, WIN_QUERY, "dave");
+	assert_null(state_window_away(st, (size_t)idx));
+	state_free(st);
+}
+
+/* A 301 (the answer to each message we send to someone away) repeats
+ * nothing the query window in front of the user shows in its title already:
+ * a paste of ten lines gave ten "bob is away" lines against ngircd. A new
+ * text is shown, as is the 301 of a WHOIS, and one where the title is not
+ * seen (another window current). */
+static void test_repeated_301_not_shown(void **unused)
+{
+	(void)unused;
+	struct state *st = rooms();
+	state_set_current(st, 3);
+	feed(st, ":bob!b@h AWAY :lunch");
+	drain(st);
+	feed(st, ":parley 301 alice bob :lunch");
+	assert_false(state_pop_line(st, &(struct state_line){0}));
+	feed(st, ":parley 301 alice bob :dinner");
+	expect_line(st, 3, LINE_INFO, "bob is away: dinner");
+	feed(st, ":parley 301 alice bob :dinner");
+	assert_false(state_pop_line(st, &(struct state_line){0}));
+	feed(st, ":parley 311 alice bob b h * :Bob");
+	drain(st);
+	feed(st, ":parley 301 alice bob :dinner");
+	expect_line(st, 3, LINE_INFO, "bob is away: dinner");
+	feed(st, ":parley 318 alice bob :End of WHOIS");
+	drain(st);
+	state_set_current(st, 1);
+	feed(st, ":parley 301 alice bob :dinner");
+	expect_line(st, 1, LINE_INFO, "bob is away: dinner");
+	state_free(st);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -294,6 +342,8 @@ int main(void)
 	    cmocka_unit_test(test_setname),         cmocka_unit_test(test_who_on_join),
 	    cmocka_unit_test(test_away_forgotten_when_we_leave),
 	    cmocka_unit_test(test_no_who_in_big_room),
+	    cmocka_unit_test(test_query_opened_for_away_member),
+	    cmocka_unit_test(test_repeated_301_not_shown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

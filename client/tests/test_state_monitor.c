@@ -146,6 +146,27 @@ static void test_online_offline_lines(void **unused)
 	state_free(st);
 }
 
+/* A peer whose QUIT the query window showed is offline already: the 731
+ * that follows adds no second line saying so. */
+static void test_quit_then_offline_one_line(void **unused)
+{
+	(void)unused;
+	struct state *st = state_new("alice", "localhost");
+	registered(st, "MONITOR=100");
+	size_t bob = (size_t)state_window_open(st, WIN_QUERY, "bob");
+	expect_send(st, "MONITOR + bob");
+	feed(st, ":parley 730 alice :bob!b@h");
+	expect_line(st, bob, "bob is online");
+	feed(st, ":bob!b@h QUIT :Quit: bye");
+	expect_line(st, bob, "bob quit (Quit: bye)");
+	assert_int_equal(state_window_peer(st, bob), PEER_OFFLINE);
+	feed(st, ":parley 731 alice :bob");
+	expect_no_line(st);
+	feed(st, ":parley 730 alice :bob!b@h");
+	expect_line(st, bob, "bob is online");
+	state_free(st);
+}
+
 /* MONITOR=2: the third window is not monitored and says why; closing one
  * gives its place to the third. */
 static void test_limit_from_isupport(void **unused)
@@ -265,6 +286,7 @@ int main(void)
 	    cmocka_unit_test(test_no_monitor_token_sends_nothing),
 	    cmocka_unit_test(test_open_close_and_sync),
 	    cmocka_unit_test(test_online_offline_lines),
+	    cmocka_unit_test(test_quit_then_offline_one_line),
 	    cmocka_unit_test(test_limit_from_isupport),
 	    cmocka_unit_test(test_list_full_numeric),
 	    cmocka_unit_test(test_nick_change),

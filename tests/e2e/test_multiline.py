@@ -6,6 +6,7 @@ capability and as separate PRIVMSGs to the others; without the capability
 multiline batch from someone else is shown as one message block."""
 
 import re
+import unicodedata
 
 import e2e
 import test_stall
@@ -31,6 +32,92 @@ class MultilineStallServer(test_stall.StallServer):
             self.send(conn, ":fake CAP * ACK " + " ".join(words[2:]))
             return nick
         return super().answer(conn, line, nick)
+
+
+def display_width(text):
+    """Terminal columns of text (East Asian wide characters take two)."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+class HostileMultilineServer(e2e.FakeIrcServer):
+    """Offers draft/multiline; after the join sends multi-line batches as a
+    careless or hostile server might: from a nick of wide characters, dated
+    another day (the time column is then longer), never closed, nested in
+    another batch, closed twice, with a stray BATCH - and lines whose
+    target or sender is not the batch's."""
+
+    def __init__(self):
+        super().__init__()
+        self.start()
+
+    def serve(self):
+        nick = "victim"
+        for line, words, cmd in self.lines():
+            if cmd == "CAP" and words[1:2] == ["LS"]:
+                self.send(":evil CAP * LS :batch server-time message-tags "
+                          "draft/multiline=max-bytes=4096")
+            elif cmd == "CAP" and words[1:2] == ["REQ"]:
+                self.send(":evil CAP * ACK :" + " ".join(words[2:]).lstrip(":"))
+            elif cmd == "NICK":
+                nick = words[1]
+            elif cmd == "USER":
+                self.send(":evil 001 %s :Welcome" % nick)
+            elif cmd == "JOIN":
+                self.send(":%s!u@h JOIN #lobby" % nick)
+                self.send(":evil 353 %s = #lobby :%s \u65e5\u672c mallory" % (nick, nick))
+                self.send(":evil 366 %s #lobby :End of /NAMES list." % nick)
+                self.batches()
+            elif cmd == "PING":
+                self.send(":evil PONG evil :" + line.split(":", 1)[-1])
+
+    def batches(self):
+        wide = "\u65e5\u672c"
+        self.send("@time=2026-01-02T10:00:00.000Z :%s!w@h BATCH +w draft/multiline #lobby" % wide)
+        for text in ("wide first", "wide second"):
+            self.send("@batch=w :%s!w@h PRIVMSG #lobby :%s" % (wide, text))
+        self.send(":%s!w@h BATCH -w" % wide)
+        self.send(":mallory!m@h BATCH -nosuch")
+        self.send(":mallory!m@h BATCH +o draft/multiline #lobby")
+        self.send("@batch=o :mallory!m@h PRIVMSG #lobby :outer one")
+        self.send("@batch=o :mallory!m@h BATCH +i draft/multiline #lobby")
+        self.send("@batch=i :mallory!m@h PRIVMSG #lobby :nested line")
+        self.send("@batch=o :mallory!m@h PRIVMSG #elsewhere :other target")
+        self.send("@batch=o :%s!w@h PRIVMSG #lobby :other sender" % wide)
+        self.send("@batch=o;draft/multiline-concat :mallory!m@h PRIVMSG #lobby :outer two")
+        self.send(":mallory!m@h BATCH -o")
+        self.send(":mallory!m@h BATCH -o")
+        self.send(":mallory!m@h BATCH +never draft/multiline #lobby")
+        self.send("@batch=never :mallory!m@h PRIVMSG #lobby :held back")
+        self.send(":mallory!m@h PRIVMSG #lobby :the end")
+
+
+class HostileMultilineTest(e2e.ClientTestCase):
+    start_server = False
+
+    def test_hostile_batches_show_clearly(self):
+        fake = HostileMultilineServer()
+        self.addCleanup(fake.close)
+        term = self.client("victim", port=fake.port)
+        term.wait_for(r"<mallory> the end$")
+        rows = term.rows()
+        screen = term.screen()
+        # another day's block: its continuation line under its text
+        first = [r for r in rows if "wide first" in r]
+        second = [r for r in rows if "wide second" in r]
+        self.assertEqual((len(first), len(second)), (1, 1), screen)
+        self.assertTrue(re.match(r"^2026-01-0\d \d\d:\d\d <\u65e5\u672c> wide first", first[0]),
+                        screen)
+        width = display_width
+        self.assertEqual(width(second[0][:second[0].index("wide")]),
+                         width(first[0][:first[0].index("wide")]), screen)
+        self.assertEqual(second[0].strip(), "wide second", screen)
+        # the lines not of the block are shown on their own, nothing twice
+        for text in ("nested line", "other sender"):
+            self.assertEqual(screen.count(text), 1, screen)
+        # concat joins without a break, the closing BATCH - twice shows it once
+        self.assertEqual(screen.count("<mallory> outer oneouter two\n"), 1, screen)
+        self.assertNotIn("held back", screen)  # shown when it ends or at a disconnect
+        term.finish()
 
 
 class MultilineTest(e2e.ClientTestCase):
@@ -101,6 +188,24 @@ class MultilineTest(e2e.ClientTestCase):
         self.assertEqual(alice.screen().count("first pasted"), 1, alice.screen())
         self.finish(alice)
 
+    def test_pasted_controls_are_filtered_like_typed_ones(self):
+        """Control characters in a multi-line paste (text copied from a
+        coloured terminal) are dropped as the editor drops typed ones, a tab
+        becoming a space: they reached the server raw, which refused the
+        whole batch (parleyd) or passed terminal escapes on to others."""
+        alice = self.client("alice")
+        taker = self.irc("taker", caps=ML_CAPS)
+        taker.join("#lobby")
+        alice.wait_for(r"taker \(\S+\) joined")
+        alice.paste("tab\there\nesc\x1b[31mred\x1b[0m\nbell\x07 \u202eend")
+        alice.wait_for(r"Paste 3 lines\?")
+        alice.keys("Enter")
+        got = taker.collect_until(r"BATCH :?-|FAIL")
+        texts = [params_of(l)[1][1] for l in got if " PRIVMSG " in l]
+        self.assertEqual(texts, ["tab here", "esc[31mred[0m", "bell end"], got)
+        alice.wait_for(r"<alice> tab here\n {14}esc\[31mred\[0m\n {14}bell end$")
+        self.finish(alice)
+
     def test_paste_without_the_capability_sends_lines(self):
         proxy = e2e.CutProxy(self.server.port, e2e.hide_caps("draft/multiline"))
         self.addCleanup(proxy.close)
@@ -117,6 +222,23 @@ class MultilineTest(e2e.ClientTestCase):
         self.assertEqual([params_of(l) for l in lines],
                          [("PRIVMSG", ["#lobby", t]) for t in ("one", "two", "three")])
         alice.wait_for(r"<alice> one\n.*<alice> two\n.*<alice> three$")
+        self.finish(alice)
+
+    def test_paste_into_the_server_window_says_so_once(self):
+        """Text pasted where nothing can be said gets one note, not one per
+        line; a command line of the paste still runs."""
+        alice = self.client("alice")
+        alice.keys("M-1")
+        alice.wait_for(r"^ \[alice\] 1:")
+        alice.paste("one\ntwo\nthree\n/join #other")
+        alice.wait_for(r"Paste 4 lines\?")
+        alice.keys("Enter")
+        alice.wait_for(r"You joined #other")
+        alice.keys("M-1")
+        alice.wait_for(r"^ \[alice\] 1:")
+        screen = alice.stable_screen()
+        self.assertEqual(screen.count("This is the server window"), 1, screen)
+        self.assertIn("The other 2 pasted lines were not sent either", screen)
         self.finish(alice)
 
     def test_received_batch_is_one_block(self):

@@ -121,6 +121,45 @@ class NgircdInteropTest(e2e.ClientTestCase):
         bob.expect(r"^:alicia!\S+ QUIT :.*bye ngircd")
         term.finish(quit_keys=())
 
+    def test_paste_query_and_away_without_the_new_capabilities(self):
+        """ngircd offers neither MONITOR nor draft/multiline: a pasted block
+        goes as plain PRIVMSGs, a private window sends no MONITOR, and the
+        peer's away answers (one 301 per message) show once."""
+        server = Ngircd()
+        self.addCleanup(server.stop)
+        term = self.client("alice", port=server.port)
+        bob = harness.IrcClient(server.port, nick="bob")
+        self.addCleanup(bob.close)
+        bob.send("NICK bob")
+        bob.send("USER bob 0 * :Bob")
+        bob.expect(r"^:\S+ 001 bob ")
+        bob.send("AWAY :gone fishing")
+        bob.send("JOIN #lobby")
+        bob.collect_until(r" 366 bob #lobby ")
+        term.wait_for(r"bob \(\S+\) joined #lobby")
+        term.paste("one\ntwo\nthree")
+        term.wait_for(r"Paste 3 lines\?")
+        term.keys("Enter")
+        for text in ("one", "two", "three"):
+            bob.expect(r"^:alice!\S+ PRIVMSG #lobby :%s$" % text)
+        term.type("/query bob")
+        term.wait_for(r"^ Private conversation with bob$")  # ngircd has no away-notify
+        term.paste("four\nfive\nsix")
+        term.wait_for(r"Paste 3 lines\?")
+        term.keys("Enter")
+        for text in ("four", "five", "six"):
+            bob.expect(r"^:alice!\S+ PRIVMSG bob :%s$" % text)
+        term.wait_for(r"<alice> six$")
+        term.wait_for(r"^ Private conversation with bob - bob is away: gone fishing")
+        screen = term.stable_screen()
+        self.assertLessEqual(screen.count("bob is away: gone fishing"), 2, screen)  # title + 1
+        term.keys("M-1")
+        term.wait_for(r"^ \[alice\] 1:")
+        self.assertNotIn("Unknown command", term.stable_screen())
+        term.type("/quit bye")
+        bob.expect(r"^:alice!\S+ QUIT ")
+        term.finish(quit_keys=())
+
 
 if __name__ == "__main__":
     e2e.main()
