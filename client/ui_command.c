@@ -93,12 +93,20 @@ static const char *ui_target(struct ui *ui)
 	return state_window_name(ui->st, cur);
 }
 
+static bool ui_say_block_to(struct ui *ui, const char *target, const char *const *lines,
+                            size_t n, const char *what);
+
 /* Sends text to target in pieces that fit an IRC line, cutting at UTF-8
- * boundaries, and shows each piece. */
+ * boundaries, and shows each piece. A message longer than one piece goes
+ * as one draft/multiline message of concatenated pieces when the server
+ * takes them, so that receivers see it whole, as it was typed. */
 static void ui_say(struct ui *ui, const char *target, const char *text, enum state_line_kind kind)
 {
 	size_t len = strlen(text);
 	if (!utf8_valid(text, len))
+		return;
+	if (kind == LINE_MESSAGE && len > UI_MSG_CHUNK &&
+	    ui_say_block_to(ui, target, &text, 1, "message"))
 		return;
 	do {
 		size_t n = len > UI_MSG_CHUNK ? utf8_cut(text, len, UI_MSG_CHUNK) : len;
@@ -180,9 +188,18 @@ bool ui_can_say(struct ui *ui)
 
 bool ui_say_block(struct ui *ui, const char *const *lines, size_t n)
 {
-	struct multiline_limits lim;
 	const char *target = ui_target(ui);
-	if (!target || !state_multiline_limits(ui->st, &lim))
+	return target && ui_say_block_to(ui, target, lines, n, "paste");
+}
+
+/* Sends lines to target as draft/multiline batches (what: "paste" or
+ * "message", for the notes); false, with nothing sent, when the server
+ * does not take them. */
+static bool ui_say_block_to(struct ui *ui, const char *target, const char *const *lines,
+                            size_t n, const char *what)
+{
+	struct multiline_limits lim;
+	if (!state_multiline_limits(ui->st, &lim))
 		return false;
 	for (size_t i = 0; i < n; i++)
 		if (!utf8_valid(lines[i], strlen(lines[i])))
@@ -193,7 +210,7 @@ bool ui_say_block(struct ui *ui, const char *const *lines, size_t n)
 		return true; /* blank lines only: nothing to say */
 	char **out = ui_batch_lines(ui, target, p, np, &nl);
 	if (!out) {
-		ui_note(ui, LINE_ERROR, "Not sent: the paste has a line too long for the server");
+		ui_notef(ui, LINE_ERROR, "Not sent: the %s has a line too long for the server", what);
 		free(p);
 		return true;
 	}
@@ -210,13 +227,13 @@ bool ui_say_block(struct ui *ui, const char *const *lines, size_t n)
 		net_status(ui->net, &ns);
 		ui_notef(
 		    ui, LINE_ERROR,
-		    "Not sent: the paste (%zu IRC lines) does not fit beside the %zu lines "
+		    "Not sent: the %s (%zu IRC lines) does not fit beside the %zu lines "
 		    "waiting for the server (at most %d lines, %d KiB); nothing of it was sent",
-		    nl, ns.waiting, OUTBUF_LINES_MAX, OUTBUF_BYTES_MAX / 1024);
+		    what, nl, ns.waiting, OUTBUF_LINES_MAX, OUTBUF_BYTES_MAX / 1024);
 		break;
 	case NET_SEND_INVALID:
 	case NET_SEND_DROPPED:
-		ui_note(ui, LINE_ERROR, "Not sent: a line of the paste is too long");
+		ui_notef(ui, LINE_ERROR, "Not sent: a line of the %s is too long", what);
 		break;
 	}
 	for (size_t i = 0; i < nl; i++)

@@ -188,6 +188,33 @@ class MultilineTest(e2e.ClientTestCase):
         self.assertEqual(alice.screen().count("first pasted"), 1, alice.screen())
         self.finish(alice)
 
+    def test_long_typed_line_goes_whole(self):
+        """A typed message longer than one IRC line goes as one multiline
+        message of concatenated pieces, so a client with the capability gets
+        it whole; one without gets the pieces as PRIVMSGs, as before."""
+        alice = self.client("alice")
+        taker = self.irc("taker", caps=ML_CAPS)
+        old = self.irc("oldclient")
+        for c in (taker, old):
+            c.join("#lobby")
+        alice.wait_for(r"oldclient \(\S+\) joined")
+        words = " ".join("word%03d" % i for i in range(80))  # 639 bytes: two pieces
+        alice.type(words)
+        got = taker.collect_until(r"BATCH :?-")
+        got = got[[i for i, l in enumerate(got) if " BATCH " in l][0]:]
+        inner = got[1:-1]
+        self.assertEqual(len(inner), 2, got)
+        self.assertNotIn("draft/multiline-concat", parse_tags(inner[0]), got)
+        self.assertIn("draft/multiline-concat", parse_tags(inner[1]), got)
+        self.assertEqual("".join(params_of(l)[1][1] for l in inner), words)
+        pieces = []
+        while len(pieces) < 2:
+            pieces += [params_of(l)[1][1] for l in old.sync() if "PRIVMSG" in l]
+        self.assertEqual("".join(pieces), words)
+        alice.wait_for(r"word079$")
+        self.assertEqual(alice.screen().count("word040"), 1, alice.screen())
+        self.finish(alice)
+
     def test_pasted_controls_are_filtered_like_typed_ones(self):
         """Control characters in a multi-line paste (text copied from a
         coloured terminal) are dropped as the editor drops typed ones, a tab
