@@ -187,6 +187,57 @@ class Conformance(ServerTestCase):
         alice.expect(r"^:alice!\S+ MODE #r -b bob!\*@\*$")
         bob.join("#r")
 
+    def test_ping_pong_parameters(self):
+        """PING without a token is 461; an empty token (PING :) is 409
+        ERR_NOORIGIN, which Modern IRC keeps for it; PONG has no numeric
+        replies in Modern IRC, so a PONG without parameters is ignored."""
+        alice = self.irc("alice")
+        alice.send("PING")
+        self.assertEqual(params_of(alice.expect_numeric("461")),
+                         ("461", ["alice", "PING", "Not enough parameters"]))
+        alice.send("PING :")
+        self.assertEqual([params_of(l) for l in alice.sync()],
+                         [("409", ["alice", "No origin specified"])])
+        for line in ("PONG", "PONG :", "PONG x"):
+            alice.send(line)
+        self.assertEqual(alice.sync(), [])
+        alice.send("PING :a b")
+        alice.expect(r"^:parley PONG parley :a b$")
+
+    def test_users_and_summon_are_disabled(self):
+        """RFC 2812 4.5 and 4.6: a server without USERS / SUMMON answers
+        446 ERR_USERSDISABLED / 445 ERR_SUMMONDISABLED (not 421)."""
+        alice = self.irc("alice")
+        alice.send("USERS")
+        self.assertEqual([params_of(l) for l in alice.sync()],
+                         [("446", ["alice", "USERS has been disabled"])])
+        alice.send("summon bob")
+        self.assertEqual([params_of(l) for l in alice.sync()],
+                         [("445", ["alice", "SUMMON has been disabled"])])
+        alice.send("HELP USERS")
+        alice.expect_numeric("704")
+
+    def test_modes_of_a_secret_room_are_its_members(self):
+        """MODE #room (and its lists) of a +s room one is not in answers
+        442, as TOPIC does: the room is hidden from outsiders. Members and
+        a room that is not secret answer 324/329 as before."""
+        alice = self.irc("alice")
+        bob = self.irc("bob")
+        alice.join("#secret")
+        alice.send("MODE #secret +s")
+        alice.expect(r"MODE #secret \+s$")
+        for line in ("MODE #secret", "MODE #secret b", "MODE #secret +e"):
+            bob.send(line)
+            self.assertEqual([params_of(l) for l in bob.sync()],
+                             [("442", ["bob", "#secret", "You're not on that channel"])],
+                             line)
+        alice.send("MODE #secret")
+        self.assertEqual(params_of(alice.expect_numeric("324"))[1], ["alice", "#secret", "+nst"])
+        alice.send("MODE #secret -s")
+        alice.expect(r"MODE #secret -s$")
+        bob.send("MODE #secret")
+        self.assertEqual(params_of(bob.expect_numeric("324"))[1], ["bob", "#secret", "+nt"])
+
     def test_extended_monitor_offered(self):
         c = self.irc(register=False)
         c.send("CAP LS 302")
