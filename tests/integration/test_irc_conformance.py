@@ -122,6 +122,42 @@ class Conformance(ServerTestCase):
         target.sync()
         self.assertEqual([l for l in ext.sync() if " AWAY" in l], [])
 
+    def test_extended_monitor_away_when_coming_online(self):
+        """extended-monitor: a watched nick that comes online already away
+        (someone away changes to it) is followed, after the 730, by its AWAY
+        for watchers with away-notify; a room-mate, who knows already, is
+        not told again; nor is a watcher without away-notify."""
+        ext = self.irc("ext", caps=["extended-monitor", "away-notify"])
+        mate = self.irc("mate", caps=["extended-monitor", "away-notify"])
+        noaway = self.irc("noaway", caps=["extended-monitor"])
+        for w in (ext, mate, noaway):
+            w.send("MONITOR + target")
+            w.expect_numeric("731")
+        x = self.irc("x")
+        x.join("#r")
+        mate.join("#r")
+        x.send("AWAY :out to lunch")
+        x.expect_numeric("306")
+        mate.expect(r"^:x!x@127\.0\.0\.1 AWAY :out to lunch$")
+        x.send("NICK target")
+        x.expect(r"^:x!x@127\.0\.0\.1 NICK target$")
+        got = [l for l in ext.sync() if " 73" in l or " AWAY" in l]
+        self.assertEqual(got, [":parley 730 ext :target!x@127.0.0.1",
+                               ":target!x@127.0.0.1 AWAY :out to lunch"])
+        got = [l for l in mate.sync() if " 73" in l or " AWAY" in l]
+        self.assertEqual(got, [":parley 730 mate :target!x@127.0.0.1"])
+        self.assertEqual(noaway.sync(), [":parley 730 noaway :target!x@127.0.0.1"])
+        # back (told: it is watched), then not away: the 730 alone
+        x.send("AWAY")
+        x.send("NICK other")
+        x.expect(r"NICK other$")
+        x.send("NICK target")
+        x.expect(r"NICK target$")
+        got = [l for l in ext.sync() if " 73" in l or " AWAY" in l]
+        self.assertEqual(got, [":target!x@127.0.0.1 AWAY",
+                               ":parley 731 ext :target",
+                               ":parley 730 ext :target!x@127.0.0.1"])
+
     def test_whois_channels_split_over_319_lines(self):
         """A user in more rooms than fit one line gets several 319 lines
         (each within the 512-byte limit), listing every room."""
