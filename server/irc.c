@@ -550,6 +550,7 @@ static const struct irc_command irc_commands[] = {
 	{"USER", cmd_user, 4, 0, true},
 	{"USERHOST", cmd_userhost, 1, 0, false},
 	{"USERS", cmd_disabled, 0, 0, false},
+	{"VERIFY", cmd_verify, 2, 0, true},
 	{"VERSION", cmd_version, 0, 0, false},
 	{"WALLOPS", cmd_wallops, 1, 1, false},
 	{"WHO", cmd_who, 0, 0, false},
@@ -622,6 +623,8 @@ static const struct irc_help {
 	{"USER", "USER <user> 0 * <realname>\nYour user name and real name, at registration."},
 	{"USERHOST", "USERHOST <nick> [<nick> ...]\nThe user@host of up to five nicks."},
 	{"USERS", "USERS\nNot offered: answered 446 (USERS has been disabled)."},
+	{"VERIFY", "VERIFY <account>|* <code>\nCompletes a registration that needs verifying "
+		   "(draft/account-registration);\nnone here does, so every code is invalid."},
 	{"VERSION", "VERSION [<server>]\nThe server's software version."},
 	{"WALLOPS", "WALLOPS <text>\nA message to every operator (server operators)."},
 	{"WHO", "WHO [<mask>|<#room> [%<fields>[,<token>]]]\nWho matches; with %fields, "

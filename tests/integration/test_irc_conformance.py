@@ -274,6 +274,34 @@ class Conformance(ServerTestCase):
         bob.send("MODE #secret")
         self.assertEqual(params_of(bob.expect_numeric("324"))[1], ["bob", "#secret", "+nt"])
 
+    def test_account_registration_need_nick_and_verify(self):
+        """draft/account-registration: REGISTER before NICK is
+        FAIL REGISTER NEED_NICK * (the spec's form: no account yet); VERIFY
+        (the spec's second command) is known: no registration here ever
+        needs verifying, so any code is FAIL VERIFY INVALID_CODE, and a
+        logged-in client gets FAIL VERIFY ALREADY_AUTHENTICATED."""
+        c = self.irc(register=False)
+        c.send("REGISTER wanted * :correct horse battery")
+        m = c.expect(r" FAIL REGISTER ")
+        self.assertEqual(params_of(m)[1][:3], ["REGISTER", "NEED_NICK", "*"])
+        c.send("VERIFY wanted 1234")
+        m = c.expect(r" FAIL VERIFY ")
+        self.assertEqual(params_of(m)[1][:3], ["VERIFY", "INVALID_CODE", "wanted"])
+        alice = self.irc("alice")
+        alice.send("VERIFY * 1234")
+        got = [params_of(l) for l in alice.sync()]
+        self.assertEqual([(g[0], g[1][:3]) for g in got],
+                         [("FAIL", ["VERIFY", "INVALID_CODE", "alice"])])
+        alice.send("VERIFY alice")
+        alice.expect_numeric("461", "alice VERIFY ")
+        alice.send("REGISTER alice * :correct horse battery")
+        alice.expect(r"REGISTER SUCCESS alice ")
+        alice.sync()
+        alice.send("VERIFY alice 1234")
+        got = [params_of(l) for l in alice.sync()]
+        self.assertEqual([(g[0], g[1][:3]) for g in got],
+                         [("FAIL", ["VERIFY", "ALREADY_AUTHENTICATED", "alice"])])
+
     def test_extended_monitor_offered(self):
         c = self.irc(register=False)
         c.send("CAP LS 302")
