@@ -302,6 +302,16 @@ class Conformance(ServerTestCase):
         self.assertEqual([(g[0], g[1][:3]) for g in got],
                          [("FAIL", ["VERIFY", "ALREADY_AUTHENTICATED", "alice"])])
 
+    def test_client_tag_key_sent_twice_is_relayed_once(self):
+        """message-tags: a key is used at most once per message and a
+        receiver keeps its final occurrence; the relay carries it once."""
+        alice = self.irc("alice", caps=["message-tags"])
+        bob = self.irc("bob", caps=["message-tags"])
+        alice.send("@+k=1;+j;+k=2 PRIVMSG bob :twice")
+        line = bob.expect(r"PRIVMSG bob :twice$", raw=True).string
+        section = line[1:line.index(" ")].split(";")
+        self.assertEqual([t for t in section if t.startswith("+")], ["+j", "+k=2"])
+
     def test_extended_monitor_offered(self):
         c = self.irc(register=False)
         c.send("CAP LS 302")
