@@ -167,6 +167,20 @@ static bool client_tag_append(const char *p, size_t elen, size_t klen, char *out
 	return true;
 }
 
+/* Does the section rest (after a tag) hold the key key[0..klen) again? */
+static bool key_repeated(const char *rest, const char *key, size_t klen)
+{
+	for (const char *p = rest; *p;) {
+		size_t elen = strcspn(p, ";");
+		if (strcspn(p, "=;") == klen && memcmp(p, key, klen) == 0)
+			return true;
+		p += elen;
+		if (*p == ';')
+			p++;
+	}
+	return false;
+}
+
 int irctags_client_only(const char *section, char *out, size_t cap)
 {
 	size_t pos = 0;
@@ -176,7 +190,10 @@ int irctags_client_only(const char *section, char *out, size_t cap)
 	for (const char *p = section; *p;) {
 		size_t elen = strcspn(p, ";");
 		size_t klen = strcspn(p, "=;");
-		if (elen > 0 && p[0] == '+' && !client_tag_append(p, elen, klen, out, cap, &pos))
+		/* a key sent twice goes once, with its final value (message-tags:
+		 * a key at most once per message; receivers keep the final one) */
+		if (elen > 0 && p[0] == '+' && !key_repeated(p + elen, p, klen) &&
+		    !client_tag_append(p, elen, klen, out, cap, &pos))
 			return -1;
 		p += elen;
 		if (*p == ';')

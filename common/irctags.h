@@ -29,7 +29,8 @@ int irctags_escape(const char *value, char *out, size_t cap);
 /* The client-only tags ("+key[=value]") of a checked section, in the order
  * sent, each value unescaped and escaped again in the one canonical form
  * (never longer than what was sent), joined by ';' into out. A tag without a
- * value, or with an empty one, goes without '='. Returns the length (0: none),
+ * value, or with an empty one, goes without '='. A key sent more than once
+ * goes once, where and as its final occurrence was sent. Returns the length (0: none),
  * or -1 if they do not fit in cap (a cap of strlen(section) + 1 always
  * fits). */
 int irctags_client_only(const char *section, char *out, size_t cap);

@@ -863,6 +863,27 @@ static void whowas_entry_of(const struct session *s, struct whowas_entry *e)
 	e->left_unix_ms = clock_unix_ms();
 }
 
+/* extended-monitor: s came online under a watched nick while away; its
+ * watchers with away-notify hear the AWAY after the 730, except room-mates
+ * (they know already). Worker of s, no lock held. */
+static void away_tell_watchers(struct session *s)
+{
+	const struct source source = session_source(s);
+	const char *params[1];
+	struct outmsg m;
+	away_outmsg_init(&m, &source, s, params);
+	struct channel **chs;
+	size_t n = channels_of(s, &chs);
+	channels_lock_all(chs, n);
+	size_t nto;
+	struct session **mates = neighbours_collect(s, chs, n, false, CAP_AWAY_NOTIFY, &nto);
+	channels_unlock_all(chs, n);
+	channels_release(chs, n);
+	monitor_tell_msg(s, &m, CAP_AWAY_NOTIFY, mates, nto);
+	free(mates);
+	outmsg_release(&m);
+}
+
 enum chat_result chat_nick(struct session *s, const char *nick)
 {
 	if (!ircname_nick_valid(nick))
@@ -894,6 +915,8 @@ enum chat_result chat_nick(struct session *s, const char *nick)
 	registry_unlock();
 	neighbours_tell(s, &m, nick, false);
 	outmsg_release(&m);
+	if (s->away && ircname_cmp(was.nick, nick) != 0)
+		away_tell_watchers(s);
 	whowas_global_add(&was);
 	return CHAT_OK;
 }

@@ -358,13 +358,18 @@ static void cmd_user(struct session *s, struct ircmsg *m)
 	registration_try_finish(s);
 }
 
-/* PING: answer with PONG. */
+/* PING: answer with PONG; an empty token is 409, as Modern IRC allows. */
 static void cmd_ping(struct session *s, struct ircmsg *m)
 {
+	if (!m->params[0][0]) {
+		reply(s, "409", "No origin specified", NULL);
+		return;
+	}
 	send_self(s, g_server.cfg.name, "PONG", g_server.cfg.name, m->params[0], NULL);
 }
 
-/* PONG: liveness is tracked on every read; nothing more to do. */
+/* PONG: liveness is tracked on every read; nothing more to do (Modern IRC
+ * gives PONG no numeric replies, so one without a token is ignored too). */
 static void cmd_pong(struct session *s, struct ircmsg *m)
 {
 	(void)s;
@@ -456,6 +461,16 @@ static void cmd_message(struct session *s, struct ircmsg *m)
 	free(tags);
 }
 
+/* USERS and SUMMON: not offered (no local logins to list or summon);
+ * RFC 2812 names the reply for a server that disables them. */
+static void cmd_disabled(struct session *s, struct ircmsg *m)
+{
+	if (strcasecmp(m->command, "USERS") == 0)
+		reply(s, "446", "USERS has been disabled", NULL);
+	else
+		reply(s, "445", "SUMMON has been disabled", NULL);
+}
+
 /* AWAY [text]: mark or unmark the user as away. */
 static void cmd_away(struct session *s, struct ircmsg *m)
 {
@@ -527,12 +542,15 @@ static const struct irc_command irc_commands[] = {
 	{"REGISTER", cmd_register, 3, 0, true},
 	{"SETNAME", cmd_setname, 1, 0, false},
 	{"STATS", cmd_stats, 0, 0, false},
+	{"SUMMON", cmd_disabled, 0, 0, false},
 	{"TAGMSG", cmd_message, 0, 0, false},
 	{"TIME", cmd_time, 0, 0, false},
 	{"TOPIC", cmd_topic, 1, 1, false},
 	{"UNKLINE", cmd_unkline, 1, 0, false},
 	{"USER", cmd_user, 4, 0, true},
 	{"USERHOST", cmd_userhost, 1, 0, false},
+	{"USERS", cmd_disabled, 0, 0, false},
+	{"VERIFY", cmd_verify, 2, 0, true},
 	{"VERSION", cmd_version, 0, 0, false},
 	{"WALLOPS", cmd_wallops, 1, 1, false},
 	{"WHO", cmd_who, 0, 0, false},
@@ -597,12 +615,16 @@ static const struct irc_help {
 		     "(draft/account-registration)."},
 	{"SETNAME", "SETNAME <realname>\nChanges your real name (1 to 100 bytes; setname capability)."},
 	{"STATS", "STATS <letter>\nServer statistics (u: uptime)."},
+	{"SUMMON", "SUMMON <user>\nNot offered: answered 445 (SUMMON has been disabled)."},
 	{"TAGMSG", "TAGMSG <target>\nA message of tags only (message-tags capability)."},
 	{"TIME", "TIME [<server>]\nThe server's local time."},
 	{"TOPIC", "TOPIC <#room> [<topic>]\nShows or sets a room's topic."},
 	{"UNKLINE", "UNKLINE <user@host>\nLifts a server ban (server operators)."},
 	{"USER", "USER <user> 0 * <realname>\nYour user name and real name, at registration."},
 	{"USERHOST", "USERHOST <nick> [<nick> ...]\nThe user@host of up to five nicks."},
+	{"USERS", "USERS\nNot offered: answered 446 (USERS has been disabled)."},
+	{"VERIFY", "VERIFY <account>|* <code>\nCompletes a registration that needs verifying "
+		   "(draft/account-registration);\nnone here does, so every code is invalid."},
 	{"VERSION", "VERSION [<server>]\nThe server's software version."},
 	{"WALLOPS", "WALLOPS <text>\nA message to every operator (server operators)."},
 	{"WHO", "WHO [<mask>|<#room> [%<fields>[,<token>]]]\nWho matches; with %fields, "

@@ -74,7 +74,8 @@ static bool register_may(struct session *s, const char *account)
 		return false;
 	}
 	if (!s->nick[0]) {
-		register_fail(s, "NEED_NICK", account, "Choose a nick (NICK) before REGISTER");
+		/* the spec's form: no account can be named before a nick */
+		register_fail(s, "NEED_NICK", "*", "Choose a nick (NICK) before REGISTER");
 		return false;
 	}
 	if (s->account[0]) {
@@ -116,6 +117,19 @@ void cmd_register(struct session *s, struct ircmsg *m)
 	send_self(s, g_server.cfg.name, "REGISTER", "SUCCESS", display,
 		  "Account created; you are logged in", NULL);
 	logged_in_send(s, display);
+}
+
+void cmd_verify(struct session *s, struct ircmsg *m)
+{
+	const char *account = strcmp(m->params[0], "*") == 0 && s->nick[0] ? s->nick
+									     : m->params[0];
+	if (s->account[0])
+		send_self(s, g_server.cfg.name, "FAIL", "VERIFY", "ALREADY_AUTHENTICATED",
+			  account, "You are already logged in to an account", NULL);
+	else
+		send_self(s, g_server.cfg.name, "FAIL", "VERIFY", "INVALID_CODE", account,
+			  "No registration here needs verifying: REGISTER logs you in at once",
+			  NULL);
 }
 
 bool irc_account_pass(struct session *s, const char *text)

@@ -1,4 +1,4 @@
-/* irc_account: accounts over IRC — REGISTER (IRCv3
+/* irc_account: accounts over IRC — REGISTER and VERIFY (IRCv3
  * draft/account-registration, before or after connection registration),
  * PASS account:password (checked when registration completes), and the
  * 900 numeric that says a connection is logged in. The rules (names,
@@ -22,6 +22,11 @@ struct ircmsg;
 
 /* REGISTER <account|*> <email|*> <password>. */
 void cmd_register(struct session *s, struct ircmsg *m);
+
+/* VERIFY <account|*> <code>: no registration here needs verifying (REGISTER
+ * succeeds or fails at once), so every code is invalid: FAIL VERIFY
+ * INVALID_CODE, or ALREADY_AUTHENTICATED when logged in. */
+void cmd_verify(struct session *s, struct ircmsg *m);
 
 /* PASS with no server password set: keeps "account:password" for the login
  * at registration. Returns false when text holds no ':' (not a login). */

@@ -262,12 +262,16 @@ static void channel_mode(struct session *s, struct ircmsg *m)
 	}
 	if (m->nparams < 2 || list_query(m)) {
 		pthread_mutex_lock(&ch->lock);
-		if (m->nparams < 2)
+		/* a +s room's modes and lists are its members', as its topic is */
+		bool visible = channel_visible_to(ch, s);
+		if (visible && m->nparams < 2)
 			mode_query_locked(s, ch);
-		else
+		else if (visible)
 			mask_list(s, ch, list_query(m));
 		pthread_mutex_unlock(&ch->lock);
 		channel_unref(ch);
+		if (!visible)
+			irc_refuse(s, CHAT_NOT_ON_CHANNEL, name, NULL);
 		return;
 	}
 	struct chat_mode_change changes[IRC_LINE_MAX / 2];

@@ -122,6 +122,42 @@ class Conformance(ServerTestCase):
         target.sync()
         self.assertEqual([l for l in ext.sync() if " AWAY" in l], [])
 
+    def test_extended_monitor_away_when_coming_online(self):
+        """extended-monitor: a watched nick that comes online already away
+        (someone away changes to it) is followed, after the 730, by its AWAY
+        for watchers with away-notify; a room-mate, who knows already, is
+        not told again; nor is a watcher without away-notify."""
+        ext = self.irc("ext", caps=["extended-monitor", "away-notify"])
+        mate = self.irc("mate", caps=["extended-monitor", "away-notify"])
+        noaway = self.irc("noaway", caps=["extended-monitor"])
+        for w in (ext, mate, noaway):
+            w.send("MONITOR + target")
+            w.expect_numeric("731")
+        x = self.irc("x")
+        x.join("#r")
+        mate.join("#r")
+        x.send("AWAY :out to lunch")
+        x.expect_numeric("306")
+        mate.expect(r"^:x!x@127\.0\.0\.1 AWAY :out to lunch$")
+        x.send("NICK target")
+        x.expect(r"^:x!x@127\.0\.0\.1 NICK target$")
+        got = [l for l in ext.sync() if " 73" in l or " AWAY" in l]
+        self.assertEqual(got, [":parley 730 ext :target!x@127.0.0.1",
+                               ":target!x@127.0.0.1 AWAY :out to lunch"])
+        got = [l for l in mate.sync() if " 73" in l or " AWAY" in l]
+        self.assertEqual(got, [":parley 730 mate :target!x@127.0.0.1"])
+        self.assertEqual(noaway.sync(), [":parley 730 noaway :target!x@127.0.0.1"])
+        # back (told: it is watched), then not away: the 730 alone
+        x.send("AWAY")
+        x.send("NICK other")
+        x.expect(r"NICK other$")
+        x.send("NICK target")
+        x.expect(r"NICK target$")
+        got = [l for l in ext.sync() if " 73" in l or " AWAY" in l]
+        self.assertEqual(got, [":target!x@127.0.0.1 AWAY",
+                               ":parley 731 ext :target",
+                               ":parley 730 ext :target!x@127.0.0.1"])
+
     def test_whois_channels_split_over_319_lines(self):
         """A user in more rooms than fit one line gets several 319 lines
         (each within the 512-byte limit), listing every room."""
@@ -186,6 +222,95 @@ class Conformance(ServerTestCase):
         alice.send("MODE #r -b bob")
         alice.expect(r"^:alice!\S+ MODE #r -b bob!\*@\*$")
         bob.join("#r")
+
+    def test_ping_pong_parameters(self):
+        """PING without a token is 461; an empty token (PING :) is 409
+        ERR_NOORIGIN, which Modern IRC keeps for it; PONG has no numeric
+        replies in Modern IRC, so a PONG without parameters is ignored."""
+        alice = self.irc("alice")
+        alice.send("PING")
+        self.assertEqual(params_of(alice.expect_numeric("461")),
+                         ("461", ["alice", "PING", "Not enough parameters"]))
+        alice.send("PING :")
+        self.assertEqual([params_of(l) for l in alice.sync()],
+                         [("409", ["alice", "No origin specified"])])
+        for line in ("PONG", "PONG :", "PONG x"):
+            alice.send(line)
+        self.assertEqual(alice.sync(), [])
+        alice.send("PING :a b")
+        alice.expect(r"^:parley PONG parley :a b$")
+
+    def test_users_and_summon_are_disabled(self):
+        """RFC 2812 4.5 and 4.6: a server without USERS / SUMMON answers
+        446 ERR_USERSDISABLED / 445 ERR_SUMMONDISABLED (not 421)."""
+        alice = self.irc("alice")
+        alice.send("USERS")
+        self.assertEqual([params_of(l) for l in alice.sync()],
+                         [("446", ["alice", "USERS has been disabled"])])
+        alice.send("summon bob")
+        self.assertEqual([params_of(l) for l in alice.sync()],
+                         [("445", ["alice", "SUMMON has been disabled"])])
+        alice.send("HELP USERS")
+        alice.expect_numeric("704")
+
+    def test_modes_of_a_secret_room_are_its_members(self):
+        """MODE #room (and its lists) of a +s room one is not in answers
+        442, as TOPIC does: the room is hidden from outsiders. Members and
+        a room that is not secret answer 324/329 as before."""
+        alice = self.irc("alice")
+        bob = self.irc("bob")
+        alice.join("#secret")
+        alice.send("MODE #secret +s")
+        alice.expect(r"MODE #secret \+s$")
+        for line in ("MODE #secret", "MODE #secret b", "MODE #secret +e"):
+            bob.send(line)
+            self.assertEqual([params_of(l) for l in bob.sync()],
+                             [("442", ["bob", "#secret", "You're not on that channel"])],
+                             line)
+        alice.send("MODE #secret")
+        self.assertEqual(params_of(alice.expect_numeric("324"))[1], ["alice", "#secret", "+nst"])
+        alice.send("MODE #secret -s")
+        alice.expect(r"MODE #secret -s$")
+        bob.send("MODE #secret")
+        self.assertEqual(params_of(bob.expect_numeric("324"))[1], ["bob", "#secret", "+nt"])
+
+    def test_account_registration_need_nick_and_verify(self):
+        """draft/account-registration: REGISTER before NICK is
+        FAIL REGISTER NEED_NICK * (the spec's form: no account yet); VERIFY
+        (the spec's second command) is known: no registration here ever
+        needs verifying, so any code is FAIL VERIFY INVALID_CODE, and a
+        logged-in client gets FAIL VERIFY ALREADY_AUTHENTICATED."""
+        c = self.irc(register=False)
+        c.send("REGISTER wanted * :correct horse battery")
+        m = c.expect(r" FAIL REGISTER ")
+        self.assertEqual(params_of(m)[1][:3], ["REGISTER", "NEED_NICK", "*"])
+        c.send("VERIFY wanted 1234")
+        m = c.expect(r" FAIL VERIFY ")
+        self.assertEqual(params_of(m)[1][:3], ["VERIFY", "INVALID_CODE", "wanted"])
+        alice = self.irc("alice")
+        alice.send("VERIFY * 1234")
+        got = [params_of(l) for l in alice.sync()]
+        self.assertEqual([(g[0], g[1][:3]) for g in got],
+                         [("FAIL", ["VERIFY", "INVALID_CODE", "alice"])])
+        alice.send("VERIFY alice")
+        alice.expect_numeric("461", "alice VERIFY ")
+        alice.send("REGISTER alice * :correct horse battery")
+        alice.expect(r"REGISTER SUCCESS alice ")
+        alice.sync()
+        alice.send("VERIFY alice 1234")
+        got = [params_of(l) for l in alice.sync()]
+        self.assertEqual([(g[0], g[1][:3]) for g in got],
+                         [("FAIL", ["VERIFY", "ALREADY_AUTHENTICATED", "alice"])])
+
+    def test_client_tag_key_sent_twice_is_relayed_once(self):
+        """message-tags: a key is used at most once per message and a
+        receiver keeps its final occurrence; the relay carries it once."""
+        alice = self.irc("alice", caps=["message-tags"])
+        bob = self.irc("bob", caps=["message-tags"])
+        alice.send("@+k=1;+j;+k=2 PRIVMSG bob :twice")
+        line = bob.expect(r"PRIVMSG bob :twice$", raw=True).string
+        section = line[1:line.index(" ")].split(";")
+        self.assertEqual([t for t in section if t.startswith("+")], ["+j", "+k=2"])
 
     def test_extended_monitor_offered(self):
         c = self.irc(register=False)

@@ -85,6 +85,20 @@ static void test_client_only(void **state)
 	assert_int_equal(irctags_client_only("+abc=defgh", out, 6), -1);
 }
 
+/* A key sent more than once: only its final occurrence is relayed (the spec:
+ * a key at most once per message; receivers keep the final one). */
+static void test_client_only_repeated_key(void **state)
+{
+	char out[128];
+	(void)state;
+	irctags_client_only("+baz=x;+a;+baz=y;+ba=1;+baz;+a=2", out, sizeof out);
+	assert_string_equal(out, "+ba=1;+baz;+a=2");
+	irctags_client_only("+k=1;+k=1;+k=1", out, sizeof out);
+	assert_string_equal(out, "+k=1");
+	irctags_client_only("+k=1;k=2", out, sizeof out); /* k is not +k */
+	assert_string_equal(out, "+k=1");
+}
+
 /* Finding a tag in a formatted line. */
 static void test_line_has(void **state)
 {
@@ -132,6 +146,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_keys),	    cmocka_unit_test(test_check),
 		cmocka_unit_test(test_escape),	    cmocka_unit_test(test_client_only),
+		cmocka_unit_test(test_client_only_repeated_key),
 		cmocka_unit_test(test_line_has),    cmocka_unit_test(test_line_add),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
