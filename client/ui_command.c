@@ -34,12 +34,12 @@ __attribute__((format(printf, 3, 4))) void ui_notef(struct ui *ui, enum state_li
 	ui_note(ui, kind, text);
 }
 
-/* Queues one line for the network thread (never waits on the network);
- * tells the user when it could not go. */
-static bool ui_send(struct ui *ui, const char *line)
+/* Tells the user why what was queued (one line, or what: a batch of
+ * nlines lines) did not go; true when it went. */
+static bool ui_sent(struct ui *ui, enum net_send_result rc, const char *what, size_t nlines)
 {
 	struct net_status ns;
-	switch (net_send(ui->net, line)) {
+	switch (rc) {
 	case NET_SEND_OK:
 		return true;
 	case NET_SEND_NOT_CONNECTED:
@@ -48,17 +48,34 @@ static bool ui_send(struct ui *ui, const char *line)
 	case NET_SEND_FULL:
 		ui->send_full = true;
 		net_status(ui->net, &ns);
-		ui_notef(ui, LINE_ERROR,
-		         "Not sent: %zu lines are already waiting for the server, which is not "
-		         "reading them",
-		         ns.waiting);
+		if (what)
+			ui_notef(ui, LINE_ERROR,
+			         "Not sent: the %s (%zu IRC lines) does not fit beside the %zu lines "
+			         "waiting for the server (at most %d lines, %d KiB); nothing of it was "
+			         "sent",
+			         what, nlines, ns.waiting, OUTBUF_LINES_MAX, OUTBUF_BYTES_MAX / 1024);
+		else
+			ui_notef(ui, LINE_ERROR,
+			         "Not sent: %zu lines are already waiting for the server, which is not "
+			         "reading them",
+			         ns.waiting);
 		break;
 	case NET_SEND_INVALID:
 	case NET_SEND_DROPPED:
-		ui_note(ui, LINE_ERROR, "Not sent: too long, or it has a line break");
+		if (what)
+			ui_notef(ui, LINE_ERROR, "Not sent: a line of the %s is too long", what);
+		else
+			ui_note(ui, LINE_ERROR, "Not sent: too long, or it has a line break");
 		break;
 	}
 	return false;
+}
+
+/* Queues one line for the network thread (never waits on the network);
+ * tells the user when it could not go. */
+static bool ui_send(struct ui *ui, const char *line)
+{
+	return ui_sent(ui, net_send(ui->net, line), NULL, 1);
 }
 
 /* printf-style ui_send. */
@@ -214,28 +231,8 @@ static bool ui_say_block_to(struct ui *ui, const char *target, const char *const
 		free(p);
 		return true;
 	}
-	struct net_status ns;
-	switch (net_send_all(ui->net, (const char *const *)out, nl)) {
-	case NET_SEND_OK:
+	if (ui_sent(ui, net_send_all(ui->net, (const char *const *)out, nl), what, nl))
 		ui_show_blocks(ui, target, p, np);
-		break;
-	case NET_SEND_NOT_CONNECTED:
-		ui_note(ui, LINE_ERROR, "Not connected: nothing was sent");
-		break;
-	case NET_SEND_FULL:
-		ui->send_full = true;
-		net_status(ui->net, &ns);
-		ui_notef(
-		    ui, LINE_ERROR,
-		    "Not sent: the %s (%zu IRC lines) does not fit beside the %zu lines "
-		    "waiting for the server (at most %d lines, %d KiB); nothing of it was sent",
-		    what, nl, ns.waiting, OUTBUF_LINES_MAX, OUTBUF_BYTES_MAX / 1024);
-		break;
-	case NET_SEND_INVALID:
-	case NET_SEND_DROPPED:
-		ui_notef(ui, LINE_ERROR, "Not sent: a line of the %s is too long", what);
-		break;
-	}
 	for (size_t i = 0; i < nl; i++)
 		free(out[i]);
 	free(out);
