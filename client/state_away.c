@@ -106,7 +106,18 @@ void state_away_names_done(struct state *st, struct window *w)
 	if (nicklist_count(w->members) > STATE_AWAY_WHO_MAX)
 		return;
 	w->who_quiet = true;
-	state_sendf(st, "WHO %s", w->name);
+	if (st->isupport_whox)
+		state_sendf(st, "WHO %s %%tnf," STATE_AWAY_WHOX_TOKEN, w->name);
+	else
+		state_sendf(st, "WHO %s", w->name);
+}
+
+bool state_away_isupport(struct state *st, const char *tok)
+{
+	if (strcmp(tok, "WHOX") != 0)
+		return false;
+	st->isupport_whox = true;
+	return true;
 }
 
 /* True when m (a 352 or 315) answers our WHO after joining its room; a
@@ -152,7 +163,13 @@ bool state_away_numeric(struct state *st, struct state_ctx *c, int num)
 		char flag = m->params[6][0];
 		if (flag == 'G' || flag == 'H')
 			state_away_mark(st, m->params[5], flag == 'G', NULL);
-		return state_away_quiet(st, m, false);
+		return !st->isupport_whox && state_away_quiet(st, m, false);
+	} else if (num == 354 && m->nparams >= 4 &&
+	           strcmp(m->params[1], STATE_AWAY_WHOX_TOKEN) == 0) {
+		char flag = m->params[3][0]; /* %tnf: token, nick, flags */
+		if (flag == 'G' || flag == 'H')
+			state_away_mark(st, m->params[2], flag == 'G', NULL);
+		return true;
 	} else if (num == 315) {
 		return state_away_quiet(st, m, true);
 	}

@@ -43,10 +43,19 @@ void state_away_query_opened(struct state *st, struct window *w);
  * send the WHO below. */
 void state_away_joined(struct state *st, struct window *w);
 
+/* The WHOX token of our WHO after a join: its 354 replies are ours. */
+#define STATE_AWAY_WHOX_TOKEN "152"
+
 /* w's nick list is complete (366). After a join, with away-notify and a
  * room of at most STATE_AWAY_WHO_MAX members, one WHO learns who is away
- * already (AWAY tells only of changes); its replies mark, and are not shown. */
+ * already (AWAY tells only of changes); its replies mark, and are not shown.
+ * When the server has WHOX (005) it is "WHO #room %tnf,152": nick and flags
+ * only, and its 354 lines carry our token, so a WHO the user types at the
+ * same time is never mistaken for ours. */
 void state_away_names_done(struct state *st, struct window *w);
+
+/* 005 token: WHOX. True when tok was it. */
+bool state_away_isupport(struct state *st, const char *tok);
 
 /* nick left a room (part, kick): once it shares none with us, its query
  * window forgets that it is away. */

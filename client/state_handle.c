@@ -452,6 +452,7 @@ void state_apply(struct state *st, char *line, long long now_ms)
 void state_connected(struct state *st, const char *text, long long now_ms)
 {
 	st->cap_echo = st->cap_time = st->cap_setname = st->cap_away = false;
+	st->isupport_whox = false;
 	st->registered = false;
 	st->account[0] = '\0';
 	st->regain_sent = false;

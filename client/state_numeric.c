@@ -90,12 +90,12 @@ static void state_on_topic_reply(struct state *st, struct state_ctx *c)
 	state_emitf(st, w, c->ms, LINE_INFO, "Topic for %s: %s", w->name, w->topic);
 }
 
-/* 005 ISUPPORT: PREFIX, CHANTYPES, CHANMODES, CHATHISTORY, MONITOR. */
+/* 005 ISUPPORT: PREFIX, CHANTYPES, CHANMODES, CHATHISTORY, MONITOR, WHOX. */
 static void state_on_isupport(struct state *st, struct state_ctx *c)
 {
 	for (int i = 1; i + 1 < c->m->nparams; i++) {
 		const char *tok = c->m->params[i];
-		if (state_monitor_isupport(st, tok))
+		if (state_monitor_isupport(st, tok) || state_away_isupport(st, tok))
 			continue;
 		if (strncmp(tok, "PREFIX=(", 8) == 0) {
 			const char *close = strchr(tok + 8, ')');

@@ -87,6 +87,7 @@ struct state {
 	bool cap_tags, cap_batch, cap_history; /* message-tags, batch, draft/chathistory */
 	bool cap_setname, cap_away; /* setname, away-notify */
 	bool whois_open; /* between a 311 and its 318: a 301 there is the WHOIS's (state_away) */
+	bool isupport_whox; /* 005 WHOX: our away WHO asks %tnf with a token */
 	bool cap_multiline;                    /* draft/multiline acked */
 	bool ml_value_ok;                      /* ... and its CAP LS value usable: */
 	struct multiline_limits ml_limits;     /* ... these limits */

@@ -265,6 +265,33 @@ static void test_who_on_join(void **unused)
 	state_free(st);
 }
 
+/* With WHOX in 005 our WHO asks only nick and flags, with our token: its
+ * 354 lines mark and are hidden, while the rows of a WHO the user typed at
+ * the same time (352) are shown, not taken for ours. */
+static void test_who_on_join_whox(void **unused)
+{
+	(void)unused;
+	struct state *st = rooms();
+	feed(st, ":parley 005 alice WHOX :are supported");
+	feed(st, ":alice!a@h JOIN #c");
+	feed(st, ":parley 353 alice = #c :alice dave erin");
+	feed(st, ":parley 366 alice #c :End");
+	char *s = state_pop_send(st);
+	assert_non_null(s);
+	assert_string_equal(s, "WHO #c %tnf," STATE_AWAY_WHOX_TOKEN);
+	free(s);
+	state_set_current(st, 4);
+	drain(st);
+	feed(st, ":parley 352 alice #c e h parley erin H :0 Erin"); /* the user's WHO */
+	expect_line(st, 4, LINE_INFO, "#c: erin is e@h (Erin)");
+	feed(st, ":parley 354 alice " STATE_AWAY_WHOX_TOKEN " dave G");
+	feed(st, ":parley 354 alice " STATE_AWAY_WHOX_TOKEN " erin H@");
+	assert_false(state_pop_line(st, &(struct state_line){0}));
+	assert_true(away_in(st, 4, "dave"));
+	assert_false(away_in(st, 4, "erin"));
+	state_free(st);
+}
+
 /* A room bigger than STATE_AWAY_WHO_MAX gets no WHO after joining: its
  * reply would be a line per member for one dim attribute. */
 static void test_no_who_in_big_room(void **unused)
@@ -342,6 +369,7 @@ int main(void)
 	    cmocka_unit_test(test_setname),         cmocka_unit_test(test_who_on_join),
 	    cmocka_unit_test(test_away_forgotten_when_we_leave),
 	    cmocka_unit_test(test_no_who_in_big_room),
+	    cmocka_unit_test(test_who_on_join_whox),
 	    cmocka_unit_test(test_query_opened_for_away_member),
 	    cmocka_unit_test(test_repeated_301_not_shown),
 	};
