@@ -23,7 +23,8 @@ static struct store_direct *direct;
 static size_t max_accounts;
 static struct strmap *names;            /* folded name -> (void *)1 */
 static size_t pending;                  /* registrations between check and insert */
-static struct throttle *login_fails;    /* per folded account name */
+static struct throttle *login_fails;    /* per folded account name and address */
+static struct throttle *account_fails;  /* per folded account name, from anywhere */
 static struct throttle *addr_fails;     /* per address */
 static struct throttle *registrations;  /* per address */
 
@@ -40,6 +41,8 @@ int account_open(struct store_direct *d, int max, char *err, size_t errcap)
 	names = strmap_new();
 	login_fails = throttle_new(ACCOUNT_THROTTLE_KEYS, ACCOUNT_LOGIN_FAILS,
 				   ACCOUNT_LOGIN_PERIOD_MS);
+	account_fails = throttle_new(ACCOUNT_THROTTLE_KEYS, ACCOUNT_ANY_FAILS,
+				     ACCOUNT_ANY_PERIOD_MS);
 	addr_fails = throttle_new(ACCOUNT_THROTTLE_KEYS, ACCOUNT_ADDR_FAILS,
 				  ACCOUNT_LOGIN_PERIOD_MS);
 	registrations = throttle_new(ACCOUNT_THROTTLE_KEYS, ACCOUNT_REGISTER_BURST,
@@ -57,6 +60,7 @@ void account_close(void)
 	direct = NULL;
 	strmap_free(names);
 	throttle_free(login_fails);
+	throttle_free(account_fails);
 	throttle_free(addr_fails);
 	throttle_free(registrations);
 	names = NULL;
@@ -188,28 +192,46 @@ enum account_result account_register(const char *name, const char *password, con
 	return ACCOUNT_OK;
 }
 
-/* Under lock: are the account (key, may be "") and host both allowed a try? */
+/* The per-account-and-address throttle's key: "account host" (a space is
+ * in neither). */
+static void pair_key(const char *key, const char *host, char *out, size_t cap)
+{
+	snprintf(out, cap, "%s %s", key, host);
+}
+
+/* Under lock: may host try a login now, to the account key (may be "")? A
+ * guesser at one address spends that address's tries and its own tries at
+ * the account, not the owner's from elsewhere (who would otherwise be locked
+ * out by anyone typing wrong passwords for their name); the account's tries
+ * from anywhere bound a guesser with many addresses. */
 static bool login_allowed(const char *key, const char *host)
 {
+	char pair[ACCOUNT_PAIR_KEY_MAX];
+	pair_key(key, host, pair, sizeof pair);
 	long long now = clock_mono_ms();
 	pthread_mutex_lock(&lock);
 	bool ok = throttle_allowed(addr_fails, host, now) &&
-		  (!key[0] || throttle_allowed(login_fails, key, now));
+		  (!key[0] || (throttle_allowed(login_fails, pair, now) &&
+			       throttle_allowed(account_fails, key, now)));
 	pthread_mutex_unlock(&lock);
 	return ok;
 }
 
-/* Under lock: counts a failed login (or clears the account's on success). */
+/* Under lock: counts a failed login (or clears the pair's on success). */
 static void login_result(const char *key, const char *host, bool ok)
 {
+	char pair[ACCOUNT_PAIR_KEY_MAX];
+	pair_key(key, host, pair, sizeof pair);
 	long long now = clock_mono_ms();
 	pthread_mutex_lock(&lock);
 	if (ok) {
-		throttle_forget(login_fails, key);
+		throttle_forget(login_fails, pair);
 	} else {
 		throttle_spend(addr_fails, host, now);
-		if (key[0])
-			throttle_spend(login_fails, key, now);
+		if (key[0]) {
+			throttle_spend(login_fails, pair, now);
+			throttle_spend(account_fails, key, now);
+		}
 	}
 	pthread_mutex_unlock(&lock);
 }

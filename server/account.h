@@ -24,11 +24,15 @@
  * 16 MiB per check in flight.
  *
  * Throttles (throttle.h, each bounded to ACCOUNT_THROTTLE_KEYS keys, the
- * least recently used evicted): failed logins per account
- * (ACCOUNT_LOGIN_FAILS, then one try per ACCOUNT_LOGIN_PERIOD_MS) and per
- * address (ACCOUNT_ADDR_FAILS, same period); while either is spent even
- * the right password is refused with ACCOUNT_THROTTLED, and a login that
- * works clears its account's failures. Registrations per address:
+ * least recently used evicted): failed logins per account and address
+ * (ACCOUNT_LOGIN_FAILS, then one try per ACCOUNT_LOGIN_PERIOD_MS), per
+ * address (ACCOUNT_ADDR_FAILS, same period) and per account from anywhere
+ * (ACCOUNT_ANY_FAILS, then one try per ACCOUNT_ANY_PERIOD_MS); while one is
+ * spent even the right password is refused with ACCOUNT_THROTTLED, and a
+ * login that works clears its account-and-address failures. Keying the
+ * tight limit by account and address keeps a guesser elsewhere from locking
+ * the owner out; only one with more than ten addresses guessing steadily
+ * can still spend the account-wide tries. Registrations per address:
  * ACCOUNT_REGISTER_BURST, then one per ACCOUNT_REGISTER_PERIOD_MS. At most
  * --max-accounts accounts (ACCOUNT_FULL past it).
  *
@@ -49,6 +53,9 @@ struct store_direct;
 #define ACCOUNT_THROTTLE_KEYS 4096
 #define ACCOUNT_LOGIN_FAILS 5
 #define ACCOUNT_ADDR_FAILS 20
+#define ACCOUNT_ANY_FAILS 50          /* an account's failures from anywhere... */
+#define ACCOUNT_ANY_PERIOD_MS 6000LL  /* ...then 10 a minute */
+#define ACCOUNT_PAIR_KEY_MAX (NICK_LEN_MAX + 1 + 64) /* "account address" */
 #define ACCOUNT_LOGIN_PERIOD_MS 60000LL
 #define ACCOUNT_REGISTER_BURST 3
 #define ACCOUNT_REGISTER_PERIOD_MS (20 * 60000LL)

@@ -134,6 +134,33 @@ class Accounts(ServerTestCase):
         c.expect_numeric("464")
         c.expect_closed()
 
+    def test_guesses_from_elsewhere_do_not_lock_the_owner_out(self):
+        """Wrong passwords for an account typed at another address spend
+        that address's tries at the account, not the owner's: the owner
+        logs in at once from their own address."""
+        a = self.irc("hazel")
+        self.register(a)
+        self.expect_registered(a)
+        a.send("QUIT")
+        a.expect_closed()
+        for i in range(6):
+            try:
+                c = self.irc("h%d" % i, register=False, source="127.0.0.2")
+            except OSError as e:
+                self.skipTest("cannot bind 127.0.0.2: %s" % e)
+            c.send("PASS hazel:wrong-%d-password" % i)
+            c.send("NICK h%d" % i)
+            c.send("USER h 0 * :H")
+            c.expect_numeric("464")
+            c.expect_closed()
+        c = self.irc("hazel", register=False)  # the owner, at 127.0.0.1
+        c.send("PASS hazel:" + PW)
+        c.send("NICK hazel")
+        c.send("USER h 0 * :H")
+        c.expect_numeric("001")
+        c.send("WHOIS hazel")
+        c.expect_numeric("330", "hazel hazel hazel ")
+
     def test_plain_register_and_login(self):
         p = self.plain("henry")
         p.send("/register short")
