@@ -250,6 +250,15 @@ static int login_lookup(const char *key, const char *password, char *hash, char 
 	return found;
 }
 
+/* Logs a refused login, whatever the way in (SASL, PASS, plain /login), so
+ * an admin sees guessing and lock-outs; rate-limited, as peers cause it. The
+ * name is logged only when it could be an account's (key is "" otherwise). */
+static void login_log_failure(const char *key, const char *host, enum account_result r)
+{
+	log_limited(LOG_INFO, ACCOUNT_LOG_BURST, "login to account %s from %s refused: %s",
+		    key[0] ? key : "(not a nick)", host, account_result_text(r));
+}
+
 enum account_result account_login(const char *name, const char *password, const char *host,
 				  char *display_out)
 {
@@ -258,8 +267,10 @@ enum account_result account_login(const char *name, const char *password, const 
 		return ACCOUNT_UNAVAILABLE;
 	if (!name_key(name, key))
 		key[0] = '\0';
-	if (!login_allowed(key, host))
+	if (!login_allowed(key, host)) {
+		login_log_failure(key, host, ACCOUNT_THROTTLED);
 		return ACCOUNT_THROTTLED;
+	}
 	char hash[STORE_ACCOUNT_HASH_MAX + 1];
 	char display[STORE_ACCOUNT_NAME_MAX + 1];
 	int found = login_lookup(key, password, hash, display);
@@ -267,8 +278,10 @@ enum account_result account_login(const char *name, const char *password, const 
 		return ACCOUNT_UNAVAILABLE;
 	bool ok = found == 1 && operpass_verify(password, hash);
 	login_result(key, host, ok);
-	if (!ok)
+	if (!ok) {
+		login_log_failure(key, host, ACCOUNT_BAD_PASSWORD);
 		return ACCOUNT_BAD_PASSWORD;
+	}
 	char err[256];
 	if (store_accounts_touch(direct, key, clock_unix_ms(), err, sizeof err) < 0)
 		log_warn("account %s: last login not saved: %s", key, err);

@@ -55,6 +55,7 @@ struct store_direct;
 #define ACCOUNT_ADDR_FAILS 20
 #define ACCOUNT_ANY_FAILS 50          /* an account's failures from anywhere... */
 #define ACCOUNT_ANY_PERIOD_MS 6000LL  /* ...then 10 a minute */
+#define ACCOUNT_LOG_BURST 20 /* refused logins logged per 10 s */
 #define ACCOUNT_PAIR_KEY_MAX (NICK_LEN_MAX + 1 + 64) /* "account address" */
 #define ACCOUNT_LOGIN_PERIOD_MS 60000LL
 #define ACCOUNT_REGISTER_BURST 3

@@ -90,11 +90,7 @@ static void sasl_check(struct session *s, const struct sasl_plain *p)
 {
 	char display[NICK_LEN_MAX + 1] = "";
 	enum account_result r = account_login(p->authcid, p->password, s->host, display);
-	if (r != ACCOUNT_OK) {
-		/* The name is the peer's: logged only when it could be an account's. */
-		log_limited(LOG_INFO, SASL_LOG_BURST, "session %lu: SASL login as %s failed: %s",
-		            s->id, ircname_nick_valid(p->authcid) ? p->authcid : "(not a nick)",
-		            account_result_text(r));
+	if (r != ACCOUNT_OK) { /* account_login logged a refusal */
 		/* A wrong name and a wrong password get the same answer. */
 		sasl_fail(s, r == ACCOUNT_BAD_PASSWORD ? NULL : account_result_text(r), true);
 		return;

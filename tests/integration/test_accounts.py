@@ -8,7 +8,7 @@ import os
 import re
 import tempfile
 
-from harness import ServerTestCase, main, run_threads, scaled
+from harness import ServerTestCase, main, poll_until, run_threads, scaled
 
 PW = "correct-horse-9"  # PASS takes one word; REGISTER below sends it as trailing
 
@@ -160,6 +160,11 @@ class Accounts(ServerTestCase):
         c.expect_numeric("001")
         c.send("WHOIS hazel")
         c.expect_numeric("330", "hazel hazel hazel ")
+        # the refusals are in the log, whatever the way in, with the address
+        self.assertTrue(poll_until(lambda: "login to account hazel from 127.0.0.2 refused: "
+                                   "too many attempts" in self.server.output_text()))
+        self.assertIn("login to account hazel from 127.0.0.2 refused: wrong account name or "
+                      "password", self.server.output_text())
 
     def test_plain_register_and_login(self):
         p = self.plain("henry")
