@@ -138,6 +138,8 @@ static enum chat_result limit_change(struct channel *ch, bool adding, const char
 	long limit = arg ? strtol(arg, &end, 10) : 0;
 	if (!arg || *end || limit <= 0 || limit > 1000000)
 		return CHAT_BAD_MODE_ARG;
+	if (ch->limit == (int)limit)
+		return CHAT_OK; /* nothing changes, so nothing is announced */
 	ch->limit = (int)limit;
 	char text[16];
 	snprintf(text, sizeof text, "%ld", limit);
