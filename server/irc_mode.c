@@ -219,7 +219,7 @@ static size_t mode_parse(struct session *s, struct ircmsg *m, struct chat_mode_c
 			}
 			continue;
 		}
-		if (takes_arg && !arg && *p != 'k') {
+		if (takes_arg && !arg && !(*p == 'k' && sign == '-')) { /* -k needs no key */
 			reply(s, "461", "MODE", "Not enough parameters", NULL);
 			continue;
 		}

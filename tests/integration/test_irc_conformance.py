@@ -349,6 +349,29 @@ class Conformance(ServerTestCase):
         alice.send("MODE #c +l 6")
         bob.expect(r"^:alice!\S+ MODE #c \+l 6$")
 
+    def test_mode_key_same_missing_replaced(self):
+        """+k with the key already set changes nothing (no MODE line); +k with
+        no key is a missing parameter (461, as +o without a nick), not a
+        malformed key; a new key replaces the old one (Modern IRC lets a
+        server echo the change); -k with any key removes it."""
+        alice = self.irc("alice")
+        bob = self.irc("bob")
+        alice.join("#c")
+        bob.join("#c")
+        alice.expect(r"^:bob!\S+ JOIN #c$")
+        alice.send("MODE #c +k one")
+        bob.expect(r"^:alice!\S+ MODE #c \+k one$")
+        alice.expect(r"^:alice!\S+ MODE #c \+k one$")
+        alice.send("MODE #c +k one")
+        alice.send("MODE #c +k")
+        self.assertEqual([params_of(l) for l in alice.sync()],
+                         [("461", ["alice", "MODE", "Not enough parameters"])])
+        self.assertEqual(bob.sync(), [])
+        alice.send("MODE #c +k two")
+        bob.expect(r"^:alice!\S+ MODE #c \+k two$")
+        alice.send("MODE #c -k wrong")
+        bob.expect(r"^:alice!\S+ MODE #c -k \*$")
+
 
 class OperCount(ServerTestCase):
     """LUSERS: 252 <client> <ops> :operator(s) online when there are any."""
