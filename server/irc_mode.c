@@ -160,7 +160,8 @@ static void mode_refusals_tell(struct session *s, const char *name,
 			break;
 		}
 		case CHAT_BAN_LIST_FULL:
-			reply(s, "478", name, arg, "Channel list is full", NULL);
+			/* RFC 2812's <channel> <char>, then the mask refused */
+			reply(s, "478", name, letter, arg, "Channel list is full", NULL);
 			break;
 		case CHAT_BAD_MODE_ARG:
 			if (f->items[i].mode == 'k')

@@ -186,7 +186,9 @@ class Channels(ServerTestCase):
             masks = ["m%d!*@*" % n for n in range(i, min(i + 3, 100))]
             alice.send("MODE #room +%s %s" % ("e" * len(masks), " ".join(masks)))
         alice.send("MODE #room +e over!*@*")
-        alice.expect(r"^:parley 478 alice #room over!\*@\* :")
+        # RFC 2812: 478 <channel> <char> :Channel list is full (the mask after
+        # the letter, as InspIRCd sends it)
+        alice.expect(r"^:parley 478 alice #room e over!\*@\* :Channel list is full$")
         alice.send("MODE #room e")
         lines = self.upto(alice, "349")
         self.assertEqual(len(numerics(lines, "348")), 100)
