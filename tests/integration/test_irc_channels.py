@@ -136,7 +136,8 @@ class Channels(ServerTestCase):
         alice = self.op_room()
         for key in (":a b", ":   "):
             alice.send("MODE #room +k " + key)
-            alice.expect(r"^:parley 525 alice #room :Key is not well-formed$")
+            # Modern IRC (key mode): an invalid key SHOULD get 696
+            alice.expect(r"^:parley 696 alice #room k \* :Invalid key$")
         for bad in ("0", "-5", "abc"):
             alice.send("MODE #room +l " + bad)
             alice.expect(r"^:parley 696 alice #room l %s :Invalid limit$" % re.escape(bad))
