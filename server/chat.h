@@ -187,15 +187,18 @@ enum kline_result chat_unkline(struct session *s, const char *mask, char *canon,
  * it stays within a QUIT reason (QUIT_REASON_MAX). */
 #define KILL_REASON_MAX 200
 
-/* Ends the connection of the user called nick for a KILL: by is
- * "killer (reason)", shown in their goodbye and in the QUIT their rooms
- * hear. Their nick as written goes to nick_out (NICK_LEN_MAX + 1 bytes).
- * CHAT_OK or CHAT_NO_SUCH_NICK. Checking that s may do it is the caller's. */
-enum chat_result chat_kill(struct session *s, const char *nick, const char *by,
+/* Ends the connection of the user called nick for a KILL by s: an IRC
+ * victim first gets ":killer KILL nick :reason" (Modern IRC); "killer
+ * (reason)" is in their goodbye and in the QUIT their rooms hear. reason
+ * (at most KILL_REASON_MAX bytes, cut by the caller at a character
+ * boundary) is not empty. Their nick as written goes to nick_out
+ * (NICK_LEN_MAX + 1 bytes). CHAT_OK or CHAT_NO_SUCH_NICK. Checking that s
+ * may do it is the caller's. */
+enum chat_result chat_kill(struct session *s, const char *nick, const char *reason,
 			   char *nick_out);
 
 /* Queues line[0..len) (a whole IRC line with CR LF) for every registered
- * IRC user with +w or +o: WALLOPS. Returns how many got it. */
+ * IRC user with +w, and s: WALLOPS. Returns how many got it. */
 size_t chat_wallops(struct session *s, const char *line, size_t len);
 
 /* Logs (rate-limited) that s, an IRC operator without @ in room, did what

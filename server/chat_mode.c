@@ -118,6 +118,8 @@ static enum chat_result key_change(struct channel *ch, bool adding, const char *
 	}
 	if (!mode_arg_valid(key) || strlen(key) > KEY_LEN_MAX || strchr(key, ','))
 		return CHAT_BAD_MODE_ARG;
+	if (strcmp(ch->key, key) == 0)
+		return CHAT_OK; /* the same key: nothing changes, nothing is announced */
 	snprintf(ch->key, sizeof ch->key, "%s", key);
 	result_add(r, true, 'k', key);
 	return CHAT_OK;
@@ -138,6 +140,8 @@ static enum chat_result limit_change(struct channel *ch, bool adding, const char
 	long limit = arg ? strtol(arg, &end, 10) : 0;
 	if (!arg || *end || limit <= 0 || limit > 1000000)
 		return CHAT_BAD_MODE_ARG;
+	if (ch->limit == (int)limit)
+		return CHAT_OK; /* nothing changes, so nothing is announced */
 	ch->limit = (int)limit;
 	char text[16];
 	snprintf(text, sizeof text, "%ld", limit);

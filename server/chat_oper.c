@@ -147,21 +147,31 @@ enum kline_result chat_unkline(struct session *s, const char *mask, char *canon,
 	return r;
 }
 
-enum chat_result chat_kill(struct session *s, const char *nick, const char *by,
+enum chat_result chat_kill(struct session *s, const char *nick, const char *reason,
 			   char *nick_out)
 {
-	(void)s;
+	char line[IRC_LINE_MAX + 64];
+	int len = -1;
 	registry_rdlock();
 	struct session *victim = registry_find_nick(nick);
 	if (victim && victim->registered) {
 		session_ref(victim);
 		snprintf(nick_out, NICK_LEN_MAX + 1, "%s", victim->nick);
+		struct source src = session_source(s);
+		if (victim->kind == SESSION_IRC)
+			len = deliver_format(line, sizeof line, NULL, src.text, "KILL", 2,
+					     (const char *[]){victim->nick, reason});
+		if (len > 0)
+			deliver_queue_line(s, victim, line, (size_t)len);
 	} else {
 		victim = NULL;
 	}
 	registry_unlock();
 	if (!victim)
 		return CHAT_NO_SUCH_NICK;
+	deliver_flush(s);
+	char by[QUIT_REASON_MAX + 1];
+	snprintf(by, sizeof by, "%s (%s)", s->nick, reason);
 	session_kill(victim, by); /* its worker quits: rooms hear the QUIT from there */
 	session_unref(victim);
 	return CHAT_OK;
@@ -178,7 +188,8 @@ struct wallops_walk {
 static void wallops_one(struct session *u, void *arg)
 {
 	struct wallops_walk *w = arg;
-	if (!u->registered || u->kind != SESSION_IRC || !(u->wallops || u->oper))
+	/* Modern IRC: users with +w; its sender sees it went out (an echo). */
+	if (!u->registered || u->kind != SESSION_IRC || !(u->wallops || u == w->sender))
 		return;
 	deliver_queue_line(w->sender, u, w->line, w->len);
 	w->told++;

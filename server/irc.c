@@ -379,11 +379,9 @@ static void cmd_pong(struct session *s, struct ircmsg *m)
 /* QUIT: leave with a reason others will see. */
 static void cmd_quit(struct session *s, struct ircmsg *m)
 {
+	/* "Quit: " even for no reason: others can tell the user chose to go. */
 	char reason[QUIT_REASON_MAX + 1];
-	if (m->nparams > 0 && m->params[0][0])
-		snprintf(reason, sizeof reason, "Quit: %s", m->params[0]);
-	else
-		snprintf(reason, sizeof reason, "Quit");
+	snprintf(reason, sizeof reason, "Quit: %s", m->nparams > 0 ? m->params[0] : "");
 	session_quit(s, reason);
 }
 
@@ -626,7 +624,7 @@ static const struct irc_help {
 	{"VERIFY", "VERIFY <account>|* <code>\nCompletes a registration that needs verifying "
 		   "(draft/account-registration);\nnone here does, so every code is invalid."},
 	{"VERSION", "VERSION [<server>]\nThe server's software version."},
-	{"WALLOPS", "WALLOPS <text>\nA message to every operator (server operators)."},
+	{"WALLOPS", "WALLOPS <text>\nA message to every user with +w (server operators)."},
 	{"WHO", "WHO [<mask>|<#room> [%<fields>[,<token>]]]\nWho matches; with %fields, "
 		"WHOX 354 lines\n(fields t c u i h s n f d l a o r)."},
 	{"WHOIS", "WHOIS <nick>[,<nick>]\nAbout someone online."},

@@ -160,15 +160,15 @@ static void mode_refusals_tell(struct session *s, const char *name,
 			break;
 		}
 		case CHAT_BAN_LIST_FULL:
-			reply(s, "478", name, arg, "Channel list is full", NULL);
+			/* RFC 2812's <channel> <char>, then the mask refused */
+			reply(s, "478", name, letter, arg, "Channel list is full", NULL);
 			break;
-		case CHAT_BAD_MODE_ARG:
-			if (f->items[i].mode == 'k')
-				reply(s, "525", name, "Key is not well-formed", NULL);
-			else
-				reply(s, "696", name, letter, arg,
-				      f->items[i].mode == 'l' ? "Invalid limit" : "Invalid mask",
-				      NULL);
+		case CHAT_BAD_MODE_ARG: /* Modern IRC: 696 SHOULD answer a bad key too */
+			reply(s, "696", name, letter, arg,
+			      f->items[i].mode == 'k'	? "Invalid key"
+			      : f->items[i].mode == 'l' ? "Invalid limit"
+							: "Invalid mask",
+			      NULL);
 			break;
 		default:
 			reply(s, "472", letter, "is unknown mode char to me", NULL);
@@ -219,7 +219,7 @@ static size_t mode_parse(struct session *s, struct ircmsg *m, struct chat_mode_c
 			}
 			continue;
 		}
-		if (takes_arg && !arg && *p != 'k') {
+		if (takes_arg && !arg && !(*p == 'k' && sign == '-')) { /* -k needs no key */
 			reply(s, "461", "MODE", "Not enough parameters", NULL);
 			continue;
 		}

@@ -63,9 +63,9 @@ void cmd_kill(struct session *s, struct ircmsg *m)
 	const char *reason = m->nparams > 1 && m->params[1][0] ? m->params[1] : "No reason";
 	/* Cut at a character boundary so "Killed (oper (reason))" fits a QUIT. */
 	int reason_len = (int)utf8_cut(reason, strlen(reason), KILL_REASON_MAX);
-	char by[QUIT_REASON_MAX + 1], victim[NICK_LEN_MAX + 1];
-	snprintf(by, sizeof by, "%s (%.*s)", s->nick, reason_len, reason);
-	if (chat_kill(s, m->params[0], by, victim) != CHAT_OK) {
+	char cut[KILL_REASON_MAX + 1], victim[NICK_LEN_MAX + 1];
+	snprintf(cut, sizeof cut, "%.*s", reason_len, reason);
+	if (chat_kill(s, m->params[0], cut, victim) != CHAT_OK) {
 		reply(s, "401", param_printable(m->params[0]), "No such nick/channel", NULL);
 		return;
 	}

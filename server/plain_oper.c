@@ -52,9 +52,9 @@ void plain_kill(struct session *s, char *args)
 	if (!reason[0])
 		reason = "No reason";
 	int reason_len = (int)utf8_cut(reason, strlen(reason), KILL_REASON_MAX);
-	char by[QUIT_REASON_MAX + 1], victim[NICK_LEN_MAX + 1];
-	snprintf(by, sizeof by, "%s (%.*s)", s->nick, reason_len, reason);
-	if (chat_kill(s, nick, by, victim) != CHAT_OK) {
+	char cut[KILL_REASON_MAX + 1], victim[NICK_LEN_MAX + 1];
+	snprintf(cut, sizeof cut, "%.*s", reason_len, reason);
+	if (chat_kill(s, nick, cut, victim) != CHAT_OK) {
 		plain_say(s, "Nobody called %s is here.", nick);
 		return;
 	}

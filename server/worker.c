@@ -419,8 +419,9 @@ static void send_final_error(struct session *s)
 	if (s->killed_by && s->killed_banned)
 		snprintf(text, sizeof text, "Closing link: %s (K-lined: %s)", s->host,
 			 s->killed_by);
-	else if (s->killed_by)
-		snprintf(text, sizeof text, "Killed by %s", s->killed_by);
+	else if (s->killed_by) /* as Modern IRC's KILL describes it */
+		snprintf(text, sizeof text, "Closing Link: %s (Killed (%s))", g_server.cfg.name,
+			 s->killed_by);
 	else
 		snprintf(text, sizeof text, "Closing link: %s (%s)", s->host, s->quit_reason);
 	pthread_mutex_lock(&s->q_lock);

@@ -43,7 +43,7 @@ CASES = [
     ("LIST :a b", r"^:parley 323 alice :", "LIST of a mask with a space: 323 end"),
     ("USERHOST :a b", r"^:parley 302 alice :", "USERHOST of a nick with a space: 302"),
     ("ISON :a b", r"^:parley 303 alice :", "ISON of two nicks in one parameter: 303"),
-    ("MODE #c +k :a b", r"^:parley 525 alice #c :", "a key with a space: 525"),
+    ("MODE #c +k :a b", r"^:parley 696 alice #c k \S+ :", "a key with a space: 696"),
     ("MODE #c +b :a b", r"^:parley 696 alice #c b \S+ :", "a ban mask with a space: 696"),
     ("MODE #c +o :a b", r"^:parley 401 alice \S+ :", "+o of a nick with a space: 401"),
     ("MODE #c +l :a b", r"^:parley 696 alice #c l \S+ :", "a limit with a space: 696"),

@@ -136,7 +136,8 @@ class Channels(ServerTestCase):
         alice = self.op_room()
         for key in (":a b", ":   "):
             alice.send("MODE #room +k " + key)
-            alice.expect(r"^:parley 525 alice #room :Key is not well-formed$")
+            # Modern IRC (key mode): an invalid key SHOULD get 696
+            alice.expect(r"^:parley 696 alice #room k \* :Invalid key$")
         for bad in ("0", "-5", "abc"):
             alice.send("MODE #room +l " + bad)
             alice.expect(r"^:parley 696 alice #room l %s :Invalid limit$" % re.escape(bad))
@@ -186,7 +187,9 @@ class Channels(ServerTestCase):
             masks = ["m%d!*@*" % n for n in range(i, min(i + 3, 100))]
             alice.send("MODE #room +%s %s" % ("e" * len(masks), " ".join(masks)))
         alice.send("MODE #room +e over!*@*")
-        alice.expect(r"^:parley 478 alice #room over!\*@\* :")
+        # RFC 2812: 478 <channel> <char> :Channel list is full (the mask after
+        # the letter, as InspIRCd sends it)
+        alice.expect(r"^:parley 478 alice #room e over!\*@\* :Channel list is full$")
         alice.send("MODE #room e")
         lines = self.upto(alice, "349")
         self.assertEqual(len(numerics(lines, "348")), 100)

@@ -319,6 +319,60 @@ class Conformance(ServerTestCase):
         self.assertIn("extended-monitor", m.group(1).split())
 
 
+    def test_quit_without_reason_is_quit_colon_space(self):
+        """QUIT with no or an empty reason: others see "Quit: " (Modern IRC:
+        the prefix applies even if <reason> is empty)."""
+        alice = self.irc("alice")
+        alice.join("#c")
+        for nick, line in (("bob", "QUIT"), ("carol", "QUIT :")):
+            c = self.irc(nick)
+            c.join("#c")
+            alice.expect(r"^:%s!\S+ JOIN #c$" % nick)
+            c.send(line)
+            m = alice.expect(r"^:%s!\S+ QUIT" % nick)
+            self.assertEqual(params_of(m), ("QUIT", ["Quit: "]))
+
+    def test_mode_limit_to_same_value_is_not_announced(self):
+        """+l to the value already set changes nothing: no MODE line (as +t
+        on a +t room); a new value is announced."""
+        alice = self.irc("alice")
+        bob = self.irc("bob")
+        alice.join("#c")
+        bob.join("#c")
+        alice.send("MODE #c +l 5")
+        bob.expect(r"^:alice!\S+ MODE #c \+l 5$")
+        alice.expect(r"^:alice!\S+ MODE #c \+l 5$")
+        alice.send("MODE #c +l 5")
+        alice.send("MODE #c +tl 5")
+        self.assertEqual([l for l in bob.sync() if " MODE " in l], [])
+        self.assertEqual([l for l in alice.sync() if " MODE " in l], [])
+        alice.send("MODE #c +l 6")
+        bob.expect(r"^:alice!\S+ MODE #c \+l 6$")
+
+    def test_mode_key_same_missing_replaced(self):
+        """+k with the key already set changes nothing (no MODE line); +k with
+        no key is a missing parameter (461, as +o without a nick), not a
+        malformed key; a new key replaces the old one (Modern IRC lets a
+        server echo the change); -k with any key removes it."""
+        alice = self.irc("alice")
+        bob = self.irc("bob")
+        alice.join("#c")
+        bob.join("#c")
+        alice.expect(r"^:bob!\S+ JOIN #c$")
+        alice.send("MODE #c +k one")
+        bob.expect(r"^:alice!\S+ MODE #c \+k one$")
+        alice.expect(r"^:alice!\S+ MODE #c \+k one$")
+        alice.send("MODE #c +k one")
+        alice.send("MODE #c +k")
+        self.assertEqual([params_of(l) for l in alice.sync()],
+                         [("461", ["alice", "MODE", "Not enough parameters"])])
+        self.assertEqual(bob.sync(), [])
+        alice.send("MODE #c +k two")
+        bob.expect(r"^:alice!\S+ MODE #c \+k two$")
+        alice.send("MODE #c -k wrong")
+        bob.expect(r"^:alice!\S+ MODE #c -k \*$")
+
+
 class OperCount(ServerTestCase):
     """LUSERS: 252 <client> <ops> :operator(s) online when there are any."""
     start_server = False
@@ -348,6 +402,40 @@ class OperCount(ServerTestCase):
         alice.send("MODE alice -o")
         alice.expect(r"^:alice MODE alice -o$")
         self.assertNotIn("252", [n for n, _ in self.lusers(alice)])
+
+    def test_kill_victim_gets_kill_then_error(self):
+        """KILL (Modern IRC): the victim receives the KILL message with the
+        operator as source, then ERROR :Closing Link: <server> (Killed
+        (<killer> (<reason>))); those sharing a room hear QUIT :Killed
+        (<killer> (<reason>))."""
+        alice = self.irc("alice", server=self.srv)
+        victim = self.irc("victim", server=self.srv)
+        witness = self.irc("witness", server=self.srv)
+        for c in (victim, witness):
+            c.join("#room")
+        alice.send("OPER boss hunter2")
+        alice.expect_numeric("381")
+        alice.send("KILL victim :spamming")
+        victim.expect(r"^:alice!alice@127\.0\.0\.1 KILL victim :spamming$", strict=False)
+        victim.expect(r"^ERROR :Closing Link: parley \(Killed \(alice \(spamming\)\)\)$")
+        victim.expect_closed()
+        witness.expect(r"^:victim!\S+ QUIT :Killed \(alice \(spamming\)\)$")
+
+    def test_wallops_only_to_plus_w(self):
+        """WALLOPS goes to the users with +w (Modern IRC), and is echoed to its
+        sender; an operator without +w does not get it."""
+        alice = self.irc("alice", server=self.srv)
+        other_oper = self.irc("carol", server=self.srv)
+        listener = self.irc("listener", server=self.srv)
+        for c in (alice, other_oper):
+            c.send("OPER boss hunter2")
+            c.expect_numeric("381")
+        listener.send("MODE listener +w")
+        listener.expect(r"^:listener MODE listener \+w$")
+        alice.send("WALLOPS :hello")
+        alice.expect(r"^:alice!\S+ WALLOPS :hello$")
+        listener.expect(r"^:alice!\S+ WALLOPS :hello$")
+        self.assertEqual([l for l in other_oper.sync() if "WALLOPS" in l], [])
 
 
 class WhoisSecure(TlsCaBase):

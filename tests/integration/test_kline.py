@@ -232,7 +232,7 @@ class Klines(ServerTestCase):
         v2 = self.irc("target2", server=self.srv)
         p.send("/kill target2 enough")
         p.expect(r"You disconnected target2\.")
-        v2.expect(r"^ERROR :Killed by plainop \(enough\)$")
+        v2.expect(r"^ERROR :Closing Link: parley \(Killed \(plainop \(enough\)\)\)$")
         p.send("/help")
         p.expect(r"/kline \[MINUTES\] MASK \[REASON\]")
 

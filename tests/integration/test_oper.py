@@ -180,15 +180,15 @@ class Operators(ServerTestCase):
         a.send("KILL")
         a.expect_numeric("461", "alice KILL ")
         a.send("KILL Victim :spamming")
-        v.expect(r"^ERROR :Killed by alice \(spamming\)$")
+        v.expect(r"^ERROR :Closing Link: parley \(Killed \(alice \(spamming\)\)\)$")
         v.expect_closed()
         w.expect(r"^:victim!\S+ QUIT :Killed \(alice \(spamming\)\)$")
         a.send("KILL witness")
-        w.expect(r"^ERROR :Killed by alice \(No reason\)$")
+        w.expect(r"^ERROR :Closing Link: parley \(Killed \(alice \(No reason\)\)\)$")
         # A long reason is cut at a character boundary (200 bytes), never mid-character.
         long_victim = self.irc("long", server=self.srv)
         a.send("KILL long :" + "x" + "\u00e9" * 150)
-        m = long_victim.expect(r"^ERROR :Killed by alice \((x\u00e9+)\)$")
+        m = long_victim.expect(r"^ERROR :Closing Link: parley \(Killed \(alice \((x\u00e9+)\)\)\)$")
         self.assertEqual(len(m.group(1).encode()), 199)
         self.wait_log(r"KILL victim \(spamming\)")
 
