@@ -64,7 +64,7 @@ void account_close(void)
 	throttle_free(addr_fails);
 	throttle_free(registrations);
 	names = NULL;
-	login_fails = addr_fails = registrations = NULL;
+	login_fails = account_fails = addr_fails = registrations = NULL;
 }
 
 bool account_available(void)

@@ -88,7 +88,9 @@ static void test_register_login(void **state)
 	free(dir);
 }
 
-/* Five failures on an account, then even the right password is refused. */
+/* Five failures on an account from one address, then even the right
+ * password is refused there, but not from another address; failures from
+ * many addresses spend the account's tries from anywhere. */
 static void test_login_throttled(void **state)
 {
 	(void)state;
@@ -102,7 +104,18 @@ static void test_login_throttled(void **state)
 	for (int i = 0; i < ACCOUNT_LOGIN_FAILS; i++)
 		assert_int_equal(account_login("dave", "wrongpass", "a", display),
 				 ACCOUNT_BAD_PASSWORD);
-	assert_int_equal(account_login("dave", "password1", "b", display), ACCOUNT_THROTTLED);
+	assert_int_equal(account_login("dave", "password1", "a", display), ACCOUNT_THROTTLED);
+	assert_int_equal(account_login("dave", "password1", "b", display), ACCOUNT_OK);
+	/* ACCOUNT_ANY_FAILS in all, ACCOUNT_LOGIN_FAILS from each of several addresses */
+	char host[16];
+	int spent = ACCOUNT_LOGIN_FAILS;
+	for (int a = 0; spent < ACCOUNT_ANY_FAILS; a++)
+		for (int i = 0; i < ACCOUNT_LOGIN_FAILS && spent < ACCOUNT_ANY_FAILS; i++, spent++) {
+			snprintf(host, sizeof host, "g%d", a);
+			assert_int_equal(account_login("dave", "wrongpass", host, display),
+					 ACCOUNT_BAD_PASSWORD);
+		}
+	assert_int_equal(account_login("dave", "password1", "c", display), ACCOUNT_THROTTLED);
 	/* registrations per address: ACCOUNT_REGISTER_BURST, then throttled */
 	char name[16];
 	for (int i = 0; i < ACCOUNT_REGISTER_BURST; i++) {
