@@ -946,6 +946,16 @@ def send_concurrently(clients, room, n_msgs, text, timeout=120):
         return run
     run_threads([sender(c) for c in clients], timeout=timeout)
 
+
+def read_text(path):
+    """The text of a file a program writes (a log), "" while it does not exist."""
+    try:
+        with open(path, "rb") as f:
+            return f.read().decode("utf-8", "replace")
+    except OSError:
+        return ""
+
+
 def poll_until(predicate, timeout=TIMEOUT, interval=0.1):
     """Calls predicate until it returns a true value (returned) or timeout
     (returns the last value)."""

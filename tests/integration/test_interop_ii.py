@@ -11,7 +11,7 @@ import subprocess
 import tempfile
 import time
 
-from harness import TIMEOUT, ServerTestCase, main, poll_until
+from harness import TIMEOUT, ServerTestCase, main, poll_until, read_text
 
 T = r"\d\d:\d\d"
 
@@ -32,14 +32,6 @@ def write_fifo(path, text, timeout=TIMEOUT):
         finally:
             os.close(fd)
         return
-
-
-def read_text(path):
-    try:
-        with open(path, "rb") as f:
-            return f.read().decode("utf-8", "replace")
-    except OSError:
-        return ""
 
 
 class InteropII(ServerTestCase):

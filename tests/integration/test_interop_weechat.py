@@ -23,7 +23,7 @@ import tempfile
 import threading
 import time
 
-from harness import TIMEOUT as HARNESS_TIMEOUT, ServerTestCase, main, poll_until
+from harness import TIMEOUT as HARNESS_TIMEOUT, ServerTestCase, main, poll_until, read_text
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
                                 "e2e"))
@@ -42,14 +42,6 @@ def weechat_major():
                          stderr=subprocess.DEVNULL, text=True, timeout=TIMEOUT).stdout
     m = re.search(r"(\d+)\.", out)
     return int(m.group(1)) if m else 0
-
-
-def read_text(path):
-    try:
-        with open(path, "rb") as f:
-            return f.read().decode("utf-8", "replace")
-    except OSError:
-        return ""
 
 
 class InteropWeechat(ServerTestCase):
