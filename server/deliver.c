@@ -135,21 +135,14 @@ static bool is_tagmsg(const struct outmsg *m)
 	return m->command[0] == 'T' && strcmp(m->command, "TAGMSG") == 0;
 }
 
-/* The IRC rendering of m that suits recipient to, made on first use with
- * references reserved for the recipients; *taken counts the ones used.
- * NULL when to gets no such message (a TAGMSG without message-tags). */
-static struct msgbuf *rendering_for(struct outmsg *m, const struct session *to, int **taken)
+/* The IRC rendering of m of kind, made on first use with references
+ * reserved for the recipients; *taken counts the ones used. */
+static struct msgbuf *rendering_for(struct outmsg *m, enum irc_kind kind, int **taken)
 {
-	unsigned caps = atomic_load_explicit(&to->caps, memory_order_relaxed);
-	enum irc_kind kind = caps & CAP_MESSAGE_TAGS  ? IRC_TAGS
-			     : caps & CAP_SERVER_TIME ? IRC_TIME
-						      : IRC_BARE;
 	struct msgbuf **slot;
 	if (kind == IRC_TAGS) {
 		slot = &m->irc_tags;
 		*taken = &m->irc_tags_taken;
-	} else if (is_tagmsg(m)) {
-		return NULL;
 	} else if (kind == IRC_TIME) {
 		slot = &m->irc_time;
 		*taken = &m->irc_time_taken;
@@ -303,23 +296,9 @@ static __attribute__((noinline)) void own_take_event(struct session *s, const st
 		s->own->take(s, buf->data, buf->len, false);
 }
 
-/* Does m read differently for a recipient with caps (account-tag on a
- * logged-in user's line, extended-join on a JOIN, message-tags on a bot's
- * line)? */
-static bool wants_variant(const struct outmsg *m, unsigned caps)
-{
-	if ((caps & CAP_MESSAGE_TAGS) && m->bot)
-		return true;
-	if (!(caps & (CAP_ACCOUNT_TAG | CAP_EXTENDED_JOIN)))
-		return false;
-	if ((caps & CAP_ACCOUNT_TAG) && m->account && m->account[0])
-		return true;
-	return (caps & CAP_EXTENDED_JOIN) && m->realname && strcmp(m->command, "JOIN") == 0;
-}
-
-/* How m reads for a recipient with caps that wants a variant: its IRC
- * kind, and whether it carries the account tag and the extended JOIN; the
- * index of that rendering in m->variants. */
+/* How m reads for a recipient with caps: its IRC kind, and whether it
+ * carries the account tag and the extended JOIN (a bot's tag goes with the
+ * kind: message-tags). */
 struct variant_key {
 	enum irc_kind kind;
 	bool account, extended_join;
@@ -335,6 +314,16 @@ static struct variant_key variant_key_of(const struct outmsg *m, unsigned caps)
 				 strcmp(m->command, "JOIN") == 0,
 	};
 }
+
+/* Does m read differently from its shared renderings for a recipient with
+ * k (account-tag on a logged-in user's line, extended-join on a JOIN,
+ * message-tags on a bot's line)? */
+static bool is_variant(const struct outmsg *m, struct variant_key k)
+{
+	return k.account || k.extended_join || (k.kind == IRC_TAGS && m->bot);
+}
+
+/* The index of variant k's rendering in m->variants. */
 static int variant_index(struct variant_key k)
 {
 	return (int)k.kind * 4 + k.account * 2 + k.extended_join;
@@ -366,28 +355,22 @@ static __attribute__((noinline)) struct msgbuf *render_variant(const struct outm
 	return render_into(&v, tags, line, sizeof line);
 }
 
-/* deliver_queue() for a recipient whose caps want a variant: rendered once
- * per kind of such recipient and shared among them, as the plain
- * renderings are, so a room of clients with account-tag costs no more than
- * one without. */
-static __attribute__((noinline)) void deliver_variant(struct session *sender,
-						       struct session *to, struct outmsg *m,
-						       unsigned caps)
+/* The rendering of m for recipients of variant k: made once per variant
+ * and shared among them, as the plain renderings are, so a room of clients
+ * with account-tag costs no more than one without. */
+static __attribute__((noinline)) struct msgbuf *variant_rendering(struct outmsg *m,
+								   struct variant_key k,
+								   int **taken)
 {
-	struct outmsg_variant *slot = &m->variants[variant_index(variant_key_of(m, caps))];
+	struct outmsg_variant *slot = &m->variants[variant_index(k)];
 	if (!slot->buf) {
-		slot->buf = render_variant(m, variant_key_of(m, caps));
+		slot->buf = render_variant(m, k);
 		if (!slot->buf)
-			return;
+			return NULL;
 		msgbuf_reserve(slot->buf);
 	}
-	if (to == sender && own_taking(to) && !delivered_to_self(m, to)) {
-		own_take_event(to, m, slot->buf);
-		return;
-	}
-	pthread_mutex_lock(&to->q_lock);
-	push_shared_locked(sender, to, m, slot->buf, &slot->taken);
-	pthread_mutex_unlock(&to->q_lock);
+	*taken = &slot->taken;
+	return slot->buf;
 }
 
 void deliver_queue(struct session *sender, struct session *to, struct outmsg *m)
@@ -397,13 +380,12 @@ void deliver_queue(struct session *sender, struct session *to, struct outmsg *m)
 		return;
 	}
 	unsigned caps = atomic_load_explicit(&to->caps, memory_order_relaxed);
-	if (__builtin_expect(wants_variant(m, caps), 0)) {
-		if (!is_tagmsg(m) || (caps & CAP_MESSAGE_TAGS))
-			deliver_variant(sender, to, m, caps);
-		return;
-	}
+	struct variant_key k = variant_key_of(m, caps);
+	if (k.kind != IRC_TAGS && is_tagmsg(m))
+		return; /* TAGMSG reaches message-tags clients only */
 	int *taken;
-	struct msgbuf *buf = rendering_for(m, to, &taken);
+	struct msgbuf *buf = __builtin_expect(is_variant(m, k), 0) ? variant_rendering(m, k, &taken)
+								   : rendering_for(m, k.kind, &taken);
 	if (!buf)
 		return;
 	if (to == sender && own_taking(to) && !delivered_to_self(m, to)) {
