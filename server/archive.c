@@ -60,11 +60,10 @@ bool archive_backlogged(void)
 	return store && store_backlogged(store);
 }
 
-void archive_message_locked(struct channel *ch, const struct outmsg *m, const char *text,
-			    const char *tags)
+/* The history record of m with its text and tags (no seq yet). */
+static struct history_record record_of(const struct outmsg *m, const char *text, const char *tags)
 {
 	struct history_record r = {
-		.seq = atomic_fetch_add(&last_seq, 1) + 1,
 		.unix_ms = m->unix_ms,
 		.source = m->source,
 		.command = m->command,
@@ -72,6 +71,14 @@ void archive_message_locked(struct channel *ch, const struct outmsg *m, const ch
 		.tags = tags ? tags : "",
 	};
 	memcpy(r.msgid, m->msgid, sizeof r.msgid);
+	return r;
+}
+
+void archive_message_locked(struct channel *ch, const struct outmsg *m, const char *text,
+			    const char *tags)
+{
+	struct history_record r = record_of(m, text, tags);
+	r.seq = atomic_fetch_add(&last_seq, 1) + 1;
 	history_add(ch->history, &r);
 	if (!store)
 		return;
@@ -269,14 +276,7 @@ void archive_dm(const struct outmsg *m, const char *text, const char *tags, cons
 	char key[DMPAIR_KEY_MAX];
 	if (!store || !from[0] || !to[0] || !text || !dmpair_key(from, to, key))
 		return;
-	struct history_record r = {
-		.unix_ms = m->unix_ms,
-		.source = m->source,
-		.command = m->command,
-		.text = text,
-		.tags = tags ? tags : "",
-	};
-	memcpy(r.msgid, m->msgid, sizeof r.msgid);
+	struct history_record r = record_of(m, text, tags);
 	pthread_mutex_lock(&dm_lock);
 	r.seq = atomic_fetch_add(&last_seq, 1) + 1;
 	store_append(store, key, &r);

@@ -405,13 +405,7 @@ void deliver_queue_line(struct session *sender, struct session *to, const char *
 		return;
 	}
 	struct msgbuf *buf = msgbuf_new(line, len);
-	pthread_mutex_lock(&to->q_lock);
-	if (!to->q_dead && queue_admits_locked(to, buf)) {
-		bool was_empty = outq_empty(&to->q);
-		outq_push(&to->q, buf);
-		queue_pushed_locked(sender, to, was_empty);
-	}
-	pthread_mutex_unlock(&to->q_lock);
+	deliver_queue_buf(sender, to, buf);
 	msgbuf_unref(buf);
 }
 

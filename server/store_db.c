@@ -89,12 +89,6 @@ static const char schema_v1[] =
 	"unix_ms INTEGER NOT NULL);"
 	"CREATE INDEX bans_room ON bans(room);";
 
-/* Migration to version 1 from an empty file. */
-static int migrate_to_1(sqlite3 *db)
-{
-	return sqlite3_exec(db, schema_v1, NULL, NULL, NULL);
-}
-
 /* Schema version 2: the small tables written at once through store_direct.h
  * (accounts and server bans), which the store thread never touches. `name`
  * and `mask` are case-folded keys; expires_ms 0 means never. */
@@ -104,12 +98,6 @@ static const char schema_v2[] =
 	"last_login_ms INTEGER NOT NULL DEFAULT 0);"
 	"CREATE TABLE klines(mask TEXT PRIMARY KEY, reason TEXT NOT NULL, "
 	"setter TEXT NOT NULL, set_ms INTEGER NOT NULL, expires_ms INTEGER NOT NULL);";
-
-/* Migration from version 1 to 2. */
-static int migrate_to_2(sqlite3 *db)
-{
-	return sqlite3_exec(db, schema_v2, NULL, NULL, NULL);
-}
 
 /* Schema version 3: the accounts a room remembers as ops (rooms.ops, names
  * separated by spaces, opaccts.h), and who has private history with whom:
@@ -124,29 +112,18 @@ static const char schema_v3[] =
 	"WITHOUT ROWID;"
 	"CREATE INDEX dm_pairs_latest ON dm_pairs(account, latest_ms);";
 
-/* Migration from version 2 to 3. */
-static int migrate_to_3(sqlite3 *db)
-{
-	return sqlite3_exec(db, schema_v3, NULL, NULL, NULL);
-}
-
 /* Schema version 4: bans.kind says which list of the room a mask is on:
  * 'b' (bans; every row before version 4), 'e' (ban exceptions), 'I'
  * (invite exceptions). */
 static const char schema_v4[] = "ALTER TABLE bans ADD COLUMN kind TEXT NOT NULL DEFAULT 'b';";
 
-/* Migration from version 3 to 4. */
-static int migrate_to_4(sqlite3 *db)
-{
-	return sqlite3_exec(db, schema_v4, NULL, NULL, NULL);
-}
-
-/* migrations[v - 1] takes a file from version v - 1 to v. */
-static int (*const migrations[STORE_SCHEMA_VERSION])(sqlite3 *db) = {
-	migrate_to_1,
-	migrate_to_2,
-	migrate_to_3,
-	migrate_to_4,
+/* migrations[v - 1] takes a file from version v - 1 to v (version 0: an
+ * empty file). */
+static const char *const migrations[STORE_SCHEMA_VERSION] = {
+	schema_v1,
+	schema_v2,
+	schema_v3,
+	schema_v4,
 };
 
 void store_db_describe(const char *path, int code, const char *detail, char *err,
@@ -215,7 +192,7 @@ static int db_migrate(sqlite3 *db, long long from)
 {
 	int rc = sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
 	for (long long v = from; rc == SQLITE_OK && v < STORE_SCHEMA_VERSION; v++)
-		rc = migrations[v](db);
+		rc = sqlite3_exec(db, migrations[v], NULL, NULL, NULL);
 	char sql[96];
 	snprintf(sql, sizeof sql, "PRAGMA application_id = %d; PRAGMA user_version = %d",
 		 STORE_APP_ID, STORE_SCHEMA_VERSION);
