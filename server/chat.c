@@ -1,7 +1,6 @@
 /* chat: see chat.h. */
 #include "chat.h"
 
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -762,14 +761,6 @@ enum chat_result chat_multiline(struct session *s, const struct multiline *ml,
 
 /* --- nick changes and leaving --- */
 
-/* qsort order for session pointers (to find duplicates). */
-static int session_ptr_cmp(const void *a, const void *b)
-{
-	uintptr_t x = (uintptr_t)*(struct session *const *)a;
-	uintptr_t y = (uintptr_t)*(struct session *const *)b;
-	return x < y ? -1 : x > y;
-}
-
 /* Everyone in chs (locked) who should hear m about s, once each, sorted:
  * every member but s for a NICK, and for a QUIT (leave) only those who hear
  * of departures (quiet rooms, channel.h). Sets *n; free the array. */
@@ -791,7 +782,7 @@ static struct session **neighbours_collect(struct session *s, struct channel **c
 							   memory_order_relaxed) & cap)))
 				to[nto++] = ch->members[i].session;
 	}
-	qsort(to, nto, sizeof *to, session_ptr_cmp);
+	qsort(to, nto, sizeof *to, session_ptr_order);
 	size_t unique = 0;
 	for (size_t i = 0; i < nto; i++)
 		if (i == 0 || to[i] != to[i - 1])
@@ -868,6 +859,8 @@ static void whowas_entry_of(const struct session *s, struct whowas_entry *e)
  * (they know already). Worker of s, no lock held. */
 static void away_tell_watchers(struct session *s)
 {
+	if (!monitor_watched(s->nick))
+		return; /* nobody to tell: no rooms to lock and walk */
 	const struct source source = session_source(s);
 	const char *params[1];
 	struct outmsg m;

@@ -143,12 +143,15 @@ void monitor_tell_locked(struct session *actor, const char *nick, const char *sh
 	pthread_mutex_unlock(&monitor_lock);
 }
 
-/* Orders session pointers by address (bsearch in the sorted skip list). */
-static int session_ptr_cmp(const void *a, const void *b)
+bool monitor_watched(const char *nick)
 {
-	const struct session *x = *(struct session *const *)a;
-	const struct session *y = *(struct session *const *)b;
-	return x < y ? -1 : x > y;
+	char key[NICK_LEN_MAX + 1];
+	if (atomic_load(&index_size) == 0 || ircname_fold(key, sizeof key, nick) < 0)
+		return false;
+	pthread_mutex_lock(&monitor_lock);
+	bool watched = index_map && strmap_get(index_map, key);
+	pthread_mutex_unlock(&monitor_lock);
+	return watched;
 }
 
 void monitor_tell_msg(struct session *actor, struct outmsg *m, unsigned cap,
@@ -165,7 +168,7 @@ void monitor_tell_msg(struct session *actor, struct outmsg *m, unsigned cap,
 		if (to == actor ||
 		    (atomic_load_explicit(&to->caps, memory_order_relaxed) & want) != want)
 			continue;
-		if (nskip && bsearch(&to, skip, nskip, sizeof *skip, session_ptr_cmp))
+		if (nskip && bsearch(&to, skip, nskip, sizeof *skip, session_ptr_order))
 			continue; /* told already as a room-mate: once is enough */
 		deliver_queue(actor, to, m);
 	}

@@ -62,6 +62,9 @@ void monitor_tell_locked(struct session *actor, const char *nick, const char *sh
 void monitor_tell_msg(struct session *actor, struct outmsg *m, unsigned cap,
 		      struct session *const *skip, size_t nskip);
 
+/* Does anyone watch nick? Takes the lock (a hint: it may change at once). */
+bool monitor_watched(const char *nick);
+
 /* How many nicks the index holds (for tests and STATS). Takes the lock. */
 size_t monitor_index_count(void);
 

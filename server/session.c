@@ -267,3 +267,10 @@ bool session_plain_room_leave_locked(struct session *s, const char *room, const 
 	snprintf(s->plain_room, sizeof s->plain_room, "%s", next);
 	return true;
 }
+
+int session_ptr_order(const void *a, const void *b)
+{
+	uintptr_t x = (uintptr_t)*(struct session *const *)a;
+	uintptr_t y = (uintptr_t)*(struct session *const *)b;
+	return x < y ? -1 : x > y;
+}

@@ -284,6 +284,10 @@ struct source {
 };
 struct source session_source(const struct session *s);
 
+/* qsort/bsearch order of session pointers by address (sets of sessions:
+ * duplicates found, membership looked up). */
+int session_ptr_order(const void *a, const void *b);
+
 /* --- plain mode's current room (plain_room above; plain.h says how it moves) --- */
 
 /* Any thread, s's q_lock held: is room s's current room? */
