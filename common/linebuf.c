@@ -6,11 +6,17 @@
 
 #include "xalloc.h"
 
-/* Storage grows to hold a maximal line plus its CR LF, so a line that fits
- * always fits whole and a full buffer without LF is necessarily overlong. */
-static size_t linebuf_cap_max(const struct linebuf *lb)
+/* Storage grows at least to hold a maximal line plus its CR LF, so a line
+ * that fits always fits whole; held bytes without LF that reach this size
+ * are necessarily an overlong line. */
+static size_t linebuf_line_max(const struct linebuf *lb)
 {
 	return lb->max_line + 2;
+}
+
+static size_t linebuf_cap_max(const struct linebuf *lb)
+{
+	return lb->cap_limit;
 }
 
 /* The storage a new or shrunk buffer starts with: one ordinary IRC line fits. */
@@ -24,6 +30,8 @@ static size_t linebuf_cap_initial(const struct linebuf *lb)
 void linebuf_init(struct linebuf *lb, size_t max_line)
 {
 	lb->max_line = max_line;
+	lb->cap_limit = max_line + 2;
+	lb->filled = false;
 	lb->cap = 0;
 	lb->data = NULL;
 	lb->start = 0;
@@ -40,6 +48,11 @@ void linebuf_free(struct linebuf *lb)
 	lb->start = 0;
 	lb->len = 0;
 	lb->discarding = false;
+}
+
+void linebuf_read_ahead(struct linebuf *lb, size_t bytes)
+{
+	lb->cap_limit = bytes > linebuf_line_max(lb) ? bytes : linebuf_line_max(lb);
 }
 
 /* Gives back storage while little is held (an idle connection): all of it
@@ -74,10 +87,11 @@ char *linebuf_space(struct linebuf *lb, size_t *avail)
 	if (lb->cap == 0) {
 		lb->cap = linebuf_cap_initial(lb);
 		lb->data = xmalloc(lb->cap);
-	} else if (lb->len == lb->cap && lb->cap < linebuf_cap_max(lb)) {
+	} else if ((lb->len == lb->cap || lb->filled) && lb->cap < linebuf_cap_max(lb)) {
 		lb->cap = lb->cap * 2 < linebuf_cap_max(lb) ? lb->cap * 2 : linebuf_cap_max(lb);
 		lb->data = xrealloc(lb->data, lb->cap);
 	}
+	lb->filled = false;
 	*avail = lb->cap - lb->len;
 	return lb->data + lb->len;
 }
@@ -90,6 +104,7 @@ void linebuf_commit(struct linebuf *lb, size_t n)
 	/* A caller overstating n would make us read past the buffer. */
 	if (n > room)
 		n = room;
+	lb->filled = n == room;
 	lb->len += n;
 }
 
@@ -125,7 +140,7 @@ enum linebuf_status linebuf_next(struct linebuf *lb, char **line, size_t *len)
 		}
 
 		if (!lf) {
-			if (lb->len < linebuf_cap_max(lb))
+			if (lb->len < linebuf_line_max(lb))
 				return LINEBUF_NONE; /* linebuf_space() makes room */
 			/* Full without LF: too long whatever comes next. Its
 			 * bytes go now; the rest is dropped as it arrives. */

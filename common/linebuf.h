@@ -5,7 +5,11 @@
  * before the LF is dropped. A line longer than max_line bytes (not counting
  * its terminator) is reported once as LINEBUF_TOO_LONG and every byte up to and
  * including its LF is discarded, so the stream stays in step.
- * No I/O happens here: the caller reads into linebuf_space() and commits. */
+ * No I/O happens here: the caller reads into linebuf_space() and commits.
+ *
+ * Storage starts small and grows only as needed: for a line that does not
+ * fit yet, and, with linebuf_read_ahead(), while reads keep filling all the
+ * space given (a busy peer), so one read() takes many lines. */
 #ifndef PARLEY_LINEBUF_H
 #define PARLEY_LINEBUF_H
 
@@ -15,9 +19,11 @@
 #define LINEBUF_INITIAL 1024
 
 struct linebuf {
-	char *data;      /* cap bytes (NULL while 0), growing up to max_line + 2 */
+	char *data;      /* cap bytes (NULL while 0), growing up to cap_limit */
 	size_t cap;
 	size_t max_line; /* longest line accepted, without CR LF */
+	size_t cap_limit; /* max_line + 2, or more with linebuf_read_ahead() */
+	bool filled;     /* the last read took all the space: offer more next */
 	size_t start;    /* first unconsumed byte */
 	size_t len;      /* bytes stored after start */
 	bool discarding; /* inside an overlong line, dropping until LF */
@@ -30,6 +36,11 @@ enum linebuf_status {
 };
 
 void linebuf_init(struct linebuf *lb, size_t max_line);
+
+/* Lets storage grow up to bytes (when more than a maximal line) while reads
+ * fill it: fewer, larger reads from a busy peer. linebuf_shrink() still
+ * gives it back when idle. */
+void linebuf_read_ahead(struct linebuf *lb, size_t bytes);
 void linebuf_free(struct linebuf *lb);
 
 /* Where the next read() may write, and how many bytes fit (always > 0 after

@@ -111,7 +111,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct fuzz_input in = {data, size, 0};
 	size_t max_line = pick_max_line(fuzz_byte(&in));
-	size_t nchunks = fuzz_byte(&in) % 8;
+	uint8_t shape = fuzz_byte(&in);
+	size_t nchunks = shape % 8;
+	/* Bit 3: read-ahead storage past a maximal line (a client's or the
+	 * benchmark's buffer); framing must not change with it. */
+	size_t cap_limit = (shape & 8) ? max_line + 2 + (size_t)(shape >> 4) * 300 : max_line + 2;
 	size_t chunks[8]; /* bytes, widened: gcc 12 -O3 misjudges a vectorised uint8_t loop */
 	const uint8_t *stream;
 	size_t stream_len, pos = 0, seen = 0, k = 0;
@@ -126,6 +130,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	pending = reference_frame(stream, stream_len, max_line, &want);
 
 	linebuf_init(&lb, max_line);
+	if (shape & 8)
+		linebuf_read_ahead(&lb, cap_limit);
 	while (pos < stream_len) {
 		size_t avail;
 		char *space = linebuf_space(&lb, &avail);
@@ -135,7 +141,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		size_t n = want_n ? want_n : avail;
 
 		FUZZ_CHECK(avail > 0);
-		FUZZ_CHECK(lb.cap <= max_line + 2);
+		FUZZ_CHECK(lb.cap <= cap_limit);
 		if (n > avail)
 			n = avail;
 		if (n > stream_len - pos)

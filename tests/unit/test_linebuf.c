@@ -284,6 +284,67 @@ static void test_grow_and_shrink(void **state)
 	linebuf_free(&lb);
 }
 
+/* Fills all the space linebuf_space() offers with complete lines of 9
+ * bytes plus LF (a busy peer), takes them out; returns the space offered. */
+static size_t fill_with_lines(struct linebuf *lb)
+{
+	size_t avail;
+	char *space = linebuf_space(lb, &avail);
+	size_t whole = avail - avail % 10;
+	for (size_t i = 0; i < whole; i += 10) {
+		memcpy(space + i, "ninebytes\n", 10);
+	}
+	memset(space + whole, 'p', avail - whole); /* a partial line at the end */
+	linebuf_commit(lb, avail);
+	for (size_t i = 0; i < whole; i += 10)
+		EXPECT_LINE(lb, "ninebytes");
+	expect_status(lb, LINEBUF_NONE);
+	/* The partial line ends with the next read. */
+	FEED(lb, "\n");
+	char *line;
+	size_t len;
+	if (avail > whole)
+		assert_int_equal(linebuf_next(lb, &line, &len), LINEBUF_LINE);
+	return avail;
+}
+
+/* Reads that fill the buffer let it grow (without read-ahead only to a
+ * maximal line); a line is still too long at max_line whatever the storage. */
+static void test_read_ahead(void **state)
+{
+	(void)state;
+	struct linebuf lb;
+	linebuf_init(&lb, 2000);
+	size_t offered = 0;
+	for (int i = 0; i < 8; i++)
+		offered = fill_with_lines(&lb);
+	assert_int_equal(lb.cap, 2002); /* grew from 1024 to a maximal line, no further */
+	assert_true(offered <= 2002);
+	linebuf_free(&lb);
+
+	linebuf_init(&lb, 100);
+	linebuf_read_ahead(&lb, 4096);
+	assert_int_equal(fill_with_lines(&lb), 1024);
+	assert_int_equal(fill_with_lines(&lb), 2048);
+	for (int i = 0; i < 4; i++)
+		fill_with_lines(&lb);
+	assert_int_equal(lb.cap, 4096);
+	/* 101 bytes without LF do not fit a line of 100 + CR LF yet... */
+	char long_line[103];
+	memset(long_line, 'L', sizeof long_line);
+	feed(&lb, long_line, 101);
+	expect_status(&lb, LINEBUF_NONE);
+	/* ...102 do, though the storage has room for thousands. */
+	feed(&lb, long_line, 1);
+	expect_status(&lb, LINEBUF_TOO_LONG);
+	FEED(&lb, "rest of it\nnext\n");
+	EXPECT_LINE(&lb, "next");
+	/* Idle: the read-ahead storage is given back. */
+	linebuf_shrink(&lb);
+	assert_int_equal(lb.cap, 0);
+	linebuf_free(&lb);
+}
+
 /* Runs this module's tests. */
 int main(void)
 {
@@ -292,6 +353,7 @@ int main(void)
 	    cmocka_unit_test(test_cr_and_nul),        cmocka_unit_test(test_boundaries),
 	    cmocka_unit_test(test_overlong_spanning), cmocka_unit_test(test_compaction),
 	    cmocka_unit_test(test_overlong_repeated), cmocka_unit_test(test_grow_and_shrink),
+	    cmocka_unit_test(test_read_ahead),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
