@@ -87,7 +87,8 @@ char *linebuf_space(struct linebuf *lb, size_t *avail)
 	if (lb->cap == 0) {
 		lb->cap = linebuf_cap_initial(lb);
 		lb->data = xmalloc(lb->cap);
-	} else if ((lb->len == lb->cap || lb->filled) && lb->cap < linebuf_cap_max(lb)) {
+	} else if ((lb->len == lb->cap || (lb->filled && lb->cap_limit > linebuf_line_max(lb))) &&
+		   lb->cap < linebuf_cap_max(lb)) {
 		lb->cap = lb->cap * 2 < linebuf_cap_max(lb) ? lb->cap * 2 : linebuf_cap_max(lb);
 		lb->data = xrealloc(lb->data, lb->cap);
 	}
