@@ -480,6 +480,19 @@ static bool who_step(struct session *s, struct reply_job *j, struct chunk *c)
 
 /* --- NAMES --- */
 
+/* Appends text to buf (cap bytes, kept NUL-terminated), as much as fits.
+ * A join into a room of thousands lists thousands of names: with snprintf
+ * per name, formatting was a third of the server's CPU in a join storm. */
+static void names_put(char *buf, size_t *len, size_t cap, const char *text)
+{
+	size_t n = strlen(text);
+	if (n > cap - 1 - *len)
+		n = cap - 1 - *len;
+	memcpy(buf + *len, text, n);
+	*len += n;
+	buf[*len] = '\0';
+}
+
 /* 353 lines for ch's members from the cursor on; ch->lock held. Returns
  * true when every member was sent. */
 static bool names_members(struct session *s, struct reply_job *j, struct channel *ch,
@@ -494,12 +507,16 @@ static bool names_members(struct session *s, struct reply_job *j, struct channel
 		char prefix[3];
 		member_prefix(mb->op, mb->voice, caps, prefix);
 		const struct session *u = mb->session;
-		int n = caps & CAP_USERHOST_IN_NAMES
-				? snprintf(names + len, sizeof names - len, "%s%s%s!%s@%s",
-					   len ? " " : "", prefix, mb->nick, u->user, u->host)
-				: snprintf(names + len, sizeof names - len, "%s%s%s", len ? " " : "",
-					   prefix, mb->nick);
-		len += (size_t)n;
+		if (len)
+			names_put(names, &len, sizeof names, " ");
+		names_put(names, &len, sizeof names, prefix);
+		names_put(names, &len, sizeof names, mb->nick);
+		if (caps & CAP_USERHOST_IN_NAMES) {
+			names_put(names, &len, sizeof names, "!");
+			names_put(names, &len, sizeof names, u->user);
+			names_put(names, &len, sizeof names, "@");
+			names_put(names, &len, sizeof names, u->host);
+		}
 		j->joined = mb->joined;
 		if (len >= NAMES_LINE_BUDGET) {
 			chunk_reply(c, s, "353", symbol, ch->name, names, NULL);
