@@ -934,7 +934,7 @@ static void neighbours_notify(struct session *s, struct outmsg *m, unsigned cap)
 void chat_registered(struct session *s)
 {
 	registry_wrlock();
-	s->registered = true;
+	registry_set_registered(s, true);
 	monitor_tell_locked(s, s->nick, session_source(s).text, true);
 	registry_unlock();
 }
@@ -1021,7 +1021,7 @@ void chat_leave(struct session *s, const char *reason)
 	registry_wrlock();
 	registry_drop_nick(s);
 	bool was_registered = s->registered;
-	s->registered = false;
+	registry_set_registered(s, false);
 	if (tell)
 		monitor_tell_locked(s, nick, nick, false);
 	registry_unlock();

@@ -54,7 +54,7 @@ enum oper_result chat_oper(struct session *s, const char *name, const char *pass
 	*was_oper = s->oper;
 	if (r == OPER_OK) {
 		registry_wrlock();
-		s->oper = true;
+		registry_set_user_flags(s, s->invisible, true);
 		registry_unlock();
 	} else if (may) {
 		tokenbucket_take(&s->oper_tries, now);

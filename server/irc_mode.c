@@ -46,8 +46,7 @@ static void user_mode_change(struct session *s, struct user_modes u)
 		return;
 	registry_wrlock();
 	s->bot = u.bot;
-	s->invisible = u.invisible;
-	s->oper = u.oper;
+	registry_set_user_flags(s, u.invisible, u.oper);
 	s->wallops = u.wallops;
 	registry_unlock();
 	snprintf(text, sizeof text, "%s%s%s%s", plus[0] ? "+" : "", plus, minus[0] ? "-" : "",

@@ -81,29 +81,11 @@ void welcome_send(struct session *s)
 	cmd_motd(s, NULL);
 }
 
-struct lusers_count {
-	size_t users, invisible, opers;
-};
-
-/* Counts registered users and invisible ones. */
-static void lusers_one(struct session *s, void *arg)
-{
-	struct lusers_count *c = arg;
-	if (!s->registered)
-		return;
-	c->users++;
-	if (s->invisible)
-		c->invisible++;
-	if (s->oper)
-		c->opers++;
-}
-
 void cmd_lusers(struct session *s, struct ircmsg *m)
 {
 	(void)m;
-	struct lusers_count c = {0};
 	registry_rdlock();
-	registry_each_nick(lusers_one, &c);
+	struct registry_census c = registry_census();
 	size_t channels = registry_channel_count();
 	registry_unlock();
 	int connections = atomic_load(&g_server.sessions_alive);

@@ -16,6 +16,7 @@ static struct strmap *nicks;    /* folded nick -> struct session * */
 static struct strmap *channels; /* folded name -> struct channel * (one reference) */
 static unsigned long long next_channel_id;  /* write lock */
 static struct history_budget *history_budget; /* const after init; its own lock */
+static struct registry_census census;       /* write lock */
 
 void registry_init(void)
 {
@@ -183,6 +184,39 @@ size_t registry_nick_count(void)
 size_t registry_channel_count(void)
 {
 	return strmap_count(channels);
+}
+
+struct registry_census registry_census(void)
+{
+	return census;
+}
+
+/* Adds (sign 1) or takes away (-1) a registered session's flags. */
+static void census_count(const struct session *s, int sign)
+{
+	census.users += (size_t)sign;
+	if (s->invisible)
+		census.invisible += (size_t)sign;
+	if (s->oper)
+		census.opers += (size_t)sign;
+}
+
+void registry_set_registered(struct session *s, bool registered)
+{
+	if (s->registered == registered)
+		return;
+	census_count(s, registered ? 1 : -1);
+	s->registered = registered;
+}
+
+void registry_set_user_flags(struct session *s, bool invisible, bool oper)
+{
+	if (s->registered)
+		census_count(s, -1);
+	s->invisible = invisible;
+	s->oper = oper;
+	if (s->registered)
+		census_count(s, 1);
 }
 
 struct each_adapter {

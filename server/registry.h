@@ -52,6 +52,19 @@ void registry_channel_forget(struct channel *ch);
 size_t registry_nick_count(void);
 size_t registry_channel_count(void);
 
+/* Registered users, and how many of them are invisible (+i) and operators,
+ * kept as the flags change so LUSERS (sent to every newcomer) costs the
+ * same with 10,000 users as with 10. Caller holds the lock. */
+struct registry_census {
+	size_t users, invisible, opers;
+};
+struct registry_census registry_census(void);
+
+/* Under the write lock: the only ways to change a session's registered,
+ * invisible and oper flags, so the census stays exact. */
+void registry_set_registered(struct session *s, bool registered);
+void registry_set_user_flags(struct session *s, bool invisible, bool oper);
+
 /* Walks sessions that hold a nick / all channels; caller holds the lock. */
 void registry_each_nick(void (*fn)(struct session *s, void *arg), void *arg);
 void registry_each_channel(void (*fn)(struct channel *ch, void *arg), void *arg);
