@@ -70,6 +70,7 @@ static void stop_all_sessions(void)
 		listener_reap();
 	}
 	flushq_free();
+	session_write_buffer_release(); /* the turns this thread took */
 }
 
 /* SIGHUP, with TLS on: new connections get the certificate and key as the

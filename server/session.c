@@ -25,10 +25,17 @@
 /* Queued lines one sendmsg() may carry. Under load a queue holds hundreds
  * of lines from many senders, and the kernel's cost is mostly per call (a
  * loopback sendmsg costs about the same for 40 lines as for 250), so a big
- * batch is what makes a delivery cheap: 64 here capped saturation at about
- * 60 lines per call; UIO_MAXIOV (1024) gives 200-300 and halves the CPU per
- * delivery (docs/performance.md, "Batches of up to 1,024 lines"). */
+ * batch is what makes a delivery cheap: 64 per call capped saturation at
+ * about 60 lines per call; UIO_MAXIOV (1024) gives 200-300 and nearly halves
+ * the CPU per delivery (docs/performance.md, "Batches of up to 1,024
+ * lines"). The first IOV_SMALL go on the stack; a longer queue is described
+ * in a per-thread array made when first needed and freed when the thread
+ * goes idle (session_write_buffer_release), so 10,000 idle workers carry
+ * neither the array nor a deeper stack. */
+#define IOV_SMALL 64
 #define IOV_BATCH 1024
+
+static _Thread_local struct iovec *batch_iov; /* IOV_BATCH entries, or NULL */
 
 struct session *session_new(const struct transport *t, const struct sockaddr *peer,
 			    socklen_t peer_len)
@@ -131,14 +138,25 @@ static bool on_worker_locked(const struct session *s)
 	return s->q_worker_running && pthread_equal(s->q_worker, pthread_self());
 }
 
-/* One sendmsg() of the queue's head; q_lock held, q_flushing set. Returns
- * false when writing must stop (full socket, error, held line). Its frame
- * (the iovec array, 16 KiB) is entered only with something to write, so
- * an idle worker's stack stays shallow (worker.c trims what is touched). */
-__attribute__((noinline)) static bool write_batch(struct session *s)
+void session_write_buffer_release(void)
 {
-	struct iovec iov[IOV_BATCH];
-	int iovcnt = outq_iov(&s->q, iov, IOV_BATCH);
+	free(batch_iov);
+	batch_iov = NULL;
+}
+
+/* One sendmsg() of the queue's head; q_lock held, q_flushing set. Returns
+ * false when writing must stop (full socket, error, held line). */
+static bool write_batch(struct session *s)
+{
+	struct iovec small[IOV_SMALL];
+	struct iovec *iov = small;
+	int max = IOV_SMALL;
+	if (s->q.count > IOV_SMALL &&
+	    (batch_iov || (batch_iov = malloc(IOV_BATCH * sizeof *batch_iov)))) {
+		iov = batch_iov; /* without memory, 64 at a time still works */
+		max = IOV_BATCH;
+	}
+	int iovcnt = outq_iov(&s->q, iov, max);
 	if (iovcnt == 0)
 		return false; /* a held line is next (deliver_own_push) */
 	/* The buffers stay queued (only this thread consumes) and the

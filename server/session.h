@@ -243,6 +243,11 @@ void session_wake_unlocked(struct session *s);
  * woken. */
 void session_queue_write(struct session *s);
 
+/* Frees the calling thread's array for long writes (made by the first
+ * write of a queue longer than 64 lines); a thread that goes idle or ends
+ * calls it. */
+void session_write_buffer_release(void);
+
 /* Waits until no other thread is writing the queue; q_lock held. */
 void session_queue_wait_idle(struct session *s);
 

@@ -254,6 +254,7 @@ static long long trim_idle_memory(struct session *s)
 		s->flush_list = NULL;
 		s->flush_cap = 0;
 	}
+	session_write_buffer_release();
 #ifndef PARLEY_SANITIZED
 	/* Keep the page holding this frame, and the one below if madvise's own
 	 * small frame may reach into it; everything lower is unused stack. */
@@ -572,6 +573,7 @@ static void *session_main(void *start_arg)
 	free(start_arg);
 	thread_name_set(start.s); /* not in --iterative: the main thread keeps "parleyd" */
 	worker_serve(start.s);
+	session_write_buffer_release();
 	/* Tell the starter, which joins this thread and drops its reference. */
 	start.finished(start.s, start.arg);
 	return NULL;
