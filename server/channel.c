@@ -7,6 +7,7 @@
 
 #include "clock.h"
 #include "global.h"
+#include "ircname.h"
 #include "session.h"
 #include "xalloc.h"
 
@@ -274,6 +275,20 @@ size_t channels_of(struct session *s, struct channel ***out)
 	pthread_mutex_unlock(&s->memb_lock);
 	*out = chs;
 	return n;
+}
+
+struct channel *channel_of_member(struct session *s, const char *name)
+{
+	char key[CHANNEL_LEN_MAX + 1];
+	if (ircname_fold(key, sizeof key, name) < 0)
+		return NULL;
+	struct channel *found = NULL;
+	pthread_mutex_lock(&s->memb_lock);
+	for (size_t i = 0; i < s->nchannels && !found; i++)
+		if (strcmp(s->channels[i]->folded, key) == 0)
+			found = channel_ref(s->channels[i]);
+	pthread_mutex_unlock(&s->memb_lock);
+	return found;
 }
 
 size_t channels_count_of(struct session *s)

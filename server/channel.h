@@ -179,6 +179,12 @@ size_t channels_of(struct session *s, struct channel ***out);
 void channel_last_joined_except(struct session *s, const char *leaving,
 				char out[CHANNEL_LEN_MAX + 1]);
 
+/* The channel named name if s is in it, with a reference, else NULL.
+ * Takes s's memb_lock only (a leaf): a member's message finds its room
+ * without the registry lock, so no nick change or join elsewhere (a
+ * writer the registry lock must let in first) ever delays it. */
+struct channel *channel_of_member(struct session *s, const char *name);
+
 /* How many channels s is in (takes s's memb_lock). */
 size_t channels_count_of(struct session *s);
 /* Drops the references of channels_of() and frees the array. */

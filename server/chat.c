@@ -580,7 +580,9 @@ enum chat_result chat_message(struct session *s, const char *command, const char
 	if (status)
 		target++; /* STATUSMSG=@+ (ISUPPORT) */
 	if (target[0] == '#') {
-		struct channel *ch = room_find(target);
+		struct channel *ch = channel_of_member(s, target);
+		if (!ch)
+			ch = room_find(target); /* from outside (-n rooms) */
 		if (!ch)
 			return CHAT_NO_SUCH_CHANNEL;
 		enum chat_result r = message_to_room(s, command, ch, text, tags, status);

@@ -542,16 +542,20 @@ static bool names_step(struct session *s, struct reply_job *j, struct chunk *c)
 		size_t len = strcspn(j->arg + j->pos, ",");
 		snprintf(name, sizeof name, "%.*s", (int)len, j->arg + j->pos);
 		bool done = true;
-		registry_rdlock();
-		struct channel *ch = registry_find_channel(name);
+		/* A reference, not the registry lock: a chunk of a big room's
+		 * names takes a while, and registry writers (joins, nick
+		 * changes) would wait for it, and every reader behind them. */
+		struct channel *ch = channel_of_member(s, name);
+		if (!ch)
+			ch = registry_channel_find_ref(name);
 		if (ch) {
 			pthread_mutex_lock(&ch->lock);
 			if (channel_visible_to(ch, s)) /* else only the 366, as for no room */
 				done = names_members(s, j, ch, c);
 			pthread_mutex_unlock(&ch->lock);
 			snprintf(name, sizeof name, "%s", ch->name); /* as created */
+			channel_unref(ch);
 		}
-		registry_unlock();
 		if (!done)
 			return false;
 		chunk_reply(c, s, "366", name, "End of /NAMES list", NULL);
