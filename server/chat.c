@@ -1022,12 +1022,9 @@ void chat_leave(struct session *s, const char *reason)
 	snprintf(nick, sizeof nick, "%s", s->nick);
 	registry_wrlock();
 	registry_drop_nick(s);
-	bool was_registered = s->registered;
 	registry_set_registered(s, false);
 	if (tell)
 		monitor_tell_locked(s, nick, nick, false);
 	registry_unlock();
-	if (was_registered)
-		global_user_left();
 	outmsg_release(&m);
 }

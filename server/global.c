@@ -55,16 +55,3 @@ bool global_password_matches(const char *given)
 	return buf[0] && strcmp(given, buf) == 0;
 }
 
-void global_user_arrived(void)
-{
-	int now = atomic_fetch_add(&g_server.users_now, 1) + 1;
-	int max = atomic_load(&g_server.users_max);
-	/* Raise the mark unless another thread already raised it past now. */
-	while (now > max && !atomic_compare_exchange_weak(&g_server.users_max, &max, now))
-		;
-}
-
-void global_user_left(void)
-{
-	atomic_fetch_sub(&g_server.users_now, 1);
-}

@@ -84,8 +84,6 @@ struct server {
 	atomic_ulong next_session_id;
 	atomic_ullong sendq_kills;    /* connections dropped for SendQ exceeded */
 	atomic_int sessions_alive;    /* workers started and not yet joined (listener.c) */
-	atomic_int users_now;         /* registered users (global_user_arrived/left) */
-	atomic_int users_max;         /* the most users_now has been since start (LUSERS) */
 };
 
 extern struct server g_server;
@@ -96,13 +94,6 @@ void global_live_set(const struct config *cfg);
 
 /* True when a connection password is set. */
 bool global_password_required(void);
-
-/* A user completed registration (IRC or plain): counted, and the high-water
- * mark LUSERS reports raised if needed. Any thread. */
-void global_user_arrived(void);
-
-/* A registered user left. Any thread. */
-void global_user_left(void);
 
 /* True when given is the connection password (false when none is set). */
 bool global_password_matches(const char *given);

@@ -155,7 +155,6 @@ static void registration_try_finish(struct session *s)
 	if (!irc_account_pass_finish(s))
 		return;
 	chat_registered(s);
-	global_user_arrived();
 	char remote[ENDPOINT_STR_MAX];
 	session_remote(s, remote, sizeof remote);
 	log_limited(LOG_INFO, LOG_CONNECTION_BURST, "session %lu registered as %s (%s)", s->id,

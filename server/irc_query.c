@@ -107,15 +107,10 @@ void cmd_lusers(struct session *s, struct ircmsg *m)
 	snprintf(text, sizeof text, "I have %zu clients and 0 servers", c.users);
 	reply(s, "255", text, NULL);
 	snprintf(n1, sizeof n1, "%zu", c.users);
-	/* The most users seen since start (never below what was just counted:
-	 * the mark is raised a moment after a registration shows). */
-	int max = atomic_load(&g_server.users_max);
-	if ((size_t)max < c.users)
-		max = (int)c.users;
-	snprintf(n2, sizeof n2, "%d", max);
-	snprintf(text, sizeof text, "Current local users %zu, max %d", c.users, max);
+	snprintf(n2, sizeof n2, "%zu", c.users_max);
+	snprintf(text, sizeof text, "Current local users %zu, max %zu", c.users, c.users_max);
 	reply(s, "265", n1, n2, text, NULL);
-	snprintf(text, sizeof text, "Current global users %zu, max %d", c.users, max);
+	snprintf(text, sizeof text, "Current global users %zu, max %zu", c.users, c.users_max);
 	reply(s, "266", n1, n2, text, NULL);
 }
 

@@ -87,7 +87,6 @@ static void plain_enter(struct session *s)
 		return;
 	}
 	chat_registered(s);
-	global_user_arrived();
 	s->plain_step = PLAIN_CHAT;
 	char remote[ENDPOINT_STR_MAX];
 	session_remote(s, remote, sizeof remote);

@@ -207,6 +207,8 @@ void registry_set_registered(struct session *s, bool registered)
 		return;
 	census_count(s, registered ? 1 : -1);
 	s->registered = registered;
+	if (census.users > census.users_max)
+		census.users_max = census.users;
 }
 
 void registry_set_user_flags(struct session *s, bool invisible, bool oper)

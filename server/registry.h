@@ -52,11 +52,12 @@ void registry_channel_forget(struct channel *ch);
 size_t registry_nick_count(void);
 size_t registry_channel_count(void);
 
-/* Registered users, and how many of them are invisible (+i) and operators,
- * kept as the flags change so LUSERS (sent to every newcomer) costs the
- * same with 10,000 users as with 10. Caller holds the lock. */
+/* Registered users, how many of them are invisible (+i) and operators, and
+ * the most users there have been since start, kept as the flags change so
+ * LUSERS (sent to every newcomer) costs the same with 10,000 users as with
+ * 10. Caller holds the lock. */
 struct registry_census {
-	size_t users, invisible, opers;
+	size_t users, invisible, opers, users_max;
 };
 struct registry_census registry_census(void);
 

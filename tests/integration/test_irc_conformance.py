@@ -403,6 +403,32 @@ class OperCount(ServerTestCase):
         alice.expect(r"^:alice MODE alice -o$")
         self.assertNotIn("252", [n for n, _ in self.lusers(alice)])
 
+    def test_counts_follow_invisible_oper_and_quit(self):
+        """251/252/265 are kept as flags change, not counted on demand: an
+        invisible operator who quits leaves both counts, the high-water mark
+        stays."""
+        alice = self.irc("alice", server=self.srv)
+        bob = self.irc("bob", server=self.srv)
+        bob.send("MODE bob +i")
+        bob.expect(r"^:bob MODE bob \+i$")
+        bob.send("OPER boss hunter2")
+        bob.expect_numeric("381")
+        got = dict(self.lusers(alice))
+        self.assertEqual(got["251"][1], "There are 1 users and 1 invisible on 1 servers")
+        self.assertEqual(got["252"][1], "1")
+        self.assertEqual(got["265"][1:3], ["2", "2"])
+        bob.send("QUIT :bye")
+        bob.expect(r"^ERROR ")
+        alice.sync()
+        got = dict(self.lusers(alice))
+        self.assertEqual(got["251"][1], "There are 1 users and 0 invisible on 1 servers")
+        self.assertNotIn("252", got)
+        self.assertEqual(got["265"][1:3], ["1", "2"])
+        alice.send("MODE alice +i")
+        alice.expect(r"^:alice MODE alice \+i$")
+        got = dict(self.lusers(alice))
+        self.assertEqual(got["251"][1], "There are 0 users and 1 invisible on 1 servers")
+
     def test_kill_victim_gets_kill_then_error(self):
         """KILL (Modern IRC): the victim receives the KILL message with the
         operator as source, then ERROR :Closing Link: <server> (Killed
