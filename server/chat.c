@@ -126,12 +126,6 @@ static void quiet_after_leave_locked(struct session *s, struct channel *ch)
 		quiet_notice_locked(s, ch, NULL);
 }
 
-/* Looks up room name with a reference, or NULL. */
-static struct channel *room_find(const char *name)
-{
-	return registry_channel_find_ref(name);
-}
-
 /* --- join --- */
 
 /* Why s may not join ch, or CHAT_OK; ch->lock held. An invite lets s past +i
@@ -282,7 +276,7 @@ static void channel_leave_unlock(struct session *s, struct session *leaver,
 
 enum chat_result chat_part(struct session *s, const char *name, const char *reason)
 {
-	struct channel *ch = room_find(name);
+	struct channel *ch = registry_channel_find_ref_for(s, name);
 	if (!ch)
 		return CHAT_NO_SUCH_CHANNEL;
 	pthread_mutex_lock(&ch->lock);
@@ -305,7 +299,7 @@ enum chat_result chat_part(struct session *s, const char *name, const char *reas
 enum chat_result chat_kick(struct session *s, const char *name, const char *nick,
 			   const char *reason)
 {
-	struct channel *ch = room_find(name);
+	struct channel *ch = registry_channel_find_ref_for(s, name);
 	if (!ch)
 		return CHAT_NO_SUCH_CHANNEL;
 	pthread_mutex_lock(&ch->lock);
@@ -394,7 +388,7 @@ enum chat_result chat_invite(struct session *s, const char *nick, const char *na
 	struct session *to = person_find_ref(nick, nick_out, away_out);
 	if (!to)
 		return CHAT_NO_SUCH_NICK;
-	struct channel *ch = room_find(name);
+	struct channel *ch = registry_channel_find_ref_for(s, name);
 	if (!ch) {
 		session_unref(to);
 		return CHAT_NO_SUCH_CHANNEL;
@@ -419,7 +413,7 @@ enum chat_result chat_invite(struct session *s, const char *nick, const char *na
 
 enum chat_result chat_topic_set(struct session *s, const char *name, const char *text)
 {
-	struct channel *ch = room_find(name);
+	struct channel *ch = registry_channel_find_ref_for(s, name);
 	if (!ch)
 		return CHAT_NO_SUCH_CHANNEL;
 	pthread_mutex_lock(&ch->lock);
@@ -580,9 +574,7 @@ enum chat_result chat_message(struct session *s, const char *command, const char
 	if (status)
 		target++; /* STATUSMSG=@+ (ISUPPORT) */
 	if (target[0] == '#') {
-		struct channel *ch = channel_of_member(s, target);
-		if (!ch)
-			ch = room_find(target); /* from outside (-n rooms) */
+		struct channel *ch = registry_channel_find_ref_for(s, target);
 		if (!ch)
 			return CHAT_NO_SUCH_CHANNEL;
 		enum chat_result r = message_to_room(s, command, ch, text, tags, status);
@@ -734,7 +726,7 @@ enum chat_result chat_multiline(struct session *s, const struct multiline *ml,
 	nick_out[0] = away_out[0] = '\0';
 	atomic_store(&s->last_message_mono_ms, clock_mono_ms());
 	if (ml->target[0] == '#') {
-		struct channel *ch = room_find(ml->target);
+		struct channel *ch = registry_channel_find_ref_for(s, ml->target);
 		if (!ch)
 			return CHAT_NO_SUCH_CHANNEL;
 		enum chat_result r = ml_to_room(s, ml, ch);

@@ -116,6 +116,12 @@ struct channel *registry_channel_find_ref(const char *name)
 	return ch;
 }
 
+struct channel *registry_channel_find_ref_for(struct session *s, const char *name)
+{
+	struct channel *ch = channel_of_member(s, name);
+	return ch ? ch : registry_channel_find_ref(name);
+}
+
 /* Under the write lock: lists a new channel under key (replacing a dead one),
  * with what the archive remembers of it (consumed). */
 static struct channel *channel_create_locked(const char *key, const char *name,

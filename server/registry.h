@@ -39,6 +39,11 @@ void registry_drop_nick(struct session *s);
  * the lock itself (do not hold it). */
 struct channel *registry_channel_find_ref(const char *name);
 
+/* The same for s: a room s is in comes from s's own list (memb_lock, a
+ * leaf), without the registry lock, which prefers writers: a member's
+ * message or NAMES never waits behind registrations and nick changes. */
+struct channel *registry_channel_find_ref_for(struct session *s, const char *name);
+
 /* The channel named name with a reference for the caller, created empty if
  * absent or dead. Takes the lock itself. Returns NULL if creating it would
  * pass --max-channels (the default room is exempt). */

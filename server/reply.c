@@ -545,9 +545,7 @@ static bool names_step(struct session *s, struct reply_job *j, struct chunk *c)
 		/* A reference, not the registry lock: a chunk of a big room's
 		 * names takes a while, and registry writers (joins, nick
 		 * changes) would wait for it, and every reader behind them. */
-		struct channel *ch = channel_of_member(s, name);
-		if (!ch)
-			ch = registry_channel_find_ref(name);
+		struct channel *ch = registry_channel_find_ref_for(s, name);
 		if (ch) {
 			pthread_mutex_lock(&ch->lock);
 			if (channel_visible_to(ch, s)) /* else only the 366, as for no room */
