@@ -14,15 +14,10 @@ static size_t linebuf_line_max(const struct linebuf *lb)
 	return lb->max_line + 2;
 }
 
-static size_t linebuf_cap_max(const struct linebuf *lb)
-{
-	return lb->cap_limit;
-}
-
 /* The storage a new or shrunk buffer starts with: one ordinary IRC line fits. */
 static size_t linebuf_cap_initial(const struct linebuf *lb)
 {
-	return LINEBUF_INITIAL < linebuf_cap_max(lb) ? LINEBUF_INITIAL : linebuf_cap_max(lb);
+	return LINEBUF_INITIAL < lb->cap_limit ? LINEBUF_INITIAL : lb->cap_limit;
 }
 
 /* Sets up an empty buffer for lines of up to max_line bytes. Storage comes
@@ -87,9 +82,8 @@ char *linebuf_space(struct linebuf *lb, size_t *avail)
 	if (lb->cap == 0) {
 		lb->cap = linebuf_cap_initial(lb);
 		lb->data = xmalloc(lb->cap);
-	} else if ((lb->len == lb->cap || (lb->filled && lb->cap_limit > linebuf_line_max(lb))) &&
-		   lb->cap < linebuf_cap_max(lb)) {
-		lb->cap = lb->cap * 2 < linebuf_cap_max(lb) ? lb->cap * 2 : linebuf_cap_max(lb);
+	} else if ((lb->len == lb->cap || lb->filled) && lb->cap < lb->cap_limit) {
+		lb->cap = lb->cap * 2 < lb->cap_limit ? lb->cap * 2 : lb->cap_limit;
 		lb->data = xrealloc(lb->data, lb->cap);
 	}
 	lb->filled = false;
@@ -105,7 +99,8 @@ void linebuf_commit(struct linebuf *lb, size_t n)
 	/* A caller overstating n would make us read past the buffer. */
 	if (n > room)
 		n = room;
-	lb->filled = n == room;
+	/* Only with read-ahead: a full read then asks for more room. */
+	lb->filled = n == room && lb->cap_limit > linebuf_line_max(lb);
 	lb->len += n;
 }
 

@@ -22,14 +22,14 @@
 #define LINEBUF_INITIAL 1024
 
 struct linebuf {
-	char *data;      /* cap bytes (NULL while 0), growing up to cap_limit */
+	char *data;       /* cap bytes (NULL while 0), growing up to cap_limit */
 	size_t cap;
-	size_t max_line; /* longest line accepted, without CR LF */
+	size_t max_line;  /* longest line accepted, without CR LF */
 	size_t cap_limit; /* max_line + 2, or more with linebuf_read_ahead() */
-	bool filled;     /* the last read took all the space: offer more next */
-	size_t start;    /* first unconsumed byte */
-	size_t len;      /* bytes stored after start */
-	bool discarding; /* inside an overlong line, dropping until LF */
+	size_t start;     /* first unconsumed byte */
+	size_t len;       /* bytes stored after start */
+	bool discarding;  /* inside an overlong line, dropping until LF */
+	bool filled;      /* with read-ahead: the last read took all the space */
 };
 
 enum linebuf_status {
