@@ -386,6 +386,10 @@ class OperCount(ServerTestCase):
             f.write("oper boss %s\n" % hashed("hunter2"))
         self.srv = self.make_server(["--config", conf])
 
+    def make_oper(self, c):
+        c.send("OPER boss hunter2")
+        c.expect_numeric("381")
+
     def lusers(self, c):
         c.send("LUSERS")
         return [p for p in (params_of(l) for l in c.collect_until(r"^:parley 266 "))
@@ -394,8 +398,7 @@ class OperCount(ServerTestCase):
     def test_252_counts_operators(self):
         alice = self.irc("alice", server=self.srv)
         self.assertNotIn("252", [n for n, _ in self.lusers(alice)])
-        alice.send("OPER boss hunter2")
-        alice.expect_numeric("381")
+        self.make_oper(alice)
         got = self.lusers(alice)
         self.assertIn(("252", ["alice", "1", "operator(s) online"]), got)
         self.assertEqual([n for n, _ in got], ["251", "252", "254", "255", "265", "266"])
@@ -411,8 +414,7 @@ class OperCount(ServerTestCase):
         bob = self.irc("bob", server=self.srv)
         bob.send("MODE bob +i")
         bob.expect(r"^:bob MODE bob \+i$")
-        bob.send("OPER boss hunter2")
-        bob.expect_numeric("381")
+        self.make_oper(bob)
         got = dict(self.lusers(alice))
         self.assertEqual(got["251"][1], "There are 1 users and 1 invisible on 1 servers")
         self.assertEqual(got["252"][1], "1")
@@ -439,8 +441,7 @@ class OperCount(ServerTestCase):
         witness = self.irc("witness", server=self.srv)
         for c in (victim, witness):
             c.join("#room")
-        alice.send("OPER boss hunter2")
-        alice.expect_numeric("381")
+        self.make_oper(alice)
         alice.send("KILL victim :spamming")
         victim.expect(r"^:alice!alice@127\.0\.0\.1 KILL victim :spamming$", strict=False)
         victim.expect(r"^ERROR :Closing Link: parley \(Killed \(alice \(spamming\)\)\)$")
@@ -454,8 +455,7 @@ class OperCount(ServerTestCase):
         other_oper = self.irc("carol", server=self.srv)
         listener = self.irc("listener", server=self.srv)
         for c in (alice, other_oper):
-            c.send("OPER boss hunter2")
-            c.expect_numeric("381")
+            self.make_oper(c)
         listener.send("MODE listener +w")
         listener.expect(r"^:listener MODE listener \+w$")
         alice.send("WALLOPS :hello")
