@@ -208,7 +208,8 @@ static void client_stop(int i)
 {
 	struct client *c = &clients[i];
 	reply_free(c->s);
-	chat_leave(c->s, c->s->quit_reason ? c->s->quit_reason : "fuzz input ended");
+	const char *reason = session_extra_read(c->s)->quit_reason;
+	chat_leave(c->s, reason ? reason : "fuzz input ended");
 	flush_all();
 	session_unref(c->s);
 	c->s = NULL;

@@ -109,7 +109,7 @@ void channel_add_member(struct channel *ch, struct session *s, bool op)
 	*mb = (struct member){.session = s, .op = op, .joined = ++ch->joins};
 	/* s->nick is written only by s's own worker, which is this thread. */
 	snprintf(mb->nick, sizeof mb->nick, "%s", s->nick);
-	snprintf(mb->account, sizeof mb->account, "%s", s->account); /* likewise */
+	snprintf(mb->account, sizeof mb->account, "%s", session_account(s)); /* likewise */
 	pthread_mutex_lock(&s->memb_lock);
 	if (s->nchannels == s->channels_cap) {
 		s->channels_cap = s->channels_cap ? s->channels_cap * 2 : 4;

@@ -180,7 +180,7 @@ static void join_announce_locked(struct session *s, struct channel *ch,
 	const char *params[] = {ch->name};
 	struct outmsg m;
 	outmsg_init(&m, source.text, "JOIN", 1, params);
-	m.account = s->account; /* account-tag */
+	m.account = session_account(s); /* account-tag */
 	m.realname = s->realname ? s->realname : ""; /* extended-join */
 	arrival_tell_locked(s, ch, s, &m);
 	outmsg_release(&m);
@@ -289,7 +289,7 @@ enum chat_result chat_part(struct session *s, const char *name, const char *reas
 	const char *params[] = {ch->name, reason};
 	struct outmsg m;
 	outmsg_init(&m, source.text, "PART", reason && reason[0] ? 2 : 1, params);
-	m.account = s->account; /* account-tag */
+	m.account = session_account(s); /* account-tag */
 	channel_leave_unlock(s, s, ch, &m, false);
 	outmsg_release(&m);
 	channel_unref(ch);
@@ -321,7 +321,7 @@ enum chat_result chat_kick(struct session *s, const char *name, const char *nick
 	const char *params[] = {ch->name, victim_nick, reason && reason[0] ? reason : s->nick};
 	struct outmsg out;
 	outmsg_init(&out, source.text, "KICK", 3, params);
-	out.account = s->account; /* account-tag */
+	out.account = session_account(s); /* account-tag */
 	char next_room[CHANNEL_LEN_MAX + 1];
 	channel_last_joined_except(ch->members[victim].session, ch->name, next_room);
 	out.about = ch->members[victim].session; /* reads it its own way (deliver.h) */
@@ -400,7 +400,7 @@ enum chat_result chat_invite(struct session *s, const char *nick, const char *na
 		const char *params[] = {nick_out, ch->name};
 		struct outmsg out;
 		outmsg_init(&out, source.text, "INVITE", 2, params);
-		out.account = s->account; /* account-tag */
+		out.account = session_account(s); /* account-tag */
 		deliver_queue(s, to, &out);
 		invite_notify_locked(s, ch, to, &out);
 		outmsg_release(&out);
@@ -432,7 +432,7 @@ enum chat_result chat_topic_set(struct session *s, const char *name, const char 
 		const char *params[] = {ch->name, ch->topic ? ch->topic : ""};
 		struct outmsg out;
 		outmsg_init(&out, source.text, "TOPIC", 2, params);
-		out.account = s->account; /* account-tag */
+		out.account = session_account(s); /* account-tag */
 		chat_room_tell_locked(s, ch, &out);
 		archive_message_locked(ch, &out, params[1], NULL);
 		archive_room_changed_locked(ch);
@@ -523,7 +523,7 @@ static enum chat_result message_to_room(struct session *s, const char *command,
 	const char *params[] = {status ? prefixed : ch->name, text};
 	struct outmsg m;
 	outmsg_init(&m, source.text, command, text ? 2 : 1, params);
-	m.account = s->account; /* account-tag */
+	m.account = session_account(s); /* account-tag */
 	m.bot = s->bot;         /* bot mode's tag */
 	m.client_tags = tags;
 	bool echo = atomic_load(&s->caps) & CAP_ECHO_MESSAGE;
@@ -554,13 +554,13 @@ static void message_to_person(struct session *s, const char *command, struct ses
 	const char *params[] = {to->nick, text};
 	struct outmsg m;
 	outmsg_init(&m, source.text, command, text ? 2 : 1, params);
-	m.account = s->account; /* account-tag */
+	m.account = session_account(s); /* account-tag */
 	m.bot = s->bot;         /* bot mode's tag */
 	m.client_tags = tags;
 	deliver_queue(s, to, &m);
 	if (atomic_load(&s->caps) & CAP_ECHO_MESSAGE && to != s)
 		deliver_queue(s, s, &m);
-	archive_dm(&m, text, tags, s->account, to->account); /* accounts only */
+	archive_dm(&m, text, tags, session_account(s), session_account(to)); /* accounts only */
 	outmsg_release(&m);
 }
 
@@ -657,7 +657,7 @@ static void ml_prepare(struct ml_delivery *d, struct session *s, const struct mu
 		d->texts[i] = xstrndup(ml->text + ml->lines[i].off, ml->lines[i].len);
 		const char *params[] = {target, d->texts[i]};
 		outmsg_init(&d->lines[i], d->source, ml->command, 2, params);
-		d->lines[i].account = s->account;
+		d->lines[i].account = session_account(s);
 	}
 	d->block = ml_block(d, target);
 }
@@ -743,7 +743,8 @@ enum chat_result chat_multiline(struct session *s, const struct multiline *ml,
 		if ((atomic_load(&s->caps) & CAP_ECHO_MESSAGE) && to != s)
 			ml_queue(s, s, &d);
 		for (size_t i = 0; i < ml->nlines; i++)
-			archive_dm(&d.lines[i], d.texts[i], NULL, s->account, to->account);
+			archive_dm(&d.lines[i], d.texts[i], NULL, session_account(s),
+				   session_account(to));
 		ml_release(&d);
 		snprintf(nick_out, NICK_LEN_MAX + 1, "%s", to->nick);
 		if (ml->command[0] == 'P' && to->away)
@@ -883,7 +884,7 @@ enum chat_result chat_nick(struct session *s, const char *nick)
 	const char *params[] = {nick};
 	struct outmsg m;
 	outmsg_init(&m, old_source.text, "NICK", 1, params);
-	m.account = s->account; /* account-tag */
+	m.account = session_account(s); /* account-tag */
 	registry_wrlock();
 	if (registry_set_nick(s, nick) < 0) {
 		registry_unlock();
@@ -936,10 +937,10 @@ void chat_registered(struct session *s)
 void chat_account_notify(struct session *s)
 {
 	const struct source source = session_source(s);
-	const char *params[] = {s->account[0] ? s->account : "*"};
+	const char *params[] = {session_account(s)[0] ? session_account(s) : "*"};
 	struct outmsg m;
 	outmsg_init(&m, source.text, "ACCOUNT", 1, params);
-	m.account = s->account;
+	m.account = session_account(s);
 	neighbours_notify(s, &m, CAP_ACCOUNT_NOTIFY);
 	outmsg_release(&m);
 }
@@ -950,7 +951,7 @@ static void away_outmsg_init(struct outmsg *m, const struct source *source,
 {
 	params[0] = s->away;
 	outmsg_init(m, source->text, "AWAY", s->away ? 1 : 0, params);
-	m->account = s->account; /* account-tag */
+	m->account = session_account(s); /* account-tag */
 }
 
 void chat_away(struct session *s, const char *text)
@@ -985,7 +986,7 @@ bool chat_setname(struct session *s, const char *realname)
 	const char *params[] = {s->realname};
 	struct outmsg m;
 	outmsg_init(&m, source.text, "SETNAME", 1, params);
-	m.account = s->account; /* account-tag */
+	m.account = session_account(s); /* account-tag */
 	neighbours_notify(s, &m, CAP_SETNAME);
 	if (atomic_load(&s->caps) & CAP_SETNAME)
 		deliver_queue(s, s, &m); /* the confirmation (setname) */
@@ -1002,7 +1003,7 @@ void chat_leave(struct session *s, const char *reason)
 	const char *params[] = {reason};
 	struct outmsg m;
 	outmsg_init(&m, source.text, "QUIT", 1, params);
-	m.account = s->account; /* account-tag */
+	m.account = session_account(s); /* account-tag */
 	bool tell = s->registered && !atomic_load(&g_server.shutting_down);
 	if (s->registered) {
 		struct whowas_entry was;

@@ -138,12 +138,12 @@ void chat_away(struct session *s, const char *text);
 bool chat_setname(struct session *s, const char *realname);
 
 /* Logs s in to account (its registered spelling), or out with "". The one
- * place s->account changes (account-notify will hang here). Worker only;
+ * place s's account (session_account) changes (account-notify will hang here). Worker only;
  * takes the registry write lock. */
 void chat_account_set(struct session *s, const char *account);
 
 /* Tells everyone sharing a room with s who negotiated account-notify that
- * s is now logged in to s->account (ACCOUNT). Called by chat_account_set. */
+ * s is now logged in to session_account(s) (ACCOUNT). Called by chat_account_set. */
 void chat_account_notify(struct session *s);
 
 /* May s send an account password? True over TLS, from a loopback peer

@@ -11,8 +11,9 @@
 
 void chat_account_set(struct session *s, const char *account)
 {
+	struct session_extra *x = session_extra(s); /* made outside the lock */
 	registry_wrlock();
-	snprintf(s->account, sizeof s->account, "%s", account);
+	snprintf(x->account, sizeof x->account, "%s", account);
 	registry_unlock();
 	if (s->registered)
 		chat_account_notify(s); /* before registration nobody shares a room */

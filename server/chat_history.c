@@ -19,9 +19,9 @@
 static enum chat_result dm_history_read(struct session *s, const char *nick,
 					const struct history_query *q, struct history_page *page)
 {
-	if (!s->account[0] || !ircname_nick_valid(nick) || !account_is_registered(nick))
+	if (!session_account(s)[0] || !ircname_nick_valid(nick) || !account_is_registered(nick))
 		return CHAT_OK;
-	int r = archive_dm_query(s->account, nick, q, page);
+	int r = archive_dm_query(session_account(s), nick, q, page);
 	return r == 0 ? CHAT_OK : r == 1 ? CHAT_HISTORY_UNKNOWN_MSGID : CHAT_HISTORY_ERROR;
 }
 
@@ -59,7 +59,7 @@ int chat_history_targets(struct session *s, long long from_ms, long long to_ms,
 			 struct chat_history_target *out, size_t max)
 {
 	char *pairs[CHAT_HISTORY_DM_TARGETS];
-	int npairs = archive_dm_targets(s->account, pairs, CHAT_HISTORY_DM_TARGETS);
+	int npairs = archive_dm_targets(session_account(s), pairs, CHAT_HISTORY_DM_TARGETS);
 	if (npairs < 0)
 		return -1;
 	struct channel **chs;
@@ -72,7 +72,7 @@ int chat_history_targets(struct session *s, long long from_ms, long long to_ms,
 		char other[NICK_LEN_MAX + 1] = "";
 		if (which[i] < n)
 			snprintf(out[i].room, sizeof out[i].room, "%s", chs[which[i]]->name);
-		else if (dmpair_other(pairs[which[i] - n], s->account, other))
+		else if (dmpair_other(pairs[which[i] - n], session_account(s), other))
 			snprintf(out[i].room, sizeof out[i].room, "%s", other);
 		else /* our own notes to self: "@a,a" */
 			snprintf(out[i].room, sizeof out[i].room, "%s", s->nick);

@@ -19,10 +19,10 @@
  * OPER_TRIES_PER_MINUTE failures in the last minute (refilled over it). */
 static bool oper_may_try(struct session *s, long long now)
 {
-	if (s->oper_tries.rate == 0)
-		tokenbucket_init(&s->oper_tries, OPER_TRIES_PER_MINUTE / 60.0,
-				 OPER_TRIES_PER_MINUTE, now);
-	return tokenbucket_tokens(&s->oper_tries, now) >= 1;
+	struct tokenbucket *tries = &session_extra(s)->oper_tries;
+	if (tries->rate == 0)
+		tokenbucket_init(tries, OPER_TRIES_PER_MINUTE / 60.0, OPER_TRIES_PER_MINUTE, now);
+	return tokenbucket_tokens(tries, now) >= 1;
 }
 
 /* Logs one OPER attempt; the name only when it is an operator's (never a
@@ -57,7 +57,7 @@ enum oper_result chat_oper(struct session *s, const char *name, const char *pass
 		registry_set_user_flags(s, s->invisible, true);
 		registry_unlock();
 	} else if (may) {
-		tokenbucket_take(&s->oper_tries, now);
+		tokenbucket_take(&session_extra(s)->oper_tries, now);
 	}
 	return r;
 }

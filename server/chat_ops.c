@@ -64,9 +64,9 @@ void chat_ops_account_changed(struct session *s)
 		pthread_mutex_lock(&ch->lock);
 		int i = channel_member_index(ch, s);
 		if (i >= 0) {
-			/* s->account is written by this thread only. */
+			/* s's account is written by this thread only. */
 			snprintf(ch->members[i].account, sizeof ch->members[i].account, "%s",
-				 s->account);
+				 session_account(s));
 			member_settle_locked(s, ch, i);
 		}
 		pthread_mutex_unlock(&ch->lock);

@@ -160,7 +160,7 @@ static struct msgbuf *rendering_for(struct outmsg *m, enum irc_kind kind, int **
 
 /* The same for a plain recipient: a room message reads differently in its
  * current room and elsewhere, so there are two shared renderings. to->q_lock
- * held (it guards to->plain_room); rendering under it delays only this
+ * held (it guards the plain_room of to); rendering under it delays only this
  * recipient's writer, once per message and variant. */
 static struct msgbuf *plain_rendering_locked(struct outmsg *m, const struct session *to,
 					     int **taken)
@@ -231,7 +231,8 @@ static void deliver_kicked(struct session *sender, struct session *to, struct ou
 	const char *next = m->about_next_room ? m->about_next_room : "";
 	pthread_mutex_lock(&to->q_lock);
 	bool moved = session_plain_room_leave_locked(to, m->params[0], next);
-	int len = plain_render_kicked(m, to->plain_room, moved, line, sizeof line);
+	int len = plain_render_kicked(m, session_extra_read(to)->plain_room, moved, line,
+				      sizeof line);
 	if (len > 0 && !to->q_dead && to->q_stamp != m->stamp) {
 		struct msgbuf *buf = msgbuf_new(line, (size_t)len);
 		if (queue_admits_locked(to, buf)) {

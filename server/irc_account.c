@@ -78,7 +78,7 @@ static bool register_may(struct session *s, const char *account)
 		register_fail(s, "NEED_NICK", "*", "Choose a nick (NICK) before REGISTER");
 		return false;
 	}
-	if (s->account[0]) {
+	if (session_account(s)[0]) {
 		register_fail(s, "ALREADY_AUTHENTICATED", account,
 			      "You are already logged in to an account");
 		return false;
@@ -123,7 +123,7 @@ void cmd_verify(struct session *s, struct ircmsg *m)
 {
 	const char *account = strcmp(m->params[0], "*") == 0 && s->nick[0] ? s->nick
 									     : m->params[0];
-	if (s->account[0])
+	if (session_account(s)[0])
 		send_self(s, g_server.cfg.name, "FAIL", "VERIFY", "ALREADY_AUTHENTICATED",
 			  account, "You are already logged in to an account", NULL);
 	else
@@ -136,32 +136,35 @@ bool irc_account_pass(struct session *s, const char *text)
 {
 	if (!strchr(text, ':'))
 		return false;
-	if (s->pass_login)
-		explicit_bzero(s->pass_login, strlen(s->pass_login));
-	free(s->pass_login);
-	s->pass_login = xstrdup(text);
+	struct session_extra *x = session_extra(s);
+	if (x->pass_login)
+		explicit_bzero(x->pass_login, strlen(x->pass_login));
+	free(x->pass_login);
+	x->pass_login = xstrdup(text);
 	return true;
 }
 
 /* Forgets the kept PASS login. */
 static void pass_forget(struct session *s)
 {
-	explicit_bzero(s->pass_login, strlen(s->pass_login));
-	free(s->pass_login);
-	s->pass_login = NULL;
+	struct session_extra *x = session_extra(s); /* there is one: it holds the login */
+	explicit_bzero(x->pass_login, strlen(x->pass_login));
+	free(x->pass_login);
+	x->pass_login = NULL;
 }
 
 bool irc_account_pass_finish(struct session *s)
 {
-	if (!s->pass_login)
+	char *login = session_extra_read(s)->pass_login;
+	if (!login)
 		return true;
-	if (s->account[0]) { /* SASL logged in already: PASS adds nothing */
+	if (session_account(s)[0]) { /* SASL logged in already: PASS adds nothing */
 		pass_forget(s);
 		return true;
 	}
-	char *colon = strchr(s->pass_login, ':');
+	char *colon = strchr(login, ':');
 	*colon = '\0';
-	const char *name = s->pass_login, *password = colon + 1;
+	const char *name = login, *password = colon + 1;
 	if (!account_available() || !chat_auth_allowed(s)) {
 		notice_self(s, account_available() ? "Not logged in: " PLAINTEXT_REFUSED
 						   : "Not logged in: accounts are not "

@@ -191,7 +191,8 @@ void irc_markread_joined(struct session *s, const char *room)
 	if (!(atomic_load(&s->caps) & CAP_READ_MARKER))
 		return;
 	char text[64];
-	marker_text(s->readmarks ? readmark_get(s->readmarks, room) : -1, text, sizeof text);
+	struct readmarks *marks = session_extra_read(s)->readmarks;
+	marker_text(marks ? readmark_get(marks, room) : -1, text, sizeof text);
 	send_self(s, g_server.cfg.name, "MARKREAD", room, text, NULL);
 }
 
@@ -217,11 +218,12 @@ void cmd_markread(struct session *s, struct ircmsg *m)
 				  "The time must be timestamp=YYYY-MM-DDThh:mm:ss.sssZ", NULL);
 			return;
 		}
-		if (!s->readmarks)
-			s->readmarks = xcalloc(1, sizeof *s->readmarks);
-		unix_ms = readmark_set(s->readmarks, target, unix_ms);
-	} else if (s->readmarks) {
-		unix_ms = readmark_get(s->readmarks, target);
+		struct session_extra *x = session_extra(s);
+		if (!x->readmarks)
+			x->readmarks = xcalloc(1, sizeof *x->readmarks);
+		unix_ms = readmark_set(x->readmarks, target, unix_ms);
+	} else if (session_extra_read(s)->readmarks) {
+		unix_ms = readmark_get(session_extra_read(s)->readmarks, target);
 	}
 	char text[64];
 	marker_text(unix_ms, text, sizeof text);

@@ -99,8 +99,9 @@ static void monitor_minus(struct session *s, char *targets)
 static void monitor_list(struct session *s)
 {
 	struct target_line l = {.numeric = "732"};
-	for (size_t i = 0; i < s->nmonitor; i++)
-		line_add(s, &l, s->monitor_nicks[i]);
+	const struct session_extra *x = session_extra_read(s);
+	for (size_t i = 0; i < x->nmonitor; i++)
+		line_add(s, &l, x->monitor_nicks[i]);
 	line_flush(s, &l);
 	reply(s, "733", "End of MONITOR list", NULL);
 }
@@ -109,8 +110,9 @@ static void monitor_list(struct session *s)
 static void monitor_status(struct session *s)
 {
 	struct target_line online = {.numeric = "730"}, offline = {.numeric = "731"};
-	for (size_t i = 0; i < s->nmonitor; i++)
-		state_add(s, s->monitor_nicks[i], &online, &offline);
+	const struct session_extra *x = session_extra_read(s);
+	for (size_t i = 0; i < x->nmonitor; i++)
+		state_add(s, x->monitor_nicks[i], &online, &offline);
 	line_flush(s, &online);
 	line_flush(s, &offline);
 }

@@ -45,7 +45,7 @@ static int tag_value(const char *tags, const char *key, char *out, size_t cap)
 /* Tells s why its batch was refused and drops what it gathered. */
 static void refuse(struct session *s, enum multiline_result r, const char *msg_target)
 {
-	struct multiline *ml = s->multiline;
+	struct multiline *ml = session_extra_read(s)->multiline;
 	const char *code = multiline_result_code(r);
 	char limit[16];
 	switch (r) {
@@ -75,7 +75,7 @@ bool irc_multiline_take(struct session *s, struct ircmsg *m)
 	int found = m->tags && s->registered ? tag_value(m->tags, "batch", ref, sizeof ref) : 0;
 	if (found == 0)
 		return false;
-	struct multiline *ml = s->multiline;
+	struct multiline *ml = session_extra_read(s)->multiline;
 	if (found < 0 || !ml || strcmp(ml->ref, ref) != 0) {
 		fail(s, "INVALID_REFTAG", NULL, "No such batch is open");
 		return true;
@@ -108,7 +108,7 @@ static void batch_open(struct session *s, struct ircmsg *m)
 		fail(s, "UNKNOWN_TYPE", NULL, "Unknown batch type");
 		return;
 	}
-	if (s->multiline) {
+	if (session_extra_read(s)->multiline) {
 		fail(s, "MULTILINE_INVALID", NULL, "A multiline batch is open already");
 		return;
 	}
@@ -118,25 +118,26 @@ static void batch_open(struct session *s, struct ircmsg *m)
 		fail(s, "MULTILINE_INVALID", NULL, "Invalid batch reference or target");
 		return;
 	}
-	s->multiline = ml;
+	session_extra(s)->multiline = ml;
 }
 
 /* BATCH -ref: sends the batch if nothing went wrong. */
 static void batch_close(struct session *s, struct ircmsg *m)
 {
-	struct multiline *ml = s->multiline;
+	struct multiline *ml = session_extra_read(s)->multiline;
 	if (!ml || strcmp(ml->ref, m->params[0] + 1) != 0) {
 		fail(s, "INVALID_REFTAG", NULL, "No such batch is open");
 		return;
 	}
-	s->multiline = NULL;
+	struct session_extra *x = session_extra(s); /* there is one: it holds ml */
+	x->multiline = NULL;
 	enum multiline_result r = MULTILINE_OK;
 	if (!ml->failed && multiline_expired(ml, clock_mono_ms())) {
 		fail(s, "TIMEOUT", NULL, "Multiline batch timed out");
 	} else if (!ml->failed && (r = multiline_close_check(ml)) != MULTILINE_OK) {
-		s->multiline = ml; /* refuse() names its target */
+		x->multiline = ml; /* refuse() names its target */
 		refuse(s, r, NULL);
-		s->multiline = NULL;
+		x->multiline = NULL;
 	} else if (!ml->failed) {
 		char nick[NICK_LEN_MAX + 1], away[AWAY_LEN_MAX + 1];
 		enum chat_result cr = chat_multiline(s, ml, nick, away);

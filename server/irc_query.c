@@ -193,8 +193,8 @@ static void whois_user(struct session *s, struct session *u)
 		reply(s, "313", u->nick, "is an IRC operator", NULL);
 	if (u->bot)
 		reply(s, "335", u->nick, "is a bot", NULL);
-	if (u->account[0])
-		reply(s, "330", u->nick, u->account, "is logged in as", NULL);
+	if (session_account(u)[0])
+		reply(s, "330", u->nick, session_account(u), "is logged in as", NULL);
 	if (transport_is_secure(&u->t))
 		reply(s, "671", u->nick, "is using a secure connection", NULL);
 	if (u->away)

@@ -24,13 +24,16 @@ bool irc_sasl_offered(void)
 /* Ends the exchange in progress, wiping what it collected. */
 static void sasl_end(struct session *s)
 {
-	sasl_exchange_free(s->sasl);
-	s->sasl = NULL;
+	if (!session_extra_read(s)->sasl)
+		return;
+	struct session_extra *x = session_extra(s);
+	sasl_exchange_free(x->sasl);
+	x->sasl = NULL;
 }
 
 void irc_sasl_abort(struct session *s)
 {
-	if (!s->sasl)
+	if (!session_extra_read(s)->sasl)
 		return;
 	sasl_end(s);
 	reply(s, "906", "SASL authentication aborted", NULL);
@@ -39,8 +42,8 @@ void irc_sasl_abort(struct session *s)
 /* Counts one failed attempt toward SASL_FAILURES_MAX. */
 static void sasl_count_failure(struct session *s)
 {
-	if (s->sasl_failures < SASL_FAILURES_MAX)
-		s->sasl_failures++;
+	if (session_extra_read(s)->sasl_failures < SASL_FAILURES_MAX)
+		session_extra(s)->sasl_failures++;
 }
 
 /* 904 with why, counting a failure when it was an attempt that counts. */
@@ -72,7 +75,7 @@ static void sasl_begin(struct session *s, const char *mechanism)
 		sasl_fail(s, account_result_text(ACCOUNT_UNAVAILABLE), false);
 		return;
 	}
-	if (s->sasl_failures >= SASL_FAILURES_MAX) {
+	if (session_extra_read(s)->sasl_failures >= SASL_FAILURES_MAX) {
 		sasl_fail(s, "too many failed attempts on this connection", false);
 		return;
 	}
@@ -81,7 +84,7 @@ static void sasl_begin(struct session *s, const char *mechanism)
 		sasl_fail(s, "passwords are accepted only over TLS or from this machine; use TLS", false);
 		return;
 	}
-	s->sasl = sasl_exchange_new();
+	session_extra(s)->sasl = sasl_exchange_new();
 	send_self(s, NULL, "AUTHENTICATE", "+", NULL);
 }
 
@@ -107,7 +110,7 @@ static void sasl_check(struct session *s, const struct sasl_plain *p)
 /* One chunk of the response: collected, and checked once complete. */
 static void sasl_continue(struct session *s, const char *chunk)
 {
-	enum sasl_feed_result f = sasl_exchange_feed(s->sasl, chunk);
+	enum sasl_feed_result f = sasl_exchange_feed(session_extra_read(s)->sasl, chunk);
 	if (f == SASL_FEED_MORE)
 		return;
 	if (f == SASL_FEED_ABORTED) {
@@ -125,7 +128,7 @@ static void sasl_continue(struct session *s, const char *chunk)
 		return;
 	}
 	struct sasl_plain p;
-	enum sasl_plain_result r = sasl_exchange_plain(s->sasl, &p);
+	enum sasl_plain_result r = sasl_exchange_plain(session_extra_read(s)->sasl, &p);
 	sasl_end(s);
 	if (r == SASL_PLAIN_TOO_LONG) {
 		sasl_count_failure(s);
@@ -142,11 +145,11 @@ static void sasl_continue(struct session *s, const char *chunk)
 void cmd_authenticate(struct session *s, struct ircmsg *m)
 {
 	const char *arg = m->params[0];
-	if (s->account[0]) {
+	if (session_account(s)[0]) {
 		reply(s, "907", "You have already authenticated using SASL", NULL);
 		return;
 	}
-	if (s->sasl)
+	if (session_extra_read(s)->sasl)
 		sasl_continue(s, arg);
 	else
 		sasl_begin(s, arg);

@@ -66,8 +66,9 @@ static void index_remove_locked(const char *key, struct session *s)
 static long mine_find(const struct session *s, const char *key)
 {
 	char other[NICK_LEN_MAX + 1];
-	for (size_t i = 0; i < s->nmonitor; i++)
-		if (ircname_fold(other, sizeof other, s->monitor_nicks[i]) >= 0 &&
+	const struct session_extra *x = session_extra_read(s);
+	for (size_t i = 0; i < x->nmonitor; i++)
+		if (ircname_fold(other, sizeof other, x->monitor_nicks[i]) >= 0 &&
 		    strcmp(other, key) == 0)
 			return (long)i;
 	return -1;
@@ -80,11 +81,12 @@ enum monitor_add_result monitor_add(struct session *s, const char *nick)
 		return MONITOR_BAD_NICK;
 	if (mine_find(s, key) >= 0)
 		return MONITOR_ALREADY;
-	if (s->nmonitor >= MONITOR_MAX)
+	struct session_extra *x = session_extra(s);
+	if (x->nmonitor >= MONITOR_MAX)
 		return MONITOR_FULL;
-	if (!s->monitor_nicks)
-		s->monitor_nicks = xcalloc(MONITOR_MAX, sizeof *s->monitor_nicks);
-	snprintf(s->monitor_nicks[s->nmonitor++], NICK_LEN_MAX + 1, "%s", nick);
+	if (!x->monitor_nicks)
+		x->monitor_nicks = xcalloc(MONITOR_MAX, sizeof *x->monitor_nicks);
+	snprintf(x->monitor_nicks[x->nmonitor++], NICK_LEN_MAX + 1, "%s", nick);
 	pthread_mutex_lock(&monitor_lock);
 	index_add_locked(key, s);
 	pthread_mutex_unlock(&monitor_lock);
@@ -102,23 +104,25 @@ bool monitor_remove(struct session *s, const char *nick)
 	pthread_mutex_lock(&monitor_lock);
 	index_remove_locked(key, s);
 	pthread_mutex_unlock(&monitor_lock);
-	memcpy(s->monitor_nicks[i], s->monitor_nicks[s->nmonitor - 1], NICK_LEN_MAX + 1);
-	s->nmonitor--;
+	struct session_extra *x = session_extra(s); /* there is one: nick was found */
+	memcpy(x->monitor_nicks[i], x->monitor_nicks[x->nmonitor - 1], NICK_LEN_MAX + 1);
+	x->nmonitor--;
 	return true;
 }
 
 void monitor_clear(struct session *s)
 {
-	if (!s->nmonitor)
+	if (!session_extra_read(s)->nmonitor)
 		return;
+	struct session_extra *x = session_extra(s);
 	pthread_mutex_lock(&monitor_lock);
-	for (size_t i = 0; i < s->nmonitor; i++) {
+	for (size_t i = 0; i < x->nmonitor; i++) {
 		char key[NICK_LEN_MAX + 1];
-		if (ircname_fold(key, sizeof key, s->monitor_nicks[i]) >= 0)
+		if (ircname_fold(key, sizeof key, x->monitor_nicks[i]) >= 0)
 			index_remove_locked(key, s);
 	}
 	pthread_mutex_unlock(&monitor_lock);
-	s->nmonitor = 0;
+	x->nmonitor = 0;
 }
 
 void monitor_tell_locked(struct session *actor, const char *nick, const char *shown,

@@ -45,13 +45,13 @@ void narrate_close_start(const struct session *s, enum narrate_close how)
 	case NARRATE_FAILED:
 		log_trace("fd %d: the connection failed (%s); no FIN exchange, so neither "
 			  "side goes through CLOSE-WAIT or TIME-WAIT",
-			  s->fd, s->quit_reason);
+			  s->fd, session_extra_read(s)->quit_reason);
 		break;
 	case NARRATE_SERVER_FIRST:
 		log_trace("fd %d: the server closes first (%s): shutdown(SHUT_WR) sends our "
 			  "FIN; ss shows our side in FIN-WAIT-2 and the client's in CLOSE-WAIT "
 			  "until the client closes (nc without -N sits there)",
-			  s->fd, s->quit_reason);
+			  s->fd, session_extra_read(s)->quit_reason);
 		break;
 	}
 }

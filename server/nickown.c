@@ -43,22 +43,34 @@ static long long grace_ms(void)
 /* Does s hold a registered nick without being logged in to it? */
 static bool squatting(const struct session *s)
 {
-	return s->registered && s->nick[0] && ircname_cmp(s->account, s->nick) != 0 &&
+	return s->registered && s->nick[0] && ircname_cmp(session_account(s), s->nick) != 0 &&
 	       account_is_registered(s->nick);
+}
+
+/* When s's grace ends (0: none). */
+static long long grace_end(const struct session *s)
+{
+	return session_extra_read(s)->nick_grace_mono_ms;
+}
+
+/* Ends s's grace, if it has one (no extra part is made for nothing). */
+static void grace_clear(struct session *s)
+{
+	if (grace_end(s))
+		session_extra(s)->nick_grace_mono_ms = 0;
 }
 
 void nickown_check(struct session *s)
 {
 	if (!squatting(s)) {
-		s->nick_grace_mono_ms = 0;
+		grace_clear(s);
 		return;
 	}
-	if (s->nick_grace_mono_ms)
+	if (grace_end(s))
 		return; /* already counting (a case change of the same nick) */
 	long long ms = grace_ms();
-	s->nick_grace_mono_ms = clock_mono_ms() + ms;
-	if (s->nick_grace_mono_ms == 0)
-		s->nick_grace_mono_ms = 1;
+	long long end = clock_mono_ms() + ms;
+	session_extra(s)->nick_grace_mono_ms = end ? end : 1;
 	char text[400];
 	snprintf(text, sizeof text,
 		 "The nick %s is registered to an account. If it is yours, log in %s "
@@ -73,7 +85,7 @@ void nickown_check(struct session *s)
 /* Renames s to the first free Guest-N, after telling it why. */
 static void rename_to_guest(struct session *s, const char *why)
 {
-	s->nick_grace_mono_ms = 0;
+	grace_clear(s);
 	frontend_of(s)->notice(s, why);
 	char guest[NICK_LEN_MAX + 1];
 	for (int i = 0; i < NICKOWN_GUEST_TRIES; i++) {
@@ -90,13 +102,13 @@ static void rename_to_guest(struct session *s, const char *why)
 
 long long nickown_timer(struct session *s)
 {
-	if (!s->nick_grace_mono_ms)
+	if (!grace_end(s))
 		return -1;
-	long long left = s->nick_grace_mono_ms - clock_mono_ms();
+	long long left = grace_end(s) - clock_mono_ms();
 	if (left > 0)
 		return left;
 	if (!squatting(s)) {
-		s->nick_grace_mono_ms = 0; /* logged in, or moved on, in time */
+		grace_clear(s); /* logged in, or moved on, in time */
 		return -1;
 	}
 	char why[200];
@@ -109,8 +121,9 @@ long long nickown_timer(struct session *s)
 /* Tells asker (a reference, handed over) that the nick it wants is free. */
 static void regain_ready(struct session *asker)
 {
+	struct session_extra *x = session_extra(asker);
 	pthread_mutex_lock(&asker->q_lock);
-	asker->q_regain_ready = true;
+	x->q_regain_ready = true;
 	session_wake(asker);
 	pthread_mutex_unlock(&asker->q_lock);
 	session_unref(asker);
@@ -118,11 +131,11 @@ static void regain_ready(struct session *asker)
 
 bool nickown_regain(struct session *s, const char *nick)
 {
-	if (!s->account[0] || ircname_cmp(s->account, nick) != 0)
+	if (!session_account(s)[0] || ircname_cmp(session_account(s), nick) != 0)
 		return false;
 	registry_rdlock();
 	struct session *h = registry_find_nick(nick);
-	if (!h || h == s || !h->registered || ircname_cmp(h->account, nick) == 0) {
+	if (!h || h == s || !h->registered || ircname_cmp(session_account(h), nick) == 0) {
 		/* free after all, still registering, or held by the owner too */
 		registry_unlock();
 		return false;
@@ -130,17 +143,19 @@ bool nickown_regain(struct session *s, const char *nick)
 	session_ref(h);
 	registry_unlock();
 	bool asked = false;
+	struct session_extra *hx = session_extra(h);
 	pthread_mutex_lock(&h->q_lock);
-	if (!h->q_dead && !h->q_yield_to) {
-		h->q_yield_to = session_ref(s);
+	if (!h->q_dead && !hx->q_yield_to) {
+		hx->q_yield_to = session_ref(s);
 		session_wake(h);
 		asked = true;
 	}
 	pthread_mutex_unlock(&h->q_lock);
 	session_unref(h);
 	if (asked) {
-		free(s->regain_nick);
-		s->regain_nick = xstrdup(nick);
+		struct session_extra *x = session_extra(s);
+		free(x->regain_nick);
+		x->regain_nick = xstrdup(nick);
 	}
 	return asked;
 }
@@ -149,8 +164,8 @@ bool nickown_regain(struct session *s, const char *nick)
 static void yield_nick(struct session *s, struct session *asker)
 {
 	registry_rdlock();
-	bool give = ircname_cmp(s->nick, asker->account) == 0 &&
-		    ircname_cmp(s->account, s->nick) != 0;
+	bool give = ircname_cmp(s->nick, session_account(asker)) == 0 &&
+		    ircname_cmp(session_account(s), s->nick) != 0;
 	registry_unlock();
 	if (give) {
 		char why[200];
@@ -166,10 +181,11 @@ static void yield_nick(struct session *s, struct session *asker)
 /* s's worker: the nick s asked for was yielded. */
 static void take_regained(struct session *s)
 {
-	char *nick = s->regain_nick;
-	s->regain_nick = NULL;
-	if (!nick)
+	if (!session_extra_read(s)->regain_nick)
 		return;
+	struct session_extra *x = session_extra(s);
+	char *nick = x->regain_nick;
+	x->regain_nick = NULL;
 	enum chat_result r = chat_nick(s, nick);
 	if (r == CHAT_OK)
 		nickown_check(s);
@@ -185,11 +201,12 @@ static void take_regained(struct session *s)
 
 void nickown_flags(struct session *s)
 {
+	struct session_extra *x = session_extra(s); /* there is one: a flag is set */
 	pthread_mutex_lock(&s->q_lock);
-	struct session *asker = s->q_yield_to;
-	s->q_yield_to = NULL;
-	bool ready = s->q_regain_ready;
-	s->q_regain_ready = false;
+	struct session *asker = x->q_yield_to;
+	x->q_yield_to = NULL;
+	bool ready = x->q_regain_ready;
+	x->q_regain_ready = false;
 	pthread_mutex_unlock(&s->q_lock);
 	if (asker)
 		yield_nick(s, asker);
@@ -199,9 +216,12 @@ void nickown_flags(struct session *s)
 
 void nickown_finish(struct session *s)
 {
+	struct session_extra *x = atomic_load_explicit(&s->extra, memory_order_acquire);
+	if (!x)
+		return; /* nobody ever asked for our nick */
 	pthread_mutex_lock(&s->q_lock);
-	struct session *asker = s->q_yield_to;
-	s->q_yield_to = NULL;
+	struct session *asker = x->q_yield_to;
+	x->q_yield_to = NULL;
 	pthread_mutex_unlock(&s->q_lock);
 	if (asker)
 		regain_ready(asker);

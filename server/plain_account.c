@@ -20,8 +20,8 @@ static bool plain_account_refused(struct session *s)
 		plain_say(s, "Accounts are not available on this server.");
 		return true;
 	}
-	if (s->account[0]) {
-		plain_say(s, "You are already logged in as %s.", s->account);
+	if (session_account(s)[0]) {
+		plain_say(s, "You are already logged in as %s.", session_account(s));
 		return true;
 	}
 	if (!chat_auth_allowed(s)) {

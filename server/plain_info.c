@@ -249,9 +249,10 @@ void plain_info_history(struct session *s, char *args)
 			return;
 		}
 	}
-	if (!s->plain_history)
-		s->plain_history = xcalloc(1, sizeof *s->plain_history);
-	struct plain_history_mark *mark = s->plain_history;
+	struct session_extra *x = session_extra(s);
+	if (!x->plain_history)
+		x->plain_history = xcalloc(1, sizeof *x->plain_history);
+	struct plain_history_mark *mark = x->plain_history;
 	bool same_room = ircname_cmp(mark->room, room) == 0 && mark->msgid[0];
 	struct history_query q = {.sel = same_room ? HSEL_BEFORE : HSEL_LATEST,
 				  .a.kind = same_room ? HREF_MSGID : HREF_NONE,

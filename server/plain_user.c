@@ -153,17 +153,18 @@ static bool room_member(struct session *s, const char *name, char *out, char *la
  * is); the current room ends up in out. */
 static void room_replace(struct session *s, const char *expect, const char *name, char *out)
 {
+	struct session_extra *x = session_extra(s);
 	pthread_mutex_lock(&s->q_lock);
-	if (!expect || ircname_cmp(s->plain_room, expect) == 0)
-		snprintf(s->plain_room, sizeof s->plain_room, "%s", name);
-	snprintf(out, CHANNEL_LEN_MAX + 1, "%s", s->plain_room);
+	if (!expect || ircname_cmp(x->plain_room, expect) == 0)
+		snprintf(x->plain_room, sizeof x->plain_room, "%s", name);
+	snprintf(out, CHANNEL_LEN_MAX + 1, "%s", x->plain_room);
 	pthread_mutex_unlock(&s->q_lock);
 }
 
 bool plain_room_current(struct session *s, char out[CHANNEL_LEN_MAX + 1])
 {
 	pthread_mutex_lock(&s->q_lock);
-	snprintf(out, CHANNEL_LEN_MAX + 1, "%s", s->plain_room);
+	snprintf(out, CHANNEL_LEN_MAX + 1, "%s", session_extra_read(s)->plain_room);
 	pthread_mutex_unlock(&s->q_lock);
 	if (!out[0])
 		return false;
@@ -224,8 +225,9 @@ static void plain_welcome_locked(struct session *s, struct channel *ch)
  * current room's; then who is there, the topic, the history. */
 void plain_joined_locked(struct session *s, struct channel *ch)
 {
+	struct session_extra *x = session_extra(s);
 	pthread_mutex_lock(&s->q_lock);
-	snprintf(s->plain_room, sizeof s->plain_room, "%s", ch->name);
+	snprintf(x->plain_room, sizeof x->plain_room, "%s", ch->name);
 	pthread_mutex_unlock(&s->q_lock);
 	plain_welcome_locked(s, ch);
 	reply_add_history(s, ch);

@@ -340,7 +340,7 @@ static void whox_line(struct chunk *c, const struct session *s, const struct rep
 				 (clock_mono_ms() - atomic_load(&u->last_message_mono_ms)) / 1000);
 			v = idle;
 			break;
-		case 'a': v = u->account[0] ? u->account : "0"; break;
+		case 'a': v = session_account(u)[0] ? session_account(u) : "0"; break;
 		case 'o': v = "n/a"; break;
 		case 'r': v = u->realname ? u->realname : ""; break;
 		}

@@ -72,6 +72,28 @@ struct session *session_ref(struct session *s)
 	return s;
 }
 
+/* Frees an extra part and what it holds (x may be NULL). */
+static void extra_free(struct session_extra *x)
+{
+	if (!x)
+		return;
+	free(x->readmarks);
+	free(x->plain_history);
+	free(x->monitor_nicks);
+	free(x->multiline);
+	free(x->quit_reason);
+	if (x->pass_login)
+		explicit_bzero(x->pass_login, strlen(x->pass_login));
+	free(x->pass_login);
+	free(x->q_killed_by);
+	free(x->killed_by);
+	sasl_exchange_free(x->sasl); /* wipes a half-sent password */
+	free(x->regain_nick);
+	if (x->q_yield_to)
+		session_unref(x->q_yield_to); /* a regain its worker never saw */
+	free(x);
+}
+
 void session_unref(struct session *s)
 {
 	if (atomic_fetch_sub_explicit(&s->refs, 1, memory_order_acq_rel) != 1)
@@ -84,25 +106,29 @@ void session_unref(struct session *s)
 	linebuf_free(&s->in);
 	free(s->channels);
 	free(s->away);
-	free(s->readmarks);
-	free(s->plain_history);
-	free(s->monitor_nicks);
-	free(s->multiline);
-	free(s->quit_reason);
-	if (s->pass_login)
-		explicit_bzero(s->pass_login, strlen(s->pass_login));
-	free(s->pass_login);
-	free(s->q_killed_by);
-	free(s->killed_by);
 	free(s->realname);
 	free(s->flush_list);
-	sasl_exchange_free(s->sasl); /* wipes a half-sent password */
-	free(s->regain_nick);
-	if (s->q_yield_to)
-		session_unref(s->q_yield_to); /* a regain its worker never saw */
 	if (s->own)
 		s->own->release(s->own);
+	extra_free(atomic_load_explicit(&s->extra, memory_order_acquire));
 	free(s);
+}
+
+const struct session_extra session_extra_none;
+
+struct session_extra *session_extra(struct session *s)
+{
+	struct session_extra *x = atomic_load_explicit(&s->extra, memory_order_acquire);
+	if (x)
+		return x;
+	/* Two threads may both find none (a killer and the worker): the first
+	 * to store its block wins, the other frees its own. */
+	struct session_extra *mine = xcalloc(1, sizeof *mine);
+	if (atomic_compare_exchange_strong_explicit(&s->extra, &x, mine, memory_order_acq_rel,
+						    memory_order_acquire))
+		return mine;
+	free(mine);
+	return x;
 }
 
 void session_wake(struct session *s)
@@ -225,10 +251,11 @@ void session_queue_wait_idle(struct session *s)
 static void session_kill_as(struct session *s, const char *text_in, bool banned)
 {
 	char *text = xstrndup(text_in, strnlen(text_in, QUIT_REASON_MAX));
+	struct session_extra *x = session_extra(s);
 	pthread_mutex_lock(&s->q_lock);
-	if (!s->q_killed_by && !s->q_dead) {
-		s->q_killed_by = text;
-		s->q_killed_banned = banned;
+	if (!x->q_killed_by && !s->q_dead) {
+		x->q_killed_by = text;
+		x->q_killed_banned = banned;
 		text = NULL;
 		session_wake(s);
 	}
@@ -251,7 +278,7 @@ void session_quit(struct session *s, const char *reason)
 	if (s->quitting)
 		return;
 	s->quitting = true;
-	s->quit_reason = xstrndup(reason, strnlen(reason, QUIT_REASON_MAX));
+	session_extra(s)->quit_reason = xstrndup(reason, strnlen(reason, QUIT_REASON_MAX));
 }
 
 const char *session_target(const struct session *s)
@@ -290,14 +317,16 @@ struct source session_source(const struct session *s)
 
 bool session_plain_room_is_locked(const struct session *s, const char *room)
 {
-	return s->plain_room[0] && ircname_cmp(s->plain_room, room) == 0;
+	const char *current = session_extra_read(s)->plain_room;
+	return current[0] && ircname_cmp(current, room) == 0;
 }
 
 bool session_plain_room_leave_locked(struct session *s, const char *room, const char *next)
 {
 	if (!session_plain_room_is_locked(s, room))
 		return false;
-	snprintf(s->plain_room, sizeof s->plain_room, "%s", next);
+	struct session_extra *x = session_extra(s); /* there is one: the room was current */
+	snprintf(x->plain_room, sizeof x->plain_room, "%s", next);
 	return true;
 }
 

@@ -78,6 +78,7 @@ struct readmarks;
 struct multiline;
 struct plain_history_mark;
 struct sasl_exchange;
+struct session_extra;
 
 struct session {
 	/* What a sender touches for every recipient of a broadcast comes first,
@@ -102,23 +103,13 @@ struct session {
 	struct outq q;
 	bool q_worker_running;       /* the worker may be signalled (see session_wake) */
 	int q_error;                 /* errno of a failed send, or 0 */
-	char *q_killed_by;           /* KILL: "oper (reason)", set by the killer; or NULL */
-	bool q_killed_banned;        /* q_killed_by is a server ban's reason (KLINE) */
 	pthread_t q_worker;          /* the worker thread, valid while running */
 	pid_t q_worker_tid;          /* its kernel id, for tgkill (session_wake) */
-	/* Nick regain (nickown.h): set by an owner's worker, a reference to
-	 * that owner, when this session must give up the owner's nick; and
-	 * set by the holder's worker when the nick this session asked for is
-	 * free now. Both taken by this session's worker. */
-	struct session *q_yield_to;
-	bool q_regain_ready;
 	pthread_cond_t q_flushed;    /* signalled when a flush ends */
-	/* Plain mode's current room ("" for none): its messages read without
-	 * "[#room] " (plain_render.h). Under q_lock because deliver.c reads it
-	 * for every plain recipient while it holds that lock anyway; written
-	 * by the worker (plain.c: join, /join, /part) and by a thread whose
-	 * KICK removes the session from that room (deliver.c). */
-	char plain_room[CHANNEL_LEN_MAX + 1];
+	/* What is needed only now and then (struct session_extra below), or
+	 * NULL: made by the first thread that needs it (session_extra), never
+	 * replaced, freed with the session. */
+	_Atomic(struct session_extra *) extra;
 
 	/* const */
 	unsigned long id;
@@ -151,9 +142,7 @@ struct session {
 	bool wallops;                /* +w: receives WALLOPS */
 	bool bot;                    /* +B: a bot (IRCv3 bot mode: WHOIS 335, WHO B, bot tag) */
 	char *away;                  /* NULL when present */
-	/* The account this connection is logged in to, as registered ("": none).
-	 * Written only by chat_account_set (chat_account.c). */
-	char account[NICK_LEN_MAX + 1];
+	/* The account: extra->account (session_account). */
 
 	/* membership */
 	pthread_mutex_t memb_lock;
@@ -168,38 +157,94 @@ struct session {
 	enum plain_step plain_step;
 	bool cap_negotiating;
 	bool cap_302;                /* CAP LS 302 seen: LS shows capability values */
-	char *pass_login;            /* PASS "account:password" kept until registration ends */
-	struct readmarks *readmarks; /* MARKREAD's markers (readmark.h), NULL until one is set */
-	struct plain_history_mark *plain_history; /* where /history goes on (plain_info.c) */
-	char (*monitor_nicks)[NICK_LEN_MAX + 1]; /* MONITOR list as written (monitor.h) */
-	size_t nmonitor;             /* at most MONITOR_MAX */
-	struct multiline *multiline; /* a draft/multiline batch being sent, or NULL (multiline.h) */
 	bool pass_ok;
-	bool quitting;
+	bool quitting;               /* the reason is extra->quit_reason */
 	bool busy_since_trim;        /* idle memory to give back once quiet */
 	bool input_seen;             /* the first bytes were read (and looked at) */
 	bool close_silently;         /* no goodbye: the peer does not speak our protocol */
 	unsigned batch_seq;          /* IRCv3 batch references used (irc_batch.h) */
 	long long last_read_mono_ms;
 	long long ping_sent_mono_ms; /* 0: no PING outstanding */
-	char *quit_reason;           /* set with quitting (kept off the idle footprint) */
-	char *killed_by;             /* taken from q_killed_by: the goodbye says who killed */
-	bool killed_banned;          /* taken from q_killed_banned: killed_by is a ban reason */
-	/* OPER attempts that failed lately (irc_oper.c); rate 0 until the first */
-	struct tokenbucket oper_tries;
-	long long nick_grace_mono_ms; /* when a squatted registered nick is taken away (0: none) */
-	char *regain_nick;           /* a NICK waiting for its holder to yield (nickown.h), or NULL */
-	struct sasl_exchange *sasl;  /* AUTHENTICATE in progress (irc_sasl.c), or NULL */
-	unsigned sasl_failures;      /* failed AUTHENTICATE attempts (irc_sasl.h) */
 	char *stack_low;             /* lowest address of the worker's stack */
 	long long busy_mono_ms;      /* when the worker last handled a line */
 	struct session **flush_list; /* recipients to flush after a broadcast */
 	size_t nflush, flush_cap;
+	/* These two are set for a moment by many clients (every JOIN streams
+	 * its NAMES; a client that labels its commands gets a response each),
+	 * so they stay here: in session_extra they would make one for good. */
 	struct reply_stream *reply;  /* streamed replies in progress (reply.h), or NULL */
 	/* Who takes the lines this session's commands queue for it (an IRC
 	 * labeled response, deliver.h), or NULL; freed with the session. */
 	struct own_lines *own;
 };
+
+/* The part of a session that most connections never use (an account, a
+ * KILL, a nick regain, SASL, MONITOR, a multiline batch, plain mode), kept
+ * out of struct session because 10,000 idle connections would each carry
+ * it (docs/performance.md, "Idle memory"). Made zeroed on first use and
+ * kept until the session is freed, so a pointer to it stays valid as long
+ * as a reference to the session. Read it with session_extra_read (no
+ * allocation: an all-zero stand-in when there is none yet) and write it
+ * through session_extra. Each field keeps the owner it would have in
+ * struct session (the header comment's terms). */
+struct session_extra {
+	/* queue */
+	char *q_killed_by;           /* KILL: "oper (reason)", set by the killer; or NULL */
+	bool q_killed_banned;        /* q_killed_by is a server ban's reason (KLINE) */
+	/* Nick regain (nickown.h): set by an owner's worker, a reference to
+	 * that owner, when this session must give up the owner's nick; and
+	 * set by the holder's worker when the nick this session asked for is
+	 * free now. Both taken by this session's worker. */
+	bool q_regain_ready;
+	struct session *q_yield_to;
+	/* Plain mode's current room ("" for none): its messages read without
+	 * "[#room] " (plain_render.h). Under q_lock because deliver.c reads it
+	 * for every plain recipient while it holds that lock anyway; written
+	 * by the worker (plain.c: join, /join, /part) and by a thread whose
+	 * KICK removes the session from that room (deliver.c). */
+	char plain_room[CHANNEL_LEN_MAX + 1];
+
+	/* registry */
+	/* The account this connection is logged in to, as registered ("": none).
+	 * Written only by chat_account_set (chat_account.c). */
+	char account[NICK_LEN_MAX + 1];
+
+	/* worker */
+	bool killed_banned;          /* taken from q_killed_banned: killed_by is a ban reason */
+	unsigned sasl_failures;      /* failed AUTHENTICATE attempts (irc_sasl.h) */
+	char *quit_reason;           /* set with quitting */
+	char *killed_by;             /* taken from q_killed_by: the goodbye says who killed */
+	char *pass_login;            /* PASS "account:password" kept until registration ends */
+	struct readmarks *readmarks; /* MARKREAD's markers (readmark.h), NULL until one is set */
+	struct plain_history_mark *plain_history; /* where /history goes on (plain_info.c) */
+	char (*monitor_nicks)[NICK_LEN_MAX + 1]; /* MONITOR list as written (monitor.h) */
+	size_t nmonitor;             /* at most MONITOR_MAX */
+	struct multiline *multiline; /* a draft/multiline batch being sent, or NULL (multiline.h) */
+	/* OPER attempts that failed lately (irc_oper.c); rate 0 until the first */
+	struct tokenbucket oper_tries;
+	long long nick_grace_mono_ms; /* when a squatted registered nick is taken away (0: none) */
+	char *regain_nick;           /* a NICK waiting for its holder to yield (nickown.h) */
+	struct sasl_exchange *sasl;  /* AUTHENTICATE in progress (irc_sasl.c), or NULL */
+};
+
+/* s's extra part, made now if s has none yet. Any thread; the fields it
+ * then touches follow their own rules (above). */
+struct session_extra *session_extra(struct session *s);
+
+/* s's extra part for reading: an all-zero one (never written) if s has
+ * none yet, so "not set" reads as it did inside struct session. */
+extern const struct session_extra session_extra_none;
+static inline const struct session_extra *session_extra_read(const struct session *s)
+{
+	const struct session_extra *x = atomic_load_explicit(&s->extra, memory_order_acquire);
+	return x ? x : &session_extra_none;
+}
+
+/* The account s is logged in to ("" for none); a registry field. */
+static inline const char *session_account(const struct session *s)
+{
+	return session_extra_read(s)->account;
+}
 
 /* What takes the lines a session's command queues for the session itself,
  * instead of its queue (deliver.h says when; an IRC labeled response,

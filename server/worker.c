@@ -284,10 +284,16 @@ COLD static void check_queue_flags(struct session *s)
 	s->q_waiting = false; /* awake: write_own_queue comes before the next wait */
 	bool exceeded = s->q_sendq_exceeded;
 	int error = s->q_error;
-	char *killed_by = s->q_killed_by;
-	bool banned = s->q_killed_banned;
-	s->q_killed_by = NULL;
-	bool regain = s->q_yield_to || s->q_regain_ready;
+	/* Set by other threads only after they made it (session_extra). */
+	struct session_extra *x = atomic_load_explicit(&s->extra, memory_order_acquire);
+	char *killed_by = NULL;
+	bool banned = false, regain = false;
+	if (x) {
+		killed_by = x->q_killed_by;
+		banned = x->q_killed_banned;
+		x->q_killed_by = NULL;
+		regain = x->q_yield_to || x->q_regain_ready;
+	}
 	pthread_mutex_unlock(&s->q_lock);
 	if (regain && !s->quitting)
 		nickown_flags(s); /* an owner wants our nick, or we may take ours */
@@ -298,8 +304,8 @@ COLD static void check_queue_flags(struct session *s)
 		else
 			snprintf(reason, sizeof reason, "Killed (%s)", killed_by);
 		session_quit(s, reason);
-		s->killed_by = killed_by;
-		s->killed_banned = banned;
+		x->killed_by = killed_by;
+		x->killed_banned = banned;
 		return;
 	}
 	free(killed_by);
@@ -341,7 +347,7 @@ static void serve_once(struct session *s)
 	if (s->quitting)
 		return;
 	long long timeout = timeout_min(check_timers(s), flood_wait > 0 ? flood_wait : -1);
-	if (s->registered && s->nick_grace_mono_ms)
+	if (s->registered && session_extra_read(s)->nick_grace_mono_ms)
 		timeout = timeout_min(timeout, nickown_timer(s)); /* a squatter's grace */
 	if (s->quitting)
 		return;
@@ -417,14 +423,15 @@ static bool linger_close(struct session *s)
 static void send_final_error(struct session *s)
 {
 	char text[QUIT_REASON_MAX + 96];
-	if (s->killed_by && s->killed_banned)
+	const struct session_extra *x = session_extra_read(s);
+	if (x->killed_by && x->killed_banned)
 		snprintf(text, sizeof text, "Closing link: %s (K-lined: %s)", s->host,
-			 s->killed_by);
-	else if (s->killed_by) /* as Modern IRC's KILL describes it */
+			 x->killed_by);
+	else if (x->killed_by) /* as Modern IRC's KILL describes it */
 		snprintf(text, sizeof text, "Closing Link: %s (Killed (%s))", g_server.cfg.name,
-			 s->killed_by);
+			 x->killed_by);
 	else
-		snprintf(text, sizeof text, "Closing link: %s (%s)", s->host, s->quit_reason);
+		snprintf(text, sizeof text, "Closing link: %s (%s)", s->host, x->quit_reason);
 	pthread_mutex_lock(&s->q_lock);
 	session_queue_wait_idle(s);
 	bool abandoned = s->q_sendq_exceeded;
@@ -446,9 +453,10 @@ static void send_final_error(struct session *s)
 /* Who closed first, for --trace: the EOF we read, a failure, or us. */
 static enum narrate_close close_kind(const struct session *s)
 {
-	if (strncmp(s->quit_reason, "Connection closed", 17) == 0)
+	const char *reason = session_extra_read(s)->quit_reason;
+	if (strncmp(reason, "Connection closed", 17) == 0)
 		return NARRATE_CLIENT_FIRST;
-	if (s->q_error || strncmp(s->quit_reason, "Read error", 10) == 0)
+	if (s->q_error || strncmp(reason, "Read error", 10) == 0)
 		return NARRATE_FAILED;
 	return NARRATE_SERVER_FIRST;
 }
@@ -457,13 +465,14 @@ static enum narrate_close close_kind(const struct session *s)
 COLD static void session_finish(struct session *s)
 {
 	bool shutting_down = atomic_load(&g_server.shutting_down);
+	const char *reason = session_extra_read(s)->quit_reason; /* set: we are quitting */
 	reply_free(s);
-	chat_leave(s, s->quit_reason);
+	chat_leave(s, reason);
 	deliver_flush(s);
 	if (!s->close_silently)
 		send_final_error(s);
-	bool read_failed = strncmp(s->quit_reason, "Connection closed", 17) == 0 ||
-			   strncmp(s->quit_reason, "Read error", 10) == 0 || s->close_silently;
+	bool read_failed = strncmp(reason, "Connection closed", 17) == 0 ||
+			   strncmp(reason, "Read error", 10) == 0 || s->close_silently;
 	if (g_server.cfg.trace)
 		narrate_close_start(s, close_kind(s));
 	if (!read_failed && !s->q_error) {
@@ -485,10 +494,10 @@ COLD static void session_finish(struct session *s)
 	pthread_mutex_unlock(&s->q_lock);
 	nickown_finish(s); /* an owner waiting for our nick may take it now */
 	log_limited(LOG_INFO, LOG_CONNECTION_BURST, "session %lu (%s, %s) closed: %s", s->id,
-		    session_target(s), remote, s->quit_reason);
+		    session_target(s), remote, reason);
 	if (g_server.cfg.trace)
 		log_trace("close(fd %d): connection %s <-> %s ended (%s)", fd, local, remote,
-		       s->quit_reason);
+		       reason);
 }
 
 /* Notes where the worker's stack ends, for trim_idle_memory(). */
