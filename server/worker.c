@@ -35,6 +35,7 @@
 #define FLUSH_BATCH_LINES 16
 #define STORE_BACKLOG_WAIT_MS 10 /* input paused while the history store catches up */
 #define TRIM_QUIET_MS 1000
+#define BUFFERS_QUIET_MS 100
 #define PAGE 4096
 #define TRIM_MARGIN 512
 /* Kept out of the loop's frames, which must stay small while idle. */
@@ -105,6 +106,20 @@ static bool write_own_queue(struct session *s)
 
 /* Handles complete lines already buffered, as far as flood control allows.
  * Returns how many ms to wait before reading may go on (0: read now). */
+/* Gives the input buffer back as soon as every line in it was taken, not
+ * only after a quiet second (trim_idle_memory): what arrives in one read is
+ * almost always whole lines, so the buffer lives for one read, and the next
+ * reader in this malloc arena takes the same block. Kept for a second, the
+ * buffers of a burst of newcomers (1 KiB each) were freed when no more came
+ * to reuse them, and the small blocks those newcomers keep for good (nick,
+ * real name, room list) held them apart: 10,000 idle connections left 2-4
+ * MiB of such holes in the arenas (docs/performance.md, "Idle memory"). */
+static void input_release(struct session *s)
+{
+	if (!linebuf_pending(&s->in))
+		linebuf_shrink(&s->in);
+}
+
 __attribute__((noinline)) static long long process_lines(struct session *s)
 {
 	/* Queue a batch of lines before writing: every recipient then gets the
@@ -128,8 +143,10 @@ __attribute__((noinline)) static long long process_lines(struct session *s)
 		char *line;
 		size_t len;
 		enum linebuf_status st = linebuf_next(&s->in, &line, &len);
-		if (st == LINEBUF_NONE)
+		if (st == LINEBUF_NONE) {
+			input_release(s);
 			return 0;
+		}
 		if (LIVE(flood))
 			tokenbucket_take(&s->flood, clock_mono_ms());
 		if (st == LINEBUF_TOO_LONG)
@@ -230,20 +247,11 @@ __attribute__((noinline)) static long long check_timers(struct session *s)
 	return idle_left;
 }
 
-/* Gives the kernel back the worker's idle memory: the stack pages below the
- * current frame (registration, NAMES and friends touch a few pages, waiting
- * needs less than one), the input buffer, the empty queue's ring. With
- * thousands of mostly idle connections this is most of the server's memory.
- * Done once the worker has been quiet for TRIM_QUIET_MS after handling
- * lines; returns how many ms until then (-1: nothing to do). */
-static long long trim_idle_memory(struct session *s)
+/* Frees the buffers a busy worker keeps between lines: the input buffer
+ * (what is left in it), the empty queue's ring, the list of queues to
+ * flush, the array for long writes. Cheap when there are none. */
+static void buffers_release(struct session *s)
 {
-	if (!s->busy_since_trim)
-		return -1;
-	long long quiet = clock_mono_ms() - s->busy_mono_ms;
-	if (quiet < TRIM_QUIET_MS)
-		return TRIM_QUIET_MS - quiet;
-	s->busy_since_trim = false;
 	linebuf_shrink(&s->in);
 	pthread_mutex_lock(&s->q_lock);
 	if (!s->q_flushing)
@@ -255,6 +263,33 @@ static long long trim_idle_memory(struct session *s)
 		s->flush_cap = 0;
 	}
 	session_write_buffer_release();
+}
+
+/* Gives the kernel back the worker's idle memory: the stack pages below the
+ * current frame (registration, NAMES and friends touch a few pages, waiting
+ * needs less than one), and before them the heap buffers. With thousands
+ * of mostly idle connections this is most of the server's memory. The
+ * buffers go after BUFFERS_QUIET_MS of quiet, the stack after
+ * TRIM_QUIET_MS. The buffers go sooner because a block freed late is
+ * taken by nobody: when a burst of newcomers ends, the blocks they freed a
+ * second later stay as holes between what the others keep for good (2-3
+ * MiB for 10,000, docs/performance.md "Idle memory"); freed a tenth of a
+ * second after use, the next newcomers in the same arena take them. A
+ * sender that pauses longer pays a few mallocs for its next line. The
+ * stack waits the full second: giving its pages back costs a system call
+ * and page faults afterwards. Returns how many ms until the next step (-1:
+ * nothing to do). */
+static long long trim_idle_memory(struct session *s)
+{
+	if (!s->busy_since_trim)
+		return -1;
+	long long quiet = clock_mono_ms() - s->busy_mono_ms;
+	if (quiet < BUFFERS_QUIET_MS)
+		return BUFFERS_QUIET_MS - quiet;
+	buffers_release(s);
+	if (quiet < TRIM_QUIET_MS)
+		return TRIM_QUIET_MS - quiet;
+	s->busy_since_trim = false;
 #ifndef PARLEY_SANITIZED
 	/* Keep the page holding this frame, and the one below if madvise's own
 	 * small frame may reach into it; everything lower is unused stack. */
