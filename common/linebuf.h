@@ -18,18 +18,21 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #define LINEBUF_INITIAL 1024
 
+/* 32-bit sizes: a buffer is a few KiB (read-ahead: 64 KiB), and the server
+ * has one per connection. */
 struct linebuf {
-	char *data;       /* cap bytes (NULL while 0), growing up to cap_limit */
-	size_t cap;
-	size_t max_line;  /* longest line accepted, without CR LF */
-	size_t cap_limit; /* max_line + 2, or more with linebuf_read_ahead() */
-	size_t start;     /* first unconsumed byte */
-	size_t len;       /* bytes stored after start */
-	bool discarding;  /* inside an overlong line, dropping until LF */
-	bool filled;      /* with read-ahead: the last read took all the space */
+	char *data;         /* cap bytes (NULL while 0), growing up to cap_limit */
+	uint32_t cap;
+	uint32_t max_line;  /* longest line accepted, without CR LF */
+	uint32_t cap_limit; /* max_line + 2, or more with linebuf_read_ahead() */
+	uint32_t start;     /* first unconsumed byte */
+	uint32_t len;       /* bytes stored after start */
+	bool discarding;    /* inside an overlong line, dropping until LF */
+	bool filled;        /* with read-ahead: the last read took all the space */
 };
 
 enum linebuf_status {

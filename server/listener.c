@@ -301,7 +301,7 @@ void listener_reap(void)
 	while (done) {
 		struct session *s = done;
 		done = s->next;
-		pthread_join(s->thread, NULL);
+		pthread_join(s->q_worker, NULL); /* set by the worker; it has finished */
 		address_add(s->host, -1);
 		atomic_fetch_sub(&g_server.sessions_alive, 1);
 		session_unref(s);

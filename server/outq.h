@@ -8,18 +8,21 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/uio.h>
 
 #include "msgbuf.h"
 
+/* Counts in 32 bits (a queue holds at most a SendQ's worth of lines, one
+ * buffer is a line or a reply chunk): every connection has a queue. */
 struct outq {
 	struct msgbuf **items; /* ring of capacity cap (a power of two, or 0) */
-	size_t cap;
-	size_t head;   /* index of the oldest item */
-	size_t count;  /* items held */
-	size_t offset; /* bytes of the head item already sent */
-	size_t bytes;  /* unsent bytes over all items */
-	size_t exempt; /* the part of bytes in sendq_exempt buffers */
+	uint32_t cap;
+	uint32_t head;   /* index of the oldest item */
+	uint32_t count;  /* items held */
+	uint32_t offset; /* bytes of the head item already sent */
+	size_t bytes;    /* unsent bytes over all items */
+	size_t exempt;   /* the part of bytes in sendq_exempt buffers */
 };
 
 void outq_init(struct outq *q);

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "clock.h"
@@ -55,7 +56,6 @@ struct session *session_new(const struct transport *t, const struct sockaddr *pe
 	s->connected_mono_ms = clock_mono_ms();
 	pthread_mutex_init(&s->q_lock, NULL);
 	pthread_mutex_init(&s->memb_lock, NULL);
-	pthread_cond_init(&s->q_flushed, NULL);
 	outq_init(&s->q);
 	linebuf_init(&s->in, INPUT_LINE_MAX);
 	long long now = clock_mono_ms();
@@ -102,7 +102,6 @@ void session_unref(struct session *s)
 	outq_free(&s->q);
 	pthread_mutex_destroy(&s->q_lock);
 	pthread_mutex_destroy(&s->memb_lock);
-	pthread_cond_destroy(&s->q_flushed);
 	linebuf_free(&s->in);
 	free(s->channels);
 	free(s->away);
@@ -225,7 +224,6 @@ void session_queue_write(struct session *s)
 	while (!s->q_dead && !outq_empty(&s->q) && write_batch(s))
 		;
 	s->q_flushing = false;
-	pthread_cond_broadcast(&s->q_flushed);
 	if (!s->q_dead && !outq_empty(&s->q) && !s->q_armed) {
 		s->q_armed = true;
 		if (s->q_waiting)
@@ -241,10 +239,17 @@ void session_flush(struct session *s)
 	pthread_mutex_unlock(&s->q_lock);
 }
 
+/* Polls instead of waiting on a condition variable: only a closing worker
+ * waits, seldom (another thread must be writing its queue just then) and
+ * briefly (writing stops at a full socket), while a condition variable
+ * would cost every session 48 bytes and every flush a broadcast. */
 void session_queue_wait_idle(struct session *s)
 {
-	while (s->q_flushing)
-		pthread_cond_wait(&s->q_flushed, &s->q_lock);
+	while (s->q_flushing) {
+		pthread_mutex_unlock(&s->q_lock);
+		nanosleep(&(struct timespec){.tv_nsec = 200 * 1000}, NULL);
+		pthread_mutex_lock(&s->q_lock);
+	}
 }
 
 /* Flags s for its worker to end it (the first kill wins). */

@@ -98,77 +98,62 @@ struct session {
 	 * handler and an empty wait (session_queue_write). */
 	bool q_waiting;
 	bool q_sendq_exceeded;
+	bool q_worker_running;       /* the worker may be signalled (see session_wake) */
+	int q_error;                 /* errno of a failed send, or 0 */
 	unsigned long long q_stamp;  /* last broadcast queued (dedupe) */
 	pthread_mutex_t q_lock;
 	struct outq q;
-	bool q_worker_running;       /* the worker may be signalled (see session_wake) */
-	int q_error;                 /* errno of a failed send, or 0 */
-	pthread_t q_worker;          /* the worker thread, valid while running */
+	/* The worker thread, stored by the worker as it starts; the starter
+	 * joins it (worker.h). */
+	pthread_t q_worker;
 	pid_t q_worker_tid;          /* its kernel id, for tgkill (session_wake) */
-	pthread_cond_t q_flushed;    /* signalled when a flush ends */
-	/* What is needed only now and then (struct session_extra below), or
-	 * NULL: made by the first thread that needs it (session_extra), never
-	 * replaced, freed with the session. */
-	_Atomic(struct session_extra *) extra;
+
+	/* Below, 8-byte fields first and arrays and flags last in each group,
+	 * so the compiler pads nothing: every idle connection carries each byte. */
 
 	/* const */
+	int fd;                      /* t's descriptor number, for people (/conn) */
 	unsigned long id;
-	pthread_t thread;            /* the starter's handle, for joining */
 	long long connected_unix_ms;
 	long long connected_mono_ms;
 	/* The connection (transport.h). Used by the worker, and by whoever
 	 * writes the queue (session_queue_write) if ops->shared_writes; closed
 	 * by the worker under q_lock once nobody writes (q_dead, !q_flushing). */
 	struct transport t;
-	int fd;                      /* t's descriptor number, for people (/conn) */
-	unsigned short remote_port;
-	char host[ENDPOINT_STR_MAX]; /* remote address, no port */
 	/* The list of whoever started the session (the acceptor, listener.c),
 	 * under its lock; session.c never touches them. */
 	struct session *prev, *next;
+	/* What is needed only now and then (struct session_extra below), or
+	 * NULL: made by the first thread that needs it (session_extra), never
+	 * replaced, freed with the session. */
+	_Atomic(struct session_extra *) extra;
 
 	/* set by the worker before the session is registered, const after */
-	char user[USER_LEN_MAX + 1];
 	/* At most REALNAME_LEN_MAX bytes; NULL before USER. Set by the worker
 	 * before registration; after it, a registry field (SETNAME changes it
 	 * under the registry write lock; others read it under the read lock). */
 	char *realname;
 
 	/* registry */
-	char nick[NICK_LEN_MAX + 1]; /* "" until a NICK was accepted */
-	bool registered;
-	bool invisible;
-	bool oper;                   /* +o: OPER succeeded (irc_oper.c) */
-	bool wallops;                /* +w: receives WALLOPS */
-	bool bot;                    /* +B: a bot (IRCv3 bot mode: WHOIS 335, WHO B, bot tag) */
 	char *away;                  /* NULL when present */
 	/* The account: extra->account (session_account). */
 
 	/* membership */
 	pthread_mutex_t memb_lock;
 	struct channel **channels;   /* channels this session is a member of, in join order */
-	size_t nchannels, channels_cap;
+	unsigned nchannels, channels_cap;
 
 	_Atomic long long last_message_mono_ms; /* for WHOIS idle */
 
 	/* worker */
 	struct linebuf in;
 	struct tokenbucket flood;
-	enum plain_step plain_step;
-	bool cap_negotiating;
-	bool cap_302;                /* CAP LS 302 seen: LS shows capability values */
-	bool pass_ok;
-	bool quitting;               /* the reason is extra->quit_reason */
-	bool busy_since_trim;        /* idle memory to give back once quiet */
-	bool input_seen;             /* the first bytes were read (and looked at) */
-	bool close_silently;         /* no goodbye: the peer does not speak our protocol */
-	unsigned batch_seq;          /* IRCv3 batch references used (irc_batch.h) */
 	long long last_read_mono_ms;
 	long long ping_sent_mono_ms; /* 0: no PING outstanding */
 	char *stack_low;             /* lowest address of the worker's stack */
 	long long busy_mono_ms;      /* when the worker last handled a line */
 	struct session **flush_list; /* recipients to flush after a broadcast */
-	size_t nflush, flush_cap;
+	unsigned nflush, flush_cap;
 	/* These two are set for a moment by many clients (every JOIN streams
 	 * its NAMES; a client that labels its commands gets a response each),
 	 * so they stay here: in session_extra they would make one for good. */
@@ -176,6 +161,29 @@ struct session {
 	/* Who takes the lines this session's commands queue for it (an IRC
 	 * labeled response, deliver.h), or NULL; freed with the session. */
 	struct own_lines *own;
+	unsigned batch_seq;          /* IRCv3 batch references used (irc_batch.h) */
+	enum plain_step plain_step;
+
+	/* const */
+	unsigned short remote_port;
+	char host[ENDPOINT_STR_MAX]; /* remote address, no port */
+	/* set by the worker before the session is registered, const after */
+	char user[USER_LEN_MAX + 1];
+	/* registry */
+	char nick[NICK_LEN_MAX + 1]; /* "" until a NICK was accepted */
+	bool registered;
+	bool invisible;
+	bool oper;                   /* +o: OPER succeeded (irc_oper.c) */
+	bool wallops;                /* +w: receives WALLOPS */
+	bool bot;                    /* +B: a bot (IRCv3 bot mode: WHOIS 335, WHO B, bot tag) */
+	/* worker */
+	bool cap_negotiating;
+	bool cap_302;                /* CAP LS 302 seen: LS shows capability values */
+	bool pass_ok;
+	bool quitting;               /* the reason is extra->quit_reason */
+	bool busy_since_trim;        /* idle memory to give back once quiet */
+	bool input_seen;             /* the first bytes were read (and looked at) */
+	bool close_silently;         /* no goodbye: the peer does not speak our protocol */
 };
 
 /* The part of a session that most connections never use (an account, a

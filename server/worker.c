@@ -637,7 +637,8 @@ int session_start(struct session *s, session_finished_fn *finished, void *arg)
 	pthread_attr_t attr;
 	pthread_attr_init(&attr);
 	pthread_attr_setstacksize(&attr, SESSION_STACK_SIZE);
-	int err = pthread_create(&s->thread, &attr, session_main, start);
+	pthread_t thread; /* the worker stores it in s->q_worker itself */
+	int err = pthread_create(&thread, &attr, session_main, start);
 	pthread_attr_destroy(&attr);
 	if (err) {
 		free(start);

@@ -10,7 +10,7 @@ struct session;
 
 /* Called on the worker thread as its very last act, after the connection
  * was closed and the session left the server's state: the starter may now
- * join s->thread (pthread_join returns at once or soon) and drop its
+ * join s->q_worker (pthread_join returns at once or soon) and drop its
  * reference. Must not block. */
 typedef void session_finished_fn(struct session *s, void *arg);
 
