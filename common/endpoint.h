@@ -7,6 +7,9 @@
 #include <sys/socket.h>
 
 #define ENDPOINT_STR_MAX 64
+/* A bare numeric host (endpoint_format_host): INET6_ADDRSTRLEN, no port or
+ * scope. */
+#define ENDPOINT_HOST_MAX 46
 
 /* Formats address and port. Returns 0, or -1 (buf then holds "?"). */
 int endpoint_format(const struct sockaddr *sa, socklen_t len, char *buf, size_t cap);

@@ -112,7 +112,9 @@ void channel_add_member(struct channel *ch, struct session *s, bool op)
 	snprintf(mb->account, sizeof mb->account, "%s", session_account(s)); /* likewise */
 	pthread_mutex_lock(&s->memb_lock);
 	if (s->nchannels == s->channels_cap) {
-		s->channels_cap = s->channels_cap ? s->channels_cap * 2 : 4;
+		/* Three pointers fill malloc's smallest block (32 bytes); four
+		 * would take 48, in every session. */
+		s->channels_cap = s->channels_cap ? s->channels_cap * 2 : 3;
 		s->channels = xrealloc(s->channels, s->channels_cap * sizeof *s->channels);
 	}
 	s->channels[s->nchannels++] = ch;

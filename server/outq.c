@@ -6,7 +6,11 @@
 
 #include "xalloc.h"
 
-#define OUTQ_INITIAL 8
+/* Most queues hold a line or two for a moment: a ring of two takes malloc's
+ * smallest block (32 bytes, against 80 for eight), and the queue keeps its
+ * ring until its worker trims, which a connection whose queue others write
+ * may never do. A queue that fills grows by doubling. */
+#define OUTQ_INITIAL 2
 
 /* An empty queue; storage comes with the first push. */
 void outq_init(struct outq *q)

@@ -166,7 +166,7 @@ struct session {
 
 	/* const */
 	unsigned short remote_port;
-	char host[ENDPOINT_STR_MAX]; /* remote address, no port */
+	char host[ENDPOINT_HOST_MAX]; /* remote address, no port */
 	/* set by the worker before the session is registered, const after */
 	char user[USER_LEN_MAX + 1];
 	/* registry */
