@@ -189,12 +189,12 @@ struct session {
 /* The part of a session that most connections never use (an account, a
  * KILL, a nick regain, SASL, MONITOR, a multiline batch, plain mode), kept
  * out of struct session because 10,000 idle connections would each carry
- * it (docs/performance.md, "Idle memory"). Made zeroed on first use and
- * kept until the session is freed, so a pointer to it stays valid as long
- * as a reference to the session. Read it with session_extra_read (no
- * allocation: an all-zero stand-in when there is none yet) and write it
- * through session_extra. Each field keeps the owner it would have in
- * struct session (the header comment's terms). */
+ * it (docs/performance.md, "Idle memory under 64 MiB again"). Made zeroed
+ * on first use and kept until the session is freed, so a pointer to it
+ * stays valid as long as a reference to the session. Read it with
+ * session_extra_read (no allocation: an all-zero stand-in when there is
+ * none yet) and write it through session_extra. Each field keeps the owner
+ * it would have in struct session (the header comment's terms). */
 struct session_extra {
 	/* queue */
 	char *q_killed_by;           /* KILL: "oper (reason)", set by the killer; or NULL */

@@ -104,22 +104,23 @@ static bool write_own_queue(struct session *s)
 	return left;
 }
 
-/* Handles complete lines already buffered, as far as flood control allows.
- * Returns how many ms to wait before reading may go on (0: read now). */
 /* Gives the input buffer back as soon as every line in it was taken, not
- * only after a quiet second (trim_idle_memory): what arrives in one read is
- * almost always whole lines, so the buffer lives for one read, and the next
- * reader in this malloc arena takes the same block. Kept for a second, the
- * buffers of a burst of newcomers (1 KiB each) were freed when no more came
- * to reuse them, and the small blocks those newcomers keep for good (nick,
- * real name, room list) held them apart: 10,000 idle connections left 2-4
- * MiB of such holes in the arenas (docs/performance.md, "Idle memory"). */
+ * only once the worker is quiet (trim_idle_memory): what arrives in one read
+ * is almost always whole lines, so the buffer lives for one read, and the
+ * next reader in this malloc arena takes the same block. Kept for the idle
+ * trim's second, the buffers of a burst of newcomers (1 KiB each) were freed
+ * when no more came to reuse them, and the small blocks those newcomers
+ * keep for good (nick, real name, room list) held them apart: 10,000 idle
+ * connections left 2-4 MiB of such holes in the arenas (docs/performance.md,
+ * "Idle memory under 64 MiB again"). */
 static void input_release(struct session *s)
 {
 	if (!linebuf_pending(&s->in))
 		linebuf_shrink(&s->in);
 }
 
+/* Handles complete lines already buffered, as far as flood control allows.
+ * Returns how many ms to wait before reading may go on (0: read now). */
 __attribute__((noinline)) static long long process_lines(struct session *s)
 {
 	/* Queue a batch of lines before writing: every recipient then gets the
@@ -270,15 +271,15 @@ static void buffers_release(struct session *s)
  * needs less than one), and before them the heap buffers. With thousands
  * of mostly idle connections this is most of the server's memory. The
  * buffers go after BUFFERS_QUIET_MS of quiet, the stack after
- * TRIM_QUIET_MS. The buffers go sooner because a block freed late is
- * taken by nobody: when a burst of newcomers ends, the blocks they freed a
- * second later stay as holes between what the others keep for good (2-3
- * MiB for 10,000, docs/performance.md "Idle memory"); freed a tenth of a
- * second after use, the next newcomers in the same arena take them. A
- * sender that pauses longer pays a few mallocs for its next line. The
- * stack waits the full second: giving its pages back costs a system call
- * and page faults afterwards. Returns how many ms until the next step (-1:
- * nothing to do). */
+ * TRIM_QUIET_MS. The buffers go sooner because a block freed late is taken
+ * by nobody: when a burst of newcomers ends, the blocks they free a second
+ * later stay as holes between what the others keep for good (2-3 MiB for
+ * 10,000, docs/performance.md "Idle memory under 64 MiB again"); freed a
+ * tenth of a second after use, they go to the next newcomers in the same
+ * arena. A sender that pauses longer pays a few mallocs for its next line.
+ * The stack waits the full second: giving its pages back costs a system
+ * call, and page faults afterwards. Returns how many ms until the next step
+ * (-1: nothing to do). */
 static long long trim_idle_memory(struct session *s)
 {
 	if (!s->busy_since_trim)
