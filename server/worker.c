@@ -35,7 +35,7 @@
 #define FLUSH_BATCH_LINES 16
 #define STORE_BACKLOG_WAIT_MS 10 /* input paused while the history store catches up */
 #define TRIM_QUIET_MS 1000
-#define BUFFERS_QUIET_MS 100
+#define BUFFERS_QUIET_MS 250
 #define PAGE 4096
 #define TRIM_MARGIN 512
 /* Kept out of the loop's frames, which must stay small while idle. */
@@ -275,8 +275,10 @@ static void buffers_release(struct session *s)
  * by nobody: when a burst of newcomers ends, the blocks they free a second
  * later stay as holes between what the others keep for good (2-3 MiB for
  * 10,000, docs/performance.md "Idle memory under 64 MiB again"); freed a
- * tenth of a second after use, they go to the next newcomers in the same
- * arena. A sender that pauses longer pays a few mallocs for its next line.
+ * quarter of a second after use, they go to the next newcomers in the same
+ * arena. A sender that pauses longer pays a few mallocs for its next line;
+ * one that sends several lines a second keeps its buffers (with 0.1 s, a
+ * room of senders at 10 lines a second each trimmed after every line).
  * The stack waits the full second: giving its pages back costs a system
  * call, and page faults afterwards. Returns how many ms until the next step
  * (-1: nothing to do). */
