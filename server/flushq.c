@@ -8,17 +8,21 @@
 #include "session.h"
 #include "xalloc.h"
 
-/* Entries taken from the FIFO per lock hold. */
+/* Entries taken from a lane per lock hold. */
 #define TAKE_BATCH 32
 
-static struct {
-	pthread_mutex_t lock;
+/* One FIFO of waiting queues. */
+struct lane {
 	struct session **ring; /* capacity cap, a power of two (or 0) */
 	size_t cap, head, count;
+	atomic_size_t waiting; /* count, for reads without the lock */
+};
+
+static struct {
+	pthread_mutex_t lock; /* guards both lanes */
+	struct lane prompt, bulk;
 	int max_writers;
-	/* Written under lock, read without it for the cheap checks. */
-	atomic_size_t waiting;
-	atomic_int writers;
+	atomic_int writers; /* written under the lock, read without it too */
 } fq = {.lock = PTHREAD_MUTEX_INITIALIZER};
 
 void flushq_init(int writers)
@@ -27,62 +31,72 @@ void flushq_init(int writers)
 }
 
 /* Makes room for n more entries; lock held. */
-static void reserve_locked(size_t n)
+static void reserve_locked(struct lane *l, size_t n)
 {
-	if (fq.count + n <= fq.cap)
+	if (l->count + n <= l->cap)
 		return;
-	size_t cap = fq.cap ? fq.cap : 256;
-	while (cap < fq.count + n)
+	size_t cap = l->cap ? l->cap : 256;
+	while (cap < l->count + n)
 		cap *= 2;
 	struct session **ring = xmalloc(cap * sizeof *ring);
-	for (size_t i = 0; i < fq.count; i++)
-		ring[i] = fq.ring[(fq.head + i) & (fq.cap - 1)];
-	free(fq.ring);
-	fq.ring = ring;
-	fq.cap = cap;
-	fq.head = 0;
+	for (size_t i = 0; i < l->count; i++)
+		ring[i] = l->ring[(l->head + i) & (l->cap - 1)];
+	free(l->ring);
+	l->ring = ring;
+	l->cap = cap;
+	l->head = 0;
 }
 
 void flushq_add(struct session *const *sessions, size_t n)
 {
 	if (n == 0)
 		return;
+	struct lane *l = n <= FLUSHQ_PROMPT_MAX ? &fq.prompt : &fq.bulk;
 	pthread_mutex_lock(&fq.lock);
-	reserve_locked(n);
+	reserve_locked(l, n);
 	for (size_t i = 0; i < n; i++)
-		fq.ring[(fq.head + fq.count + i) & (fq.cap - 1)] = sessions[i];
-	fq.count += n;
-	atomic_store_explicit(&fq.waiting, fq.count, memory_order_relaxed);
+		l->ring[(l->head + l->count + i) & (l->cap - 1)] = sessions[i];
+	l->count += n;
+	atomic_store_explicit(&l->waiting, l->count, memory_order_relaxed);
 	pthread_mutex_unlock(&fq.lock);
 }
 
-/* Moves up to max entries from the head into out; lock held. */
-static size_t take_locked(struct session **out, size_t max)
+/* Moves up to max entries from l's head into out; lock held. */
+static size_t take_locked(struct lane *l, struct session **out, size_t max)
 {
-	size_t n = fq.count < max ? fq.count : max;
+	size_t n = l->count < max ? l->count : max;
 	for (size_t i = 0; i < n; i++)
-		out[i] = fq.ring[(fq.head + i) & (fq.cap - 1)];
-	fq.head = (fq.head + n) & (fq.cap - 1);
-	fq.count -= n;
-	atomic_store_explicit(&fq.waiting, fq.count, memory_order_relaxed);
+		out[i] = l->ring[(l->head + i) & (l->cap - 1)];
+	if (n > 0)
+		l->head = (l->head + n) & (l->cap - 1);
+	l->count -= n;
+	atomic_store_explicit(&l->waiting, l->count, memory_order_relaxed);
 	return n;
+}
+
+static bool anything_waiting(void)
+{
+	return atomic_load_explicit(&fq.prompt.waiting, memory_order_relaxed) > 0 ||
+	       atomic_load_explicit(&fq.bulk.waiting, memory_order_relaxed) > 0;
 }
 
 void flushq_take_turn(void)
 {
-	if (atomic_load_explicit(&fq.waiting, memory_order_relaxed) == 0)
+	if (!anything_waiting())
 		return;
 	pthread_mutex_lock(&fq.lock);
-	if (fq.count == 0 || atomic_load_explicit(&fq.writers, memory_order_relaxed) >=
-				     fq.max_writers) {
+	if (atomic_load_explicit(&fq.writers, memory_order_relaxed) >= fq.max_writers) {
 		pthread_mutex_unlock(&fq.lock);
 		return;
 	}
 	atomic_fetch_add_explicit(&fq.writers, 1, memory_order_relaxed);
 	size_t written = 0;
-	while (written < FLUSHQ_TURN && fq.count > 0) {
+	while (written < FLUSHQ_TURN) {
+		struct lane *l = fq.prompt.count > 0 ? &fq.prompt : &fq.bulk;
 		struct session *batch[TAKE_BATCH];
-		size_t n = take_locked(batch, TAKE_BATCH);
+		size_t n = take_locked(l, batch, TAKE_BATCH);
+		if (n == 0)
+			break;
 		pthread_mutex_unlock(&fq.lock);
 		for (size_t i = 0; i < n; i++) {
 			session_flush(batch[i]);
@@ -97,18 +111,24 @@ void flushq_take_turn(void)
 
 bool flushq_wants_help(void)
 {
-	return atomic_load_explicit(&fq.waiting, memory_order_relaxed) > 0 &&
+	return anything_waiting() &&
 	       atomic_load_explicit(&fq.writers, memory_order_relaxed) < fq.max_writers;
+}
+
+static void lane_free_locked(struct lane *l)
+{
+	struct session *s;
+	while (take_locked(l, &s, 1) == 1)
+		session_unref(s);
+	free(l->ring);
+	l->ring = NULL;
+	l->cap = l->head = 0;
 }
 
 void flushq_free(void)
 {
 	pthread_mutex_lock(&fq.lock);
-	struct session *s;
-	while (take_locked(&s, 1) == 1)
-		session_unref(s);
-	free(fq.ring);
-	fq.ring = NULL;
-	fq.cap = fq.head = 0;
+	lane_free_locked(&fq.prompt);
+	lane_free_locked(&fq.bulk);
 	pthread_mutex_unlock(&fq.lock);
 }
