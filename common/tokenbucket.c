@@ -7,17 +7,23 @@
  * wait_ms() always suffices; a millionth of a message is no flood. */
 #define TB_EPSILON 1e-6
 
+/* Below one token the bucket could never pay for a message. */
+static double clamp_burst(double burst)
+{
+	return burst < 1.0 ? 1.0 : burst;
+}
+
+static double clamp_rate(double rate)
+{
+	return rate < 0.0 ? 0.0 : rate;
+}
+
 /* Starts full: a fresh client may send a burst at once. */
 void tokenbucket_init(struct tokenbucket *tb, double rate, double burst, long long now_ms)
 {
-	/* Below one token the bucket could never pay for a message. */
-	if (burst < 1.0)
-		burst = 1.0;
-	if (rate < 0.0)
-		rate = 0.0;
-	tb->rate = rate;
-	tb->burst = burst;
-	tb->tokens = burst;
+	tb->rate = clamp_rate(rate);
+	tb->burst = clamp_burst(burst);
+	tb->tokens = tb->burst;
 	tb->last_ms = now_ms;
 }
 
@@ -30,6 +36,19 @@ static void tokenbucket_refill(struct tokenbucket *tb, long long now_ms)
 	if (tb->tokens > tb->burst)
 		tb->tokens = tb->burst;
 	tb->last_ms = now_ms;
+}
+
+void tokenbucket_retune(struct tokenbucket *tb, double rate, double burst, long long now_ms)
+{
+	rate = clamp_rate(rate);
+	burst = clamp_burst(burst);
+	if (rate == tb->rate && burst == tb->burst)
+		return;
+	tokenbucket_refill(tb, now_ms);
+	tb->rate = rate;
+	tb->burst = burst;
+	if (tb->tokens > burst)
+		tb->tokens = burst;
 }
 
 /* Spends a token for one message, if the client has one. */

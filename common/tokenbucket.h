@@ -15,6 +15,11 @@ struct tokenbucket {
 
 void tokenbucket_init(struct tokenbucket *tb, double rate, double burst, long long now_ms);
 
+/* Changes rate and burst (clamped as tokenbucket_init does) keeping what the
+ * bucket holds: what accrued until now at the old rate, no more than the new
+ * burst. Nothing happens when both are unchanged. */
+void tokenbucket_retune(struct tokenbucket *tb, double rate, double burst, long long now_ms);
+
 /* Takes one token if there is one. */
 bool tokenbucket_take(struct tokenbucket *tb, long long now_ms);
 

@@ -64,7 +64,7 @@ struct live {
 	atomic_int max_channels_per_user;
 	atomic_int announce_max;
 	atomic_bool flood;
-	_Atomic double flood_rate;    /* applies to connections made after a change */
+	_Atomic double flood_rate;    /* each worker follows a change at its next lines */
 	_Atomic double flood_burst;
 	atomic_size_t sendq;
 	atomic_int history;           /* lines per join; ring size of rooms made after */

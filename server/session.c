@@ -59,8 +59,8 @@ struct session *session_new(const struct transport *t, const struct sockaddr *pe
 	outq_init(&s->q);
 	linebuf_init(&s->in, INPUT_LINE_MAX);
 	long long now = clock_mono_ms();
-	if (LIVE(flood))
-		tokenbucket_init(&s->flood, LIVE(flood_rate), LIVE(flood_burst), now);
+	/* Made even with flood control off: a SIGHUP may turn it on. */
+	tokenbucket_init(&s->flood, LIVE(flood_rate), LIVE(flood_burst), now);
 	s->last_read_mono_ms = now;
 	atomic_init(&s->last_message_mono_ms, now);
 	return s;

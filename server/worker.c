@@ -127,6 +127,9 @@ __attribute__((noinline)) static long long process_lines(struct session *s)
 	 * batch in one send instead of one send per line. Bounded, so the first
 	 * line of a long burst is not held back for long. */
 	int batched = 0;
+	if (LIVE(flood)) /* a SIGHUP may have changed the rate: everyone follows */
+		tokenbucket_retune(&s->flood, LIVE(flood_rate), LIVE(flood_burst),
+				   clock_mono_ms());
 	/* While a reply streams, later commands wait (their replies would
 	 * otherwise overtake it); reading stops too, so TCP pushes back. */
 	while (!s->quitting && !reply_busy(s)) {

@@ -157,12 +157,14 @@ class Server:
     """One parleyd process.
 
     Server(args).start() launches it with --bind 127.0.0.1 --port 0
-    --flood off (unless args override those) and waits for the
+    --flood off (unless args override those, or flood_off is False: the
+    server's own default or its config file's then) and waits for the
     "listening on 127.0.0.1:PORT" line(s) on stdout.
     """
 
-    def __init__(self, args=(), listeners=1, env=None, stdin_pipe=False):
+    def __init__(self, args=(), listeners=1, env=None, stdin_pipe=False, flood_off=True):
         self.args = list(args)
+        self.flood_off = flood_off
         self.listeners = listeners
         self.stdin_pipe = stdin_pipe
         self.extra_env = env or {}
@@ -184,7 +186,7 @@ class Server:
             cmd += ["--bind", "127.0.0.1"]
         if "--port" not in args:
             cmd += ["--port", "0"]
-        if "--flood" not in args:
+        if "--flood" not in args and self.flood_off:
             cmd += ["--flood", "off"]
         if "--data-dir" not in args and "--history-store" not in args:
             # Each server its own store, removed with tmpdir.
@@ -854,8 +856,9 @@ class ServerTestCase(unittest.TestCase):
         if self.start_server:
             self.server = self.make_server(self.server_args)
 
-    def make_server(self, args=(), listeners=1, env=None, stdin_pipe=False):
-        srv = Server(args, listeners=listeners, env=env, stdin_pipe=stdin_pipe).start()
+    def make_server(self, args=(), listeners=1, env=None, stdin_pipe=False, flood_off=True):
+        srv = Server(args, listeners=listeners, env=env, stdin_pipe=stdin_pipe,
+                     flood_off=flood_off).start()
         self.addCleanup(self._stop_server, srv)
         return srv
 

@@ -113,6 +113,33 @@ class ConfigFile(ServerTestCase):
         b.send("VERSION")
         b.expect(r"^:parley 351 bob ")  # the name waits for a restart
 
+    def pings_answered(self, c, n):
+        """Sends n PINGs in one write; each must get its PONG."""
+        c.send_raw("".join("PING :p%d\r\n" % i for i in range(n)).encode())
+        for i in range(n):
+            c.expect(r"^:parley PONG parley :p%d$" % i)
+
+    def test_sighup_flood_on_holds_nobody_forever(self):
+        # Connected while flood control was off, alice must still be served
+        # (paced) once a SIGHUP turns it on: her bucket is not left empty.
+        conf = self.temp("flood off\n")
+        srv = self.make_server(["--config", conf], flood_off=False)
+        a = self.irc("alice", server=srv)
+        write_file(conf, "flood 50:5\n")
+        self.assertRegex(self.hangup(srv, r"changed: "), r"changed: flood")
+        self.pings_answered(a, 12)
+
+    def test_sighup_new_flood_rate_reaches_everyone(self):
+        # One line per 20 s after a burst of 5: 12 lines would take minutes at the old rate.
+        conf = self.temp("flood 0.05:5\n")
+        srv = self.make_server(["--config", conf], flood_off=False)
+        a = self.irc("alice", server=srv)
+        a.send("PING :warm")
+        a.expect(r"^:parley PONG parley :warm$")
+        write_file(conf, "flood 1000:50\n")
+        self.assertRegex(self.hangup(srv, r"changed: "), r"changed: flood")
+        self.pings_answered(a, 12)
+
     def test_sighup_broken_file_changes_nothing(self):
         conf = self.temp("max-per-ip 1\n")
         srv = self.make_server(["--config", conf])

@@ -114,12 +114,54 @@ static void test_sustained(void **state)
 }
 
 /* Runs this module's tests. */
+/* A new rate and burst keep what was saved, up to the new burst. */
+static void test_retune_keeps_tokens(void **state)
+{
+	(void)state;
+	struct tokenbucket tb;
+	tokenbucket_init(&tb, 1.0, 4.0, 0);
+	for (int i = 0; i < 4; i++)
+		assert_true(tokenbucket_take(&tb, 0));
+	assert_false(tokenbucket_take(&tb, 0));
+	/* 2 s at the old rate accrued before the change: 2 tokens. */
+	tokenbucket_retune(&tb, 10.0, 20.0, 2000);
+	assert_true(tokenbucket_tokens(&tb, 2000) > 1.99);
+	assert_true(tokenbucket_tokens(&tb, 2000) < 2.01);
+	/* Then the new rate: 0.5 s more is 5 tokens more. */
+	assert_true(tokenbucket_tokens(&tb, 2500) > 6.99);
+	assert_int_equal(tokenbucket_wait_ms(&tb, 2500), 0);
+	/* A smaller burst cuts what is saved. */
+	tokenbucket_retune(&tb, 10.0, 3.0, 2500);
+	assert_true(tokenbucket_tokens(&tb, 2500) <= 3.0);
+	/* The same values again change nothing (no refill at a new time). */
+	tokenbucket_retune(&tb, 10.0, 3.0, 2400);
+	assert_true(tokenbucket_tokens(&tb, 2500) > 2.99);
+}
+
+/* A bucket that was never filled (all zero) gets a usable rate: a client
+ * is never held forever. */
+static void test_retune_from_zero(void **state)
+{
+	(void)state;
+	struct tokenbucket tb = {0};
+	assert_true(tokenbucket_wait_ms(&tb, 1000) > 1000000);
+	tokenbucket_retune(&tb, 2.0, 5.0, 1000);
+	long long wait = tokenbucket_wait_ms(&tb, 1000);
+	assert_true(wait > 0 && wait <= 500);
+	assert_true(tokenbucket_take(&tb, 1000 + wait));
+	/* Clamped as at init: a burst below one token is one. */
+	tokenbucket_retune(&tb, 2.0, 0.5, 5000);
+	assert_true(tokenbucket_take(&tb, 5000));
+	assert_false(tokenbucket_take(&tb, 5000));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_starts_full), cmocka_unit_test(test_refill),
 	    cmocka_unit_test(test_capped),      cmocka_unit_test(test_clock_backwards),
 	    cmocka_unit_test(test_sustained), cmocka_unit_test(test_tokens),
+	    cmocka_unit_test(test_retune_keeps_tokens), cmocka_unit_test(test_retune_from_zero),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
