@@ -10,6 +10,7 @@
 #include "clock.h"
 #include "deliver.h"
 #include "global.h"
+#include "log.h"
 #include "monitor.h"
 #include "multiline.h"
 #include "narrate.h"
@@ -924,6 +925,18 @@ static void neighbours_notify(struct session *s, struct outmsg *m, unsigned cap)
 	channels_release(chs, n);
 	monitor_tell_msg(s, m, cap, to, nto); /* to: sorted, the ones told already */
 	free(to);
+}
+
+bool chat_registration_banned(struct session *s, char *reason)
+{
+	if (!kline_check_user(s->nick, s->user, s->host, reason))
+		return false;
+	char quit[QUIT_REASON_MAX + 1];
+	snprintf(quit, sizeof quit, "K-lined: %.*s", QUIT_REASON_MAX - 9, reason);
+	session_quit(s, quit);
+	log_limited(LOG_INFO, LOG_CONNECTION_BURST,
+		    "session %lu refused at registration as %s: K-lined", s->id, s->nick);
+	return true;
 }
 
 void chat_registered(struct session *s)

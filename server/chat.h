@@ -120,6 +120,13 @@ struct multiline;
 enum chat_result chat_multiline(struct session *s, const struct multiline *ml,
 				char nick_out[NICK_LEN_MAX + 1], char *away_out);
 
+/* At the end of registration (either front-end): is s's user@host or nick
+ * under a server ban (K-line)? If so, s is ending (QUIT "K-lined: reason"),
+ * the refusal is logged (rate-limited), reason (KLINE_REASON_MAX + 1) holds
+ * the ban's text for the front-end to tell the user in its own words, and
+ * true is returned. */
+bool chat_registration_banned(struct session *s, char *reason);
+
 /* Marks s registered (its nick was set) and tells those who MONITOR its
  * nick that it is online. Worker only; takes the locks itself. */
 void chat_registered(struct session *s);

@@ -142,14 +142,10 @@ static void registration_try_finish(struct session *s)
 		return;
 	}
 	char ban[KLINE_REASON_MAX + 1];
-	if (kline_check_user(s->nick, s->user, s->host, ban)) {
-		char text[KLINE_REASON_MAX + 64], quit[QUIT_REASON_MAX + 1];
+	if (chat_registration_banned(s, ban)) {
+		char text[KLINE_REASON_MAX + 64];
 		snprintf(text, sizeof text, "You are banned from this server: %s", ban);
 		reply(s, "465", text, NULL);
-		snprintf(quit, sizeof quit, "K-lined: %.*s", QUIT_REASON_MAX - 9, ban);
-		session_quit(s, quit);
-		log_limited(LOG_INFO, LOG_CONNECTION_BURST, "session %lu refused at registration "
-			    "as %s: K-lined", s->id, s->nick);
 		return;
 	}
 	if (!irc_account_pass_finish(s))

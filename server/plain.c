@@ -10,7 +10,6 @@
 #include "frontend.h"
 #include "global.h"
 #include "ircmsg.h"
-#include "kline.h"
 #include "log.h"
 #include "nickown.h"
 #include "motd.h"
@@ -77,13 +76,8 @@ static void plain_motd(struct session *s)
 static void plain_enter(struct session *s)
 {
 	char ban[KLINE_REASON_MAX + 1];
-	if (kline_check_user(s->nick, s->user, s->host, ban)) {
-		char quit[QUIT_REASON_MAX + 1];
+	if (chat_registration_banned(s, ban)) {
 		plain_say(s, "You are banned from this server: %s", ban);
-		snprintf(quit, sizeof quit, "K-lined: %.*s", QUIT_REASON_MAX - 9, ban);
-		session_quit(s, quit);
-		log_limited(LOG_INFO, LOG_CONNECTION_BURST, "session %lu refused at login as %s: "
-			    "K-lined", s->id, s->nick);
 		return;
 	}
 	chat_registered(s);
