@@ -941,17 +941,11 @@ static bool net_peer_loopback(int fd)
 		return false;
 	struct sockaddr_storage ss;
 	socklen_t len = sizeof(ss);
-	if (getpeername(fd, (struct sockaddr *)&ss, &len) < 0)
+	char host[ENDPOINT_HOST_MAX];
+	if (getpeername(fd, (struct sockaddr *)&ss, &len) < 0 ||
+	    endpoint_format_host((struct sockaddr *)&ss, len, host, sizeof host) < 0)
 		return false;
-	if (ss.ss_family == AF_INET) {
-		const struct sockaddr_in *a = (const struct sockaddr_in *)&ss;
-		return (ntohl(a->sin_addr.s_addr) >> 24) == 127;
-	}
-	if (ss.ss_family == AF_INET6) {
-		const struct in6_addr *a = &((const struct sockaddr_in6 *)&ss)->sin6_addr;
-		return IN6_IS_ADDR_LOOPBACK(a) || (IN6_IS_ADDR_V4MAPPED(a) && a->s6_addr[12] == 127);
-	}
-	return false;
+	return endpoint_host_is_loopback(host);
 }
 
 /* Before anything is sent: may this connection carry passwords, and the

@@ -215,3 +215,9 @@ int endpoint_parse(const char *text, int default_port, struct sockaddr_storage *
 	}
 	return 0;
 }
+
+bool endpoint_host_is_loopback(const char *host)
+{
+	return strncmp(host, "127.", 4) == 0 || strcmp(host, "::1") == 0 ||
+	       strncmp(host, "::ffff:127.", 11) == 0;
+}

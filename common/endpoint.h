@@ -3,6 +3,7 @@
 #ifndef PARLEY_ENDPOINT_H
 #define PARLEY_ENDPOINT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <sys/socket.h>
 
@@ -16,6 +17,11 @@ int endpoint_format(const struct sockaddr *sa, socklen_t len, char *buf, size_t 
 
 /* Formats the address only, without port or brackets. */
 int endpoint_format_host(const struct sockaddr *sa, socklen_t len, char *buf, size_t cap);
+
+/* Is host (endpoint_format_host's output, or any bare numeric address) a
+ * loopback address: 127.0.0.0/8, ::1, or 127.0.0.0/8 mapped into IPv6?
+ * What goes there never crosses a network. */
+bool endpoint_host_is_loopback(const char *host);
 
 /* The local / remote endpoint of a connected socket. Return 0 or -1. */
 int endpoint_local(int fd, char *buf, size_t cap);

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "chat.h"
+#include "endpoint.h"
 #include "global.h"
 #include "registry.h"
 #include "session.h"
@@ -20,13 +21,6 @@ void chat_account_set(struct session *s, const char *account)
 	chat_ops_account_changed(s); /* rooms that remember the account make s op */
 }
 
-/* Is host (an address without port) a loopback address? */
-static bool host_loopback(const char *host)
-{
-	return strncmp(host, "127.", 4) == 0 || strcmp(host, "::1") == 0 ||
-	       strncmp(host, "::ffff:127.", 11) == 0;
-}
-
 /* Test knob: loopback does not count as a safe path, so tests on loopback
  * can see a password refused (set before the server starts). */
 static bool loopback_counts(void)
@@ -39,5 +33,5 @@ bool chat_auth_allowed(const struct session *s)
 {
 	if (g_server.cfg.allow_plaintext_auth || transport_is_secure(&s->t))
 		return true;
-	return host_loopback(s->host) && loopback_counts();
+	return endpoint_host_is_loopback(s->host) && loopback_counts();
 }

@@ -181,12 +181,30 @@ static void test_local_remote(void **state)
 }
 
 /* Runs this module's tests. */
+/* Loopback: what never crosses a network (passwords may go there). */
+static void test_host_is_loopback(void **state)
+{
+	(void)state;
+	const char *yes[] = {"127.0.0.1", "127.255.0.9", "::1", "::ffff:127.0.0.1"};
+	const char *no[] = {"128.0.0.1", "10.0.0.1", "::2", "::ffff:10.0.0.1", "1127.0.0.1",
+			    "fe80::1", "", "127"};
+	for (size_t i = 0; i < sizeof yes / sizeof *yes; i++)
+		assert_true(endpoint_host_is_loopback(yes[i]));
+	for (size_t i = 0; i < sizeof no / sizeof *no; i++)
+		assert_false(endpoint_host_is_loopback(no[i]));
+	/* As the client checks it: a formatted peer address. */
+	struct sockaddr_in6 v6 = {.sin6_family = AF_INET6, .sin6_addr = IN6ADDR_LOOPBACK_INIT};
+	char host[ENDPOINT_HOST_MAX];
+	assert_int_equal(endpoint_format_host((struct sockaddr *)&v6, sizeof v6, host, sizeof host), 0);
+	assert_true(endpoint_host_is_loopback(host));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_parse_ok),           cmocka_unit_test(test_parse_bad),
 	    cmocka_unit_test(test_parse_default_port), cmocka_unit_test(test_format),
-	    cmocka_unit_test(test_local_remote),
+	    cmocka_unit_test(test_local_remote),       cmocka_unit_test(test_host_is_loopback),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
