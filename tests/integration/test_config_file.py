@@ -8,6 +8,7 @@ import os
 import re
 import signal
 import tempfile
+import time
 
 from harness import LineClient, ServerTestCase, main, poll_until, run_parleyd
 
@@ -139,6 +140,22 @@ class ConfigFile(ServerTestCase):
         write_file(conf, "flood 1000:50\n")
         self.assertRegex(self.hangup(srv, r"changed: "), r"changed: flood")
         self.pings_answered(a, 12)
+
+    def test_sighup_new_flood_rate_frees_lines_held_back(self):
+        # Alice's burst is spent and her next lines are held back (one per
+        # 20 s); the reload must let them through now, not after the wait.
+        conf = self.temp("flood 0.05:5\n")
+        srv = self.make_server(["--config", conf], flood_off=False)
+        a = self.irc("alice", server=srv)
+        a.send_raw("".join("PING :w%d\r\n" % i for i in range(8)).encode())
+        a.expect(r"^:parley PONG parley :w1$")
+        # Past the worker's idle trims (0.25 s and 1 s), which would wake it
+        # anyway: from then on only the flood wait (20 s) would end its wait.
+        time.sleep(1.5)
+        write_file(conf, "flood 1000:50\n")
+        self.assertRegex(self.hangup(srv, r"changed: "), r"changed: flood")
+        for i in range(2, 8):
+            a.expect(r"^:parley PONG parley :w%d$" % i)
 
     def test_sighup_broken_file_changes_nothing(self):
         conf = self.temp("max-per-ip 1\n")
