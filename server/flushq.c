@@ -15,14 +15,15 @@
 struct lane {
 	struct session **ring; /* capacity cap, a power of two (or 0) */
 	size_t cap, head, count;
-	atomic_size_t waiting; /* count, for reads without the lock */
 };
 
 static struct {
 	pthread_mutex_t lock; /* guards both lanes */
 	struct lane prompt, bulk;
 	int max_writers;
-	atomic_int writers; /* written under the lock, read without it too */
+	/* Written under the lock, read without it for the cheap checks. */
+	atomic_size_t waiting; /* both lanes' counts */
+	atomic_int writers;
 } fq = {.lock = PTHREAD_MUTEX_INITIALIZER};
 
 void flushq_init(int writers)
@@ -47,6 +48,13 @@ static void reserve_locked(struct lane *l, size_t n)
 	l->head = 0;
 }
 
+/* Publishes how many entries wait, for the checks made without the lock. */
+static void note_waiting_locked(void)
+{
+	atomic_store_explicit(&fq.waiting, fq.prompt.count + fq.bulk.count,
+			      memory_order_relaxed);
+}
+
 void flushq_add(struct session *const *sessions, size_t n)
 {
 	if (n == 0)
@@ -57,7 +65,7 @@ void flushq_add(struct session *const *sessions, size_t n)
 	for (size_t i = 0; i < n; i++)
 		l->ring[(l->head + l->count + i) & (l->cap - 1)] = sessions[i];
 	l->count += n;
-	atomic_store_explicit(&l->waiting, l->count, memory_order_relaxed);
+	note_waiting_locked();
 	pthread_mutex_unlock(&fq.lock);
 }
 
@@ -67,22 +75,15 @@ static size_t take_locked(struct lane *l, struct session **out, size_t max)
 	size_t n = l->count < max ? l->count : max;
 	for (size_t i = 0; i < n; i++)
 		out[i] = l->ring[(l->head + i) & (l->cap - 1)];
-	if (n > 0)
-		l->head = (l->head + n) & (l->cap - 1);
+	l->head = (l->head + n) & (l->cap - 1);
 	l->count -= n;
-	atomic_store_explicit(&l->waiting, l->count, memory_order_relaxed);
+	note_waiting_locked();
 	return n;
-}
-
-static bool anything_waiting(void)
-{
-	return atomic_load_explicit(&fq.prompt.waiting, memory_order_relaxed) > 0 ||
-	       atomic_load_explicit(&fq.bulk.waiting, memory_order_relaxed) > 0;
 }
 
 void flushq_take_turn(void)
 {
-	if (!anything_waiting())
+	if (atomic_load_explicit(&fq.waiting, memory_order_relaxed) == 0)
 		return;
 	pthread_mutex_lock(&fq.lock);
 	if (atomic_load_explicit(&fq.writers, memory_order_relaxed) >= fq.max_writers) {
@@ -111,7 +112,7 @@ void flushq_take_turn(void)
 
 bool flushq_wants_help(void)
 {
-	return anything_waiting() &&
+	return atomic_load_explicit(&fq.waiting, memory_order_relaxed) > 0 &&
 	       atomic_load_explicit(&fq.writers, memory_order_relaxed) < fq.max_writers;
 }
 
