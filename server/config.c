@@ -973,6 +973,12 @@ static bool motd_equal(const struct config *a, const struct config *b)
 	return strcmp(a->motd, b->motd) == 0;
 }
 
+bool config_flood_changed(const struct config *a, const struct config *b)
+{
+	return a->flood != b->flood || a->flood_rate != b->flood_rate ||
+	       a->flood_burst != b->flood_burst;
+}
+
 void config_changes(const struct config *a, const struct config *b, char *live, size_t live_cap,
 		    char *restart, size_t restart_cap)
 {
@@ -988,8 +994,7 @@ void config_changes(const struct config *a, const struct config *b, char *live, 
 		{a->max_channels_per_user != b->max_channels_per_user, true,
 		 "max-channels-per-user"},
 		{a->announce_max != b->announce_max, true, "announce-max"},
-		{a->flood != b->flood || a->flood_rate != b->flood_rate ||
-			 a->flood_burst != b->flood_burst, true, "flood"},
+		{config_flood_changed(a, b), true, "flood"},
 		{a->sendq != b->sendq, true, "sendq"},
 		{a->history != b->history, true, "history"},
 		{a->reg_timeout != b->reg_timeout, true, "reg-timeout"},

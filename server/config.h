@@ -100,6 +100,9 @@ enum config_result config_parse(struct config *cfg, int argc, char **argv, char 
  * nothing in *next to free. */
 int config_reload(const struct config *running, struct config *next, char **error);
 
+/* Do a and b differ in flood control (on or off, rate, burst)? */
+bool config_flood_changed(const struct config *a, const struct config *b);
+
 /* Lists (comma-separated option names) what differs between a and b: in live
  * what SIGHUP applies at once, in restart what needs a restart. */
 void config_changes(const struct config *a, const struct config *b, char *live, size_t live_cap,

@@ -160,9 +160,7 @@ static void reload_on_hangup(void)
 	}
 	char live[512], restart[512];
 	config_changes(config_current, &next, live, sizeof live, restart, sizeof restart);
-	bool flood_changed = config_current->flood != next.flood ||
-			     config_current->flood_rate != next.flood_rate ||
-			     config_current->flood_burst != next.flood_burst;
+	bool flood_changed = config_flood_changed(config_current, &next);
 	config_install(&next);
 	if (flood_changed)
 		listener_wake_all(); /* a worker holding lines back retunes now */

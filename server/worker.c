@@ -119,6 +119,15 @@ static void input_release(struct session *s)
 		linebuf_shrink(&s->in);
 }
 
+/* A SIGHUP may have changed the flood rate or burst: everyone follows (the
+ * reload wakes every worker). The clock is read only when they changed. */
+static void flood_follow_reload(struct session *s)
+{
+	double rate = LIVE(flood_rate), burst = LIVE(flood_burst);
+	if (rate != s->flood.rate || burst != s->flood.burst)
+		tokenbucket_retune(&s->flood, rate, burst, clock_mono_ms());
+}
+
 /* Handles complete lines already buffered, as far as flood control allows.
  * Returns how many ms to wait before reading may go on (0: read now). */
 __attribute__((noinline)) static long long process_lines(struct session *s)
@@ -127,9 +136,8 @@ __attribute__((noinline)) static long long process_lines(struct session *s)
 	 * batch in one send instead of one send per line. Bounded, so the first
 	 * line of a long burst is not held back for long. */
 	int batched = 0;
-	if (LIVE(flood)) /* a SIGHUP may have changed the rate: everyone follows */
-		tokenbucket_retune(&s->flood, LIVE(flood_rate), LIVE(flood_burst),
-				   clock_mono_ms());
+	if (LIVE(flood))
+		flood_follow_reload(s);
 	/* While a reply streams, later commands wait (their replies would
 	 * otherwise overtake it); reading stops too, so TCP pushes back. */
 	while (!s->quitting && !reply_busy(s)) {

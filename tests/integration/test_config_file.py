@@ -114,46 +114,47 @@ class ConfigFile(ServerTestCase):
         b.send("VERSION")
         b.expect(r"^:parley 351 bob ")  # the name waits for a restart
 
-    def pings_answered(self, c, n):
+    def pings_answered(self, c, n, tag="p"):
         """Sends n PINGs in one write; each must get its PONG."""
-        c.send_raw("".join("PING :p%d\r\n" % i for i in range(n)).encode())
+        c.send_raw("".join("PING :%s%d\r\n" % (tag, i) for i in range(n)).encode())
         for i in range(n):
-            c.expect(r"^:parley PONG parley :p%d$" % i)
+            c.expect(r"^:parley PONG parley :%s%d$" % (tag, i))
+
+    def flood_server(self, flood):
+        """A server with "flood FLOOD" in its file (not --flood off), alice
+        on it; returns both and the file."""
+        conf = self.temp("flood %s\n" % flood)
+        srv = self.make_server(["--config", conf], flood_off=False)
+        return srv, conf, self.irc("alice", server=srv)
+
+    def reload_flood(self, srv, conf, flood):
+        write_file(conf, "flood %s\n" % flood)
+        self.assertRegex(self.hangup(srv, r"changed: "), r"changed: flood")
 
     def test_sighup_flood_on_holds_nobody_forever(self):
         # Connected while flood control was off, alice must still be served
         # (paced) once a SIGHUP turns it on: her bucket is not left empty.
-        conf = self.temp("flood off\n")
-        srv = self.make_server(["--config", conf], flood_off=False)
-        a = self.irc("alice", server=srv)
-        write_file(conf, "flood 50:5\n")
-        self.assertRegex(self.hangup(srv, r"changed: "), r"changed: flood")
+        srv, conf, a = self.flood_server("off")
+        self.reload_flood(srv, conf, "50:5")
         self.pings_answered(a, 12)
 
     def test_sighup_new_flood_rate_reaches_everyone(self):
         # One line per 20 s after a burst of 5: 12 lines would take minutes at the old rate.
-        conf = self.temp("flood 0.05:5\n")
-        srv = self.make_server(["--config", conf], flood_off=False)
-        a = self.irc("alice", server=srv)
-        a.send("PING :warm")
-        a.expect(r"^:parley PONG parley :warm$")
-        write_file(conf, "flood 1000:50\n")
-        self.assertRegex(self.hangup(srv, r"changed: "), r"changed: flood")
+        srv, conf, a = self.flood_server("0.05:5")
+        self.pings_answered(a, 1, tag="warm")
+        self.reload_flood(srv, conf, "1000:50")
         self.pings_answered(a, 12)
 
     def test_sighup_new_flood_rate_frees_lines_held_back(self):
         # Alice's burst is spent and her next lines are held back (one per
         # 20 s); the reload must let them through now, not after the wait.
-        conf = self.temp("flood 0.05:5\n")
-        srv = self.make_server(["--config", conf], flood_off=False)
-        a = self.irc("alice", server=srv)
+        srv, conf, a = self.flood_server("0.05:5")
         a.send_raw("".join("PING :w%d\r\n" % i for i in range(8)).encode())
         a.expect(r"^:parley PONG parley :w1$")
         # Past the worker's idle trims (0.25 s and 1 s), which would wake it
         # anyway: from then on only the flood wait (20 s) would end its wait.
         time.sleep(1.5)
-        write_file(conf, "flood 1000:50\n")
-        self.assertRegex(self.hangup(srv, r"changed: "), r"changed: flood")
+        self.reload_flood(srv, conf, "1000:50")
         for i in range(2, 8):
             a.expect(r"^:parley PONG parley :w%d$" % i)
 
